@@ -1,0 +1,81 @@
+# tessera — hand-written GNU Makefile (samtools/minimap2 style).
+# Honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX (or prefix) and DESTDIR.
+# Library code goes into libtessera.a, linked by both ./tessera and the tests.
+
+CC       ?= cc
+CFLAGS   ?= -g -O2
+PREFIX   ?= /usr/local
+prefix   ?= $(PREFIX)
+bindir    = $(prefix)/bin
+datadir   = $(prefix)/share/tessera
+PKG_CONFIG ?= pkg-config
+
+# Flags the project needs whatever the user passes in CFLAGS.
+TS_CFLAGS   = -std=c11 -Wall -Wextra -D_GNU_SOURCE
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags htslib gsl zlib 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs htslib gsl zlib 2>/dev/null)
+LIBS        = $(PKG_LIBS) -lm -lpthread
+ALL_CFLAGS  = $(TS_CFLAGS) $(CFLAGS)
+ALL_CPPFLAGS = -Isrc -DTS_DATADIR='"$(datadir)"' $(PKG_CFLAGS) $(CPPFLAGS)
+
+LIB_SRCS  := $(sort $(wildcard src/util/*.c src/io/*.c src/cnn1d/*.c src/pairhmm/*.c src/cli/*.c))
+LIB_OBJS   = $(LIB_SRCS:.c=.o)
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+HDRS      := $(wildcard src/*.h src/*/*.h)
+
+.PHONY: all deps test check asan demo bench install uninstall clean fuzz
+.SUFFIXES:
+
+all: tessera
+
+%.o: %.c $(HDRS)
+	$(CC) $(ALL_CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $<
+
+libtessera.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+tessera: src/main.o libtessera.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+tests/run_tests: $(TEST_SRCS) libtessera.a
+	$(CC) $(ALL_CFLAGS) $(ALL_CPPFLAGS) $(LDFLAGS) -o $@ $(TEST_SRCS) libtessera.a \
+		$(shell $(PKG_CONFIG) --libs criterion) $(LIBS)
+
+deps:
+	@sh tests/deps.sh
+
+# Unit tests (Criterion) and CLI tests, one closing line "N passed, N failed".
+test check: deps
+	@$(MAKE) --no-print-directory tessera tests/run_tests
+	@sh tests/run.sh
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, built in
+# a separate tree so the normal objects are never mixed with instrumented ones.
+ASAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+asan: deps
+	@rm -rf build-asan && mkdir -p build-asan
+	@tar cf - Makefile src tests | (cd build-asan && tar xf -)
+	@$(MAKE) --no-print-directory -C build-asan tessera tests/run_tests CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		TESSERA=build-asan/tessera RUN_TESTS=build-asan/tests/run_tests sh tests/run.sh
+
+demo: tessera
+	./tessera motifs summary data/motifs/JASPAR2024_CORE_vertebrates_non-redundant_pfms_transfac.txt
+	./tessera view --stats data/genome/ecoli_k12_mg1655.fa.gz
+
+bench: tessera
+	@sh bench/run.sh
+
+install: tessera
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(datadir)/motifs
+	install -m 755 tessera $(DESTDIR)$(bindir)/tessera
+	install -m 644 data/motifs/* $(DESTDIR)$(datadir)/motifs/
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/tessera
+	rm -rf $(DESTDIR)$(datadir)
+
+clean:
+	rm -f tessera libtessera.a src/*.o src/*/*.o tests/run_tests
+	rm -rf build-asan tests/tmp

@@ -1,0 +1,36 @@
+/* cli: one entry point per subcommand, plus the options every command shares.
+ *
+ * Each cmd_* takes argc/argv starting at the subcommand name and returns a
+ * process exit code: 0 ok, 1 usage, 2 bad input data, 3 I/O or resource.
+ * This is the only floor that prints to stdout. */
+#ifndef TS_CLI_H
+#define TS_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+int cmd_view(int argc, char **argv);
+int cmd_motifs(int argc, char **argv);
+
+/* Long-only option ids shared by every command; commands number their own
+ * long-only options from CLI_OPT_CMD upwards. */
+enum { CLI_OPT_QUIET = 256, CLI_OPT_VERBOSE, CLI_OPT_HELP, CLI_OPT_CMD = 300 };
+
+#define CLI_COMMON_LONGOPTS \
+	{"quiet", no_argument, NULL, CLI_OPT_QUIET}, \
+	{"verbose", no_argument, NULL, CLI_OPT_VERBOSE}, \
+	{"help", no_argument, NULL, 'h'}
+
+/* Text for the common options, appended to every command's usage. */
+#define CLI_COMMON_HELP \
+	"  -h, --help        print this help and exit\n" \
+	"      --quiet       print errors only\n" \
+	"      --verbose     print debugging messages\n"
+
+/** Handle a common option; returns 1 if `c` was one. */
+int cli_common_opt(int c);
+
+/** Report a usage error as "[E::cmd] message", point at --help, return 1. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

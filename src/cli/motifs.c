@@ -1,0 +1,3 @@
+/* motifs: placeholder until the module lands (not committed as done). */
+#include "cli/cli.h"
+int cmd_motifs(int argc, char **argv) { (void)argc; (void)argv; return 1; }

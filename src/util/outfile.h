@@ -1,0 +1,30 @@
+/* outfile: atomic output files.
+ *
+ * Results are written to a temporary file beside the destination and renamed
+ * over it only when everything succeeded, so a killed or failing pipeline step
+ * never leaves a half-written result.  "-" (or NULL) means stdout, which is
+ * flushed and error-checked instead. */
+#ifndef TS_OUTFILE_H
+#define TS_OUTFILE_H
+
+#include <stdio.h>
+
+typedef struct ts_outfile {
+	FILE *fp;     /* write here */
+	char *path;   /* destination, NULL for stdout */
+	char *tmp;    /* temporary file, NULL for stdout */
+} ts_outfile_t;
+
+/** Open `path` ("-" or NULL: stdout) for writing.
+ *  @return TS_OK, or TS_EIO with a message in err.  Caller finishes with
+ *  ts_outfile_commit() or ts_outfile_abort(), which free everything. */
+int ts_outfile_open(ts_outfile_t *of, const char *path, char *err);
+
+/** Flush, check for write errors (full disk), close and rename into place.
+ *  @return TS_OK or TS_EIO (the temporary file is removed). */
+int ts_outfile_commit(ts_outfile_t *of, char *err);
+
+/** Discard: close and remove the temporary file; stdout is left as is. */
+void ts_outfile_abort(ts_outfile_t *of);
+
+#endif
