@@ -30,13 +30,13 @@ run tessera help nosuch
 expect_rc 1; expect_err_grep "unknown command 'nosuch'"
 check help_unknown
 
-run tessera view --no-such-option data/fixtures/seqs.fa
+run tessera view --no-such-option data/fixtures/seq/seqs.fa
 expect_rc 1; expect_err_grep '^Usage: tessera view'
 check bad_option
 
 if [ -w /dev/full ]; then
-	run tessera view data/fixtures/seqs.fa
-	tessera view data/fixtures/seqs.fa >/dev/full 2>"$ERR"; rc=$?
+	run tessera view data/fixtures/seq/seqs.fa
+	tessera view data/fixtures/seq/seqs.fa >/dev/full 2>"$ERR"; rc=$?
 	expect_rc 3; expect_err_grep 'standard output'
 	check full_disk_is_error
 fi
