@@ -55,7 +55,7 @@ test check: deps
 ASAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 asan: deps
 	@rm -rf build-asan && mkdir -p build-asan
-	@tar cf - Makefile src tests | (cd build-asan && tar xf -)
+	@tar cf - --exclude='*.o' --exclude='*.a' --exclude=tests/tmp --exclude=tests/run_tests Makefile src tests | (cd build-asan && tar xf -)
 	@$(MAKE) --no-print-directory -C build-asan tessera tests/run_tests CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)"
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		TESSERA=build-asan/tessera RUN_TESTS=build-asan/tests/run_tests sh tests/run.sh
