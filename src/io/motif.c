@@ -130,7 +130,7 @@ static int starts_with(const char *s, const char *prefix)
 
 static const char *skip_blanks(const char *s)
 {
-	while (*s == ' ' || *s == '\t') s++;
+	while (*s == ' ' || *s == '\t' || *s == '\r') s++;
 	return s;
 }
 
@@ -215,7 +215,8 @@ static int meme_alphabet_block(reader_t *r)
 			if (other) return rfail(r, start, "only the DNA alphabet ACGT is supported");
 			return TS_OK;
 		}
-		if (r->ntok > 1 && strcmp(r->tok[1], "=") == 0) continue;
+		for (i = 0; i < r->ntok && strcmp(r->tok[i], "=") != 0; i++) {}
+		if (i < r->ntok) continue;
 		for (i = 0; i < r->ntok; i++) {
 			/* symbol lines: X ["name"] [colour] [~ Y ["name"] [colour]] */
 			if (i == 0 || strcmp(r->tok[i - 1], "~") == 0) {
@@ -592,11 +593,10 @@ static enum motif_format detect_format(reader_t *r)
 	size_t i;
 	while (next_line(r)) {
 		const char *s = skip_blanks(r->line);
-		if (*s == '\0') continue;
+		if (split(r, s, 0) <= 0) continue;  /* blank, or out of memory: reported as not a motif file */
 		r->pushed = 1;
 		if (starts_with(s, "MEME version")) return MOTIF_FMT_MEME;
 		if (*s == '>') return MOTIF_FMT_JASPAR;
-		if (split(r, s, 0) < 0) return MOTIF_FMT_UNKNOWN;
 		for (i = 0; i < sizeof tags / sizeof tags[0]; i++)
 			if (strcmp(r->tok[0], tags[i]) == 0) return MOTIF_FMT_TRANSFAC;
 		break;
