@@ -1,0 +1,52 @@
+# motifs: convert and summary on the bundled JASPAR release, errors and exit codes.
+
+TF=data/motifs/JASPAR2024_CORE_vertebrates_non-redundant_pfms_transfac.txt
+BAD=data/fixtures/motif/bad_rowsum.meme
+
+run tessera motifs convert "$TF" -o "$T/tf.meme"
+expect_rc 0; expect_err_empty
+[ -s "$T/tf.meme" ] || fail_because "no $T/tf.meme"
+check motifs_convert_transfac
+
+# MEME -> MEME must reproduce our own output byte for byte
+run tessera motifs convert "$T/tf.meme"
+expect_rc 0; expect_err_empty; expect_out_file "$T/tf.meme"
+check motifs_convert_is_fixed_point
+
+run tessera motifs summary "$TF"
+expect_rc 0; expect_err_empty
+expect_out_grep '^motifs +879$'; expect_out_grep '^format +TRANSFAC$'; expect_out_grep 'MA0004\.1 \(Arnt\)'
+check motifs_summary
+
+run sh -c "gzip -dc data/fixtures/motif/JASPAR2024_CORE_vertebrates_non-redundant.from_transfac.meme.gz | $TESSERA motifs summary -"
+expect_rc 0; expect_out_grep '^motifs +879$'; expect_out_grep '^format +MEME$'
+check motifs_summary_stdin
+
+run tessera motifs convert "$BAD" -o "$T/bad.meme"
+expect_rc 2; expect_err_grep "^\[E::motifs\] $BAD:14: "; expect_no_file "$T/bad.meme"
+[ ! -s "$OUT" ] || fail_because "stdout not empty"
+check motifs_malformed_exit2_no_output
+
+run tessera motifs summary data/fixtures/motif/no_such_file.meme
+expect_rc 3; expect_err_grep 'no_such_file.meme: No such file or directory'
+check motifs_missing_file_exit3
+
+run tessera motifs frobnicate "$TF"
+expect_rc 1; expect_err_grep "unknown subcommand 'frobnicate'"; expect_err_grep '^Usage: tessera motifs'
+check motifs_unknown_subcommand
+
+run tessera motifs
+expect_rc 1; expect_err_grep '^Usage: tessera motifs <convert\|summary> \[options\] FILE'
+check motifs_no_subcommand
+
+run tessera motifs --help
+expect_rc 0; expect_err_empty; expect_out_grep '^Usage: tessera motifs <convert\|summary>'
+check motifs_help
+
+run tessera motifs convert --help
+expect_rc 0; expect_err_empty; expect_out_grep '^Usage: tessera motifs'
+check motifs_sub_help
+
+run tessera motifs summary
+expect_rc 1; expect_err_grep 'needs exactly one FILE'
+check motifs_summary_needs_file
