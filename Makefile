@@ -54,23 +54,27 @@ test check: deps
 # a separate tree so the normal objects are never mixed with instrumented ones.
 ASAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 asan: deps
-	@rm -rf build-asan && mkdir -p build-asan
+	@rm -rf build-asan && mkdir -p build-asan && ln -s ../data build-asan/data
 	@tar cf - --exclude='*.o' --exclude='*.a' --exclude=tests/tmp --exclude=tests/run_tests Makefile src tests | (cd build-asan && tar xf -)
 	@$(MAKE) --no-print-directory -C build-asan tessera tests/run_tests CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)"
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		TESSERA=build-asan/tessera RUN_TESTS=build-asan/tests/run_tests sh tests/run.sh
 
+# The main job on bundled data.  Until the scanner lands: check and summarise
+# the bundled motif database, and read the demo genome through seqio.
 demo: tessera
-	./tessera motifs summary data/motifs/JASPAR2024_CORE_vertebrates_non-redundant_pfms_transfac.txt
+	./tessera motifs summary
 	./tessera view --stats data/genome/ecoli_k12_mg1655.fa.gz
 
 bench: tessera
 	@sh bench/run.sh
 
-install: tessera
+# BIN: the binary to install (the tests install the sanitizer build too).
+BIN = tessera
+install: $(BIN)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(datadir)/motifs
-	install -m 755 tessera $(DESTDIR)$(bindir)/tessera
-	install -m 644 data/motifs/* $(DESTDIR)$(datadir)/motifs/
+	install -m 755 $(BIN) $(DESTDIR)$(bindir)/tessera
+	install -m 644 data/motifs/*.txt $(DESTDIR)$(datadir)/motifs/
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/tessera

@@ -8,18 +8,20 @@
 #include "io/motif.h"
 #include "util/log.h"
 #include "util/outfile.h"
+#include "util/paths.h"
 
 #define N_FIRST_IDS 5
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: tessera motifs <convert|summary> [options] FILE\n\n"
+		"Usage: tessera motifs <convert|summary> [options] [FILE]\n\n"
 		"Read a MEME, JASPAR or TRANSFAC motif file (detected from its content,\n"
-		"gzip allowed, '-' for stdin) and check every matrix.\n\n"
+		"gzip allowed, '-' for stdin) and check every matrix.  Without FILE, the\n"
+		"bundled JASPAR 2024 CORE vertebrates non-redundant collection.\n\n"
 		"Subcommands:\n"
-		"  convert FILE [-o OUT]   write the motifs in MEME minimal format (version 4)\n"
-		"  summary FILE            print the format, number of motifs, widths and background\n\n"
+		"  convert [FILE] [-o OUT] write the motifs in MEME minimal format (version 4)\n"
+		"  summary [FILE]          print the format, number of motifs, widths and background\n\n"
 		"Options:\n"
 		"  -o, --output FILE  convert: output file, written atomically [- = stdout]\n"
 		CLI_COMMON_HELP
@@ -92,7 +94,7 @@ int cmd_motifs(int argc, char **argv)
 		{NULL, 0, NULL, 0}
 	};
 	const char *sub, *out = NULL;
-	char err[TS_ERRLEN];
+	char err[TS_ERRLEN], *path;
 	motif_set_t *set;
 	int c, st, ret;
 	if (argc < 2) {
@@ -118,16 +120,28 @@ int cmd_motifs(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h': usage(stdout); return 0;
-		default: return cli_usage_error("motifs", "unrecognised option");
+		default:
+			usage(stderr);
+			return 1;
 		}
 	}
-	if (argc - 1 - optind != 1) return cli_usage_error("motifs", "%s needs exactly one FILE", sub);
-	if ((st = motif_read(argv[1 + optind], &set, err)) < 0) {
+	if (argc - 1 - optind > 1) return cli_usage_error("motifs", "%s takes at most one FILE", sub);
+	if (argc - 1 - optind == 1) {
+		path = strdup(argv[1 + optind]);
+	} else if ((path = ts_data_path(TS_DEFAULT_MOTIFS)) == NULL) {
+		ts_log(TS_LOG_ERROR, "motifs", "the bundled motif database (%s) is not installed; give a FILE or set TESSERA_DATA",
+		       TS_DEFAULT_MOTIFS);
+		return 3;
+	}
+	if (path == NULL) return 3;
+	if ((st = motif_read(path, &set, err)) < 0) {
 		ts_log(TS_LOG_ERROR, "motifs", "%s", err);
+		free(path);
 		return ts_exit_code(st);
 	}
-	ts_log(TS_LOG_INFO, "motifs", "%d motifs in %s format", set->n, motif_format_name(set->format));
-	ret = strcmp(sub, "convert") == 0 ? convert(set, out) : summary(argv[1 + optind], set);
+	ts_log(TS_LOG_INFO, "motifs", "%d motifs in %s format from %s", set->n, motif_format_name(set->format), path);
+	ret = strcmp(sub, "convert") == 0 ? convert(set, out) : summary(path, set);
 	motif_set_free(set);
+	free(path);
 	return ret;
 }

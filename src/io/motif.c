@@ -179,19 +179,22 @@ static int add_motif(reader_t *r, const char *id, const char *alt, int line, mot
 	return TS_OK;
 }
 
-/* Turn counts (p[4*i+b]) into probabilities; nsites is the largest position
- * total because JASPAR's totals differ between positions. */
+/* Turn counts (p[4*i+b]) into probabilities.  Position totals differ
+ * slightly in real matrices (rounding, trimming), so nsites needs a
+ * convention: the first position's total rounded to an integer (at least 1),
+ * which is what JASPAR's own MEME export writes, so a scan of a count matrix
+ * and of its MEME export gets the same pseudocounts. */
 static int counts_to_probs(reader_t *r, motif_t *m, int line)
 {
 	int i, b;
-	double max = 0;
+	double first = 0;
 	for (i = 0; i < m->w; i++) {
 		double *x = &m->p[4 * i], s = x[0] + x[1] + x[2] + x[3];
 		if (s <= 0) return rfail(r, line, "position %d of motif %s has no counts (all zero)", i + 1, m->id);
 		for (b = 0; b < 4; b++) x[b] /= s;
-		if (s > max) max = s;
+		if (i == 0) first = s;
 	}
-	m->nsites = max;
+	m->nsites = floor(first + 0.5) < 1 ? 1 : floor(first + 0.5);
 	return TS_OK;
 }
 
@@ -699,7 +702,7 @@ int motif_write_meme(FILE *fp, const motif_set_t *set)
 	for (i = 0; i < set->n; i++) {
 		const motif_t *m = &set->a[i];
 		fprintf(fp, "MOTIF %s%s%s\n", m->id, m->alt ? " " : "", m->alt ? m->alt : "");
-		fprintf(fp, "letter-probability matrix: alength= 4 w= %d nsites= %g E= %g\n", m->w, m->nsites, m->evalue);
+		fprintf(fp, "letter-probability matrix: alength= 4 w= %d nsites= %.10g E= %g\n", m->w, m->nsites, m->evalue);
 		for (k = 0; k < m->w; k++) {
 			const double *x = &m->p[4 * k];
 			fprintf(fp, " %.6f %.6f %.6f %.6f\n", x[0], x[1], x[2], x[3]);

@@ -36,7 +36,7 @@ expect_rc 1; expect_err_grep "unknown subcommand 'frobnicate'"; expect_err_grep 
 check motifs_unknown_subcommand
 
 run tessera motifs
-expect_rc 1; expect_err_grep '^Usage: tessera motifs <convert\|summary> \[options\] FILE'
+expect_rc 1; expect_err_grep '^Usage: tessera motifs <convert\|summary> \[options\] \[FILE\]'
 check motifs_no_subcommand
 
 run tessera motifs --help
@@ -47,6 +47,26 @@ run tessera motifs convert --help
 expect_rc 0; expect_err_empty; expect_out_grep '^Usage: tessera motifs'
 check motifs_sub_help
 
+run tessera motifs summary a.meme b.meme
+expect_rc 1; expect_err_grep 'takes at most one FILE'
+check motifs_summary_one_file
+
+# without FILE: the bundled database, found at run time from the binary's place
 run tessera motifs summary
-expect_rc 1; expect_err_grep 'needs exactly one FILE'
-check motifs_summary_needs_file
+expect_rc 0; expect_out_grep '^motifs +879$'; expect_out_grep 'JASPAR2024_CORE_vertebrates_non-redundant_pfms_transfac.txt$'
+check motifs_default_database
+
+# an installed tree finds its database under PREFIX/share/tessera, even moved
+rm -rf "$T/inst" "$T/moved"
+if make -s install DESTDIR="$PWD/$T/inst" PREFIX=/opt/ts BIN="$TESSERA" >/dev/null 2>"$T/install.err"; then
+	mv "$T/inst/opt/ts" "$T/moved"
+	run env -u TESSERA_DATA "$T/moved/bin/tessera" motifs summary
+	expect_rc 0; expect_out_grep "^file +/.*/moved/bin/\\.\\./share/tessera/motifs/JASPAR"; expect_out_grep '^motifs +879$'
+else
+	fail_because "make install failed: $(cat "$T/install.err")"
+fi
+check motifs_installed_database_found
+
+run env TESSERA_DATA=/nonexistent "$TESSERA" motifs summary data/fixtures/motif/ok.meme
+expect_rc 0
+check motifs_explicit_file_needs_no_data
