@@ -62,7 +62,8 @@ asan: deps
 
 # The main job on bundled data.  Until the scanner lands: check and summarise
 # the bundled motif database, and read the demo genome through seqio.
-demo: tessera
+demo: deps
+	@$(MAKE) --no-print-directory tessera
 	./tessera motifs summary
 	./tessera view --stats data/genome/ecoli_k12_mg1655.fa.gz
 
@@ -83,3 +84,17 @@ uninstall:
 clean:
 	rm -f tessera libtessera.a src/*.o src/*/*.o tests/run_tests
 	rm -rf build-asan tests/tmp
+
+# Coverage-guided fuzzing of the parsers with libFuzzer (needs clang):
+# `make fuzz FUZZ_SECS=60` runs each target, seeded from data/fixtures.
+FUZZ_SECS ?= 60
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_SRCS := $(sort $(wildcard src/util/*.c src/io/*.c))
+fuzz:
+	@mkdir -p tests/tmp/fuzz
+	@for t in motif:motif seqio:seq; do n=$${t%%:*}; d=$${t#*:}; \
+		clang $(FUZZ_FLAGS) $(TS_CFLAGS) $(ALL_CPPFLAGS) -o tests/tmp/fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c $(FUZZ_SRCS) $(LIBS) || exit 1; \
+		rm -rf tests/tmp/fuzz/corpus_$$n && mkdir -p tests/tmp/fuzz/corpus_$$n; \
+		find data/fixtures/$$d -type f -size -64k -exec cp {} tests/tmp/fuzz/corpus_$$n/ \; ; \
+		tests/tmp/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECS) -max_len=65536 tests/tmp/fuzz/corpus_$$n || exit 1; \
+	done
