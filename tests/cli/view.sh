@@ -100,3 +100,16 @@ run tessera view -o "$T/ok.fa" -@ 2 $FX/seqs.fa.bgz
 expect_rc 0; cmp -s "$T/ok.fa" $FX/seqs.fa.gz 2>/dev/null; tessera view $FX/seqs.fa > "$T/want.fa"
 cmp -s "$T/ok.fa" "$T/want.fa" || fail_because "-o output differs"
 check view_output_file_threads
+
+run tessera view -w 0 - < $FX/reads.bam
+expect_rc 0; expect_out_cmd sh -c "samtools fasta $FX/reads.bam 2>/dev/null"
+check view_bam_from_stdin
+
+run tessera view $FX/empty.fa
+expect_rc 0; expect_err_empty; [ ! -s "$OUT" ] || fail_because "output from an empty file"
+check view_empty_file
+
+run tessera view --quiet $FX/truncated.bam
+expect_rc 2; expect_err_grep '^\[E::view\] .*truncated.bam'
+if grep -q '^\[W::' "$ERR"; then fail_because "--quiet printed a warning"; fi
+check view_quiet_keeps_errors_only
