@@ -119,24 +119,27 @@ static int put_fastq(FILE *fp, const sio_rec_t *rec, const view_fmt_t *f, char *
 	return 0;
 }
 
-static void add_stats(view_stats_t *st, const sio_rec_t *rec)
+static int add_stats(view_stats_t *st, const sio_rec_t *rec)
 {
 	int64_t i;
 	for (i = 0; i < rec->n; i++) {
 		st->nt[SIO_NT16(rec->seq[i])]++;
 		st->soft += (rec->seq[i] & SIO_SOFTMASK) != 0;
 	}
-	if (!rec->is_last) return;
+	if (!rec->is_last) return 0;
 	st->records++;
 	st->bases += rec->len;
 	if (st->records == 1 || rec->len < st->min_len) st->min_len = rec->len;
 	if (rec->len > st->max_len) st->max_len = rec->len;
 	if (st->n_lens == st->m_lens) {
-		st->m_lens = st->m_lens ? 2 * st->m_lens : 1024;
-		st->lens = realloc(st->lens, st->m_lens * sizeof *st->lens);
-		if (!st->lens) abort();
+		size_t m = st->m_lens ? 2 * st->m_lens : 1024;
+		int64_t *l = realloc(st->lens, m * sizeof *l);
+		if (l == NULL) return TS_ENOMEM;
+		st->lens = l;
+		st->m_lens = m;
 	}
 	st->lens[st->n_lens++] = rec->len;
+	return 0;
 }
 
 static int cmp_desc(const void *a, const void *b)
@@ -178,7 +181,11 @@ static int view_one(FILE *fp, const char *path, const sio_opts_t *o, const view_
 	}
 	while ((s = sio_read(r, &rec)) == TS_OK) {
 		if (f->stats) {
-			add_stats(&st, &rec);
+			if ((s = add_stats(&st, &rec)) < 0) {
+				view_error("out of memory");
+				reported = 1;
+				break;
+			}
 			continue;
 		}
 		if (rec.n + 1 > text_cap) {
