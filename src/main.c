@@ -20,6 +20,7 @@ typedef struct {
 } command_t;
 
 static const command_t commands[] = {
+	{"scan", cmd_scan, "scan sequences for motif occurrences (exact p-values, FIMO output)"},
 	{"view", cmd_view, "print sequences from FASTA/FASTQ/SAM/BAM/CRAM, regions or BED"},
 	{"motifs", cmd_motifs, "read, check, summarise and convert motif files"},
 };

@@ -1,0 +1,361 @@
+/* scan: `tessera scan` — motif scanning with FIMO's statistics and output.
+ * Options and wiring only: backgrounds here, filters and kernels in
+ * cnn1d/pwm and cnn1d/scan, formats in io/hits. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "cnn1d/pwm.h"
+#include "cnn1d/scan.h"
+#include "io/hits.h"
+#include "io/motif.h"
+#include "io/seqio.h"
+#include "util/log.h"
+#include "util/outfile.h"
+#include "util/parse.h"
+#include "util/paths.h"
+
+#define scan_error(...) ts_log(TS_LOG_ERROR, "scan", __VA_ARGS__)
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: tessera scan [options] INPUT...\n\n"
+		"Scan sequences for motif occurrences with exact p-values (FIMO's statistics,\n"
+		"FIMO's TSV output).  INPUT: FASTA/FASTQ (plain, gzip, bgzip; '-' for stdin),\n"
+		"SAM/BAM/CRAM reads, or regions of an indexed reference (-r, --bed).\n\n"
+		"Motifs:\n"
+		"  -m, --motifs FILE        MEME, JASPAR or TRANSFAC file [bundled JASPAR 2024 CORE\n"
+		"                           vertebrates non-redundant]\n"
+		"      --motif ID           scan only motif ID (repeatable)\n"
+		"      --motif-pseudo A     pseudocount mixed in by background [0.1]\n"
+		"      --bfile FILE         background: MEME background file (0-order entries),\n"
+		"                           --uniform--, or --motif-- (the motif file's own)\n"
+		"                           [the motif file's background, else uniform]\n"
+		"      --bg-from-seq        background: 0-order frequencies of the input (one extra pass)\n"
+		"Thresholds:\n"
+		"      --thresh P           report windows with p-value < P [1e-4]\n"
+		"      --min-score S        report windows with score >= S bits instead\n"
+		"      --qv-thresh Q        report windows with q-value < Q instead\n"
+		"      --no-qvalue, --text  no q-values (faster: windows are abandoned early)\n"
+		"      --qvalue-scope S     'motif' (one correction per motif) or 'run' [motif]\n"
+		"      --norc               scan the given strand only\n"
+		"Output:\n"
+		"  -o, --output FILE        write here, replaced only on success [stdout]\n"
+		"  -O, --output-format F    tsv (FIMO), bed (BED6 + p-value, q-value) or gff [tsv]\n"
+		"      --gff                same as -O gff\n"
+		"      --skip-matched-sequence  leave the matched_sequence column empty\n"
+		"      --no-pgc             do not read 'chr:start-end' record names as genomic coordinates\n"
+		"Input:\n"
+		"  -r, --region REG         scan only REG (chr:beg-end, 1-based; repeatable)\n"
+		"      --bed FILE           scan only the regions of a BED file\n"
+		"  -T, --reference FILE     reference FASTA for CRAM\n"
+		"  -f, -F, -q               read filters as in 'tessera view' [-F 0x900]\n"
+		"  -@, --threads INT        scanning threads; output is the same for any INT [1]\n"
+		CLI_COMMON_HELP);
+}
+
+enum {
+	OPT_MOTIF = CLI_OPT_CMD, OPT_PSEUDO, OPT_BFILE, OPT_BG_FROM_SEQ, OPT_THRESH, OPT_MIN_SCORE, OPT_QV_THRESH,
+	OPT_NO_QVALUE, OPT_QV_SCOPE, OPT_NORC, OPT_GFF, OPT_SKIP_MATCHED, OPT_NO_PGC, OPT_BED
+};
+
+static const struct option long_opts[] = {
+	{"motifs", required_argument, NULL, 'm'},
+	{"motif", required_argument, NULL, OPT_MOTIF},
+	{"motif-pseudo", required_argument, NULL, OPT_PSEUDO},
+	{"bfile", required_argument, NULL, OPT_BFILE},
+	{"bg-from-seq", no_argument, NULL, OPT_BG_FROM_SEQ},
+	{"thresh", required_argument, NULL, OPT_THRESH},
+	{"min-score", required_argument, NULL, OPT_MIN_SCORE},
+	{"qv-thresh", required_argument, NULL, OPT_QV_THRESH},
+	{"no-qvalue", no_argument, NULL, OPT_NO_QVALUE},
+	{"text", no_argument, NULL, OPT_NO_QVALUE},
+	{"qvalue-scope", required_argument, NULL, OPT_QV_SCOPE},
+	{"norc", no_argument, NULL, OPT_NORC},
+	{"output", required_argument, NULL, 'o'},
+	{"output-format", required_argument, NULL, 'O'},
+	{"gff", no_argument, NULL, OPT_GFF},
+	{"skip-matched-sequence", no_argument, NULL, OPT_SKIP_MATCHED},
+	{"no-pgc", no_argument, NULL, OPT_NO_PGC},
+	{"region", required_argument, NULL, 'r'},
+	{"bed", required_argument, NULL, OPT_BED},
+	{"reference", required_argument, NULL, 'T'},
+	{"threads", required_argument, NULL, '@'},
+	CLI_COMMON_LONGOPTS,
+	{NULL, 0, NULL, 0}
+};
+
+typedef struct {
+	const char *motif_path, *bfile, *out_path;
+	char **motif_ids, **regions;
+	int n_motif_ids, bg_from_seq, skip_matched, pgc;
+	double pseudo;
+	hits_format_t format;
+} scan_cli_t;
+
+/* 0-order base counts of every input, for --bg-from-seq. */
+static int bg_from_inputs(char **paths, int n, const sio_opts_t *so, double bg[4], char *err)
+{
+	double count[4] = {0, 0, 0, 0}, total = 0;
+	int i, s, x;
+	for (i = 0; i < n; i++) {
+		sio_reader_t *r;
+		sio_rec_t rec;
+		int64_t k;
+		if (strcmp(paths[i], "-") == 0)
+			return ts_fail(err, TS_EUSAGE, "--bg-from-seq reads the input twice: give a file, not standard input");
+		if ((s = sio_open(&r, paths[i], so, err)) < 0) return s;
+		while ((s = sio_read(r, &rec)) == TS_OK)
+			for (k = 0; k < rec.n; k++) {
+				x = sio_nt16_to_nt4[SIO_NT16(rec.seq[k])];
+				if (x < 4) count[x]++;
+			}
+		if (s != TS_EOF) {
+			s = ts_fail(err, s, "%s", sio_error(r));
+			sio_close(r);
+			return s;
+		}
+		sio_close(r);
+	}
+	for (x = 0; x < 4; x++) total += count[x];
+	if (total == 0) return ts_fail(err, TS_EDATA, "--bg-from-seq: the input has no A, C, G or T");
+	for (x = 0; x < 4; x++) bg[x] = count[x] > 0 ? count[x] / total : 0;
+	return TS_OK;
+}
+
+/* FIMO's choice of background, symmetrised for two strands and smoothed by
+ * (f + 5e-7) / (1 + 4·5e-7) so that no letter has probability 0. */
+static int choose_background(const scan_cli_t *c, const motif_set_t *set, char **inputs, int n_inputs,
+			     const sio_opts_t *so, int both, double bg[4], char *err)
+{
+	int x, s;
+	double sum = 0;
+	if (c->bg_from_seq) {
+		if ((s = bg_from_inputs(inputs, n_inputs, so, bg, err)) < 0) return s;
+	} else if (c->bfile && strcmp(c->bfile, "--uniform--") == 0) {
+		bg[0] = bg[1] = bg[2] = bg[3] = 0.25;
+	} else if (c->bfile && strcmp(c->bfile, "--motif--") != 0) {
+		if ((s = pwm_bg_read(c->bfile, bg, err)) < 0) return s;
+	} else {
+		for (x = 0; x < 4; x++) bg[x] = set->has_bg ? set->bg[x] : 0.25;
+	}
+	if (both) pwm_bg_symmetrize(bg);
+	for (x = 0; x < 4; x++) sum += bg[x] + 5e-7;
+	for (x = 0; x < 4; x++) bg[x] = (bg[x] + 5e-7) / sum;
+	return TS_OK;
+}
+
+/* The motifs named by --motif, in file order; `out` shares their storage. */
+static int select_motifs(const motif_set_t *all, char **ids, int n_ids, motif_set_t *out, const char *path)
+{
+	int i, k;
+	*out = *all;
+	if (n_ids == 0) return TS_OK;
+	if ((out->a = calloc(n_ids, sizeof *out->a)) == NULL) return TS_ENOMEM;
+	out->n = out->m = 0;
+	for (k = 0; k < all->n; k++)
+		for (i = 0; i < n_ids; i++)
+			if (strcmp(all->a[k].id, ids[i]) == 0) {
+				out->a[out->n++] = all->a[k];
+				break;
+			}
+	for (i = 0; i < n_ids; i++)
+		if (motif_find(all, ids[i]) < 0) {
+			scan_error("--motif: no motif '%s' in %s", ids[i], path);
+			free(out->a);
+			out->a = NULL;
+			return TS_EUSAGE;
+		}
+	return TS_OK;
+}
+
+static int write_hits(FILE *fp, const scan_t *s, const motif_set_t *set, const scan_cli_t *c)
+{
+	int64_t n, n_recs, i, n_in_seq = 0;
+	const scan_hit_t *hits = scan_hits(s, &n);
+	const scan_rec_t *recs = scan_recs(s, &n_recs);
+	const char *text = scan_seq_text(s);
+	char *matched = NULL;
+	int max_w = 0, k;
+	for (k = 0; k < set->n; k++)
+		if (set->a[k].w > max_w) max_w = set->a[k].w;
+	if ((matched = malloc(max_w + 1)) == NULL) return TS_ENOMEM;
+	hits_write_header(fp, c->format);
+	for (i = 0; i < n; i++) {
+		const scan_hit_t *h = &hits[i];
+		const scan_rec_t *r = &recs[h->rec];
+		const motif_t *m = &set->a[h->motif];
+		hit_t out;
+		n_in_seq = i > 0 && hits[i - 1].motif == h->motif && hits[i - 1].rec == h->rec ? n_in_seq + 1 : 1;
+		memcpy(matched, text + h->seq_off, m->w);
+		matched[m->w] = '\0';
+		out.motif_id = m->id;
+		out.motif_alt = m->alt;
+		out.seq_name = r->chrom ? r->chrom : r->name;
+		out.start = r->offset + h->pos;
+		out.w = m->w;
+		out.strand = (char)h->strand;
+		out.score = h->score;
+		out.pvalue = h->pvalue;
+		out.qvalue = h->qvalue;
+		out.matched = c->skip_matched ? NULL : matched;
+		hits_write(fp, c->format, &out, n_in_seq);
+	}
+	free(matched);
+	return ferror(fp) ? TS_EIO : TS_OK;
+}
+
+static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio_opts_t *io, int *exit_code)
+{
+	int ch;
+	double v;
+	while ((ch = getopt_long(argc, argv, "m:o:O:r:T:@:f:F:q:h", long_opts, NULL)) >= 0) {
+		switch (ch) {
+		case 'm': c->motif_path = optarg; break;
+		case OPT_MOTIF:
+			if ((c->motif_ids = realloc(c->motif_ids, (c->n_motif_ids + 1) * sizeof *c->motif_ids)) == NULL) return -1;
+			c->motif_ids[c->n_motif_ids++] = optarg;
+			break;
+		case OPT_PSEUDO:
+			if (ts_parse_double(optarg, &c->pseudo) < 0 || c->pseudo < 0)
+				return *exit_code = cli_usage_error("scan", "--motif-pseudo: '%s' is not a number >= 0", optarg), -1;
+			break;
+		case OPT_BFILE: c->bfile = optarg; break;
+		case OPT_BG_FROM_SEQ: c->bg_from_seq = 1; break;
+		case OPT_THRESH:
+			if (ts_parse_double(optarg, &v) < 0 || v <= 0 || v > 1)
+				return *exit_code = cli_usage_error("scan", "--thresh: '%s' is not a p-value in (0, 1]", optarg), -1;
+			so->thresh = v;
+			break;
+		case OPT_MIN_SCORE:
+			if (ts_parse_double(optarg, &so->min_score) < 0)
+				return *exit_code = cli_usage_error("scan", "--min-score: '%s' is not a number", optarg), -1;
+			so->use_min_score = 1;
+			break;
+		case OPT_QV_THRESH:
+			if (ts_parse_double(optarg, &v) < 0 || v <= 0 || v > 1)
+				return *exit_code = cli_usage_error("scan", "--qv-thresh: '%s' is not a q-value in (0, 1]", optarg), -1;
+			so->qv_thresh = v;
+			so->use_qv_thresh = 1;
+			break;
+		case OPT_NO_QVALUE: so->qvalues = 0; break;
+		case OPT_QV_SCOPE:
+			if (strcmp(optarg, "motif") == 0) so->qv_run_scope = 0;
+			else if (strcmp(optarg, "run") == 0) so->qv_run_scope = 1;
+			else return *exit_code = cli_usage_error("scan", "--qvalue-scope: '%s' is not 'motif' or 'run'", optarg), -1;
+			break;
+		case OPT_NORC: so->both_strands = 0; break;
+		case 'o': c->out_path = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "tsv") == 0) c->format = HITS_TSV;
+			else if (strcmp(optarg, "bed") == 0) c->format = HITS_BED;
+			else if (strcmp(optarg, "gff") == 0) c->format = HITS_GFF;
+			else return *exit_code = cli_usage_error("scan", "--output-format: '%s' is not tsv, bed or gff", optarg), -1;
+			break;
+		case OPT_GFF: c->format = HITS_GFF; break;
+		case OPT_SKIP_MATCHED: c->skip_matched = 1; break;
+		case OPT_NO_PGC: c->pgc = 0; break;
+		case 'r':
+			if ((c->regions = realloc(c->regions, (io->n_regions + 1) * sizeof *c->regions)) == NULL) return -1;
+			c->regions[io->n_regions++] = optarg;
+			io->regions = c->regions;
+			break;
+		case OPT_BED: io->bed = optarg; break;
+		case 'T': io->reference = optarg; break;
+		case '@':
+			if (ts_parse_int(optarg, 1, 1024, &so->threads) < 0)
+				return *exit_code = cli_usage_error("scan", "--threads: '%s' is not an integer in 1..1024", optarg), -1;
+			break;
+		case 'f':
+			if (ts_parse_flag(optarg, &io->flag_require) < 0) return *exit_code = cli_usage_error("scan", "-f: '%s' is not a flag value", optarg), -1;
+			break;
+		case 'F':
+			if (ts_parse_flag(optarg, &io->flag_exclude) < 0) return *exit_code = cli_usage_error("scan", "-F: '%s' is not a flag value", optarg), -1;
+			break;
+		case 'q':
+			if (ts_parse_int(optarg, 0, 255, &io->min_mapq) < 0) return *exit_code = cli_usage_error("scan", "-q: '%s' is not an integer in 0..255", optarg), -1;
+			break;
+		case 'h': usage(stdout); *exit_code = 0; return -1;
+		default:
+			if (cli_common_opt(ch)) break;
+			usage(stderr);
+			*exit_code = 1;
+			return -1;
+		}
+	}
+	if (so->use_min_score + so->use_qv_thresh > 1)
+		return *exit_code = cli_usage_error("scan", "--min-score and --qv-thresh cannot be combined"), -1;
+	if (so->use_qv_thresh && !so->qvalues)
+		return *exit_code = cli_usage_error("scan", "--qv-thresh needs q-values: drop --no-qvalue/--text"), -1;
+	if (optind >= argc) return *exit_code = cli_usage_error("scan", "no input given"), -1;
+	return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	scan_cli_t c = {NULL, NULL, "-", NULL, NULL, 0, 0, 0, 1, 0.1, HITS_TSV};
+	scan_opts_t so;
+	sio_opts_t io;
+	motif_set_t *all = NULL, chosen;
+	scan_t *s = NULL;
+	ts_outfile_t out = {0};
+	char err[TS_ERRLEN], *motif_path = NULL;
+	double bg[4];
+	int st = TS_OK, i, exit_code = 1, out_open = 0;
+	clock_t cpu0 = clock();
+	memset(&chosen, 0, sizeof chosen);
+	scan_opts_init(&so);
+	sio_opts_init(&io);
+	if (parse_args(argc, argv, &c, &so, &io, &exit_code) < 0) goto done;
+	so.progress = ts_verbosity >= TS_LOG_WARN && isatty(2);  /* not with --quiet, not in pipelines */
+	motif_path = c.motif_path ? strdup(c.motif_path) : ts_data_path(TS_DEFAULT_MOTIFS);
+	if (motif_path == NULL) {
+		scan_error("the bundled motif database is not installed: give -m FILE or set TESSERA_DATA");
+		exit_code = 3;
+		goto done;
+	}
+	if ((st = motif_read(motif_path, &all, err)) < 0) goto fail;
+	if ((st = select_motifs(all, c.motif_ids, c.n_motif_ids, &chosen, motif_path)) < 0) {
+		exit_code = ts_exit_code(st);
+		goto done;
+	}
+	if ((st = choose_background(&c, all, argv + optind, argc - optind, &io, so.both_strands, bg, err)) < 0) goto fail;
+	ts_info("%d motifs from %s; background A %.4f C %.4f G %.4f T %.4f", chosen.n, motif_path, bg[0], bg[1], bg[2], bg[3]);
+	if ((st = scan_init(&s, &chosen, bg, c.pseudo, &so, err)) < 0) goto fail;
+	for (i = optind; i < argc; i++)
+		if ((st = scan_input(s, argv[i], &io, c.pgc, err)) < 0) goto fail;
+	if ((st = scan_finish(s, err)) < 0) goto fail;
+	if ((st = ts_outfile_open(&out, c.out_path, err)) < 0) goto fail;
+	out_open = 1;
+	if ((st = write_hits(out.fp, s, &chosen, &c)) < 0) {
+		ts_fail(err, st, "%s: write failed", c.out_path);
+		goto fail;
+	}
+	out_open = 0;
+	if ((st = ts_outfile_commit(&out, err)) < 0) goto fail;
+	{
+		int64_t bases, tests, n_hits;
+		scan_totals(s, &bases, &tests);
+		scan_hits(s, &n_hits);
+		ts_info("%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU", chosen.n, bases / 1e6,
+			(long long)tests, (long long)n_hits, (double)(clock() - cpu0) / CLOCKS_PER_SEC);
+	}
+	exit_code = 0;
+	goto done;
+fail:
+	scan_error("%s", err);
+	exit_code = ts_exit_code(st);
+	if (out_open) ts_outfile_abort(&out);
+done:
+	scan_free(s);
+	if (chosen.a != (all ? all->a : NULL)) free(chosen.a);
+	motif_set_free(all);
+	free(motif_path);
+	free(c.motif_ids);
+	free(c.regions);
+	return exit_code;
+}

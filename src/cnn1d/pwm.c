@@ -1,0 +1,169 @@
+/* pwm: motif → integer-scaled log-odds filter and its exact p-value table.
+ * The maths is in pwm.h. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cnn1d/pwm.h"
+#include "util/log.h"
+#include "util/parse.h"
+
+/* A frequency of exactly 0 (only possible with --motif-pseudo 0) would give
+ * −∞; it is floored here so scaling stays finite (about −33 bits). */
+#define PWM_MIN_FREQ 1e-10
+
+int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
+{
+	int i, x, w = m->w;
+	/* FIMO keeps nsites as an integer (truncated), so do we */
+	double nsites = m->nsites >= 1 ? floor(m->nsites) : m->nsites;
+	double lo_min = INFINITY, lo_max = -INFINITY, *pdf = NULL, *next = NULL;
+	memset(p, 0, sizeof *p);
+	p->w = w;
+	p->lo = malloc(4 * w * sizeof *p->lo);
+	p->q = malloc(4 * w * sizeof *p->q);
+	if (!p->lo || !p->q) goto nomem;
+	for (i = 0; i < w; i++)
+		for (x = 0; x < 4; x++) {
+			double f = (pseudo * bg[x] + nsites * m->p[4 * i + x]) / (nsites + pseudo);
+			double lo = log2((f > PWM_MIN_FREQ ? f : PWM_MIN_FREQ) / bg[x]);
+			p->lo[4 * i + x] = lo;
+			if (lo < lo_min) lo_min = lo;
+			if (lo > lo_max) lo_max = lo;
+		}
+	p->offset = floor(lo_min);
+	if (lo_max <= p->offset) lo_max = p->offset + 1;  /* all entries equal */
+	p->scale = floor(PWM_RANGE / (lo_max - p->offset));
+	for (i = 0; i < w; i++) {
+		int best = 0;
+		for (x = 0; x < 4; x++) {
+			int q = (int)floor((p->lo[4 * i + x] - p->offset) * p->scale + 0.5);
+			p->q[4 * i + x] = q;
+			if (q > best) best = q;
+		}
+		p->max_q += best;
+	}
+	/* pdf of the integer score, one column at a time:
+	 * pdf_i[s] = Σ_x bg[x] · pdf_{i-1}[s − q[i][x]] */
+	pdf = calloc(p->max_q + 1, sizeof *pdf);
+	next = calloc(p->max_q + 1, sizeof *next);
+	p->pv = malloc((p->max_q + 2) * sizeof *p->pv);
+	if (!pdf || !next || !p->pv) goto nomem;
+	pdf[0] = 1.0;
+	int top = 0;  /* highest reachable score so far */
+	for (i = 0; i < w; i++) {
+		int col_max = 0, s;
+		for (x = 0; x < 4; x++)
+			if (p->q[4 * i + x] > col_max) col_max = p->q[4 * i + x];
+		memset(next, 0, (top + col_max + 1) * sizeof *next);
+		for (s = 0; s <= top; s++) {
+			if (pdf[s] == 0) continue;
+			for (x = 0; x < 4; x++) next[s + p->q[4 * i + x]] += pdf[s] * bg[x];
+		}
+		top += col_max;
+		double *t = pdf;
+		pdf = next;
+		next = t;
+	}
+	/* pv[Q] = Σ_{s ≥ Q} pdf[s], summed from the top so small tails keep their precision */
+	p->pv[p->max_q + 1] = 0;
+	for (i = p->max_q; i >= 0; i--) p->pv[i] = p->pv[i + 1] + pdf[i];
+	free(pdf);
+	free(next);
+	return TS_OK;
+nomem:
+	free(pdf);
+	free(next);
+	pwm_free(p);
+	return TS_ENOMEM;
+}
+
+void pwm_free(pwm_t *p)
+{
+	free(p->lo);
+	free(p->q);
+	free(p->pv);
+	memset(p, 0, sizeof *p);
+}
+
+int pwm_threshold(const pwm_t *p, double thresh)
+{
+	/* pv is non-increasing in Q: binary search for the first pv[Q] < thresh */
+	int lo = 0, hi = p->max_q + 1;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (p->pv[mid] < thresh) hi = mid;
+		else lo = mid + 1;
+	}
+	return lo;
+}
+
+int pwm_threshold_score(const pwm_t *p, double min_score)
+{
+	/* Q/scale + w·offset is within w/(2·scale) of the real score, so a real
+	 * score ≥ S implies Q ≥ (S − w·offset)·scale − w/2. */
+	double t = (min_score - p->w * p->offset) * p->scale - p->w * 0.5;
+	if (t <= 0) return 0;
+	if (t > p->max_q) return p->max_q + 1;
+	return (int)ceil(t - 1e-9);
+}
+
+double pwm_score(const pwm_t *p, const uint8_t *nt4, int reverse)
+{
+	double s = 0;
+	int i, w = p->w;
+	for (i = 0; i < w; i++)
+		s += reverse ? p->lo[4 * (w - 1 - i) + 3 - nt4[i]] : p->lo[4 * i + nt4[i]];
+	return s;
+}
+
+void pwm_bg_symmetrize(double bg[4])
+{
+	double at = (bg[0] + bg[3]) / 2, cg = (bg[1] + bg[2]) / 2;
+	bg[0] = bg[3] = at;
+	bg[1] = bg[2] = cg;
+}
+
+int pwm_bg_read(const char *path, double bg[4], char *err)
+{
+	static const char letters[] = "ACGT";
+	char line[1024];
+	int lineno = 0, seen[4] = {0, 0, 0, 0}, i;
+	double sum = 0;
+	FILE *fp = fopen(path, "r");
+	if (fp == NULL) return ts_fail(err, TS_EIO, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof line, fp)) {
+		char key[64], val[64], extra[2];
+		int n;
+		lineno++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		n = sscanf(line, "%63s %63s %1s", key, val, extra);
+		if (n <= 0) continue;
+		if (n != 2) {
+			fclose(fp);
+			return ts_fail(err, TS_EDATA, "%s:%d: expected a letter (or word) and a frequency", path, lineno);
+		}
+		if (strlen(key) != 1) continue;  /* higher-order Markov entries: tessera uses order 0 */
+		const char *c = strchr(letters, key[0] & ~0x20);
+		double v;
+		if (c == NULL || key[0] == '\0') {
+			fclose(fp);
+			return ts_fail(err, TS_EDATA, "%s:%d: '%s' is not a DNA letter", path, lineno, key);
+		}
+		if (ts_parse_double(val, &v) < 0 || v <= 0 || v > 1) {
+			fclose(fp);
+			return ts_fail(err, TS_EDATA, "%s:%d: frequency '%s' of %s is not a number in (0, 1]", path, lineno, val, key);
+		}
+		bg[c - letters] = v;
+		seen[c - letters] = 1;
+	}
+	fclose(fp);
+	for (i = 0; i < 4; i++) {
+		if (!seen[i]) return ts_fail(err, TS_EDATA, "%s: no 0-order frequency for %c", path, letters[i]);
+		sum += bg[i];
+	}
+	if (fabs(sum - 1) > 0.01) return ts_fail(err, TS_EDATA, "%s: 0-order frequencies sum to %g, not 1", path, sum);
+	for (i = 0; i < 4; i++) bg[i] /= sum;
+	return TS_OK;
+}

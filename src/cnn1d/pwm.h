@@ -1,0 +1,70 @@
+/* pwm: a motif as a frozen convolution filter, with exact score statistics.
+ *
+ * Log-odds in bits, as FIMO reports them.  With background b and the motif's
+ * frequencies f (built from nsites sites), a pseudocount a is mixed in as
+ *     f'[i][x] = (a·b[x] + nsites·f[i][x]) / (nsites + a)
+ * (nsites truncated to an integer, as FIMO stores it)
+ *     lo[i][x] = log2(f'[i][x] / b[x])
+ * and the score of a window s_0..s_{w-1} is Σ_i lo[i][s_i].
+ *
+ * Integer scaling (FIMO's, so p-values agree with FIMO's): with lo_min and
+ * lo_max the extreme entries, offset = floor(lo_min) and
+ * scale = floor(R / (lo_max − offset)) with R = 1000, and each entry becomes
+ *     q[i][x] = round((lo[i][x] − offset) · scale) ∈ [0, R].
+ * A window's integer score Q = Σ q is exact integer arithmetic; its null
+ * distribution under a 0-order background is a convolution over i, computed
+ * by dynamic programming over the w·R+1 possible values, giving
+ *     pv[Q] = P(Q_random ≥ Q)
+ * exactly (to double rounding) for every integer score.  Since each entry is
+ * rounded by at most 1/(2·scale) bits, Q/scale + w·offset is within
+ * w/(2·scale) bits of the real log-odds score; that is the worst-case score
+ * error behind every p-value (0.002–0.04 bits for JASPAR motifs), i.e. the
+ * p-value reported for a real score x lies between the exact tail
+ * probabilities at x ± w/(2·scale).
+ *
+ * The reverse strand is scored with the reverse-complement filter
+ * rc[i][x] = lo[w−1−i][3−x].  Under a strand-symmetric background (the
+ * default when both strands are scanned) both filters have the same null
+ * distribution, so one pv table serves both. */
+#ifndef TS_PWM_H
+#define TS_PWM_H
+
+#include <stdint.h>
+#include "io/motif.h"
+
+#define PWM_RANGE 1000  /* integer range of one column, as FIMO's PSSM_RANGE */
+
+typedef struct {
+	int w;
+	double *lo;        /* w*4 log2-odds, forward strand */
+	int *q;            /* w*4 scaled integer scores, forward strand */
+	double scale, offset;
+	int max_q;         /* best possible integer score, Σ_i max_x q[i][x] */
+	double *pv;        /* pv[Q] = P(score >= Q) for Q in 0..max_q */
+} pwm_t;
+
+/** Log-odds filter and its score distribution for motif m.
+ *  @param bg      background A,C,G,T, each > 0, summing to 1
+ *  @param pseudo  pseudocount a >= 0 (FIMO's --motif-pseudo, default 0.1)
+ *  @return 0, or TS_ENOMEM.  Free with pwm_free(). */
+int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo);
+
+void pwm_free(pwm_t *p);
+
+/** Smallest integer score whose p-value is < thresh; max_q + 1 if none. */
+int pwm_threshold(const pwm_t *p, double thresh);
+
+/** Integer threshold equivalent to a real score S, conservative by the
+ *  rounding bound: every window with log-odds ≥ S has Q ≥ the result. */
+int pwm_threshold_score(const pwm_t *p, double min_score);
+
+/** Exact log-odds (bits) of a window of nt4 codes (0..3) on either strand. */
+double pwm_score(const pwm_t *p, const uint8_t *nt4, int reverse);
+
+/** Background helpers: average with the reverse complement (A=T, C=G), and
+ *  read a MEME background file (fasta-get-markov format: "A 0.29" lines, '#'
+ *  comments; only 0-order entries are used).  Frequencies are normalised. */
+void pwm_bg_symmetrize(double bg[4]);
+int pwm_bg_read(const char *path, double bg[4], char *err);
+
+#endif

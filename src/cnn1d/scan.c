@@ -1,0 +1,737 @@
+/* scan: the shared-filter convolution of motifs over sequence chunks.
+ * The kernel, the q-value maths and the threading contract are in scan.h.
+ *
+ * Contents: 1. filters (block tables)  2. chunk preparation and kernels
+ *           3. jobs and worker threads  4. driving seqio  5. q-values, sort */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <htslib/kstring.h>
+#include "cnn1d/scan.h"
+#include "util/log.h"
+
+#define BLOCK 5                 /* bases per lookup */
+#define NCODES (1 << (2 * BLOCK))
+#define SCAN_CHUNK (1 << 20)    /* bases per job */
+#define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
+
+/* ------------------------------------------------------------ 1. filters */
+
+typedef struct {
+	int nb;          /* blocks */
+	int32_t *tab;    /* nb × NCODES block scores */
+	int32_t *rest;   /* rest[b] = best total score of blocks b+1.. */
+} filter_t;
+
+typedef struct {
+	pwm_t pwm;
+	filter_t f[2];   /* forward, reverse complement */
+	int thresh_q;    /* integer score a candidate hit must reach */
+	int active;
+	uint64_t *hist;  /* tests per integer score level (q-values only) */
+	uint64_t tests;
+} motif_filter_t;
+
+/* Block b of a filter with integer column scores col(i, x) covers columns
+ * 5b..5b+4; a code holds 5 bases, the first in the highest bits.  Columns
+ * past the filter's end contribute 0, so the last block may be partial. */
+static int filter_build(filter_t *f, const pwm_t *p, int reverse)
+{
+	int b, c, j, w = p->w;
+	f->nb = (w + BLOCK - 1) / BLOCK;
+	f->tab = malloc((size_t)f->nb * NCODES * sizeof *f->tab);
+	f->rest = malloc(f->nb * sizeof *f->rest);
+	if (!f->tab || !f->rest) return TS_ENOMEM;
+	for (b = 0; b < f->nb; b++)
+		for (c = 0; c < NCODES; c++) {
+			int32_t s = 0;
+			for (j = 0; j < BLOCK && BLOCK * b + j < w; j++) {
+				int i = BLOCK * b + j, x = (c >> (2 * (BLOCK - 1 - j))) & 3;
+				s += reverse ? p->q[4 * (w - 1 - i) + 3 - x] : p->q[4 * i + x];
+			}
+			f->tab[(size_t)b * NCODES + c] = s;
+		}
+	for (b = f->nb - 1; b >= 0; b--) {
+		int32_t best = 0;
+		if (b + 1 < f->nb)
+			for (c = 0; c < NCODES; c++)
+				if (f->tab[(size_t)(b + 1) * NCODES + c] > best) best = f->tab[(size_t)(b + 1) * NCODES + c];
+		f->rest[b] = best + (b + 1 < f->nb ? f->rest[b + 1] : 0);
+	}
+	return TS_OK;
+}
+
+static void filter_free(filter_t *f)
+{
+	free(f->tab);
+	free(f->rest);
+}
+
+/* ------------------------------------------------- scanner state, jobs */
+
+typedef struct {
+	scan_hit_t *a;
+	int64_t n, m;
+	char *text;      /* matched sequences, w chars each, motif orientation */
+	int64_t text_len, text_cap;
+} hitbuf_t;
+
+static const uint8_t nt4_lower_upper[16] = {4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4};
+
+typedef struct {
+	uint16_t *code;   /* code of the 5 bases starting at each position */
+	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
+	uint8_t *nt4;
+	int64_t cap;
+} scratch_t;
+
+typedef struct job_s {
+	uint32_t rec;
+	int64_t beg;      /* record position of seq[0] */
+	int64_t n;        /* bases */
+	int64_t n_starts; /* windows starting at seq[0 .. n_starts) belong to this job */
+	int last;         /* last chunk of its record: windows may end at seq[n] */
+	uint8_t *seq;     /* nt16 | softmask, copied from seqio */
+	hitbuf_t hits;
+	struct job_s *next;
+} job_t;
+
+struct scan_s {
+	scan_opts_t opt;
+	const motif_set_t *set;
+	motif_filter_t *mf;
+	int n_mf, max_w;
+	scan_rec_t *recs;
+	int64_t n_recs, m_recs;
+	hitbuf_t all;     /* hits of finished jobs, in any order until sorted */
+	int64_t bases, tests;
+	int max_q;        /* largest max_q of any filter: histogram scratch size */
+	scratch_t inline_sc;    /* for scanning in the calling thread */
+	uint32_t *inline_hist;
+	/* worker pool */
+	pthread_t *workers;
+	int n_workers;
+	pthread_mutex_t lock;
+	pthread_cond_t can_push, can_pop;
+	job_t *queue_head, *queue_tail;
+	int queued, stopping, failed;
+};
+
+/* --------------------------------------------- 2. chunk scanning kernels */
+
+/* pad: codes past the chunk end that the widest filter's blocks may read */
+static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra)
+{
+	int64_t i, n = j->n, pad = n + pad_extra;
+	if (pad > sc->cap) {
+		free(sc->code);
+		free(sc->namb);
+		free(sc->nt4);
+		sc->code = malloc(pad * sizeof *sc->code);
+		sc->namb = malloc((pad + 1) * sizeof *sc->namb);
+		sc->nt4 = malloc(pad);
+		sc->cap = pad;
+		if (!sc->code || !sc->namb || !sc->nt4) {
+			sc->cap = 0;
+			return TS_ENOMEM;
+		}
+	}
+	sc->namb[0] = 0;
+	for (i = 0; i < n; i++) {
+		uint8_t x = nt4_lower_upper[SIO_NT16(j->seq[i])];
+		sc->nt4[i] = x;
+		sc->namb[i + 1] = sc->namb[i] + (x == 4);
+	}
+	/* blocks may read codes past the chunk end (they belong to windows that
+	 * are not scored here); make them harmless zeros */
+	for (i = n; i < pad; i++) sc->code[i] = 0;
+	uint32_t c = 0;
+	for (i = n - 1; i >= 0; i--) {
+		c = (c >> 2) | ((uint32_t)(sc->nt4[i] & 3) << (2 * (BLOCK - 1)));
+		sc->code[i] = (uint16_t)c;
+	}
+	return TS_OK;
+}
+
+static int hitbuf_add(hitbuf_t *h, const scan_hit_t *hit, const char *text, int w)
+{
+	if (h->n == h->m) {
+		int64_t m = h->m ? 2 * h->m : 256;
+		scan_hit_t *a = realloc(h->a, m * sizeof *a);
+		if (!a) return TS_ENOMEM;
+		h->a = a;
+		h->m = m;
+	}
+	if (h->text_len + w > h->text_cap) {
+		int64_t cap = h->text_cap ? 2 * h->text_cap : 4096;
+		while (cap < h->text_len + w) cap *= 2;
+		char *t = realloc(h->text, cap);
+		if (!t) return TS_ENOMEM;
+		h->text = t;
+		h->text_cap = cap;
+	}
+	h->a[h->n] = *hit;
+	h->a[h->n].seq_off = h->text_len;
+	memcpy(h->text + h->text_len, text, w);
+	h->text_len += w;
+	h->n++;
+	return TS_OK;
+}
+
+static void hitbuf_free(hitbuf_t *h)
+{
+	free(h->a);
+	free(h->text);
+	memset(h, 0, sizeof *h);
+}
+
+/* Record a candidate window: exact score, the min-score test when asked,
+ * and the matched sequence in motif orientation. */
+static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, int strand, int32_t q)
+{
+	const motif_filter_t *m = &s->mf[k];
+	int w = m->pwm.w, t;
+	char text[1024], *buf = w <= (int)sizeof text ? text : malloc(w);
+	scan_hit_t h;
+	int ret;
+	if (buf == NULL) return TS_ENOMEM;
+	h.motif = k;
+	h.rec = j->rec;
+	h.pos = j->beg + i;
+	h.strand = strand ? '-' : '+';
+	h.score = pwm_score(&m->pwm, sc->nt4 + i, strand);
+	h.pvalue = m->pwm.pv[q];
+	h.level = q;
+	h.qvalue = NAN;
+	if (s->opt.use_min_score && h.score < s->opt.min_score) {
+		if (buf != text) free(buf);
+		return TS_OK;
+	}
+	/* + keeps the input's case; − is the reverse complement in uppercase,
+	 * as FIMO prints it */
+	if (strand)
+		for (t = 0; t < w; t++) buf[t] = "TGCA"[sc->nt4[i + w - 1 - t]];
+	else
+		sio_decode(j->seq + i, w, buf);
+	ret = hitbuf_add(&j->hits, &h, buf, w);
+	if (buf != text) free(buf);
+	return ret;
+}
+
+/* Every window scored: counts per score level for q-values, hits above T. */
+static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
+{
+	const motif_filter_t *m = &s->mf[k];
+	const filter_t *f = &m->f[strand];
+	const int nb = f->nb, w = m->pwm.w, T = m->thresh_q;
+	int64_t i, n_tests = 0;
+	for (i = 0; i < end; i++) {
+		int32_t q = 0;
+		int b;
+		for (b = 0; b < nb; b++) q += f->tab[(size_t)b * NCODES + sc->code[i + BLOCK * b]];
+		if (sc->namb[i + w] != sc->namb[i]) continue;
+		hist[q]++;
+		n_tests++;
+		if (q >= T) {
+			int r = take_hit(s, j, sc, k, i, strand, q);
+			if (r < 0) return r;
+		}
+	}
+	*tests += n_tests;
+	return TS_OK;
+}
+
+/* Threshold only: abandon a window once it cannot reach T. */
+static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end)
+{
+	const motif_filter_t *m = &s->mf[k];
+	const filter_t *f = &m->f[strand];
+	const int nb = f->nb, w = m->pwm.w, T = m->thresh_q;
+	const int32_t *tab0 = f->tab, rest0 = f->rest[0];
+	int64_t i;
+	for (i = 0; i < end; i++) {
+		int32_t q = tab0[sc->code[i]];
+		int b;
+		if (q + rest0 < T) continue;
+		for (b = 1; b < nb; b++) {
+			q += f->tab[(size_t)b * NCODES + sc->code[i + BLOCK * b]];
+			if (q + f->rest[b] < T) break;
+		}
+		if (b < nb || q < T) continue;
+		if (sc->namb[i + w] != sc->namb[i]) continue;
+		int r = take_hit(s, j, sc, k, i, strand, q);
+		if (r < 0) return r;
+	}
+	return TS_OK;
+}
+
+/* Scan one chunk with every filter.  Counts go to private histograms, merged
+ * under the lock per motif, so totals do not depend on scheduling. */
+static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
+{
+	int k, strand, r;
+	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK)) < 0) return r;
+	for (k = 0; k < s->n_mf; k++) {
+		motif_filter_t *m = &s->mf[k];
+		int64_t end = j->last ? j->n - m->pwm.w + 1 : j->n_starts;
+		uint64_t tests = 0;
+		if (!m->active || end <= 0) continue;
+		if (end > j->n_starts) end = j->n_starts;
+		if (s->opt.qvalues) memset(hist, 0, (m->pwm.max_q + 1) * sizeof *hist);
+		for (strand = 0; strand <= s->opt.both_strands; strand++) {
+			r = s->opt.qvalues ? kernel_count(s, j, sc, k, strand, end, hist, &tests) : kernel_filter(s, j, sc, k, strand, end);
+			if (r < 0) return r;
+		}
+		if (s->opt.qvalues) {
+			int q;
+			pthread_mutex_lock(&s->lock);
+			for (q = 0; q <= m->pwm.max_q; q++) m->hist[q] += hist[q];
+			m->tests += tests;
+			pthread_mutex_unlock(&s->lock);
+		}
+	}
+	return TS_OK;
+}
+
+/* ------------------------------------------------ 3. jobs and workers */
+
+static void job_free(job_t *j)
+{
+	hitbuf_free(&j->hits);
+	free(j->seq);
+	free(j);
+}
+
+/* Move a finished job's hits into the result (caller holds the lock). */
+static int job_done(scan_t *s, job_t *j)
+{
+	int64_t i;
+	int r = TS_OK;
+	for (i = 0; i < j->hits.n && r == TS_OK; i++) {
+		const scan_hit_t *h = &j->hits.a[i];
+		r = hitbuf_add(&s->all, h, j->hits.text + h->seq_off, s->mf[h->motif].pwm.w);
+	}
+	job_free(j);
+	return r;
+}
+
+static void scratch_free(scratch_t *sc)
+{
+	free(sc->code);
+	free(sc->namb);
+	free(sc->nt4);
+	memset(sc, 0, sizeof *sc);
+}
+
+static void *worker_main(void *arg)
+{
+	scan_t *s = arg;
+	scratch_t sc = {0};
+	uint32_t *hist = malloc((s->max_q + 1) * sizeof *hist);
+	for (;;) {
+		job_t *j;
+		int r;
+		pthread_mutex_lock(&s->lock);
+		while (!s->queue_head && !s->stopping) pthread_cond_wait(&s->can_pop, &s->lock);
+		if (!s->queue_head) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		j = s->queue_head;
+		s->queue_head = j->next;
+		if (!s->queue_head) s->queue_tail = NULL;
+		s->queued--;
+		pthread_cond_signal(&s->can_push);
+		pthread_mutex_unlock(&s->lock);
+
+		r = hist ? scan_job(s, j, &sc, hist) : TS_ENOMEM;
+
+		pthread_mutex_lock(&s->lock);
+		if (r == TS_OK) r = job_done(s, j);
+		else job_free(j);
+		if (r < 0) s->failed = r;
+		pthread_cond_signal(&s->can_push);
+		pthread_mutex_unlock(&s->lock);
+	}
+	free(hist);
+	scratch_free(&sc);
+	return NULL;
+}
+
+static int pool_start(scan_t *s)
+{
+	int i;
+	if (s->opt.threads <= 1) return TS_OK;
+	s->workers = calloc(s->opt.threads, sizeof *s->workers);
+	if (!s->workers) return TS_ENOMEM;
+	for (i = 0; i < s->opt.threads; i++) {
+		if (pthread_create(&s->workers[i], NULL, worker_main, s) != 0) return TS_ENOMEM;
+		s->n_workers++;
+	}
+	return TS_OK;
+}
+
+static void pool_stop(scan_t *s)
+{
+	int i;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->can_pop);
+	pthread_mutex_unlock(&s->lock);
+	for (i = 0; i < s->n_workers; i++) pthread_join(s->workers[i], NULL);
+	s->n_workers = 0;
+	free(s->workers);
+	s->workers = NULL;
+}
+
+/* Hand a job to the pool (blocking while the queue is full: memory stays
+ * bounded by chunk size × queue length), or scan it here without threads. */
+static int submit(scan_t *s, job_t *j)
+{
+	int r;
+	if (s->n_workers == 0) {
+		r = scan_job(s, j, &s->inline_sc, s->inline_hist);
+		if (r == TS_OK) return job_done(s, j);
+		job_free(j);
+		return r;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (s->queued >= QUEUE_PER_THREAD * s->n_workers && !s->failed) pthread_cond_wait(&s->can_push, &s->lock);
+	if ((r = s->failed) < 0) {
+		pthread_mutex_unlock(&s->lock);
+		job_free(j);
+		return r;
+	}
+	j->next = NULL;
+	if (s->queue_tail) s->queue_tail->next = j;
+	else s->queue_head = j;
+	s->queue_tail = j;
+	s->queued++;
+	pthread_cond_signal(&s->can_pop);
+	pthread_mutex_unlock(&s->lock);
+	return TS_OK;
+}
+
+/* ------------------------------------------------------ 4. driving seqio */
+
+void scan_opts_init(scan_opts_t *o)
+{
+	memset(o, 0, sizeof *o);
+	o->thresh = 1e-4;
+	o->both_strands = 1;
+	o->qvalues = 1;
+	o->threads = 1;
+}
+
+int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double pseudo, const scan_opts_t *o, char *err)
+{
+	scan_t *s;
+	kstring_t weak = {0, 0, NULL};
+	int k, n_weak = 0, r;
+	*out = NULL;
+	if ((s = calloc(1, sizeof *s)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+	s->opt = *o;
+	s->set = set;
+	s->n_mf = set->n;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->can_push, NULL);
+	pthread_cond_init(&s->can_pop, NULL);
+	if ((s->mf = calloc(set->n, sizeof *s->mf)) == NULL) goto nomem;
+	for (k = 0; k < set->n; k++) {
+		motif_filter_t *m = &s->mf[k];
+		if (pwm_build(&m->pwm, &set->a[k], bg, pseudo) < 0) goto nomem;
+		if (o->use_min_score) m->thresh_q = pwm_threshold_score(&m->pwm, o->min_score);
+		else m->thresh_q = pwm_threshold(&m->pwm, o->use_qv_thresh ? o->qv_thresh : o->thresh);
+		m->active = m->thresh_q <= m->pwm.max_q;
+		if (!m->active) {
+			ksprintf(&weak, "%s%s", n_weak++ ? ", " : "", set->a[k].id);
+			continue;
+		}
+		if (filter_build(&m->f[0], &m->pwm, 0) < 0 || filter_build(&m->f[1], &m->pwm, 1) < 0) goto nomem;
+		if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, sizeof *m->hist)) == NULL) goto nomem;
+		if (m->pwm.w > s->max_w) s->max_w = m->pwm.w;
+		if (m->pwm.max_q > s->max_q) s->max_q = m->pwm.max_q;
+	}
+	if (n_weak) {
+		if (o->use_min_score)
+			ts_log(TS_LOG_WARN, "scan", "%d motif(s) cannot reach score %g and will report nothing: %s", n_weak, o->min_score, weak.s);
+		else
+			ts_log(TS_LOG_WARN, "scan", "%d motif(s) cannot reach p < %g and will report nothing: %s", n_weak,
+			       o->use_qv_thresh ? o->qv_thresh : o->thresh, weak.s);
+	}
+	free(weak.s);
+	if ((s->inline_hist = malloc((s->max_q + 1) * sizeof *s->inline_hist)) == NULL) goto nomem;
+	if ((r = pool_start(s)) < 0) {
+		scan_free(s);
+		return ts_fail(err, r, "cannot start %d threads", o->threads);
+	}
+	*out = s;
+	return TS_OK;
+nomem:
+	free(weak.s);
+	scan_free(s);
+	return ts_fail(err, TS_ENOMEM, "out of memory building %d motif filters", set->n);
+}
+
+/* FIMO's genomic-coordinate convention: a record named "chr:start-end"
+ * (1-based) reports hits on "chr" at genomic positions. */
+static int parse_genomic_name(const char *name, char **chrom, int64_t *offset)
+{
+	const char *colon = strrchr(name, ':'), *p;
+	char *end;
+	long long a, b;
+	if (!colon || colon == name) return 0;
+	a = strtoll(colon + 1, &end, 10);
+	if (end == colon + 1 || *end != '-' || a < 1) return 0;
+	p = end + 1;
+	b = strtoll(p, &end, 10);
+	if (end == p || *end != '\0' || b < a - 1) return 0;
+	if ((*chrom = strndup(name, colon - name)) == NULL) return -1;
+	*offset = a - 1;
+	return 1;
+}
+
+static int add_record(scan_t *s, const sio_rec_t *rec, int kind, int pgc)
+{
+	scan_rec_t *r;
+	if (s->n_recs == s->m_recs) {
+		int64_t m = s->m_recs ? 2 * s->m_recs : 256;
+		scan_rec_t *a = realloc(s->recs, m * sizeof *a);
+		if (!a) return TS_ENOMEM;
+		s->recs = a;
+		s->m_recs = m;
+	}
+	r = &s->recs[s->n_recs];
+	memset(r, 0, sizeof *r);
+	if ((r->name = strdup(rec->name)) == NULL) return TS_ENOMEM;
+	if (kind == SIO_FAIDX) {
+		if ((r->chrom = strdup(rec->chrom)) == NULL) return TS_ENOMEM;
+		r->offset = rec->offset;
+	} else if (pgc && parse_genomic_name(rec->name, &r->chrom, &r->offset) < 0) {
+		return TS_ENOMEM;
+	}
+	s->n_recs++;
+	return TS_OK;
+}
+
+static void show_progress(scan_t *s, int final)
+{
+	int64_t n;
+	pthread_mutex_lock(&s->lock);
+	n = s->all.n;
+	pthread_mutex_unlock(&s->lock);
+	fprintf(stderr, "\r[M::scan] %.1f Mbp scanned, %lld hits so far%s", s->bases / 1e6, (long long)n, final ? "\n" : "");
+}
+
+int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, char *err)
+{
+	sio_opts_t so = *so_in;
+	sio_reader_t *rd;
+	sio_rec_t rec;
+	int r, kind;
+	int64_t next_report = 10000000;
+	so.chunk = s->opt.chunk > 0 ? s->opt.chunk : SCAN_CHUNK;
+	so.overlap = s->max_w > 1 ? s->max_w - 1 : 0;
+	if (so.chunk <= so.overlap) so.chunk = so.overlap + 1;
+	if ((r = sio_open(&rd, path, &so, err)) < 0) return r;
+	kind = sio_kind(rd);
+	while ((r = sio_read(rd, &rec)) == TS_OK) {
+		job_t *j;
+		if (rec.is_first && (r = add_record(s, &rec, kind, pgc)) < 0) break;
+		if ((j = calloc(1, sizeof *j)) == NULL || (j->seq = malloc(rec.n ? rec.n : 1)) == NULL) {
+			free(j);
+			r = TS_ENOMEM;
+			break;
+		}
+		memcpy(j->seq, rec.seq, rec.n);
+		j->rec = (uint32_t)(s->n_recs - 1);
+		j->beg = rec.beg;
+		j->n = rec.n;
+		j->last = rec.is_last;
+		j->n_starts = rec.is_last ? rec.n : rec.n - so.overlap;
+		s->bases += rec.is_first ? rec.n : rec.n - so.overlap;
+		if ((r = submit(s, j)) < 0) break;
+		if (s->opt.progress && s->bases >= next_report) {
+			show_progress(s, 0);
+			next_report = s->bases + 10000000;
+		}
+	}
+	if (r == TS_EOF) r = TS_OK;
+	else if (r == TS_ENOMEM) ts_fail(err, r, "out of memory scanning %s", path);
+	else if (r < 0 && r != TS_EOF) ts_fail(err, r, "%s", sio_error(rd)[0] ? sio_error(rd) : "scan failed");
+	sio_close(rd);
+	if (s->opt.progress) show_progress(s, 1);
+	return r;
+}
+
+/* ------------------------------------------------------ 5. q-values, sort */
+
+/* Per-motif BH: q(s) = min over levels s' <= s (p' >= p) of m·pv[s']/R(s'),
+ * R(s') = tests with score >= s'.  Levels with no test cannot be a j. */
+static int qvalues_per_motif(const motif_filter_t *m, double *q)
+{
+	int s;
+	uint64_t R = 0;
+	double best = 1.0;
+	double *ratio = malloc((m->pwm.max_q + 1) * sizeof *ratio);
+	if (!ratio) return TS_ENOMEM;
+	for (s = m->pwm.max_q; s >= 0; s--) {
+		R += m->hist[s];
+		ratio[s] = m->hist[s] ? (double)m->tests * m->pwm.pv[s] / (double)R : INFINITY;
+	}
+	for (s = 0; s <= m->pwm.max_q; s++) {
+		if (ratio[s] < best) best = ratio[s];
+		q[s] = best;
+	}
+	free(ratio);
+	return TS_OK;
+}
+
+typedef struct {
+	double pv;
+	uint64_t count;
+	uint32_t motif;
+	int32_t level;
+} level_t;
+
+static int cmp_level_pv(const void *a, const void *b)
+{
+	const level_t *x = a, *y = b;
+	if (x->pv != y->pv) return x->pv < y->pv ? -1 : 1;
+	if (x->motif != y->motif) return x->motif < y->motif ? -1 : 1;
+	return x->level - y->level;
+}
+
+/* Run scope: every motif's levels in one list, sorted by p-value. */
+static int qvalues_run(scan_t *s, double **q)
+{
+	int64_t n = 0, i, j, total = 0;
+	uint64_t R = 0;
+	level_t *lv;
+	int k, t;
+	double best = 1.0;
+	for (k = 0; k < s->n_mf; k++)
+		if (s->mf[k].active)
+			for (t = 0; t <= s->mf[k].pwm.max_q; t++) n += s->mf[k].hist[t] > 0;
+	if ((lv = malloc((n ? n : 1) * sizeof *lv)) == NULL) return TS_ENOMEM;
+	for (k = 0, i = 0; k < s->n_mf; k++) {
+		if (!s->mf[k].active) continue;
+		total += s->mf[k].tests;
+		for (t = 0; t <= s->mf[k].pwm.max_q; t++)
+			if (s->mf[k].hist[t]) lv[i++] = (level_t){s->mf[k].pwm.pv[t], s->mf[k].hist[t], (uint32_t)k, t};
+	}
+	qsort(lv, n, sizeof *lv, cmp_level_pv);
+	/* R for a group of equal p-values is the count up to the group's end */
+	double *ratio = malloc((n ? n : 1) * sizeof *ratio);
+	if (!ratio) {
+		free(lv);
+		return TS_ENOMEM;
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && lv[j].pv == lv[i].pv; j++) R += lv[j].count;
+		for (t = i; t < j; t++) ratio[t] = (double)total * lv[t].pv / (double)R;
+	}
+	for (i = n - 1; i >= 0; i--) {
+		if (ratio[i] < best) best = ratio[i];
+		q[lv[i].motif][lv[i].level] = best;
+	}
+	free(ratio);
+	free(lv);
+	return TS_OK;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const scan_hit_t *x = a, *y = b;
+	if (x->motif != y->motif) return x->motif < y->motif ? -1 : 1;
+	if (x->rec != y->rec) return x->rec < y->rec ? -1 : 1;
+	if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+	return x->strand - y->strand;  /* '+' before '-' */
+}
+
+int scan_finish(scan_t *s, char *err)
+{
+	int64_t i, kept;
+	int k, r = TS_OK;
+	double **q = NULL;
+	pool_stop(s);
+	if (s->failed) return ts_fail(err, s->failed, "scan failed: out of memory");
+	for (k = 0; k < s->n_mf; k++) s->tests += s->mf[k].tests;
+	if (s->opt.qvalues) {
+		if ((q = calloc(s->n_mf, sizeof *q)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+		for (k = 0; k < s->n_mf && r == TS_OK; k++) {
+			if (!s->mf[k].active) continue;
+			if ((q[k] = malloc((s->mf[k].pwm.max_q + 1) * sizeof **q)) == NULL) r = TS_ENOMEM;
+			else if (!s->opt.qv_run_scope) r = qvalues_per_motif(&s->mf[k], q[k]);
+		}
+		if (r == TS_OK && s->opt.qv_run_scope) r = qvalues_run(s, q);
+		for (i = 0, kept = 0; r == TS_OK && i < s->all.n; i++) {
+			scan_hit_t *h = &s->all.a[i];
+			h->qvalue = q[h->motif][h->level];
+			if (s->opt.use_qv_thresh && !(h->qvalue < s->opt.qv_thresh)) continue;
+			s->all.a[kept++] = *h;
+		}
+		if (r == TS_OK) s->all.n = kept;
+		for (k = 0; k < s->n_mf; k++) free(q[k]);
+		free(q);
+		if (r < 0) return ts_fail(err, r, "out of memory computing q-values");
+	}
+	qsort(s->all.a, s->all.n, sizeof *s->all.a, cmp_hit);
+	return TS_OK;
+}
+
+const scan_hit_t *scan_hits(const scan_t *s, int64_t *n)
+{
+	*n = s->all.n;
+	return s->all.a;
+}
+
+const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)
+{
+	*n = s->n_recs;
+	return s->recs;
+}
+
+const char *scan_seq_text(const scan_t *s) { return s->all.text; }
+const pwm_t *scan_pwm(const scan_t *s, int motif) { return &s->mf[motif].pwm; }
+
+void scan_totals(const scan_t *s, int64_t *bases, int64_t *tests)
+{
+	*bases = s->bases;
+	*tests = s->tests;
+}
+
+void scan_free(scan_t *s)
+{
+	int k;
+	int64_t i;
+	if (s == NULL) return;
+	if (s->n_workers) pool_stop(s);
+	for (k = 0; s->mf && k < s->n_mf; k++) {
+		pwm_free(&s->mf[k].pwm);
+		filter_free(&s->mf[k].f[0]);
+		filter_free(&s->mf[k].f[1]);
+		free(s->mf[k].hist);
+	}
+	free(s->mf);
+	for (i = 0; i < s->n_recs; i++) {
+		free(s->recs[i].name);
+		free(s->recs[i].chrom);
+	}
+	free(s->recs);
+	hitbuf_free(&s->all);
+	scratch_free(&s->inline_sc);
+	free(s->inline_hist);
+	while (s->queue_head) {
+		job_t *j = s->queue_head;
+		s->queue_head = j->next;
+		job_free(j);
+	}
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->can_push);
+	pthread_cond_destroy(&s->can_pop);
+	free(s);
+}

@@ -1,0 +1,96 @@
+/* scan: a bank of frozen motif filters convolved over sequences.
+ *
+ * Each motif is one filter whose weights are shared by every position of
+ * every sequence, applied to both strands (the reverse-complement filter).
+ * The convolution runs on integer-scaled log-odds (pwm.h), so every window's
+ * integer score indexes an exact p-value table.
+ *
+ * Kernel.  Five consecutive bases form a 10-bit code; a filter of width w is
+ * cut into ceil(w/5) blocks whose scores for all 1024 codes are tabulated,
+ * so a window costs ceil(w/5) lookups.  Codes are computed once per chunk and
+ * shared by all filters.  Without q-values a window is abandoned as soon as
+ * its partial score plus the best score of the remaining blocks falls below
+ * the threshold; with q-values every valid window is scored and counted.
+ *
+ * A window containing N or any other non-ACGT code is not scored and is not a
+ * test.  Soft-masked (lowercase) bases are scored like uppercase ones.
+ *
+ * q-values.  Benjamini–Hochberg over all windows tested, computed exactly:
+ * a filter's integer score takes at most w·1000+1 values, so the number of
+ * tests at each score level is counted (both strands) and, with p-values
+ * non-increasing in the score, R(p) = #tests with p-value ≤ p and
+ *     q(s) = min over levels s' ≤ s of  m·pv[s'] / R(pv[s'])
+ * is exact without storing any score.  Per motif (m = that motif's tests), or
+ * over the whole run (levels of all motifs merged).
+ *
+ * Threads split the input into chunks; hits and counts are merged and sorted
+ * at the end, so the result is identical for any number of threads. */
+#ifndef TS_SCAN_H
+#define TS_SCAN_H
+
+#include <stdint.h>
+#include "cnn1d/pwm.h"
+#include "io/motif.h"
+#include "io/seqio.h"
+
+typedef struct {
+	double thresh;        /* hit when p < thresh (default 1e-4) */
+	int use_min_score;    /* hit when score >= min_score instead */
+	double min_score;
+	int use_qv_thresh;    /* hit when q < qv_thresh instead (needs q-values) */
+	double qv_thresh;
+	int both_strands;     /* 1: + and −; 0: + only (--norc) */
+	int qvalues;          /* compute q-values */
+	int qv_run_scope;     /* 1: one correction over the run; 0: per motif */
+	int threads;          /* worker threads; <= 1 scans in the calling thread */
+	int progress;         /* print progress on stderr */
+	int64_t chunk;        /* bases per job; 0: 1 Mbp (tests use small ones) */
+} scan_opts_t;
+
+void scan_opts_init(scan_opts_t *o);
+
+/* One hit, after scan_finish(). */
+typedef struct {
+	uint32_t motif;       /* index in the motif set */
+	uint32_t rec;         /* index in scan_t.recs */
+	int64_t pos;          /* 0-based start within the record */
+	int strand;           /* '+' or '-' */
+	double score;         /* exact log-odds, bits */
+	double pvalue, qvalue;  /* qvalue is NAN without q-values */
+	int32_t level;        /* integer score: index into the motif's pv table */
+	int64_t seq_off;      /* matched sequence: w chars at scan_t.seq_text + seq_off */
+} scan_hit_t;
+
+typedef struct {
+	char *name;           /* record name */
+	char *chrom;          /* reference name for genomic coordinates, else NULL */
+	int64_t offset;       /* genomic position of record base 0 (0 if not genomic) */
+} scan_rec_t;
+
+typedef struct scan_s scan_t;
+
+/** Build the filter bank: one pwm per motif (motifs whose best p-value
+ *  cannot pass the threshold are named in a warning and not scanned).
+ *  `set` must outlive the scanner.  @return TS_OK or an error with err set. */
+int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double pseudo, const scan_opts_t *o, char *err);
+
+/** Scan every record of one input (any seqio source).  Call once per input.
+ *  @param pgc  parse "chr:start-end" record names as genomic coordinates
+ *              (FIMO's --parse-genomic-coord, on by default there too) */
+int scan_input(scan_t *s, const char *path, const sio_opts_t *so, int pgc, char *err);
+
+/** Compute q-values, apply a q-value threshold and sort the hits by motif,
+ *  record, position and strand.  Then read them with the accessors below. */
+int scan_finish(scan_t *s, char *err);
+
+const scan_hit_t *scan_hits(const scan_t *s, int64_t *n);
+const scan_rec_t *scan_recs(const scan_t *s, int64_t *n);
+const char *scan_seq_text(const scan_t *s);
+const pwm_t *scan_pwm(const scan_t *s, int motif);
+
+/* Totals for the log: bases read, windows tested (both strands). */
+void scan_totals(const scan_t *s, int64_t *bases, int64_t *tests);
+
+void scan_free(scan_t *s);
+
+#endif

@@ -1,0 +1,73 @@
+/* hits: writers for FIMO TSV, BED6+2 and GFF3 (see hits.h). */
+#include <math.h>
+#include "io/hits.h"
+
+void hits_write_header(FILE *fp, hits_format_t f)
+{
+	if (f == HITS_TSV)
+		fputs("motif_id\tmotif_alt_id\tsequence_name\tstart\tstop\tstrand\tscore\tp-value\tq-value\tmatched_sequence\n", fp);
+	else if (f == HITS_GFF)
+		fputs("##gff-version 3\n", fp);
+}
+
+int hits_bed_score(double pvalue)
+{
+	double s = pvalue > 0 ? -10 * log10(pvalue) : 1000;
+	if (s > 1000) s = 1000;
+	if (s < 0) s = 0;
+	return (int)floor(s + 0.5);
+}
+
+/* GFF3 values may not hold ; = & , tab or newline unescaped. */
+static void put_gff_escaped(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ';' || *s == '=' || *s == '&' || *s == ',' || *s == '%' || (unsigned char)*s < 32)
+			fprintf(fp, "%%%02X", (unsigned char)*s);
+		else
+			fputc(*s, fp);
+	}
+}
+
+void hits_write(FILE *fp, hits_format_t f, const hit_t *h, int64_t n_in_seq)
+{
+	const char *alt = h->motif_alt ? h->motif_alt : "";
+	int has_q = !isnan(h->qvalue);
+	if (f == HITS_TSV) {
+		fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t", h->motif_id, alt, h->seq_name, (long long)h->start + 1,
+			(long long)(h->start + h->w), h->strand, h->score, h->pvalue);
+		if (has_q) fprintf(fp, "%.3g", h->qvalue);
+		fprintf(fp, "\t%s\n", h->matched ? h->matched : "");
+	} else if (f == HITS_BED) {
+		fprintf(fp, "%s\t%lld\t%lld\t%s\t%d\t%c\t%.3g\t", h->seq_name, (long long)h->start, (long long)(h->start + h->w),
+			h->motif_id, hits_bed_score(h->pvalue), h->strand, h->pvalue);
+		if (has_q) fprintf(fp, "%.3g", h->qvalue);
+		fputc('\n', fp);
+	} else {
+		double gs = h->pvalue > 0 ? -10 * log10(h->pvalue) : 1000;
+		fprintf(fp, "%s\tfimo\tnucleotide_motif\t%lld\t%lld\t%3.3g\t%c\t.\t", h->seq_name, (long long)h->start + 1,
+			(long long)(h->start + h->w), gs < 1000 ? gs : 1000, h->strand);
+		fputs("Name=", fp);
+		put_gff_escaped(fp, h->motif_id);
+		fputc('_', fp);
+		put_gff_escaped(fp, h->seq_name);
+		fprintf(fp, "%c;", h->strand);
+		if (*alt) {
+			fputs("Alias=", fp);
+			put_gff_escaped(fp, alt);
+			fputc(';', fp);
+		}
+		fputs("ID=", fp);
+		put_gff_escaped(fp, h->motif_id);
+		if (*alt) {
+			fputc('-', fp);
+			put_gff_escaped(fp, alt);
+		}
+		fprintf(fp, "-%lld-", (long long)n_in_seq);
+		put_gff_escaped(fp, h->seq_name);
+		fprintf(fp, ";pvalue=%.3g;", h->pvalue);
+		if (has_q) fprintf(fp, "qvalue=%.3g;", h->qvalue);
+		if (h->matched) fprintf(fp, "sequence=%s;", h->matched);
+		fputc('\n', fp);
+	}
+}
