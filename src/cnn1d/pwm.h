@@ -15,12 +15,14 @@
  * distribution under a 0-order background is a convolution over i, computed
  * by dynamic programming over the w·R+1 possible values, giving
  *     pv[Q] = P(Q_random ≥ Q)
- * exactly (to double rounding) for every integer score.  Since each entry is
- * rounded by at most 1/(2·scale) bits, Q/scale + w·offset is within
- * w/(2·scale) bits of the real log-odds score; that is the worst-case score
- * error behind every p-value (0.002–0.04 bits for JASPAR motifs), i.e. the
- * p-value reported for a real score x lies between the exact tail
- * probabilities at x ± w/(2·scale).
+ * exactly (to double rounding) for every integer score.  Each entry is
+ * rounded by at most 1/(2·scale) bits, so Q/scale + w·offset is within
+ * b = w/(2·scale) bits of the real log-odds score (b is 0.021–0.22 bits for
+ * the bundled JASPAR motifs, uniform background).  Both the window and every
+ * word it is compared with carry such an error, so the p-value reported for
+ * a window of real score x lies between the exact tail probabilities
+ * P(S ≥ x + 2b) and P(S ≥ x − 2b): that is the worst-case error of the
+ * p-values, which FIMO's have too (same scaling).
  *
  * The reverse strand is scored with the reverse-complement filter
  * rc[i][x] = lo[w−1−i][3−x].  Under a strand-symmetric background (the

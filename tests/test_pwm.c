@@ -1,0 +1,211 @@
+/* test_pwm: the p-value DP against exhaustive enumeration of every word.
+ *
+ * For each bundled JASPAR motif short enough to enumerate (4^W words), the
+ * distribution of the integer score over all words, weighted by the
+ * background, must equal the DP's table; and the p-value of each word's real
+ * log-odds score must lie within the documented scaling bound. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cnn1d/pwm.h"
+#include "io/motif.h"
+#include "util/log.h"
+
+#define JASPAR "data/motifs/JASPAR2024_CORE_vertebrates_non-redundant_pfms_transfac.txt"
+
+static motif_set_t *jaspar(void)
+{
+	motif_set_t *set;
+	char err[TS_ERRLEN];
+	cr_assert_eq(motif_read(JASPAR, &set, err), TS_OK, "%s", err);
+	return set;
+}
+
+/* dist[Q] += P(word) over all 4^w words, by recursion over positions. */
+static void enumerate(const pwm_t *p, const double bg[4], int i, int q, double prob, double *dist)
+{
+	int x;
+	if (i == p->w) {
+		dist[q] += prob;
+		return;
+	}
+	for (x = 0; x < 4; x++) enumerate(p, bg, i + 1, q + p->q[4 * i + x], prob * bg[x], dist);
+}
+
+static int check_dp_against_enumeration(const motif_t *m, const double bg[4])
+{
+	pwm_t p;
+	int q;
+	double tail = 0;
+	cr_assert_eq(pwm_build(&p, m, bg, 0.1), TS_OK);
+	double *dist = calloc(p.max_q + 1, sizeof *dist);
+	enumerate(&p, bg, 0, 0, 1.0, dist);
+	for (q = p.max_q; q >= 0; q--) {
+		tail += dist[q];
+		cr_assert(fabs(p.pv[q] - tail) <= 1e-12 + 1e-9 * tail, "%s: pv[%d] = %.17g, enumeration %.17g", m->id, q, p.pv[q], tail);
+	}
+	cr_assert(fabs(p.pv[0] - 1) < 1e-12);
+	free(dist);
+	pwm_free(&p);
+	return 1;
+}
+
+Test(pwm, dp_equals_enumeration_uniform, .timeout = 300)
+{
+	motif_set_t *set = jaspar();
+	const double uniform[4] = {0.25, 0.25, 0.25, 0.25};
+	int k, n = 0;
+	for (k = 0; k < set->n; k++)
+		if (set->a[k].w <= 10) n += check_dp_against_enumeration(&set->a[k], uniform);
+	cr_assert_gt(n, 100, "only %d motifs of width <= 10", n);
+	motif_set_free(set);
+}
+
+Test(pwm, dp_equals_enumeration_skewed, .timeout = 300)
+{
+	motif_set_t *set = jaspar();
+	const double skewed[4] = {0.4, 0.1, 0.15, 0.35};  /* not even strand-symmetric */
+	int k, n = 0;
+	for (k = 0; k < set->n; k++)
+		if (set->a[k].w <= 9) n += check_dp_against_enumeration(&set->a[k], skewed);
+	cr_assert_gt(n, 50);
+	motif_set_free(set);
+}
+
+typedef struct {
+	double score, prob;
+	int q;
+} word_t;
+
+static int cmp_word_desc(const void *a, const void *b)
+{
+	double x = ((const word_t *)a)->score, y = ((const word_t *)b)->score;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* P(real score >= s) from words sorted by descending score. */
+static double real_tail(const word_t *words, const double *cum, int n, double s)
+{
+	int lo = 0, hi = n;  /* first index with score < s */
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (words[mid].score >= s) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo ? cum[lo - 1] : 0;
+}
+
+Test(pwm, pvalues_within_scaling_bound, .timeout = 300)
+{
+	motif_set_t *set = jaspar();
+	const double bg[4] = {0.3, 0.2, 0.2, 0.3};
+	int k, checked = 0;
+	for (k = 0; k < set->n; k++) {
+		const motif_t *m = &set->a[k];
+		pwm_t p;
+		int n = 1, i, j;
+		if (m->w > 8) continue;
+		cr_assert_eq(pwm_build(&p, m, bg, 0.1), TS_OK);
+		for (i = 0; i < m->w; i++) n *= 4;
+		word_t *words = malloc(n * sizeof *words);
+		double *cum = malloc(n * sizeof *cum);
+		uint8_t nt4[16];
+		for (i = 0; i < n; i++) {
+			words[i].prob = 1;
+			words[i].q = 0;
+			for (j = 0; j < m->w; j++) {
+				nt4[j] = (i >> (2 * j)) & 3;
+				words[i].prob *= bg[nt4[j]];
+				words[i].q += p.q[4 * j + nt4[j]];
+			}
+			words[i].score = pwm_score(&p, nt4, 0);
+		}
+		qsort(words, n, sizeof *words, cmp_word_desc);
+		for (i = 0; i < n; i++) cum[i] = (i ? cum[i - 1] : 0) + words[i].prob;
+		/* documented: Q/scale + w·offset is within b = w/(2·scale) bits of
+		 * the real score, so pv[Q] lies between the real tails at s ± 2b */
+		double b = m->w / (2 * p.scale) + 1e-9, bound = 2 * b;
+		for (i = 0; i < n; i++) {
+			double pv = p.pv[words[i].q];
+			double hi = real_tail(words, cum, n, words[i].score - bound), lo = real_tail(words, cum, n, words[i].score + bound);
+			cr_assert(pv <= hi + 1e-9 && pv >= lo - 1e-9, "%s word %d: pv %g outside [%g, %g]", m->id, i, pv, lo, hi);
+			cr_assert(fabs(words[i].q / p.scale + m->w * p.offset - words[i].score) <= b);
+		}
+		checked++;
+		free(words);
+		free(cum);
+		pwm_free(&p);
+	}
+	cr_assert_gt(checked, 50);
+	motif_set_free(set);
+}
+
+Test(pwm, thresholds)
+{
+	motif_set_t *set = jaspar();
+	const double bg[4] = {0.25, 0.25, 0.25, 0.25};
+	int k;
+	for (k = 0; k < set->n; k += 7) {
+		pwm_t p;
+		cr_assert_eq(pwm_build(&p, &set->a[k], bg, 0.1), TS_OK);
+		int t = pwm_threshold(&p, 1e-4);
+		if (t <= p.max_q) cr_assert_lt(p.pv[t], 1e-4);
+		if (t > 0) cr_assert_geq(p.pv[t - 1], 1e-4);
+		/* the min-score bound is conservative: Q >= T for every real score >= S */
+		double S = 8.0;
+		int T = pwm_threshold_score(&p, S);
+		cr_assert_leq((T - 0.5 * p.w) / p.scale + p.w * p.offset, S + 1e-9);
+		pwm_free(&p);
+	}
+	motif_set_free(set);
+}
+
+Test(pwm, reverse_strand_is_reverse_complement)
+{
+	motif_set_t *set = jaspar();
+	const double bg[4] = {0.25, 0.25, 0.25, 0.25};
+	pwm_t p;
+	uint8_t word[40], rc[40];
+	int i, trial;
+	const motif_t *m = &set->a[1];
+	cr_assert_eq(pwm_build(&p, m, bg, 0.1), TS_OK);
+	srand(7);
+	for (trial = 0; trial < 100; trial++) {
+		for (i = 0; i < m->w; i++) word[i] = rand() & 3;
+		for (i = 0; i < m->w; i++) rc[i] = 3 - word[m->w - 1 - i];
+		cr_assert(fabs(pwm_score(&p, word, 1) - pwm_score(&p, rc, 0)) < 1e-12);
+	}
+	pwm_free(&p);
+	motif_set_free(set);
+}
+
+Test(pwm, log_odds_formula)
+{
+	/* one column, nsites 10, pseudocount 0.1, uniform background */
+	double prob[4] = {0.5, 0.5, 0, 0};
+	motif_t m = {.id = "x", .w = 1, .p = prob, .nsites = 10};
+	const double bg[4] = {0.25, 0.25, 0.25, 0.25};
+	pwm_t p;
+	cr_assert_eq(pwm_build(&p, &m, bg, 0.1), TS_OK);
+	cr_assert_float_eq(p.lo[0], log2(((0.1 * 0.25 + 10 * 0.5) / 10.1) / 0.25), 1e-12);
+	cr_assert_float_eq(p.lo[2], log2(((0.1 * 0.25) / 10.1) / 0.25), 1e-12);
+	cr_assert_float_eq(p.offset, floor(p.lo[2]), 0);
+	cr_assert_float_eq(p.scale, floor(1000 / (p.lo[0] - p.offset)), 0);
+	pwm_free(&p);
+}
+
+Test(pwm, background_files)
+{
+	double bg[4];
+	char err[TS_ERRLEN];
+	cr_assert_eq(pwm_bg_read("data/fixtures/pwm/markov1.bg", bg, err), TS_OK, "%s", err);
+	cr_assert_float_eq(bg[0], 0.3, 1e-12);
+	cr_assert_float_eq(bg[1], 0.2, 1e-12);
+	cr_assert_float_eq(bg[3], 0.3, 1e-12);
+	cr_assert_eq(pwm_bg_read("data/fixtures/pwm/missing_t.bg", bg, err), TS_EDATA);
+	cr_assert_str_eq(err, "data/fixtures/pwm/missing_t.bg: no 0-order frequency for T");
+	cr_assert_eq(pwm_bg_read("data/fixtures/pwm/bad_value.bg", bg, err), TS_EDATA);
+	cr_assert_str_eq(err, "data/fixtures/pwm/bad_value.bg:3: frequency '0.2x' of G is not a number in (0, 1]");
+	cr_assert_eq(pwm_bg_read("data/fixtures/pwm/nonexistent.bg", bg, err), TS_EIO);
+}
