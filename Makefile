@@ -60,12 +60,16 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		TESSERA=build-asan/tessera RUN_TESTS=build-asan/tests/run_tests sh tests/run.sh
 
-# The main job on bundled data.  Until the scanner lands: check and summarise
-# the bundled motif database, and read the demo genome through seqio.
+# The main job on bundled data: every bundled JASPAR motif over the E. coli
+# genome, hits in demo/hits.tsv, then the ten best and the busiest motifs.
 demo: deps
 	@$(MAKE) --no-print-directory tessera
-	./tessera motifs summary
-	./tessera view --stats data/genome/ecoli_k12_mg1655.fa.gz
+	@mkdir -p demo
+	./tessera scan -o demo/hits.tsv data/genome/ecoli_k12_mg1655.fa.gz
+	@echo "== $$(($$(wc -l < demo/hits.tsv) - 1)) hits at p < 1e-4 in demo/hits.tsv; the ten most significant:"
+	@tail -n +2 demo/hits.tsv | sort -t '	' -k8,8g -k1,1 -k4,4n | head -n 10
+	@echo "== hits per motif (top 10 of $$(tail -n +2 demo/hits.tsv | cut -f1 | sort -u | wc -l) motifs with hits):"
+	@tail -n +2 demo/hits.tsv | cut -f1,2 | sort | uniq -c | sort -k1,1nr -k2,2 | head -n 10
 
 bench: tessera
 	@sh bench/run.sh
@@ -83,7 +87,7 @@ uninstall:
 
 clean:
 	rm -f tessera libtessera.a src/*.o src/*/*.o tests/run_tests
-	rm -rf build-asan tests/tmp
+	rm -rf build-asan tests/tmp demo
 
 # Coverage-guided fuzzing of the parsers with libFuzzer (needs clang):
 # `make fuzz FUZZ_SECS=60` runs each target, seeded from data/fixtures.

@@ -200,8 +200,8 @@ static int write_hits(FILE *fp, const scan_t *s, const motif_set_t *set, const s
 		out.w = m->w;
 		out.strand = (char)h->strand;
 		out.score = h->score;
-		out.pvalue = h->pvalue;
-		out.qvalue = h->qvalue;
+		out.pvalue = scan_hit_pvalue(s, h);
+		out.qvalue = scan_hit_qvalue(s, h);
 		out.matched = c->skip_matched ? NULL : matched;
 		hits_write(fp, c->format, &out, n_in_seq);
 	}

@@ -18,7 +18,7 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 	int i, x, w = m->w;
 	/* FIMO keeps nsites as an integer (truncated), so do we */
 	double nsites = m->nsites >= 1 ? floor(m->nsites) : m->nsites;
-	double lo_min = INFINITY, lo_max = -INFINITY, *pdf = NULL, *next = NULL;
+	double lo_min = INFINITY, lo_max = -INFINITY;
 	memset(p, 0, sizeof *p);
 	p->w = w;
 	p->lo = malloc(4 * w * sizeof *p->lo);
@@ -44,14 +44,28 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 		}
 		p->max_q += best;
 	}
+	memcpy(p->bg, bg, sizeof p->bg);
+	if (pwm_pv_full(p) < 0) goto nomem;
+	return TS_OK;
+nomem:
+	pwm_free(p);
+	return TS_ENOMEM;
+}
+
+int pwm_pv_full(pwm_t *p)
+{
+	int i, x, w = p->w, top = 0;
+	double *pdf = calloc(p->max_q + 1, sizeof *pdf), *next = calloc(p->max_q + 1, sizeof *next);
+	double *pv = malloc((p->max_q + 2) * sizeof *pv);
+	if (!pdf || !next || !pv) {
+		free(pdf);
+		free(next);
+		free(pv);
+		return TS_ENOMEM;
+	}
 	/* pdf of the integer score, one column at a time:
 	 * pdf_i[s] = Σ_x bg[x] · pdf_{i-1}[s − q[i][x]] */
-	pdf = calloc(p->max_q + 1, sizeof *pdf);
-	next = calloc(p->max_q + 1, sizeof *next);
-	p->pv = malloc((p->max_q + 2) * sizeof *p->pv);
-	if (!pdf || !next || !p->pv) goto nomem;
 	pdf[0] = 1.0;
-	int top = 0;  /* highest reachable score so far */
 	for (i = 0; i < w; i++) {
 		int col_max = 0, s;
 		for (x = 0; x < 4; x++)
@@ -59,7 +73,7 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 		memset(next, 0, (top + col_max + 1) * sizeof *next);
 		for (s = 0; s <= top; s++) {
 			if (pdf[s] == 0) continue;
-			for (x = 0; x < 4; x++) next[s + p->q[4 * i + x]] += pdf[s] * bg[x];
+			for (x = 0; x < 4; x++) next[s + p->q[4 * i + x]] += pdf[s] * p->bg[x];
 		}
 		top += col_max;
 		double *t = pdf;
@@ -67,16 +81,29 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 		next = t;
 	}
 	/* pv[Q] = Σ_{s ≥ Q} pdf[s], summed from the top so small tails keep their precision */
-	p->pv[p->max_q + 1] = 0;
-	for (i = p->max_q; i >= 0; i--) p->pv[i] = p->pv[i + 1] + pdf[i];
+	pv[p->max_q + 1] = 0;
+	for (i = p->max_q; i >= 0; i--) pv[i] = pv[i + 1] + pdf[i];
 	free(pdf);
 	free(next);
+	free(p->pv);
+	p->pv = pv;
+	p->pv_base = 0;
 	return TS_OK;
-nomem:
-	free(pdf);
-	free(next);
-	pwm_free(p);
-	return TS_ENOMEM;
+}
+
+int pwm_pv_trim(pwm_t *p, int from)
+{
+	int n;
+	double *pv;
+	if (from <= p->pv_base) return TS_OK;
+	if (from > p->max_q + 1) from = p->max_q + 1;
+	n = p->max_q + 2 - from;  /* keeps the sentinel pv[max_q + 1] = 0 */
+	if ((pv = malloc(n * sizeof *pv)) == NULL) return TS_ENOMEM;
+	memcpy(pv, p->pv + (from - p->pv_base), n * sizeof *pv);
+	free(p->pv);
+	p->pv = pv;
+	p->pv_base = from;
+	return TS_OK;
 }
 
 void pwm_free(pwm_t *p)
@@ -90,10 +117,10 @@ void pwm_free(pwm_t *p)
 int pwm_threshold(const pwm_t *p, double thresh)
 {
 	/* pv is non-increasing in Q: binary search for the first pv[Q] < thresh */
-	int lo = 0, hi = p->max_q + 1;
+	int lo = p->pv_base, hi = p->max_q + 1;
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
-		if (p->pv[mid] < thresh) hi = mid;
+		if (pwm_pvalue(p, mid) < thresh) hi = mid;
 		else lo = mid + 1;
 	}
 	return lo;

@@ -42,7 +42,9 @@ typedef struct {
 	int *q;            /* w*4 scaled integer scores, forward strand */
 	double scale, offset;
 	int max_q;         /* best possible integer score, Σ_i max_x q[i][x] */
-	double *pv;        /* pv[Q] = P(score >= Q) for Q in 0..max_q */
+	double *pv;        /* pv[Q − pv_base] = P(score >= Q) for Q in pv_base..max_q */
+	int pv_base;       /* 0 unless pwm_pv_trim() dropped the low levels */
+	double bg[4];      /* background the table was computed for */
 } pwm_t;
 
 /** Log-odds filter and its score distribution for motif m.
@@ -52,6 +54,16 @@ typedef struct {
 int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo);
 
 void pwm_free(pwm_t *p);
+
+/** p-value of integer score Q (Q >= pv_base). */
+static inline double pwm_pvalue(const pwm_t *p, int Q) { return p->pv[Q - p->pv_base]; }
+
+/** Keep only levels >= from (a scan needs the p-values of hits alone; the
+ *  full table of a long motif is w·1000 doubles).  0 ok, TS_ENOMEM. */
+int pwm_pv_trim(pwm_t *p, int from);
+
+/** Recompute the full table (pv_base 0) after a trim.  0 ok, TS_ENOMEM. */
+int pwm_pv_full(pwm_t *p);
 
 /** Smallest integer score whose p-value is < thresh; max_q + 1 if none. */
 int pwm_threshold(const pwm_t *p, double thresh);

@@ -31,8 +31,10 @@ typedef struct {
 	filter_t f[2];   /* forward, reverse complement */
 	int thresh_q;    /* integer score a candidate hit must reach */
 	int active;
-	uint64_t *hist;  /* tests per integer score level (q-values only) */
+	uint32_t *hist;  /* tests per integer score level (q-values only) ... */
+	uint64_t *hist_wide;  /* ... or this, once a count outgrew 32 bits */
 	uint64_t tests;
+	double *qv;      /* q-value of levels thresh_q..max_q, after scan_finish() */
 } motif_filter_t;
 
 /* Block b of a filter with integer column scores col(i, x) covers columns
@@ -106,7 +108,9 @@ struct scan_s {
 	int n_mf, max_w;
 	scan_rec_t *recs;
 	int64_t n_recs, m_recs;
-	hitbuf_t all;     /* hits of finished jobs, in any order until sorted */
+	hitbuf_t *blocks; /* hits of finished jobs, in any order until scan_finish() */
+	int64_t n_blocks, m_blocks, n_block_hits;
+	hitbuf_t all;     /* all hits, sorted, after scan_finish() */
 	int64_t bases, tests;
 	int max_q;        /* largest max_q of any filter: histogram scratch size */
 	scratch_t inline_sc;    /* for scanning in the calling thread */
@@ -203,9 +207,7 @@ static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, 
 	h.pos = j->beg + i;
 	h.strand = strand ? '-' : '+';
 	h.score = pwm_score(&m->pwm, sc->nt4 + i, strand);
-	h.pvalue = m->pwm.pv[q];
 	h.level = q;
-	h.qvalue = NAN;
 	if (s->opt.use_min_score && h.score < s->opt.min_score) {
 		if (buf != text) free(buf);
 		return TS_OK;
@@ -268,6 +270,32 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 	return TS_OK;
 }
 
+/* Add a chunk's counts to a motif's histogram, widening it to 64 bits the
+ * first time a count would overflow (a genome of several Gbp, a flat motif). */
+static int hist_add(motif_filter_t *m, const uint32_t *chunk)
+{
+	int q, n = m->pwm.max_q + 1;
+	if (!m->hist_wide)
+		for (q = 0; q < n; q++)
+			if (m->hist[q] > UINT32_MAX - chunk[q]) {
+				if ((m->hist_wide = malloc(n * sizeof *m->hist_wide)) == NULL) return TS_ENOMEM;
+				for (q = 0; q < n; q++) m->hist_wide[q] = m->hist[q];
+				free(m->hist);
+				m->hist = NULL;
+				break;
+			}
+	if (m->hist_wide)
+		for (q = 0; q < n; q++) m->hist_wide[q] += chunk[q];
+	else
+		for (q = 0; q < n; q++) m->hist[q] += chunk[q];
+	return TS_OK;
+}
+
+static uint64_t hist_get(const motif_filter_t *m, int q)
+{
+	return m->hist_wide ? m->hist_wide[q] : m->hist[q];
+}
+
 /* Scan one chunk with every filter.  Counts go to private histograms, merged
  * under the lock per motif, so totals do not depend on scheduling. */
 static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
@@ -286,11 +314,11 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 			if (r < 0) return r;
 		}
 		if (s->opt.qvalues) {
-			int q;
 			pthread_mutex_lock(&s->lock);
-			for (q = 0; q <= m->pwm.max_q; q++) m->hist[q] += hist[q];
+			r = hist_add(m, hist);
 			m->tests += tests;
 			pthread_mutex_unlock(&s->lock);
+			if (r < 0) return r;
 		}
 	}
 	return TS_OK;
@@ -305,17 +333,33 @@ static void job_free(job_t *j)
 	free(j);
 }
 
-/* Move a finished job's hits into the result (caller holds the lock). */
+/* Keep a finished job's hits as one block (caller holds the lock); blocks
+ * are joined once, in scan_finish(), instead of growing one array. */
 static int job_done(scan_t *s, job_t *j)
 {
-	int64_t i;
-	int r = TS_OK;
-	for (i = 0; i < j->hits.n && r == TS_OK; i++) {
-		const scan_hit_t *h = &j->hits.a[i];
-		r = hitbuf_add(&s->all, h, j->hits.text + h->seq_off, s->mf[h->motif].pwm.w);
+	if (j->hits.n > 0) {
+		if (s->n_blocks == s->m_blocks) {
+			int64_t m = s->m_blocks ? 2 * s->m_blocks : 64;
+			hitbuf_t *b = realloc(s->blocks, m * sizeof *b);
+			if (!b) {
+				job_free(j);
+				return TS_ENOMEM;
+			}
+			s->blocks = b;
+			s->m_blocks = m;
+		}
+		hitbuf_t *h = &s->blocks[s->n_blocks++];
+		*h = j->hits;
+		/* give back the slack of the doubling growth */
+		scan_hit_t *a = realloc(h->a, h->n * sizeof *a);
+		char *t = realloc(h->text, h->text_len ? h->text_len : 1);
+		if (a) h->a = a;
+		if (t) h->text = t;
+		s->n_block_hits += h->n;
+		memset(&j->hits, 0, sizeof j->hits);
 	}
 	job_free(j);
-	return r;
+	return TS_OK;
 }
 
 static void scratch_free(scratch_t *sc)
@@ -446,6 +490,9 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 		if (o->use_min_score) m->thresh_q = pwm_threshold_score(&m->pwm, o->min_score);
 		else m->thresh_q = pwm_threshold(&m->pwm, o->use_qv_thresh ? o->qv_thresh : o->thresh);
 		m->active = m->thresh_q <= m->pwm.max_q;
+		/* scanning needs the p-values of hit levels only; q-values
+		 * recompute the full table at the end, one motif at a time */
+		if (pwm_pv_trim(&m->pwm, m->thresh_q) < 0) goto nomem;
 		if (!m->active) {
 			ksprintf(&weak, "%s%s", n_weak++ ? ", " : "", set->a[k].id);
 			continue;
@@ -521,7 +568,7 @@ static void show_progress(scan_t *s, int final)
 {
 	int64_t n;
 	pthread_mutex_lock(&s->lock);
-	n = s->all.n;
+	n = s->n_block_hits;
 	pthread_mutex_unlock(&s->lock);
 	fprintf(stderr, "\r[M::scan] %.1f Mbp scanned, %lld hits so far%s", s->bases / 1e6, (long long)n, final ? "\n" : "");
 }
@@ -571,23 +618,27 @@ int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, ch
 
 /* Per-motif BH: q(s) = min over levels s' <= s (p' >= p) of m·pv[s']/R(s'),
  * R(s') = tests with score >= s'.  Levels with no test cannot be a j. */
-static int qvalues_per_motif(const motif_filter_t *m, double *q)
+static int qvalues_per_motif(motif_filter_t *m, double *q)
 {
 	int s;
 	uint64_t R = 0;
 	double best = 1.0;
 	double *ratio = malloc((m->pwm.max_q + 1) * sizeof *ratio);
-	if (!ratio) return TS_ENOMEM;
+	if (!ratio || pwm_pv_full(&m->pwm) < 0) {
+		free(ratio);
+		return TS_ENOMEM;
+	}
 	for (s = m->pwm.max_q; s >= 0; s--) {
-		R += m->hist[s];
-		ratio[s] = m->hist[s] ? (double)m->tests * m->pwm.pv[s] / (double)R : INFINITY;
+		uint64_t c = hist_get(m, s);
+		R += c;
+		ratio[s] = c ? (double)m->tests * m->pwm.pv[s] / (double)R : INFINITY;
 	}
 	for (s = 0; s <= m->pwm.max_q; s++) {
 		if (ratio[s] < best) best = ratio[s];
 		q[s] = best;
 	}
 	free(ratio);
-	return TS_OK;
+	return pwm_pv_trim(&m->pwm, m->thresh_q);
 }
 
 typedef struct {
@@ -612,28 +663,40 @@ static int qvalues_run(scan_t *s, double **q)
 	uint64_t R = 0;
 	level_t *lv;
 	int k, t;
-	double best = 1.0;
+	double best = 1.0, *ratio;
 	for (k = 0; k < s->n_mf; k++)
 		if (s->mf[k].active)
-			for (t = 0; t <= s->mf[k].pwm.max_q; t++) n += s->mf[k].hist[t] > 0;
+			for (t = 0; t <= s->mf[k].pwm.max_q; t++) n += hist_get(&s->mf[k], t) > 0;
 	if ((lv = malloc((n ? n : 1) * sizeof *lv)) == NULL) return TS_ENOMEM;
 	for (k = 0, i = 0; k < s->n_mf; k++) {
-		if (!s->mf[k].active) continue;
-		total += s->mf[k].tests;
-		for (t = 0; t <= s->mf[k].pwm.max_q; t++)
-			if (s->mf[k].hist[t]) lv[i++] = (level_t){s->mf[k].pwm.pv[t], s->mf[k].hist[t], (uint32_t)k, t};
+		motif_filter_t *m = &s->mf[k];
+		if (!m->active) continue;
+		if (pwm_pv_full(&m->pwm) < 0) {
+			free(lv);
+			return TS_ENOMEM;
+		}
+		total += m->tests;
+		for (t = 0; t <= m->pwm.max_q; t++)
+			if (hist_get(m, t)) lv[i++] = (level_t){m->pwm.pv[t], hist_get(m, t), (uint32_t)k, t};
+		if (pwm_pv_trim(&m->pwm, m->thresh_q) < 0) {
+			free(lv);
+			return TS_ENOMEM;
+		}
 	}
 	qsort(lv, n, sizeof *lv, cmp_level_pv);
-	/* R for a group of equal p-values is the count up to the group's end */
-	double *ratio = malloc((n ? n : 1) * sizeof *ratio);
-	if (!ratio) {
+	if ((ratio = malloc((n ? n : 1) * sizeof *ratio)) == NULL) {
 		free(lv);
 		return TS_ENOMEM;
 	}
+	/* R for a group of equal p-values is the count up to the group's end */
 	for (i = 0; i < n; i = j) {
 		for (j = i; j < n && lv[j].pv == lv[i].pv; j++) R += lv[j].count;
 		for (t = i; t < j; t++) ratio[t] = (double)total * lv[t].pv / (double)R;
 	}
+	/* levels without tests keep q = 1 unless a smaller ratio lies above them */
+	for (k = 0; k < s->n_mf; k++)
+		if (s->mf[k].active)
+			for (t = 0; t <= s->mf[k].pwm.max_q; t++) q[k][t] = 1.0;
 	for (i = n - 1; i >= 0; i--) {
 		if (ratio[i] < best) best = ratio[i];
 		q[lv[i].motif][lv[i].level] = best;
@@ -652,6 +715,51 @@ static int cmp_hit(const void *a, const void *b)
 	return x->strand - y->strand;  /* '+' before '-' */
 }
 
+/* Join the blocks into one array of exactly the right size, freeing each
+ * block as it is copied, so the peak is one copy plus one block. */
+static int join_blocks(scan_t *s)
+{
+	int64_t b, n = 0, text = 0;
+	hitbuf_t *all = &s->all;
+	for (b = 0; b < s->n_blocks; b++) text += s->blocks[b].text_len;
+	if ((all->a = malloc((s->n_block_hits ? s->n_block_hits : 1) * sizeof *all->a)) == NULL) return TS_ENOMEM;
+	if ((all->text = malloc(text ? text : 1)) == NULL) return TS_ENOMEM;
+	for (b = 0; b < s->n_blocks; b++) {
+		hitbuf_t *h = &s->blocks[b];
+		int64_t i;
+		for (i = 0; i < h->n; i++) {
+			all->a[n + i] = h->a[i];
+			all->a[n + i].seq_off += all->text_len;
+		}
+		memcpy(all->text + all->text_len, h->text, h->text_len);
+		n += h->n;
+		all->text_len += h->text_len;
+		hitbuf_free(h);
+	}
+	all->n = all->m = n;
+	all->text_cap = all->text_len;
+	free(s->blocks);
+	s->blocks = NULL;
+	s->n_blocks = s->m_blocks = 0;
+	return TS_OK;
+}
+
+/* Move the q-values of hit levels into the motif; free the full array and
+ * the histogram. */
+static int keep_hit_levels(motif_filter_t *m, double **q)
+{
+	int n_lv = m->pwm.max_q - m->thresh_q + 1;
+	if ((m->qv = malloc(n_lv * sizeof *m->qv)) == NULL) return TS_ENOMEM;
+	memcpy(m->qv, *q + m->thresh_q, n_lv * sizeof *m->qv);
+	free(*q);
+	*q = NULL;
+	free(m->hist);
+	free(m->hist_wide);
+	m->hist = NULL;
+	m->hist_wide = NULL;
+	return TS_OK;
+}
+
 int scan_finish(scan_t *s, char *err)
 {
 	int64_t i, kept;
@@ -659,28 +767,43 @@ int scan_finish(scan_t *s, char *err)
 	double **q = NULL;
 	pool_stop(s);
 	if (s->failed) return ts_fail(err, s->failed, "scan failed: out of memory");
+	if (join_blocks(s) < 0) return ts_fail(err, TS_ENOMEM, "out of memory joining %lld hits", (long long)s->n_block_hits);
 	for (k = 0; k < s->n_mf; k++) s->tests += s->mf[k].tests;
 	if (s->opt.qvalues) {
+		/* q of every level first (per motif: one motif at a time), then
+		 * keep the levels a hit can have (>= thresh_q) */
 		if ((q = calloc(s->n_mf, sizeof *q)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
-		for (k = 0; k < s->n_mf && r == TS_OK; k++) {
-			if (!s->mf[k].active) continue;
-			if ((q[k] = malloc((s->mf[k].pwm.max_q + 1) * sizeof **q)) == NULL) r = TS_ENOMEM;
-			else if (!s->opt.qv_run_scope) r = qvalues_per_motif(&s->mf[k], q[k]);
+		for (k = 0; k < s->n_mf && r == TS_OK; k++)
+			if (s->mf[k].active && (q[k] = malloc((s->mf[k].pwm.max_q + 1) * sizeof **q)) == NULL) r = TS_ENOMEM;
+			else if (s->mf[k].active && !s->opt.qv_run_scope && (r = qvalues_per_motif(&s->mf[k], q[k])) == TS_OK)
+				r = keep_hit_levels(&s->mf[k], &q[k]);
+		if (r == TS_OK && s->opt.qv_run_scope) {
+			r = qvalues_run(s, q);
+			for (k = 0; k < s->n_mf && r == TS_OK; k++)
+				if (s->mf[k].active) r = keep_hit_levels(&s->mf[k], &q[k]);
 		}
-		if (r == TS_OK && s->opt.qv_run_scope) r = qvalues_run(s, q);
-		for (i = 0, kept = 0; r == TS_OK && i < s->all.n; i++) {
-			scan_hit_t *h = &s->all.a[i];
-			h->qvalue = q[h->motif][h->level];
-			if (s->opt.use_qv_thresh && !(h->qvalue < s->opt.qv_thresh)) continue;
-			s->all.a[kept++] = *h;
-		}
-		if (r == TS_OK) s->all.n = kept;
 		for (k = 0; k < s->n_mf; k++) free(q[k]);
 		free(q);
 		if (r < 0) return ts_fail(err, r, "out of memory computing q-values");
+		if (s->opt.use_qv_thresh) {
+			for (i = 0, kept = 0; i < s->all.n; i++)
+				if (scan_hit_qvalue(s, &s->all.a[i]) < s->opt.qv_thresh) s->all.a[kept++] = s->all.a[i];
+			s->all.n = kept;
+		}
 	}
 	qsort(s->all.a, s->all.n, sizeof *s->all.a, cmp_hit);
 	return TS_OK;
+}
+
+double scan_hit_pvalue(const scan_t *s, const scan_hit_t *h)
+{
+	return pwm_pvalue(&s->mf[h->motif].pwm, h->level);
+}
+
+double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
+{
+	const motif_filter_t *m = &s->mf[h->motif];
+	return m->qv ? m->qv[h->level - m->thresh_q] : NAN;
 }
 
 const scan_hit_t *scan_hits(const scan_t *s, int64_t *n)
@@ -715,8 +838,12 @@ void scan_free(scan_t *s)
 		filter_free(&s->mf[k].f[0]);
 		filter_free(&s->mf[k].f[1]);
 		free(s->mf[k].hist);
+		free(s->mf[k].hist_wide);
+		free(s->mf[k].qv);
 	}
 	free(s->mf);
+	for (i = 0; i < s->n_blocks; i++) hitbuf_free(&s->blocks[i]);
+	free(s->blocks);
 	for (i = 0; i < s->n_recs; i++) {
 		free(s->recs[i].name);
 		free(s->recs[i].chrom);

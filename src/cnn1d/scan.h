@@ -49,16 +49,16 @@ typedef struct {
 
 void scan_opts_init(scan_opts_t *o);
 
-/* One hit, after scan_finish(). */
+/* One hit (40 bytes: a genome scan can hold millions). */
 typedef struct {
 	uint32_t motif;       /* index in the motif set */
-	uint32_t rec;         /* index in scan_t.recs */
+	uint32_t rec;         /* index in the records, see scan_recs() */
 	int64_t pos;          /* 0-based start within the record */
-	int strand;           /* '+' or '-' */
 	double score;         /* exact log-odds, bits */
-	double pvalue, qvalue;  /* qvalue is NAN without q-values */
+	int64_t seq_off;      /* matched sequence: w chars at scan_seq_text() + seq_off,
+	                       * motif orientation */
 	int32_t level;        /* integer score: index into the motif's pv table */
-	int64_t seq_off;      /* matched sequence: w chars at scan_t.seq_text + seq_off */
+	char strand;          /* '+' or '-' */
 } scan_hit_t;
 
 typedef struct {
@@ -86,6 +86,10 @@ int scan_finish(scan_t *s, char *err);
 const scan_hit_t *scan_hits(const scan_t *s, int64_t *n);
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n);
 const char *scan_seq_text(const scan_t *s);
+
+/** p-value of a hit; q-value after scan_finish() (NAN without q-values). */
+double scan_hit_pvalue(const scan_t *s, const scan_hit_t *h);
+double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h);
 const pwm_t *scan_pwm(const scan_t *s, int motif);
 
 /* Totals for the log: bases read, windows tested (both strands). */
