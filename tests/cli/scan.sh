@@ -1,6 +1,6 @@
 # tessera scan on data/fixtures/scan (see its make_fixtures.sh): FIMO's TSV,
 # BED and GFF output, input formats, threads, regions, genomic coordinates,
-# thresholds and errors.
+# thresholds and errors; scores against Biopython when it is installed.
 SF=data/fixtures/scan
 SM=$SF/motifs.meme
 HEADER='motif_id	motif_alt_id	sequence_name	start	stop	strand	score	p-value	q-value	matched_sequence'
@@ -196,3 +196,26 @@ awk -F'\t' 'NR > 1 && !($9 + 0 < 0.05) { bad = 1 } END { exit bad || NR < 5 }' "
 # and q < 0.05 are exactly these
 expect_out_cmd awk -F'\t' 'NR == 1 || $9 + 0 < 0.05' "$T/scan_p01.tsv"
 check scan_qv_thresh
+
+# Biopython: every window's score on both strands (and with --norc, and with
+# a uniform background) against Bio.motifs' PSSM.  Debian's python3-biopython
+# installs into the system python, which may not be the first python3 on PATH.
+BIOPY=""
+for py in python3 /usr/bin/python3; do
+	if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import Bio' 2>/dev/null; then BIOPY=$py; break; fi
+done
+if [ -z "$BIOPY" ]; then
+	echo "[SKIP] cli::scan_biopython: python3-biopython not installed" >&2
+else
+	for mode in both norc uniform; do
+		case $mode in
+		both) topt="" popt="" ;;
+		norc) topt="--norc" popt="--norc" ;;
+		uniform) topt="--bfile --uniform--" popt="--bfile uniform" ;;
+		esac
+		run tessera scan -m $SM --min-score -1000 --no-qvalue --no-pgc $topt $SF/genome.fa
+		expect_rc 0; expect_err_empty
+		"$BIOPY" tests/scan_biopython.py $popt $SM $SF/genome.fa "$OUT" 2> "$T/why" || fail_because "$(grep -m 2 . "$T/why" | tr '\n' ' ')"
+		check "scan_biopython_$mode"
+	done
+fi
