@@ -24,14 +24,19 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 	p->lo = malloc(4 * w * sizeof *p->lo);
 	p->q = malloc(4 * w * sizeof *p->q);
 	if (!p->lo || !p->q) goto nomem;
-	for (i = 0; i < w; i++)
+	for (i = 0; i < w; i++) {
+		/* rows of a file rounded to 6 decimals sum to 1 ± 2e-6: normalise
+		 * exactly, as FIMO and Biopython do */
+		const double *row = &m->p[4 * i];
+		double sum = row[0] + row[1] + row[2] + row[3];
 		for (x = 0; x < 4; x++) {
-			double f = (pseudo * bg[x] + nsites * m->p[4 * i + x]) / (nsites + pseudo);
+			double f = (pseudo * bg[x] + nsites * row[x] / sum) / (nsites + pseudo);
 			double lo = log2((f > PWM_MIN_FREQ ? f : PWM_MIN_FREQ) / bg[x]);
 			p->lo[4 * i + x] = lo;
 			if (lo < lo_min) lo_min = lo;
 			if (lo > lo_max) lo_max = lo;
 		}
+	}
 	p->offset = floor(lo_min);
 	if (lo_max <= p->offset) lo_max = p->offset + 1;  /* all entries equal */
 	p->scale = floor(PWM_RANGE / (lo_max - p->offset));
