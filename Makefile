@@ -57,7 +57,7 @@ asan: deps
 	@rm -rf build-asan && mkdir -p build-asan && ln -s ../data build-asan/data
 	@tar cf - --exclude='*.o' --exclude='*.a' --exclude=tests/tmp --exclude=tests/run_tests Makefile src tests | (cd build-asan && tar xf -)
 	@$(MAKE) --no-print-directory -C build-asan tessera tests/run_tests CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)"
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		TESSERA=build-asan/tessera RUN_TESTS=build-asan/tests/run_tests sh tests/run.sh
 
 # The main job on bundled data: every bundled JASPAR motif over the E. coli
