@@ -56,6 +56,37 @@ static void make_records(rec_t *recs, int n, unsigned seed, const char *path)
 	fclose(fp);
 }
 
+/* Four slices of the real E. coli genome, read through seqio. */
+static void make_records_real(rec_t *recs, int n, unsigned seed, const char *path)
+{
+	char *regs[] = {"NC_000913.3:1-7001", "NC_000913.3:1000001-1002500", "NC_000913.3:3000001-3000777",
+			"NC_000913.3:4641613-4641652"};
+	sio_opts_t o;
+	sio_reader_t *r;
+	sio_rec_t rec;
+	char err[TS_ERRLEN];
+	FILE *fp = fopen(path, "w");
+	int i = 0;
+	(void)seed;
+	cr_assert_not_null(fp);
+	sio_opts_init(&o);
+	o.regions = regs;
+	o.n_regions = n;
+	cr_assert_eq(sio_open(&r, "data/genome/ecoli_k12_mg1655.fa.gz", &o, err), TS_OK, "%s", err);
+	while (sio_read(r, &rec) == TS_OK) {
+		recs[i].len = rec.n;
+		snprintf(recs[i].name, sizeof recs[i].name, "real%d", i);
+		recs[i].seq = malloc(rec.n + 1);
+		sio_decode(rec.seq, rec.n, recs[i].seq);
+		recs[i].seq[rec.n] = '\0';
+		fprintf(fp, ">%s\n%s\n", recs[i].name, recs[i].seq);
+		i++;
+	}
+	cr_assert_eq(i, n);
+	sio_close(r);
+	fclose(fp);
+}
+
 static int nt4_of(char c)
 {
 	switch (c & ~0x20) {
@@ -154,7 +185,10 @@ static motif_set_t *motif_subset(motif_set_t **all)
 	return sub;
 }
 
-static void compare_with_oracle(int threads, int64_t chunk, int qvalues, const double bg[4], const char *fa, unsigned seed)
+typedef void (*make_fn)(rec_t *, int, unsigned, const char *);
+
+static void compare_with_oracle_on(make_fn make, int threads, int64_t chunk, int qvalues, const double bg[4], const char *fa,
+				   unsigned seed)
 {
 	motif_set_t *all, *sub = motif_subset(&all);
 	rec_t recs[4];
@@ -164,7 +198,7 @@ static void compare_with_oracle(int threads, int64_t chunk, int qvalues, const d
 	char err[TS_ERRLEN];
 	int64_t n_exp, n_got, i;
 
-	make_records(recs, 4, seed, fa);
+	make(recs, 4, seed, fa);
 	ohit_t *want = oracle(sub, bg, recs, 4, qvalues, &n_exp);
 	scan_opts_init(&o);
 	o.thresh = THRESH;
@@ -200,6 +234,11 @@ static void compare_with_oracle(int threads, int64_t chunk, int qvalues, const d
 	motif_set_free(all);
 }
 
+static void compare_with_oracle(int threads, int64_t chunk, int qvalues, const double bg[4], const char *fa, unsigned seed)
+{
+	compare_with_oracle_on(make_records, threads, chunk, qvalues, bg, fa, seed);
+}
+
 static const double uniform[4] = {0.25, 0.25, 0.25, 0.25};
 static const double gc_rich[4] = {0.2, 0.3, 0.3, 0.2};
 
@@ -216,6 +255,11 @@ Test(scan, oracle_threads_and_chunks, .timeout = 300)
 Test(scan, oracle_without_qvalues_early_abandon, .timeout = 300)
 {
 	compare_with_oracle(2, 0, 0, uniform, "tests/tmp/scan_oracle3.fa", 3);
+}
+
+Test(scan, oracle_real_sequence, .timeout = 300)
+{
+	compare_with_oracle_on(make_records_real, 2, 1000, 1, gc_rich, "tests/tmp/scan_oracle5.fa", 5);
 }
 
 /* q-values over the run: BH over the tests of all motifs pooled. */

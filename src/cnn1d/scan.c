@@ -90,13 +90,23 @@ typedef struct {
 	int64_t cap;
 } scratch_t;
 
+/* One chunk of sequence, shared by the jobs that scan it with different
+ * groups of motifs; freed by the last of them. */
+typedef struct seqbuf_s {
+	uint8_t *seq;
+	int refs;
+} seqbuf_t;
+
+/* A chunk × a group of motifs: the unit of work of a thread. */
 typedef struct job_s {
 	uint32_t rec;
 	int64_t beg;      /* record position of seq[0] */
 	int64_t n;        /* bases */
 	int64_t n_starts; /* windows starting at seq[0 .. n_starts) belong to this job */
 	int last;         /* last chunk of its record: windows may end at seq[n] */
-	uint8_t *seq;     /* nt16 | softmask, copied from seqio */
+	const uint8_t *seq;  /* nt16 | softmask: buf->seq */
+	struct seqbuf_s *buf;
+	int k0, k1;       /* motifs [k0, k1) of the bank */
 	hitbuf_t hits;
 	struct job_s *next;
 } job_t;
@@ -113,6 +123,7 @@ struct scan_s {
 	hitbuf_t all;     /* all hits, sorted, after scan_finish() */
 	int64_t bases, tests;
 	int max_q;        /* largest max_q of any filter: histogram scratch size */
+	int *group, n_groups;   /* motif groups [group[g], group[g+1]) per job */
 	scratch_t inline_sc;    /* for scanning in the calling thread */
 	uint32_t *inline_hist;
 	/* worker pool */
@@ -302,7 +313,7 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 {
 	int k, strand, r;
 	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK)) < 0) return r;
-	for (k = 0; k < s->n_mf; k++) {
+	for (k = j->k0; k < j->k1; k++) {
 		motif_filter_t *m = &s->mf[k];
 		int64_t end = j->last ? j->n - m->pwm.w + 1 : j->n_starts;
 		uint64_t tests = 0;
@@ -329,7 +340,10 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 static void job_free(job_t *j)
 {
 	hitbuf_free(&j->hits);
-	free(j->seq);
+	if (__atomic_sub_fetch(&j->buf->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(j->buf->seq);
+		free(j->buf);
+	}
 	free(j);
 }
 
@@ -470,6 +484,25 @@ void scan_opts_init(scan_opts_t *o)
 	o->threads = 1;
 }
 
+/* Cut the bank into one group of motifs per thread with about equal numbers
+ * of columns (the cost of a filter), so a single chunk — a short sequence, a
+ * small region — still keeps every thread busy. */
+static int make_groups(scan_t *s)
+{
+	int64_t total = 0, acc = 0;
+	int k, g = 1, n = s->opt.threads > 1 ? s->opt.threads : 1;
+	for (k = 0; k < s->n_mf; k++) total += s->mf[k].active ? s->mf[k].pwm.w : 0;
+	if ((s->group = malloc((n + 1) * sizeof *s->group)) == NULL) return TS_ENOMEM;
+	s->group[0] = 0;
+	for (k = 0; k < s->n_mf && g < n; k++) {
+		acc += s->mf[k].active ? s->mf[k].pwm.w : 0;
+		if (acc * n >= total * g && k + 1 < s->n_mf) s->group[g++] = k + 1;
+	}
+	s->group[g] = s->n_mf;
+	s->n_groups = g;
+	return TS_OK;
+}
+
 int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double pseudo, const scan_opts_t *o, char *err)
 {
 	scan_t *s;
@@ -511,6 +544,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	}
 	free(weak.s);
 	if ((s->inline_hist = malloc((s->max_q + 1) * sizeof *s->inline_hist)) == NULL) goto nomem;
+	if (make_groups(s) < 0) goto nomem;
 	if ((r = pool_start(s)) < 0) {
 		scan_free(s);
 		return ts_fail(err, r, "cannot start %d threads", o->threads);
@@ -586,21 +620,40 @@ int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, ch
 	if ((r = sio_open(&rd, path, &so, err)) < 0) return r;
 	kind = sio_kind(rd);
 	while ((r = sio_read(rd, &rec)) == TS_OK) {
-		job_t *j;
+		seqbuf_t *buf;
+		int g;
 		if (rec.is_first && (r = add_record(s, &rec, kind, pgc)) < 0) break;
-		if ((j = calloc(1, sizeof *j)) == NULL || (j->seq = malloc(rec.n ? rec.n : 1)) == NULL) {
-			free(j);
+		if ((buf = calloc(1, sizeof *buf)) == NULL || (buf->seq = malloc(rec.n ? rec.n : 1)) == NULL) {
+			free(buf);
 			r = TS_ENOMEM;
 			break;
 		}
-		memcpy(j->seq, rec.seq, rec.n);
-		j->rec = (uint32_t)(s->n_recs - 1);
-		j->beg = rec.beg;
-		j->n = rec.n;
-		j->last = rec.is_last;
-		j->n_starts = rec.is_last ? rec.n : rec.n - so.overlap;
+		memcpy(buf->seq, rec.seq, rec.n);
+		buf->refs = s->n_groups;
 		s->bases += rec.is_first ? rec.n : rec.n - so.overlap;
-		if ((r = submit(s, j)) < 0) break;
+		for (g = 0; g < s->n_groups && r >= 0; g++) {
+			job_t *j = calloc(1, sizeof *j);
+			if (j == NULL) {
+				/* the jobs not created will not release their references */
+				if (__atomic_sub_fetch(&buf->refs, s->n_groups - g, __ATOMIC_ACQ_REL) == 0) {
+					free(buf->seq);
+					free(buf);
+				}
+				r = TS_ENOMEM;
+				break;
+			}
+			j->buf = buf;
+			j->seq = buf->seq;
+			j->k0 = s->group[g];
+			j->k1 = s->group[g + 1];
+			j->rec = (uint32_t)(s->n_recs - 1);
+			j->beg = rec.beg;
+			j->n = rec.n;
+			j->last = rec.is_last;
+			j->n_starts = rec.is_last ? rec.n : rec.n - so.overlap;
+			r = submit(s, j);
+		}
+		if (r < 0) break;
 		if (s->opt.progress && s->bases >= next_report) {
 			show_progress(s, 0);
 			next_report = s->bases + 10000000;
@@ -842,6 +895,7 @@ void scan_free(scan_t *s)
 		free(s->mf[k].qv);
 	}
 	free(s->mf);
+	free(s->group);
 	for (i = 0; i < s->n_blocks; i++) hitbuf_free(&s->blocks[i]);
 	free(s->blocks);
 	for (i = 0; i < s->n_recs; i++) {
