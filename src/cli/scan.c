@@ -324,7 +324,7 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	if ((st = choose_background(&c, all, argv + optind, argc - optind, &io, so.both_strands, bg, err)) < 0) goto fail;
-	ts_info("%d motifs from %s; background A %.4f C %.4f G %.4f T %.4f", chosen.n, motif_path, bg[0], bg[1], bg[2], bg[3]);
+	ts_log(TS_LOG_INFO, "scan", "%d motifs from %s; background A %.4f C %.4f G %.4f T %.4f", chosen.n, motif_path, bg[0], bg[1], bg[2], bg[3]);
 	if ((st = scan_init(&s, &chosen, bg, c.pseudo, &so, err)) < 0) goto fail;
 	for (i = optind; i < argc; i++)
 		if ((st = scan_input(s, argv[i], &io, c.pgc, err)) < 0) goto fail;
@@ -341,7 +341,7 @@ int cmd_scan(int argc, char **argv)
 		int64_t bases, tests, n_hits;
 		scan_totals(s, &bases, &tests);
 		scan_hits(s, &n_hits);
-		ts_info("%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU", chosen.n, bases / 1e6,
+		ts_log(TS_LOG_INFO, "scan", "%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU", chosen.n, bases / 1e6,
 			(long long)tests, (long long)n_hits, (double)(clock() - cpu0) / CLOCKS_PER_SEC);
 	}
 	exit_code = 0;
