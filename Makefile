@@ -12,8 +12,8 @@ PKG_CONFIG ?= pkg-config
 
 # Flags the project needs whatever the user passes in CFLAGS.
 TS_CFLAGS   = -std=c11 -Wall -Wextra -D_GNU_SOURCE
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags htslib gsl zlib 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs htslib gsl zlib 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags htslib gsl zlib jansson 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs htslib gsl zlib jansson 2>/dev/null)
 LIBS        = $(PKG_LIBS) -lm -lpthread
 ALL_CFLAGS  = $(TS_CFLAGS) $(CFLAGS)
 ALL_CPPFLAGS = -Isrc -DTS_DATADIR='"$(datadir)"' $(PKG_CFLAGS) $(CPPFLAGS)
