@@ -15,7 +15,7 @@
  * Memory.  Expected counts and posteriors use checkpointed forward–backward:
  * forward rows are kept every K ≈ √n rows and the rows of one block are
  * recomputed while the backward pass walks through it, so memory is
- * O((√n + K)·m) doubles (about 30 MiB for 20 kb × 20 kb) for twice the
+ * O((n/K + K)·3m) doubles (about 140 MiB for 20 kb × 20 kb) for twice the
  * forward time.  Viterbi and MEA keep one traceback byte per cell (n·m bytes). */
 #ifndef TS_PHMM_DP_H
 #define TS_PHMM_DP_H

@@ -1,0 +1,74 @@
+/* sim: draw pairs and their alignments from the pair HMM (see sim.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "pairhmm/sim.h"
+#include "util/log.h"
+
+/* Index drawn from n probabilities summing to 1. */
+static int draw(gsl_rng *rng, const double *prob, int n)
+{
+	double u = gsl_rng_uniform(rng), acc = 0;
+	int i;
+	for (i = 0; i < n - 1; i++)
+		if (u < (acc += prob[i])) return i;
+	return n - 1;
+}
+
+static int grow(void **a, int64_t *cap, int64_t need, size_t size)
+{
+	if (need <= *cap) return 0;
+	int64_t c = *cap ? 2 * *cap : 256;
+	while (c < need) c *= 2;
+	void *b = realloc(*a, c * size);
+	if (!b) return -1;
+	*a = b;
+	*cap = c;
+	return 0;
+}
+
+int phmm_simulate(const phmm_params_t *p, gsl_rng *rng, phmm_sim_t *s)
+{
+	/* next-state rows over M, X, Y, E */
+	const double row[3][4] = {
+		{1 - p->dX - p->dY - p->tau, p->dX, p->dY, p->tau},
+		{1 - p->eX - p->tau, p->eX, 0, p->tau},
+		{1 - p->eY - p->tau, 0, p->eY, p->tau},
+	};
+	int64_t cx = 0, cy = 0, cs = 0;
+	int state = 0;  /* B behaves like M */
+	memset(s, 0, sizeof *s);
+	for (;;) {
+		int next = draw(rng, row[state], 4);
+		if (next == 3) break;
+		if (grow((void **)&s->x, &cx, s->n + 1, 1) || grow((void **)&s->y, &cy, s->m + 1, 1) ||
+		    grow((void **)&s->states, &cs, s->len + 2, 1)) {
+			phmm_sim_free(s);
+			return TS_ENOMEM;
+		}
+		if (next == 0) {
+			int ab = draw(rng, &p->p[0][0], 16);
+			s->x[s->n++] = (uint8_t)(1 << (ab / 4));
+			s->y[s->m++] = (uint8_t)(1 << (ab % 4));
+		} else if (next == 1) {
+			s->x[s->n++] = (uint8_t)(1 << draw(rng, p->qX, 4));
+		} else {
+			s->y[s->m++] = (uint8_t)(1 << draw(rng, p->qY, 4));
+		}
+		s->states[s->len++] = "MXY"[next];
+		state = next;
+	}
+	if (grow((void **)&s->states, &cs, s->len + 1, 1)) {
+		phmm_sim_free(s);
+		return TS_ENOMEM;
+	}
+	s->states[s->len] = '\0';
+	return TS_OK;
+}
+
+void phmm_sim_free(phmm_sim_t *s)
+{
+	free(s->x);
+	free(s->y);
+	free(s->states);
+	memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,406 @@
+/* test_phmm: the pair HMM against independent truths.
+ *
+ * Forward = backward = brute-force enumeration of every alignment (short
+ * pairs, N and IUPAC codes included); expected counts = finite-difference
+ * derivatives of lnL in each log-parameter; count identities; Viterbi and MEA
+ * = exhaustive best paths; EM never lowers lnL; and a simulation with known
+ * parameters is recovered. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pairhmm/dp.h"
+#include "pairhmm/em.h"
+#include "pairhmm/lrt.h"
+#include "pairhmm/sim.h"
+#include "util/log.h"
+
+static void random_params(phmm_params_t *p, gsl_rng *r)
+{
+	double s = 0;
+	int a, b;
+	p->tau = 0.02 + 0.1 * gsl_rng_uniform(r);
+	p->dX = 0.05 + 0.2 * gsl_rng_uniform(r);
+	p->dY = 0.05 + 0.2 * gsl_rng_uniform(r);
+	p->eX = 0.1 + 0.6 * gsl_rng_uniform(r);
+	p->eY = 0.1 + 0.6 * gsl_rng_uniform(r);
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) s += p->p[a][b] = 0.1 + gsl_rng_uniform(r) + (a == b);
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) p->p[a][b] /= s;
+	for (s = 0, a = 0; a < 4; a++) s += p->qX[a] = 0.2 + gsl_rng_uniform(r);
+	for (a = 0; a < 4; a++) p->qX[a] /= s;
+	for (s = 0, a = 0; a < 4; a++) s += p->qY[a] = 0.2 + gsl_rng_uniform(r);
+	for (a = 0; a < 4; a++) p->qY[a] /= s;
+}
+
+/* nt16 codes: mostly bases, some N and IUPAC */
+static void random_seq(uint8_t *s, int n, gsl_rng *r)
+{
+	static const uint8_t codes[] = {1, 2, 4, 8, 1, 2, 4, 8, 15, 5, 10};
+	int i;
+	for (i = 0; i < n; i++) s[i] = codes[gsl_rng_uniform_int(r, sizeof codes)];
+}
+
+/* Sum (or max) of the probabilities of every path from state s at (i,j). */
+static double enumerate(const phmm_tables_t *t, const phmm_pair_t *pr, int s, int64_t i, int64_t j, int use_max)
+{
+	static const int tr[3][4] = {{PH_MM, PH_MX, PH_MY, PH_ME}, {PH_XM, PH_XX, -1, PH_XE}, {PH_YM, -1, PH_YY, PH_YE}};
+	double tot = 0, v;
+#define TAKE(x) (v = (x), tot = use_max ? (v > tot ? v : tot) : tot + v)
+	if (i == pr->n && j == pr->m) TAKE(t->t[tr[s][3]]);
+	if (i < pr->n && j < pr->m) TAKE(t->t[tr[s][0]] * t->pm[pr->x[i]][pr->y[j]] * enumerate(t, pr, 0, i + 1, j + 1, use_max));
+	if (tr[s][1] >= 0 && i < pr->n) TAKE(t->t[tr[s][1]] * t->qx[pr->x[i]] * enumerate(t, pr, 1, i + 1, j, use_max));
+	if (tr[s][2] >= 0 && j < pr->m) TAKE(t->t[tr[s][2]] * t->qy[pr->y[j]] * enumerate(t, pr, 2, i, j + 1, use_max));
+#undef TAKE
+	return tot;
+}
+
+Test(phmm, forward_backward_equal_enumeration)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int n, m, rep;
+	gsl_rng_set(r, 11);
+	for (n = 0; n <= 4; n++)
+		for (m = 0; m <= 4; m++)
+			for (rep = 0; rep < 8; rep++) {
+				phmm_params_t p;
+				phmm_tables_t t;
+				uint8_t x[4], y[4];
+				phmm_pair_t pr = {x, n, y, m};
+				double f, b, e;
+				random_params(&p, r);
+				phmm_tables(&p, &t);
+				random_seq(x, n, r);
+				random_seq(y, m, r);
+				e = log(enumerate(&t, &pr, 0, 0, 0, 0));
+				cr_assert_eq(phmm_forward(&t, &pr, &f), TS_OK);
+				cr_assert_eq(phmm_backward(&t, &pr, &b), TS_OK);
+				cr_assert(fabs(f - e) <= 1e-10 * fabs(e) + 1e-12, "n %d m %d: forward %.15g enumeration %.15g", n, m, f, e);
+				cr_assert(fabs(b - f) <= 1e-10 * fabs(f) + 1e-12, "n %d m %d: backward %.15g forward %.15g", n, m, b, f);
+				phmm_counts_t c;
+				double le;
+				phmm_counts_zero(&c);
+				cr_assert_eq(phmm_expect(&t, &pr, &c, &le), TS_OK);
+				cr_assert(fabs(le - f) <= 1e-10 * fabs(f) + 1e-12);
+			}
+	gsl_rng_free(r);
+}
+
+/* ∂lnL/∂log θ = E[count of θ] for every transition and emission entry. */
+Test(phmm, expected_counts_are_derivatives)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	phmm_params_t p;
+	phmm_tables_t t;
+	uint8_t x[60], y[50];
+	phmm_pair_t pr = {x, 60, y, 50};
+	phmm_counts_t c;
+	double lnL, h = 1e-5;
+	int k, a, b;
+	gsl_rng_set(r, 5);
+	random_params(&p, r);
+	random_seq(x, 60, r);
+	random_seq(y, 50, r);
+	phmm_tables(&p, &t);
+	phmm_counts_zero(&c);
+	cr_assert_eq(phmm_expect(&t, &pr, &c, &lnL), TS_OK);
+	for (k = 0; k < PH_NTRANS; k++) {
+		phmm_tables_t tp = t, tm = t;
+		double lp, lm;
+		tp.t[k] *= exp(h);
+		tm.t[k] *= exp(-h);
+		phmm_forward(&tp, &pr, &lp);
+		phmm_forward(&tm, &pr, &lm);
+		double d = (lp - lm) / (2 * h);
+		cr_assert(fabs(d - c.t[k]) <= 1e-5 * fabs(d) + 1e-8, "transition %d: derivative %.10g, count %.10g", k, d, c.t[k]);
+	}
+	/* emissions: perturb one parameter, rebuild the code tables (N sums) */
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) {
+			phmm_params_t pp = p, pm = p;
+			phmm_tables_t tp, tm;
+			double lp, lm;
+			pp.p[a][b] *= exp(h);
+			pm.p[a][b] *= exp(-h);
+			phmm_tables(&pp, &tp);
+			phmm_tables(&pm, &tm);
+			phmm_forward(&tp, &pr, &lp);
+			phmm_forward(&tm, &pr, &lm);
+			double d = (lp - lm) / (2 * h);
+			cr_assert(fabs(d - c.m[a][b]) <= 1e-5 * fabs(d) + 1e-8, "match %d%d: derivative %.10g, count %.10g", a, b, d, c.m[a][b]);
+		}
+	for (a = 0; a < 4; a++) {
+		phmm_params_t xp = p, xm = p, yp = p, ym = p;
+		phmm_tables_t t1, t2, t3, t4;
+		double l1, l2, l3, l4;
+		xp.qX[a] *= exp(h);
+		xm.qX[a] *= exp(-h);
+		yp.qY[a] *= exp(h);
+		ym.qY[a] *= exp(-h);
+		phmm_tables(&xp, &t1);
+		phmm_tables(&xm, &t2);
+		phmm_tables(&yp, &t3);
+		phmm_tables(&ym, &t4);
+		phmm_forward(&t1, &pr, &l1);
+		phmm_forward(&t2, &pr, &l2);
+		phmm_forward(&t3, &pr, &l3);
+		phmm_forward(&t4, &pr, &l4);
+		cr_assert(fabs((l1 - l2) / (2 * h) - c.x[a]) <= 1e-5 * fabs(c.x[a]) + 1e-8, "qX %d", a);
+		cr_assert(fabs((l3 - l4) / (2 * h) - c.y[a]) <= 1e-5 * fabs(c.y[a]) + 1e-8, "qY %d", a);
+	}
+	gsl_rng_free(r);
+}
+
+static phmm_params_t truth(void)
+{
+	phmm_params_t p;
+	int a, b;
+	double s = 0;
+	phmm_params_default(&p);
+	p.dX = 0.03;
+	p.dY = 0.015;
+	p.eX = 0.35;
+	p.eY = 0.5;
+	p.tau = 0.005;
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) s += p.p[a][b] = a == b ? 0.2 : 0.05 / 3;
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) p.p[a][b] /= s;
+	p.qX[0] = p.qY[0] = 0.3;
+	p.qX[1] = p.qY[1] = 0.2;
+	p.qX[2] = p.qY[2] = 0.2;
+	p.qX[3] = p.qY[3] = 0.3;
+	return p;
+}
+
+typedef struct {
+	phmm_sim_t *sims;
+	phmm_pair_t *pairs;
+	int64_t n, residues;
+} dataset_t;
+
+static void simulate(dataset_t *d, const phmm_params_t *p, int64_t n, unsigned long seed)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int64_t i;
+	gsl_rng_set(r, seed);
+	d->n = n;
+	d->residues = 0;
+	d->sims = calloc(n, sizeof *d->sims);
+	d->pairs = calloc(n, sizeof *d->pairs);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(phmm_simulate(p, r, &d->sims[i]), TS_OK);
+		d->pairs[i] = (phmm_pair_t){d->sims[i].x, d->sims[i].n, d->sims[i].y, d->sims[i].m};
+		d->residues += d->sims[i].n + d->sims[i].m;
+	}
+	gsl_rng_free(r);
+}
+
+static void dataset_free(dataset_t *d)
+{
+	int64_t i;
+	for (i = 0; i < d->n; i++) phmm_sim_free(&d->sims[i]);
+	free(d->sims);
+	free(d->pairs);
+}
+
+Test(phmm, count_identities)
+{
+	phmm_params_t p = truth();
+	dataset_t d;
+	phmm_counts_t c;
+	double lnL, nx = 0, ny = 0, match = 0, xs = 0, ys = 0, end;
+	char err[TS_ERRLEN];
+	int64_t i;
+	int a, b;
+	simulate(&d, &p, 30, 3);
+	cr_assert_eq(phmm_estep(d.pairs, d.n, &p, 2, &c, &lnL, err), TS_OK, "%s", err);
+	for (i = 0; i < d.n; i++) nx += d.pairs[i].n, ny += d.pairs[i].m;
+	for (a = 0; a < 4; a++) {
+		for (b = 0; b < 4; b++) match += c.m[a][b];
+		xs += c.x[a];
+		ys += c.y[a];
+	}
+	end = c.t[PH_ME] + c.t[PH_XE] + c.t[PH_YE];
+	cr_assert(fabs(match + xs - nx) < 1e-8 * nx, "%.10g + %.10g != %.10g", match, xs, nx);
+	cr_assert(fabs(match + ys - ny) < 1e-8 * ny);
+	cr_assert(fabs(end - d.n) < 1e-9 * d.n, "end count %.12g for %lld pairs", end, (long long)d.n);
+	/* transitions into M equal M emissions; into X, X emissions */
+	cr_assert(fabs(c.t[PH_MM] + c.t[PH_XM] + c.t[PH_YM] - match) < 1e-8 * match);
+	cr_assert(fabs(c.t[PH_MX] + c.t[PH_XX] - xs) < 1e-8 * (xs + 1));
+	dataset_free(&d);
+}
+
+typedef struct {
+	double prev;
+	int n;
+} mono_t;
+
+static void check_monotone(int iter, double lnL, void *arg)
+{
+	mono_t *m = arg;
+	if (iter > 0) cr_assert(lnL >= m->prev - 1e-10 * fabs(m->prev), "EM lowered lnL at iteration %d: %.12g < %.12g", iter, lnL, m->prev);
+	m->prev = lnL;
+	m->n++;
+}
+
+Test(phmm, em_never_lowers_lnL, .timeout = 300)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	unsigned specs[3] = {PHMM_SPEC_TIED, PHMM_SPEC_UNTIED, PHMM_TIE_MATCH_SYMMETRY};
+	int k;
+	gsl_rng_set(r, 9);
+	for (k = 0; k < 3; k++) {
+		phmm_params_t p, start;
+		dataset_t d;
+		phmm_em_opts_t o;
+		phmm_fit_t fit;
+		mono_t mono = {0, 0};
+		char err[TS_ERRLEN];
+		random_params(&p, r);
+		p.tau = 0.02;
+		simulate(&d, &p, 40, 100 + k);
+		phmm_params_default(&start);
+		phmm_em_opts_init(&o);
+		o.on_iter = check_monotone;
+		o.arg = &mono;
+		o.tol = 1e-12;
+		o.max_iter = 60;
+		cr_assert_eq(phmm_em_fit(d.pairs, d.n, specs[k], &start, &o, &fit, err), TS_OK, "%s", err);
+		cr_assert_gt(mono.n, 5);
+		dataset_free(&d);
+	}
+	gsl_rng_free(r);
+}
+
+/* Viterbi's score is the best single path; MEA's, the best sum of cell
+ * posteriors over model-valid paths: both against exhaustive search. */
+typedef struct {
+	double prob[4096];
+	uint8_t cells[4096][16][3];  /* i, j, state of each column */
+	int len[4096], n;
+} paths_t;
+
+static void all_paths(const phmm_tables_t *t, const phmm_pair_t *pr, paths_t *ps, uint8_t cur[16][3], int len, int s,
+		      int64_t i, int64_t j, double prob)
+{
+	static const int tr[3][4] = {{PH_MM, PH_MX, PH_MY, PH_ME}, {PH_XM, PH_XX, -1, PH_XE}, {PH_YM, -1, PH_YY, PH_YE}};
+	if (i == pr->n && j == pr->m && t->t[tr[s][3]] > 0) {
+		cr_assert_lt(ps->n, 4096);
+		ps->prob[ps->n] = prob * t->t[tr[s][3]];
+		memcpy(ps->cells[ps->n], cur, sizeof ps->cells[0]);
+		ps->len[ps->n++] = len;
+	}
+	if (i < pr->n && j < pr->m) {
+		cur[len][0] = (uint8_t)(i + 1), cur[len][1] = (uint8_t)(j + 1), cur[len][2] = 0;
+		all_paths(t, pr, ps, cur, len + 1, 0, i + 1, j + 1, prob * t->t[tr[s][0]] * t->pm[pr->x[i]][pr->y[j]]);
+	}
+	if (tr[s][1] >= 0 && i < pr->n) {
+		cur[len][0] = (uint8_t)(i + 1), cur[len][1] = (uint8_t)j, cur[len][2] = 1;
+		all_paths(t, pr, ps, cur, len + 1, 1, i + 1, j, prob * t->t[tr[s][1]] * t->qx[pr->x[i]]);
+	}
+	if (tr[s][2] >= 0 && j < pr->m) {
+		cur[len][0] = (uint8_t)i, cur[len][1] = (uint8_t)(j + 1), cur[len][2] = 2;
+		all_paths(t, pr, ps, cur, len + 1, 2, i, j + 1, prob * t->t[tr[s][2]] * t->qy[pr->y[j]]);
+	}
+}
+
+/* max over paths of Σ posterior(cell) with posteriors from the same enumeration */
+static double best_accuracy(const phmm_tables_t *t, const phmm_pair_t *pr)
+{
+	static paths_t ps;
+	uint8_t cur[16][3];
+	double post[5][5][3] = {{{0}}}, P = 0, best = -1;
+	int k, c;
+	ps.n = 0;
+	all_paths(t, pr, &ps, cur, 0, 0, 0, 0, 1.0);
+	for (k = 0; k < ps.n; k++) P += ps.prob[k];
+	for (k = 0; k < ps.n; k++)
+		for (c = 0; c < ps.len[k]; c++) post[ps.cells[k][c][0]][ps.cells[k][c][1]][ps.cells[k][c][2]] += ps.prob[k] / P;
+	for (k = 0; k < ps.n; k++) {
+		double acc = 0;
+		if (ps.prob[k] <= 0) continue;
+		for (c = 0; c < ps.len[k]; c++) acc += post[ps.cells[k][c][0]][ps.cells[k][c][1]][ps.cells[k][c][2]];
+		if (acc > best) best = acc;
+	}
+	return best;
+}
+
+Test(phmm, viterbi_is_best_path)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int n, m, rep;
+	gsl_rng_set(r, 21);
+	for (n = 1; n <= 3; n++)
+		for (m = 1; m <= 3; m++)
+			for (rep = 0; rep < 4; rep++) {
+				phmm_params_t p;
+				phmm_tables_t t;
+				uint8_t x[4], y[4];
+				phmm_pair_t pr = {x, n, y, m};
+				phmm_aln_t aln;
+				random_params(&p, r);
+				phmm_tables(&p, &t);
+				random_seq(x, n, r);
+				random_seq(y, m, r);
+				double best = log(enumerate(&t, &pr, 0, 0, 0, 1)), lnL = log(enumerate(&t, &pr, 0, 0, 0, 0));
+				cr_assert_eq(phmm_viterbi(&t, &pr, &aln), TS_OK);
+				cr_assert(fabs(aln.score - best) < 1e-10 * fabs(best), "viterbi %.12g, best path %.12g", aln.score, best);
+				cr_assert(fabs(aln.lnL - lnL) < 1e-10 * fabs(lnL));
+				cr_assert_eq((int64_t)strlen(aln.ax), aln.len);
+				int64_t k, gx = 0, gy = 0;
+				for (k = 0; k < aln.len; k++) {
+					cr_assert(aln.post[k] > 0 && aln.post[k] <= 1 + 1e-12);
+					gx += aln.ax[k] != '-';
+					gy += aln.ay[k] != '-';
+				}
+				cr_assert_eq(gx, n);
+				cr_assert_eq(gy, m);
+				phmm_aln_free(&aln);
+				cr_assert_eq(phmm_mea(&t, &pr, &aln), TS_OK);
+				cr_assert_eq((int64_t)strlen(aln.state), aln.len);
+				double sum = 0;
+				for (k = 0; k < aln.len; k++) sum += aln.post[k];
+				cr_assert(fabs(sum - aln.score) < 1e-9, "MEA score %.12g is not the sum of its posteriors %.12g", aln.score, sum);
+				double mea = best_accuracy(&t, &pr);
+				cr_assert(fabs(aln.score - mea) < 1e-9, "MEA %.12g, exhaustive best %.12g", aln.score, mea);
+				phmm_aln_free(&aln);
+			}
+	gsl_rng_free(r);
+}
+
+/* A 5 kb pair has lnL near −7000: without scaling every cell would underflow. */
+Test(phmm, long_pair_no_underflow, .timeout = 300)
+{
+	phmm_params_t p = truth();
+	phmm_tables_t t;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int64_t n = 5000, i;
+	uint8_t *x = malloc(n), *y = malloc(n);
+	double f, b, e;
+	phmm_counts_t c;
+	gsl_rng_set(r, 77);
+	for (i = 0; i < n; i++) {
+		x[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+		y[i] = gsl_rng_uniform(r) < 0.9 ? x[i] : (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+	}
+	phmm_pair_t pr = {x, n, y, n};
+	phmm_tables(&p, &t);
+	cr_assert_eq(phmm_forward(&t, &pr, &f), TS_OK);
+	cr_assert_eq(phmm_backward(&t, &pr, &b), TS_OK);
+	phmm_counts_zero(&c);
+	cr_assert_eq(phmm_expect(&t, &pr, &c, &e), TS_OK);
+	cr_assert(isfinite(f) && f < -1000, "lnL %g", f);
+	cr_assert(fabs(b - f) <= 1e-10 * fabs(f), "backward %.15g forward %.15g", b, f);
+	cr_assert(fabs(e - f) <= 1e-10 * fabs(f));
+	double match = 0;
+	int a, k;
+	for (a = 0; a < 4; a++)
+		for (k = 0; k < 4; k++) match += c.m[a][k];
+	cr_assert(fabs(match + c.x[0] + c.x[1] + c.x[2] + c.x[3] - n) < 1e-6 * n);
+	free(x);
+	free(y);
+	gsl_rng_free(r);
+}
