@@ -52,7 +52,7 @@ test check: deps
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, built in
 # a separate tree so the normal objects are never mixed with instrumented ones.
-ASAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DTS_SANITIZE
 asan: deps
 	@rm -rf build-asan && mkdir -p build-asan && ln -s ../data build-asan/data
 	@tar cf - --exclude='*.o' --exclude='*.a' --exclude=tests/tmp --exclude=tests/run_tests Makefile src tests | (cd build-asan && tar xf -)

@@ -404,3 +404,57 @@ Test(phmm, long_pair_no_underflow, .timeout = 300)
 	free(y);
 	gsl_rng_free(r);
 }
+
+/* 2,000 pairs from dX 0.03, dY 0.015, eX 0.35, eY 0.5, τ 0.005: the untied fit
+ * lies within 3 standard errors of the truth, the standard errors being the
+ * spread of the estimates over replicate simulations, and the LRT of tied vs
+ * untied rejects at α = 1e-6.  About a minute; skipped under sanitizers. */
+Test(phmm, recovers_simulated_asymmetry, .timeout = 1200)
+{
+#ifdef TS_SANITIZE
+	cr_skip_test("statistical recovery test: too slow under sanitizers (runs in make test)");
+#endif
+	const phmm_params_t p = truth();
+	const int R = 5;
+	double est[5][5];
+	char err[TS_ERRLEN];
+	phmm_em_opts_t o;
+	phmm_fit_t tied, untied;
+	phmm_lrt_t lrt;
+	phmm_params_t start;
+	int k, rep;
+	phmm_em_opts_init(&o);
+	o.threads = 2;
+	o.tol = 1e-9;
+	for (rep = 0; rep < R; rep++) {
+		dataset_t d;
+		simulate(&d, &p, 2000, 1000 + rep);
+		if (rep == 0) {
+			phmm_params_default(&start);
+			cr_assert_eq(phmm_em_fit(d.pairs, d.n, PHMM_SPEC_TIED, &start, &o, &tied, err), TS_OK, "%s", err);
+			cr_assert_eq(phmm_em_fit(d.pairs, d.n, PHMM_SPEC_UNTIED, &tied.params, &o, &untied, err), TS_OK, "%s", err);
+			cr_assert_geq(untied.lnL, tied.lnL);
+			phmm_lrt(&tied, &untied, d.residues, &lrt);
+			cr_assert_eq(lrt.df, 2);
+			cr_assert_lt(lrt.p, 1e-6, "LRT p = %g (D = %g)", lrt.p, lrt.D);
+		} else {
+			cr_assert_eq(phmm_em_fit(d.pairs, d.n, PHMM_SPEC_UNTIED, &p, &o, &untied, err), TS_OK, "%s", err);
+		}
+		est[rep][0] = untied.params.dX;
+		est[rep][1] = untied.params.dY;
+		est[rep][2] = untied.params.eX;
+		est[rep][3] = untied.params.eY;
+		est[rep][4] = untied.params.tau;
+		dataset_free(&d);
+	}
+	const double want[5] = {p.dX, p.dY, p.eX, p.eY, p.tau};
+	static const char *names[5] = {"dX", "dY", "eX", "eY", "tau"};
+	for (k = 0; k < 5; k++) {
+		double mean = 0, var = 0;
+		for (rep = 0; rep < R; rep++) mean += est[rep][k] / R;
+		for (rep = 0; rep < R; rep++) var += (est[rep][k] - mean) * (est[rep][k] - mean) / (R - 1);
+		double se = sqrt(var);
+		cr_assert(se > 0);
+		cr_assert(fabs(est[0][k] - want[k]) <= 3 * se, "%s = %g, truth %g, SE %g", names[k], est[0][k], want[k], se);
+	}
+}

@@ -169,9 +169,13 @@ typedef int (*fb_visit_fn)(const phmm_tables_t *t, const phmm_pair_t *pr, const 
 static int forward_backward(const phmm_tables_t *t, const phmm_pair_t *pr, fb_visit_fn visit, void *arg, double *lnL)
 {
 	const int64_t n = pr->n, m = pr->m;
-	int64_t K = (int64_t)ceil(sqrt((double)n + 1)), n_ckpt = n / K + 1, i, b;
+	/* Small matrices are kept whole (one block, no recomputation); large
+	 * ones in blocks of K ≈ √n rows. */
+	const int whole = (double)(n + 1) * (m + 1) * 3 * sizeof(double) <= 64.0 * 1024 * 1024;
+	int64_t K = whole ? n + 1 : (int64_t)ceil(sqrt((double)n + 1)), n_ckpt = n / K + 1, i, b;
 	double *scale = malloc((n + 1) * sizeof *scale), ln = 0, P;
-	rows_t ckpt = {malloc((size_t)n_ckpt * 3 * (m + 1) * sizeof(double)), m};
+	const double *last_M = NULL, *last_X = NULL, *last_Y = NULL;
+	rows_t ckpt = {whole ? malloc(1) : malloc((size_t)n_ckpt * 3 * (m + 1) * sizeof(double)), m};
 	rows_t blk = {malloc((size_t)K * 3 * (m + 1) * sizeof(double)), m};
 	rows_t bw = {malloc(6 * (m + 1) * sizeof(double)), m};
 	rows_t tmp = {malloc(6 * (m + 1) * sizeof(double)), m};
@@ -183,23 +187,25 @@ static int forward_backward(const phmm_tables_t *t, const phmm_pair_t *pr, fb_vi
 	/* forward: keep every K-th row and every scale factor */
 	for (i = 0; i <= n; i++) {
 		int cur = i & 1, prev = cur ^ 1;
-		double *M = slot(&tmp, cur, 0), *X = slot(&tmp, cur, 1), *Y = slot(&tmp, cur, 2);
-		scale[i] = fwd_row(t, pr, i, slot(&tmp, prev, 0), slot(&tmp, prev, 1), slot(&tmp, prev, 2), M, X, Y);
+		double *M = whole ? slot(&blk, i, 0) : slot(&tmp, cur, 0), *X = whole ? slot(&blk, i, 1) : slot(&tmp, cur, 1);
+		double *Y = whole ? slot(&blk, i, 2) : slot(&tmp, cur, 2);
+		const double *pM = whole ? (i ? slot(&blk, i - 1, 0) : NULL) : slot(&tmp, prev, 0);
+		const double *pX = whole ? (i ? slot(&blk, i - 1, 1) : NULL) : slot(&tmp, prev, 1);
+		const double *pY = whole ? (i ? slot(&blk, i - 1, 2) : NULL) : slot(&tmp, prev, 2);
+		scale[i] = fwd_row(t, pr, i, pM, pX, pY, M, X, Y);
+		if (i == n) last_M = M, last_X = X, last_Y = Y;
 		if (scale[i] == 0) {
 			ret = TS_EDATA;
 			goto done;
 		}
 		ln += log(scale[i]);
-		if (i % K == 0) {
+		if (!whole && i % K == 0) {
 			memcpy(slot(&ckpt, i / K, 0), M, (m + 1) * sizeof(double));
 			memcpy(slot(&ckpt, i / K, 1), X, (m + 1) * sizeof(double));
 			memcpy(slot(&ckpt, i / K, 2), Y, (m + 1) * sizeof(double));
 		}
 	}
-	{
-		int last = n & 1;
-		P = t->t[PH_ME] * slot(&tmp, last, 0)[m] + t->t[PH_XE] * slot(&tmp, last, 1)[m] + t->t[PH_YE] * slot(&tmp, last, 2)[m];
-	}
+	P = t->t[PH_ME] * last_M[m] + t->t[PH_XE] * last_X[m] + t->t[PH_YE] * last_Y[m];
 	if (P <= 0) {
 		ret = TS_EDATA;
 		goto done;
@@ -208,8 +214,8 @@ static int forward_backward(const phmm_tables_t *t, const phmm_pair_t *pr, fb_vi
 	/* backward, one block of K rows at a time, newest first */
 	for (b = n / K; b >= 0 && ret == TS_OK; b--) {
 		int64_t first = b * K, last = first + K - 1 < n ? first + K - 1 : n;
-		memcpy(slot(&blk, 0, 0), slot(&ckpt, b, 0), 3 * (m + 1) * sizeof(double));
-		for (i = first + 1; i <= last; i++) {
+		if (!whole) memcpy(slot(&blk, 0, 0), slot(&ckpt, b, 0), 3 * (m + 1) * sizeof(double));
+		for (i = first + 1; i <= last && !whole; i++) {
 			int64_t k = i - first;
 			fwd_row(t, pr, i, slot(&blk, k - 1, 0), slot(&blk, k - 1, 1), slot(&blk, k - 1, 2), slot(&blk, k, 0),
 				slot(&blk, k, 1), slot(&blk, k, 2));
