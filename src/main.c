@@ -23,6 +23,7 @@ static const command_t commands[] = {
 	{"scan", cmd_scan, "scan sequences for motif occurrences (exact p-values, FIMO output)"},
 	{"view", cmd_view, "print sequences from FASTA/FASTQ/SAM/BAM/CRAM, regions or BED"},
 	{"motifs", cmd_motifs, "read, check, summarise and convert motif files"},
+	{"pairhmm", cmd_pairhmm, "pair-HMM alignment, EM fits of tied/untied gap models, LRT of symmetry"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

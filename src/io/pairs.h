@@ -1,0 +1,42 @@
+/* pairs: sequence pairs for the pair HMM, read whole into memory on top of
+ * seqio.
+ *
+ * Two sources: consecutive records of one file (records 1–2, 3–4, …; an odd
+ * count is an error naming the last record), or two files paired by record
+ * order (-1 A.fa -2 B.fa; unequal counts are an error naming the file that
+ * ran out first).  Any format seqio reads works (FASTA/FASTQ, plain or gzip).
+ *
+ * Bases are nt16 codes (A=1 C=2 G=4 T=8, N=15, IUPAC unions) with the
+ * soft-mask bit removed: the pair HMM treats lowercase like uppercase.
+ * Pairs are whole in memory because EM visits every pair once per iteration.
+ * The engine's view of a set (phmm_pair_t) is made by pairhmm/pairset.h:
+ * io knows no engine. */
+#ifndef TS_PAIRS_H
+#define TS_PAIRS_H
+
+#include <stdint.h>
+
+typedef struct {
+	char *name1, *name2;   /* record names (up to the first blank) */
+	uint8_t *x, *y;        /* nt16 codes, SIO_NT16 applied */
+	int64_t n, m;          /* lengths of x and y */
+} pair_rec_t;
+
+typedef struct {
+	pair_rec_t *a;
+	int64_t n;
+} pair_set_t;
+
+/** Read every pair.  path2 NULL: consecutive records of path1.
+ *  @param out  allocated here; free with pairs_free()
+ *  @param err  TS_ERRLEN buffer: "path:line: what" (seqio) or
+ *              "path: odd number of records (N): 'NAME' has no partner"
+ *  @return TS_OK, TS_EDATA, TS_EIO, TS_EUSAGE or TS_ENOMEM. */
+int pairs_read(const char *path1, const char *path2, pair_set_t **out, char *err);
+
+void pairs_free(pair_set_t *s);
+
+/** Σ over pairs of n + m (the sample size of BIC). */
+int64_t pairs_residues(const pair_set_t *s);
+
+#endif
