@@ -243,11 +243,11 @@ static int check_args(int argc, char **argv, const sub_t *s, phc_opts_t *o)
 	if (parse_spec(s->name, "--tie", o->tie_str, &o->tie) || parse_spec(s->name, "--null", o->null_str, &o->null_spec) ||
 	    parse_spec(s->name, "--alt", o->alt_str, &o->alt_spec))
 		return 1;
+	if (s->bit == SUB_TEST && o->null_spec == o->alt_spec)
+		return usage_error(s->name, "--null %s and --alt %s are the same model: nothing to test", o->null_str, o->alt_str);
 	if (s->bit == SUB_TEST && !phmm_nested(o->null_spec, o->alt_spec))
 		return usage_error(s->name, "--null %s is not nested in --alt %s: the null must tie every group the alternative ties",
 				   o->null_str, o->alt_str);
-	if (s->bit == SUB_TEST && o->null_spec == o->alt_spec)
-		return usage_error(s->name, "--null %s and --alt %s are the same model: nothing to test", o->null_str, o->alt_str);
 	return -1;
 }
 
