@@ -74,6 +74,7 @@ demo: deps
 bench: tessera
 	@sh bench/run.sh
 	@sh bench/scan.sh
+	@sh bench/pairhmm.sh
 
 # BIN: the binary to install (the tests install the sanitizer build too).
 BIN = tessera

@@ -1,0 +1,60 @@
+#!/bin/sh
+# bench/pairhmm: (1) calibration of the LRT of symmetry: DATASETS datasets of
+# PAIRS pairs simulated under a symmetric truth (tessera's default parameters:
+# dX = dY = 0.02, eX = eY = 0.4, tau = 0.01), each tested tied vs untied; the
+# p-values should be uniform.  (2) speed and memory of EM on simulated data
+# and of one 20 kb x 20 kb pair (checkpointed forward-backward, Viterbi).
+set -eu
+cd "$(dirname "$0")/.."
+T=bench/tmp/pairhmm
+mkdir -p $T
+TESSERA=${TESSERA:-./tessera}
+DATASETS=${DATASETS:-1000}
+PAIRS=${PAIRS:-50}
+
+echo "== LRT calibration: $DATASETS datasets x $PAIRS pairs under a symmetric truth"
+seq 1 "$DATASETS" | xargs -P "$(nproc)" -I{} sh -c \
+	"$TESSERA pairhmm simulate -n $PAIRS --seed {} -o $T/cal{}.fa && $TESSERA pairhmm test --quiet --json $T/cal{}.json $T/cal{}.fa > /dev/null && rm -f $T/cal{}.fa"
+for i in $(seq 1 "$DATASETS"); do
+	/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['lrt']['p'])" $T/cal$i.json
+done | /usr/bin/python3 bench/calibration.py
+rm -f $T/cal*.json
+
+echo "== EM speed: tied + untied fits (test) of 2,000 simulated pairs"
+$TESSERA pairhmm simulate -n 2000 --seed 99 -o $T/em.fa
+for th in 1 2; do
+	/usr/bin/time -f "%U %S %e %M" -o $T/time.txt $TESSERA pairhmm test -@ $th --json $T/em.json $T/em.fa > /dev/null
+	read u s e kb < $T/time.txt
+	cells=$(/usr/bin/python3 -c "
+import sys
+n=m=0; tot=0; names=[]
+seqs=[]; cur=[]
+for line in open('$T/em.fa'):
+    if line.startswith('>'):
+        if cur: seqs.append(sum(len(x) for x in cur)); cur=[]
+    else: cur.append(line.strip())
+seqs.append(sum(len(x) for x in cur))
+print(sum((seqs[i]+1)*(seqs[i+1]+1) for i in range(0,len(seqs),2)))")
+	iters=$(/usr/bin/python3 -c "import json; d=json.load(open('$T/em.json')); print(d['null']['iterations'] + d['alt']['iterations'] + 2)")
+	printf '  -@ %d: %s CPU s, %s wall s, %d E-steps, %.1f M cells/E-step, %.0f M cells/s (CPU), %d MiB\n' $th \
+		"$(echo "$u + $s" | bc)" "$e" "$iters" "$(echo "$cells / 1000000" | bc -l)" \
+		"$(echo "$cells * $iters / ($u + $s) / 1000000" | bc -l)" $((kb / 1024))
+done
+
+echo "== one 20 kb x 20 kb pair (about 10% divergence with indels)"
+/usr/bin/python3 - "$T/long.fa" <<'PY'
+import random, sys
+r = random.Random(20)
+a = [r.choice("ACGT") for _ in range(20000)]
+b = []
+for c in a:
+    u = r.random()
+    if u < 0.01: continue                    # deletion in b
+    if u < 0.02: b.append(r.choice("ACGT"))   # insertion in b
+    b.append(c if r.random() > 0.08 else r.choice("ACGT"))
+b = b[:20000] + [r.choice("ACGT") for _ in range(max(0, 20000 - len(b)))]
+with open(sys.argv[1], "w") as f:
+    f.write(">a\n%s\n>b\n%s\n" % ("".join(a), "".join(b)))
+PY
+/usr/bin/time -f "  fit, one E-step (--max-iter 1): %e s wall, %M KB peak RSS" $TESSERA pairhmm fit --max-iter 1 $T/long.fa > /dev/null
+/usr/bin/time -f "  align (Viterbi + path posteriors): %e s wall, %M KB peak RSS" $TESSERA pairhmm align --params data/fixtures/pairhmm/params.json $T/long.fa > /dev/null
