@@ -56,5 +56,5 @@ b = b[:20000] + [r.choice("ACGT") for _ in range(max(0, 20000 - len(b)))]
 with open(sys.argv[1], "w") as f:
     f.write(">a\n%s\n>b\n%s\n" % ("".join(a), "".join(b)))
 PY
-/usr/bin/time -f "  fit, one E-step (--max-iter 1): %e s wall, %M KB peak RSS" $TESSERA pairhmm fit --max-iter 1 $T/long.fa > /dev/null
+/usr/bin/time -f "  fit, 2 E-steps (--max-iter 1): %e s wall, %M KB peak RSS" $TESSERA pairhmm fit --max-iter 1 $T/long.fa > /dev/null
 /usr/bin/time -f "  align (Viterbi + path posteriors): %e s wall, %M KB peak RSS" $TESSERA pairhmm align --params data/fixtures/pairhmm/params.json $T/long.fa > /dev/null
