@@ -145,6 +145,8 @@ void pairs_free(pair_set_t *s)
 		free(s->a[i].name2);
 		free(s->a[i].x);
 		free(s->a[i].y);
+		free(s->a[i].path_lo);
+		free(s->a[i].path_hi);
 	}
 	free(s->a);
 	free(s);

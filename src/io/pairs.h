@@ -20,12 +20,39 @@ typedef struct {
 	char *name1, *name2;   /* record names (up to the first blank) */
 	uint8_t *x, *y;        /* nt16 codes, SIO_NT16 applied */
 	int64_t n, m;          /* lengths of x and y */
+	/* pairs from alignments: the mapper's path through the DP matrix, as
+	 * the range of reference columns [path_lo[i], path_hi[i]] it visits in
+	 * row i (after read base i; a deletion widens a row), i = 0..n */
+	int32_t *path_lo, *path_hi;
 } pair_rec_t;
 
 typedef struct {
 	pair_rec_t *a;
 	int64_t n;
+	/* pairs from alignments: what the CIGARs say, for comparison with a fit */
+	int64_t cigar_ins, cigar_ins_bases, cigar_del, cigar_del_bases, cigar_aligned;
+	int64_t reads_seen, reads_used;
 } pair_set_t;
+
+/* Options of pairs_from_alignments(). */
+typedef struct {
+	const char *ref;        /* reference FASTA (indexed; a .fai is built if missing) */
+	char **regions;         /* reads overlapping these regions only */
+	int n_regions;
+	int flag_exclude;       /* default PAIRS_BAM_EXCLUDE */
+	int min_mapq;
+	int threads;
+	int64_t pad;            /* extra reference bases on each side of the window */
+} pairs_bam_opts_t;
+
+/* unmapped, secondary, QC-fail, duplicate, supplementary */
+#define PAIRS_BAM_EXCLUDE 0xF04
+
+/** Pairs from reads: each primary mapped read passing the filters, soft clips
+ *  removed (sequence 1, as stored: reference strand), with the reference
+ *  window its alignment spans, widened by `pad` (sequence 2).  Works for
+ *  SAM/BAM/CRAM (CRAM decoded with `ref`).  Names: read name, "chr:beg-end". */
+int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_t **out, char *err);
 
 /** Read every pair.  path2 NULL: consecutive records of path1.
  *  @param out  allocated here; free with pairs_free()

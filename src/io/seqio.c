@@ -51,6 +51,18 @@ static void init_ascii_code(void)
 	ascii_code[' '] = ascii_code['\t'] = ascii_code['\r'] = ascii_code['\v'] = ascii_code['\f'] = CODE_SPACE;
 }
 
+int64_t sio_encode(const char *text, int64_t n, uint8_t *out)
+{
+	int64_t i;
+	init_ascii_code();
+	for (i = 0; i < n; i++) {
+		uint8_t c = ascii_code[(unsigned char)text[i]];
+		if (c >= CODE_SPACE) return -1 - i;
+		out[i] = c;
+	}
+	return 0;
+}
+
 void sio_decode(const uint8_t *seq, int64_t n, char *out)
 {
 	static const char upper[] = "=ACMGRSVTWYHKDBN", lower[] = "=acmgrsvtwyhkdbn";
@@ -83,6 +95,8 @@ struct sio_reader {
 	int flag, mapq;
 	const char *chrom;
 	int64_t aln_end;
+	const uint32_t *cigar;
+	int n_cigar;
 
 	/* chunk buffer */
 	uint8_t *buf;
@@ -168,6 +182,8 @@ static void begin_record(sio_reader_t *r)
 	r->mapq = 0;
 	r->chrom = NULL;
 	r->aln_end = 0;
+	r->cigar = NULL;
+	r->n_cigar = 0;
 	r->desc.l = 0;
 	if (r->desc.s) r->desc.s[0] = '\0';
 }
@@ -420,6 +436,8 @@ static int aln_begin(sio_reader_t *r)
 	r->chrom = c->tid >= 0 ? sam_hdr_tid2name(r->hdr, c->tid) : NULL;
 	r->offset = c->tid >= 0 && c->pos >= 0 ? c->pos : 0;
 	r->aln_end = c->tid >= 0 && !(c->flag & BAM_FUNMAP) ? bam_endpos(r->b) : r->offset;
+	r->cigar = bam_get_cigar(r->b);
+	r->n_cigar = c->n_cigar;
 	r->rec_done = 1;
 	return 0;
 }
@@ -785,6 +803,8 @@ int sio_read(sio_reader_t *r, sio_rec_t *rec)
 	rec->mapq = r->mapq;
 	rec->chrom = r->chrom;
 	rec->end = r->aln_end;
+	rec->cigar = r->cigar;
+	rec->n_cigar = r->n_cigar;
 	r->emitted = 1;
 	return TS_OK;
 }

@@ -66,6 +66,8 @@ typedef struct {
 	int flag, mapq;
 	const char *chrom;      /* reference name, NULL when unmapped */
 	int64_t end;            /* end of the alignment on the reference (0-based excl.) */
+	const uint32_t *cigar;  /* reads: CIGAR in htslib's encoding (bam_cigar_op/oplen), */
+	int n_cigar;            /* as stored: it describes SEQ as stored, not as --original-strand shows it */
 } sio_rec_t;
 
 typedef struct sio_reader sio_reader_t;
@@ -87,6 +89,10 @@ sio_kind_t sio_kind(const sio_reader_t *r);
 const char *sio_kind_name(sio_kind_t k);
 
 void sio_close(sio_reader_t *r);
+
+/** Encode n characters of text as base codes (nt16 | SIO_SOFTMASK).
+ *  @return -1 - index of the first character that is not an IUPAC code, or 0. */
+int64_t sio_encode(const char *text, int64_t n, uint8_t *out);
 
 /** Write n bases as text: IUPAC letters, lowercase where soft-masked. */
 void sio_decode(const uint8_t *seq, int64_t n, char *out);

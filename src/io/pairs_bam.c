@@ -1,0 +1,168 @@
+/* pairs_bam: sequence pairs from read alignments — each read against the
+ * reference window its alignment spans (see pairs.h).
+ *
+ * Sequence 1 is the read (soft clips removed), sequence 2 the reference, so
+ * a CIGAR I is an insertion in the read (state X of the pair HMM) and a D a
+ * deletion from the read (state Y).  The CIGAR's path through the DP matrix
+ * is kept for banding, and its I/D counts for comparison with a fit. */
+#include <stdlib.h>
+#include <string.h>
+#include <htslib/faidx.h>
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+#include "io/pairs.h"
+#include "io/seqio.h"
+#include "util/log.h"
+
+static int grow_set(pair_set_t *s, int64_t *cap)
+{
+	if (s->n < *cap) return TS_OK;
+	int64_t c = *cap ? 2 * *cap : 256;
+	pair_rec_t *a = realloc(s->a, c * sizeof *a);
+	if (!a) return TS_ENOMEM;
+	s->a = a;
+	*cap = c;
+	return TS_OK;
+}
+
+/* Read bases between the clips, and the path: path_lo/hi[i] are the first
+ * and last reference columns (0-based within the window, + 1 = after the
+ * base) that the alignment visits after read base i. */
+static int take_read(pair_set_t *set, const sio_rec_t *rec, int64_t off, pair_rec_t *p)
+{
+	int64_t lclip = 0, rclip = 0, i = 0, j = off, k, len, q;
+	int c;
+	for (c = 0; c < rec->n_cigar && bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP; c++) lclip += bam_cigar_oplen(rec->cigar[c]);
+	for (c = rec->n_cigar - 1; c >= 0 && (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP || bam_cigar_op(rec->cigar[c]) == BAM_CHARD_CLIP); c--)
+		if (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP) rclip += bam_cigar_oplen(rec->cigar[c]);
+	len = rec->n - lclip - rclip;
+	if (len < 0) return TS_EDATA;
+	p->n = len;
+	if ((p->x = malloc(len + 1)) == NULL || (p->path_lo = malloc((len + 1) * sizeof *p->path_lo)) == NULL ||
+	    (p->path_hi = malloc((len + 1) * sizeof *p->path_hi)) == NULL)
+		return TS_ENOMEM;
+	for (k = 0; k < len; k++) p->x[k] = SIO_NT16(rec->seq[lclip + k]);
+	p->path_lo[0] = p->path_hi[0] = (int32_t)j;
+	for (c = 0; c < rec->n_cigar; c++) {
+		int op = bam_cigar_op(rec->cigar[c]);
+		int64_t l = bam_cigar_oplen(rec->cigar[c]);
+		switch (op) {
+		case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
+			for (q = 0; q < l && i < len; q++) {
+				i++, j++;
+				p->path_lo[i] = p->path_hi[i] = (int32_t)j;
+			}
+			set->cigar_aligned += l;
+			break;
+		case BAM_CINS:
+			for (q = 0; q < l && i < len; q++) {
+				i++;
+				p->path_lo[i] = p->path_hi[i] = (int32_t)j;
+			}
+			set->cigar_ins++;
+			set->cigar_ins_bases += l;
+			break;
+		case BAM_CDEL: case BAM_CREF_SKIP:
+			j += l;
+			p->path_hi[i] = (int32_t)j;
+			if (op == BAM_CDEL) {
+				set->cigar_del++;
+				set->cigar_del_bases += l;
+			}
+			break;
+		default: /* S, H, P: no column, no read base between the clips */
+			break;
+		}
+	}
+	for (; i < len; i++) p->path_lo[i + 1] = p->path_hi[i + 1] = (int32_t)j;  /* malformed CIGAR: keep it total */
+	return TS_OK;
+}
+
+int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_t **out, char *err)
+{
+	sio_opts_t so;
+	sio_reader_t *r = NULL;
+	sio_rec_t rec;
+	faidx_t *fai = NULL;
+	pair_set_t *set = calloc(1, sizeof *set);
+	int64_t cap = 0;
+	int s;
+	*out = NULL;
+	if (!set) return ts_fail(err, TS_ENOMEM, "out of memory");
+	if ((fai = fai_load(o->ref)) == NULL) {
+		s = ts_fail(err, TS_EIO, "%s: cannot load or build the reference index (.fai)", o->ref);
+		goto fail;
+	}
+	sio_opts_init(&so);
+	so.reference = o->ref;
+	so.regions = o->regions;
+	so.n_regions = o->n_regions;
+	so.flag_exclude = o->flag_exclude;
+	so.min_mapq = o->min_mapq;
+	so.threads = o->threads;
+	if ((s = sio_open(&r, path, &so, err)) < 0) goto fail;
+	if (sio_kind(r) != SIO_SAM && sio_kind(r) != SIO_BAM && sio_kind(r) != SIO_CRAM) {
+		s = ts_fail(err, TS_EUSAGE, "%s: --bam needs SAM, BAM or CRAM, not %s", path, sio_kind_name(sio_kind(r)));
+		goto fail;
+	}
+	while ((s = sio_read(r, &rec)) == TS_OK) {
+		pair_rec_t *p;
+		int64_t len = rec.chrom ? faidx_seq_len(fai, rec.chrom) : -1, wbeg, wend;
+		hts_pos_t got = 0;
+		char *ref;
+		set->reads_seen++;
+		if (rec.chrom == NULL || rec.flag & BAM_FUNMAP || rec.n_cigar == 0 || rec.n == 0) continue;
+		if (len < 0) {
+			s = ts_fail(err, TS_EDATA, "%s: read '%s' is on '%s', which is not in %s", path, rec.name, rec.chrom, o->ref);
+			goto fail;
+		}
+		wbeg = rec.offset - o->pad > 0 ? rec.offset - o->pad : 0;
+		wend = rec.end + o->pad < len ? rec.end + o->pad : len;
+		if ((s = grow_set(set, &cap)) < 0) goto nomem;
+		p = &set->a[set->n];
+		memset(p, 0, sizeof *p);
+		set->n++;  /* counted now so pairs_free() frees a half-made pair */
+		if ((s = take_read(set, &rec, rec.offset - wbeg, p)) == TS_ENOMEM) goto nomem;
+		if (s < 0) {
+			s = ts_fail(err, TS_EDATA, "%s: read '%s': CIGAR clips more bases than the read has", path, rec.name);
+			goto fail;
+		}
+		if ((ref = faidx_fetch_seq64(fai, rec.chrom, wbeg, wend - 1, &got)) == NULL || got != wend - wbeg) {
+			free(ref);
+			s = ts_fail(err, TS_EDATA, "%s: cannot read %s:%lld-%lld (truncated file or stale index?)", o->ref, rec.chrom,
+				    (long long)wbeg + 1, (long long)wend);
+			goto fail;
+		}
+		p->m = wend - wbeg;
+		if ((p->y = malloc(p->m + 1)) == NULL) {
+			free(ref);
+			goto nomem;
+		}
+		int64_t bad = sio_encode(ref, p->m, p->y), k;
+		free(ref);
+		if (bad < 0) {
+			s = ts_fail(err, TS_EDATA, "%s: invalid character in '%s' at position %lld", o->ref, rec.chrom, (long long)(wbeg - bad));
+			goto fail;
+		}
+		for (k = 0; k < p->m; k++) p->y[k] = SIO_NT16(p->y[k]);
+		kstring_t name = {0, 0, NULL};
+		ksprintf(&name, "%s:%lld-%lld", rec.chrom, (long long)wbeg + 1, (long long)wend);
+		if ((p->name1 = strdup(rec.name)) == NULL || (p->name2 = ks_release(&name)) == NULL) goto nomem;
+		set->reads_used++;
+	}
+	if (s != TS_EOF) {
+		s = ts_fail(err, s, "%s", sio_error(r));
+		goto fail;
+	}
+	sio_close(r);
+	fai_destroy(fai);
+	*out = set;
+	return TS_OK;
+nomem:
+	s = ts_fail(err, TS_ENOMEM, "out of memory reading %s", path);
+fail:
+	if (r) sio_close(r);
+	if (fai) fai_destroy(fai);
+	pairs_free(set);
+	return s;
+}
