@@ -80,7 +80,7 @@ Test(pairs, two_files_by_order)
 Test(pairs, engine_view_points_into_the_set)
 {
 	pair_set_t *s = read_ok(FX "pairs.fa", NULL);
-	phmm_pair_t *v = phmm_pairs_view(s);
+	phmm_pair_t *v = phmm_pairs_view(s, 0);
 	int64_t k;
 	cr_assert_not_null(v);
 	for (k = 0; k < s->n; k++) {

@@ -16,7 +16,10 @@
 
 /* Options, and which subcommands take each (bit per subcommand). */
 enum { SUB_FIT = 1, SUB_TEST = 2, SUB_ALIGN = 4, SUB_SIM = 8, SUB_PAIRS = SUB_FIT | SUB_TEST | SUB_ALIGN, SUB_ALL = 15 };
-enum { OPT_TIE = CLI_OPT_CMD, OPT_NULL, OPT_ALT, OPT_PARAMS_IN, OPT_PARAMS, OPT_TOL, OPT_MAX_ITER, OPT_JSON, OPT_MEA, OPT_SEED, OPT_ALN };
+enum {
+	OPT_TIE = CLI_OPT_CMD, OPT_NULL, OPT_ALT, OPT_PARAMS_IN, OPT_PARAMS, OPT_TOL, OPT_MAX_ITER, OPT_JSON, OPT_MEA, OPT_SEED, OPT_ALN,
+	OPT_BAM, OPT_REF, OPT_MODE, OPT_PAD, OPT_BAND
+};
 
 static const struct option long_opts[] = {
 	{"pairs1", required_argument, NULL, '1'},
@@ -35,6 +38,14 @@ static const struct option long_opts[] = {
 	{"num", required_argument, NULL, 'n'},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"aln", required_argument, NULL, OPT_ALN},
+	{"bam", required_argument, NULL, OPT_BAM},
+	{"ref", required_argument, NULL, OPT_REF},
+	{"region", required_argument, NULL, 'r'},
+	{"mode", required_argument, NULL, OPT_MODE},
+	{"pad", required_argument, NULL, OPT_PAD},
+	{"band", required_argument, NULL, OPT_BAND},
+	{"min-MQ", required_argument, NULL, 'q'},
+	{"excl-flags", required_argument, NULL, 'F'},
 	CLI_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0}
 };
@@ -51,6 +62,8 @@ static const opt_scope_t scopes[] = {
 	{OPT_TOL, SUB_PAIRS, "--tol"}, {OPT_MAX_ITER, SUB_PAIRS, "--max-iter"}, {'@', SUB_PAIRS, "--threads"},
 	{OPT_JSON, SUB_ALL, "--json"}, {'o', SUB_ALL, "--output"}, {OPT_MEA, SUB_ALIGN, "--mea"}, {'n', SUB_SIM, "-n"},
 	{OPT_SEED, SUB_SIM, "--seed"}, {OPT_ALN, SUB_SIM, "--aln"},
+	{OPT_BAM, SUB_PAIRS, "--bam"}, {OPT_REF, SUB_PAIRS, "--ref"}, {'r', SUB_PAIRS, "--region"}, {OPT_MODE, SUB_PAIRS, "--mode"},
+	{OPT_PAD, SUB_PAIRS, "--pad"}, {OPT_BAND, SUB_PAIRS, "--band"}, {'q', SUB_PAIRS, "--min-MQ"}, {'F', SUB_PAIRS, "--excl-flags"},
 };
 
 typedef struct {
@@ -66,6 +79,22 @@ typedef struct {
 	"      --tol T          stop EM when |dlnL|/|lnL| < T [1e-8]\n" \
 	"      --max-iter N     at most N EM iterations [1000]\n" \
 	"  -@, --threads N      EM threads; results are identical for any N [1]\n"
+#define BAM_HELP \
+	"Pairs from read alignments (sequence 1 = the read, sequence 2 = the reference, so\n" \
+	"X = an insertion in the read and Y = a deletion from the read):\n" \
+	"      --bam FILE       SAM/BAM/CRAM: each primary mapped read, soft clips removed,\n" \
+	"                       with the reference window its alignment spans\n" \
+	"      --ref FILE       the reference FASTA (also decodes CRAM)\n" \
+	"  -r, --region REG     reads overlapping REG only (repeatable; needs an index)\n" \
+	"  -q, --min-MQ INT     skip reads with mapping quality below INT [0]\n" \
+	"  -F, --excl-flags INT skip reads with any of these flags [0xF04: unmapped,\n" \
+	"                       secondary, QC-fail, duplicate, supplementary]\n" \
+	"      --mode M         global: read and window end to end; glocal: the window's\n" \
+	"                       ends hang free [global]\n" \
+	"      --pad N          reference bases added on each side of the window [0; 20 with\n" \
+	"                       --mode glocal]\n" \
+	"      --band W         DP band of W cells on each side of the read's alignment path;\n" \
+	"                       0 for the full matrix [32]\n"
 #define OUT_HELP \
 	"  -o, --output FILE    the human report, replaced only on success [stdout]\n" \
 	"      --json FILE      every number, full precision, as JSON\n"
@@ -80,7 +109,7 @@ static const sub_t subs[] = {
 	 "      --tie SPEC       tied, untied, none, or a comma-separated list of gap-open,\n"
 	 "                       gap-extend, insert-emission, match-symmetry [untied]\n"
 	 "      --params-in JSON start EM here (a parameter file or a fit's --json) [generic start]\n"
-	 EM_HELP OUT_HELP},
+	 EM_HELP BAM_HELP OUT_HELP},
 	{"test", SUB_TEST, phc_test,
 	 "Usage: tessera pairhmm test [options] PAIRS\n\n"
 	 "Likelihood-ratio test of two nested tying specs: the null is fitted first, the\n"
@@ -91,7 +120,7 @@ static const sub_t subs[] = {
 	 "      --null SPEC      the null model, see 'fit --tie' [tied]\n"
 	 "      --alt SPEC       the alternative; must untie a superset of the null's groups [untied]\n"
 	 "      --params-in JSON start the null fit here [generic start]\n"
-	 EM_HELP OUT_HELP},
+	 EM_HELP BAM_HELP OUT_HELP},
 	{"align", SUB_ALIGN, phc_align,
 	 "Usage: tessera pairhmm align [options] PAIRS\n\n"
 	 "Align each pair: the Viterbi path (or --mea), with a posterior line 'PP' whose\n"
@@ -101,7 +130,7 @@ static const sub_t subs[] = {
 	 "      --params JSON    parameters (a parameter file or a fit's --json) [fit the\n"
 	 "                       untied model to PAIRS by EM first]\n"
 	 "      --mea            maximum expected accuracy alignment instead of Viterbi\n"
-	 EM_HELP
+	 EM_HELP BAM_HELP
 	 "  -o, --output FILE    the alignments, replaced only on success [stdout]\n"
 	 "      --json FILE      alignments with every column's posterior, as JSON\n"},
 	{"simulate", SUB_SIM, phc_simulate,
@@ -181,7 +210,7 @@ static int parse_args(int argc, char **argv, const sub_t *s, phc_opts_t *o)
 {
 	int c;
 	double v;
-	while ((c = getopt_long(argc, argv, "1:2:@:o:n:h", long_opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "1:2:@:o:n:r:q:F:h", long_opts, NULL)) >= 0) {
 		if (c != 'h' && c != '?' && !allowed(c, s->bit))
 			return usage_error(s->name, "'pairhmm %s' does not take %s", s->name, opt_name(c));
 		switch (c) {
@@ -218,6 +247,32 @@ static int parse_args(int argc, char **argv, const sub_t *s, phc_opts_t *o)
 			break;
 		}
 		case OPT_ALN: o->aln_path = optarg; break;
+		case OPT_BAM: o->bam = optarg; break;
+		case OPT_REF: o->ref = optarg; break;
+		case 'r': {
+			char **r = realloc(o->regions, (o->n_regions + 1) * sizeof *r);
+			if (r == NULL) return 3;
+			o->regions = r;
+			o->regions[o->n_regions++] = optarg;
+			break;
+		}
+		case 'q':
+			if (ts_parse_int(optarg, 0, 255, &o->min_mapq) < 0) return usage_error(s->name, "-q: '%s' is not an integer in 0..255", optarg);
+			break;
+		case 'F':
+			if (ts_parse_flag(optarg, &o->flag_exclude) < 0) return usage_error(s->name, "-F: '%s' is not a flag value", optarg);
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "global") == 0) o->glocal = 0;
+			else if (strcmp(optarg, "glocal") == 0) o->glocal = 1;
+			else return usage_error(s->name, "--mode: '%s' is not global or glocal", optarg);
+			break;
+		case OPT_PAD:
+			if (ts_parse_int64(optarg, 0, 1000000, &o->pad) < 0) return usage_error(s->name, "--pad: '%s' is not an integer in 0..1000000", optarg);
+			break;
+		case OPT_BAND:
+			if (ts_parse_int64(optarg, 0, INT32_MAX, &o->band) < 0) return usage_error(s->name, "--band: '%s' is not a non-negative integer", optarg);
+			break;
 		case 'h': sub_usage(stdout, s); return 0;
 		default:
 			if (cli_common_opt(c)) break;
@@ -236,10 +291,18 @@ static int check_args(int argc, char **argv, const sub_t *s, phc_opts_t *o)
 		if (n_pos > 0) return usage_error(s->name, "'pairhmm simulate' takes no input file ('%s')", argv[optind]);
 		return -1;
 	}
-	if (n_pos > 1) return usage_error(s->name, "too many input files ('%s' after '%s')", argv[optind + 1], argv[optind]);
-	if (n_pos == 1 && o->pairs1) return usage_error(s->name, "two first inputs: -1 %s and '%s'", o->pairs1, argv[optind]);
-	if (n_pos == 1) o->pairs1 = argv[optind];
-	if (o->pairs1 == NULL) return usage_error(s->name, "no input file given (PAIRS or -1 FILE)");
+	if (o->bam) {
+		if (n_pos > 0 || o->pairs1 || o->pairs2) return usage_error(s->name, "--bam replaces PAIRS, -1 and -2");
+		if (o->ref == NULL) return usage_error(s->name, "--bam needs --ref FILE (the reference the reads were mapped to)");
+		if (o->pad < 0) o->pad = o->glocal ? 20 : 0;
+	} else {
+		if (o->ref || o->n_regions || o->glocal || o->pad >= 0)
+			return usage_error(s->name, "--ref, --region, --mode and --pad go with --bam");
+		if (n_pos > 1) return usage_error(s->name, "too many input files ('%s' after '%s')", argv[optind + 1], argv[optind]);
+		if (n_pos == 1 && o->pairs1) return usage_error(s->name, "two first inputs: -1 %s and '%s'", o->pairs1, argv[optind]);
+		if (n_pos == 1) o->pairs1 = argv[optind];
+		if (o->pairs1 == NULL) return usage_error(s->name, "no input file given (PAIRS, -1 FILE or --bam FILE)");
+	}
 	if (parse_spec(s->name, "--tie", o->tie_str, &o->tie) || parse_spec(s->name, "--null", o->null_str, &o->null_spec) ||
 	    parse_spec(s->name, "--alt", o->alt_str, &o->alt_spec))
 		return 1;
@@ -279,6 +342,9 @@ int cmd_pairhmm(int argc, char **argv)
 	o.alt_str = "untied";
 	o.n_sim = 10;
 	o.seed = 1;
+	o.pad = -1;  /* per --mode, in check_args() */
+	o.band = PHC_DEFAULT_BAND;
+	o.flag_exclude = PAIRS_BAM_EXCLUDE;
 	phmm_em_opts_init(&o.em);
 	{
 		/* getopt's own messages name argv[0]: make it "pairhmm fit" */
@@ -287,9 +353,9 @@ int cmd_pairhmm(int argc, char **argv)
 		argv[1] = prog;
 	}
 	optind = 1;
-	if ((rc = parse_args(argc - 1, argv + 1, s, &o)) >= 0) return rc;
-	if ((rc = check_args(argc - 1, argv + 1, s, &o)) >= 0) return rc;
-	return s->run(&o);
+	if ((rc = parse_args(argc - 1, argv + 1, s, &o)) < 0 && (rc = check_args(argc - 1, argv + 1, s, &o)) < 0) rc = s->run(&o);
+	free(o.regions);
+	return rc;
 }
 
 int phc_load_pairs(const phc_opts_t *o, phc_input_t *in)
@@ -297,15 +363,25 @@ int phc_load_pairs(const phc_opts_t *o, phc_input_t *in)
 	char err[TS_ERRLEN];
 	int s;
 	memset(in, 0, sizeof *in);
-	if ((s = pairs_read(o->pairs1, o->pairs2, &in->set, err)) < 0) {
+	if (o->bam) {
+		pairs_bam_opts_t bo = {o->ref, o->regions, o->n_regions, o->flag_exclude, o->min_mapq, o->em.threads, o->pad};
+		s = pairs_from_alignments(o->bam, &bo, &in->set, err);
+	} else {
+		s = pairs_read(o->pairs1, o->pairs2, &in->set, err);
+	}
+	if (s < 0) {
 		phc_error("%s", err);
 		return s;
 	}
 	if (in->set->n == 0) {
-		phc_error("%s: no sequence pairs", o->pairs1);
+		phc_error("%s: no sequence pairs%s", o->bam ? o->bam : o->pairs1, o->bam ? " (no read passed the filters)" : "");
 		return TS_EDATA;
 	}
-	if ((in->view = phmm_pairs_view(in->set)) == NULL) {
+	if (o->bam && o->band > 0 && phmm_pairs_band(in->set, o->band, o->glocal) < 0) {
+		phc_error("out of memory");
+		return TS_ENOMEM;
+	}
+	if ((in->view = phmm_pairs_view(in->set, o->glocal)) == NULL) {
 		phc_error("out of memory");
 		return TS_ENOMEM;
 	}
@@ -406,7 +482,19 @@ json_t *phc_json_head(const phc_opts_t *o, const phc_input_t *in)
 		json_decref(j);
 		return NULL;
 	}
-	bad = jset(input, "pairs1", json_string(o->pairs1)) | jset(input, "pairs2", o->pairs2 ? json_string(o->pairs2) : json_null());
+	if (o->bam) {
+		const pair_set_t *ps = in->set;
+		bad = jset(input, "bam", json_string(o->bam)) | jset(input, "ref", json_string(o->ref)) |
+		      jset(input, "mode", json_string(o->glocal ? "glocal" : "global")) | jset(input, "pad", json_integer(o->pad)) |
+		      jset(input, "band", json_integer(o->band)) | jset(input, "reads_seen", json_integer(ps->reads_seen)) |
+		      jset(input, "reads_used", json_integer(ps->reads_used)) | jset(input, "cigar_insertions", json_integer(ps->cigar_ins)) |
+		      jset(input, "cigar_insertion_bases", json_integer(ps->cigar_ins_bases)) |
+		      jset(input, "cigar_deletions", json_integer(ps->cigar_del)) |
+		      jset(input, "cigar_deletion_bases", json_integer(ps->cigar_del_bases)) |
+		      jset(input, "cigar_aligned_bases", json_integer(ps->cigar_aligned));
+	} else {
+		bad = jset(input, "pairs1", json_string(o->pairs1)) | jset(input, "pairs2", o->pairs2 ? json_string(o->pairs2) : json_null());
+	}
 	bad |= jset(j, "command", json_string(o->sub)) | jset(j, "input", input) | jset(j, "n_pairs", json_integer(in->set->n)) |
 	       jset(j, "n_residues", json_integer(in->residues));
 	if (!bad) return j;

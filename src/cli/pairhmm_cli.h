@@ -26,7 +26,14 @@ typedef struct {
 	int mea;
 	int64_t n_sim;
 	unsigned long seed;
+	/* pairs from read alignments (--bam) */
+	const char *bam, *ref;
+	char **regions;
+	int n_regions, flag_exclude, min_mapq, glocal;
+	int64_t pad, band;      /* band: half-width; 0 unbanded */
 } phc_opts_t;
+
+#define PHC_DEFAULT_BAND 32
 
 int phc_fit(const phc_opts_t *o);
 int phc_test(const phc_opts_t *o);

@@ -16,10 +16,24 @@ static const char BASES[4] = {'A', 'C', 'G', 'T'};
 
 void phc_report_input(FILE *fp, const phc_opts_t *o, const phc_input_t *in)
 {
+	const pair_set_t *ps = in->set;
 	fprintf(fp, "tessera pairhmm %s\n", o->sub);
-	if (o->pairs2) fprintf(fp, "pairs: %s + %s (paired by record order)\n", o->pairs1, o->pairs2);
-	else fprintf(fp, "pairs: %s (consecutive records)\n", o->pairs1);
-	fprintf(fp, "%lld pairs, %lld residues\n\n", (long long)in->set->n, (long long)in->residues);
+	if (o->bam) {
+		fprintf(fp, "pairs: reads of %s against %s (%lld of %lld reads passed the filters)\n", o->bam, o->ref,
+			(long long)ps->reads_used, (long long)ps->reads_seen);
+		fprintf(fp, "sequence 1 = the read, sequence 2 = the reference: X = insertion in the read, Y = deletion from the read\n");
+		fprintf(fp, "mode %s, pad %lld, band %s%lld\n", o->glocal ? "glocal" : "global", (long long)o->pad,
+			o->band ? "+-" : "none", (long long)o->band);
+		fprintf(fp, "CIGARs: %lld insertions (%lld bases), %lld deletions (%lld bases) in %lld aligned bases: "
+			"I/D events %.3f, bases %.3f\n", (long long)ps->cigar_ins, (long long)ps->cigar_ins_bases, (long long)ps->cigar_del,
+			(long long)ps->cigar_del_bases, (long long)ps->cigar_aligned, ps->cigar_del ? (double)ps->cigar_ins / ps->cigar_del : 0.0,
+			ps->cigar_del_bases ? (double)ps->cigar_ins_bases / ps->cigar_del_bases : 0.0);
+	} else if (o->pairs2) {
+		fprintf(fp, "pairs: %s + %s (paired by record order)\n", o->pairs1, o->pairs2);
+	} else {
+		fprintf(fp, "pairs: %s (consecutive records)\n", o->pairs1);
+	}
+	fprintf(fp, "%lld pairs, %lld residues\n\n", (long long)ps->n, (long long)in->residues);
 }
 
 void phc_report_params(FILE *fp, const phmm_params_t *p)

@@ -147,6 +147,8 @@ void pairs_free(pair_set_t *s)
 		free(s->a[i].y);
 		free(s->a[i].path_lo);
 		free(s->a[i].path_hi);
+		free(s->a[i].band_lo);
+		free(s->a[i].band_hi);
 	}
 	free(s->a);
 	free(s);

@@ -24,6 +24,7 @@ typedef struct {
 	 * the range of reference columns [path_lo[i], path_hi[i]] it visits in
 	 * row i (after read base i; a deletion widens a row), i = 0..n */
 	int32_t *path_lo, *path_hi;
+	int32_t *band_lo, *band_hi;  /* the DP band built around the path (pairhmm/pairset.h) */
 } pair_rec_t;
 
 typedef struct {

@@ -11,40 +11,106 @@
 
 /* ------------------------------------------------------ 1. forward rows */
 
-/* Row i of the forward matrices from row i−1 (prev, NULL for i = 0); then
- * divided by its largest value, which is returned (0: the row is empty). */
+static inline void band_of(const phmm_pair_t *pr, int64_t i, int64_t *lo, int64_t *hi)
+{
+	if (pr->lo) {
+		*lo = pr->lo[i] > 0 ? pr->lo[i] : 0;
+		*hi = pr->hi[i] < pr->m ? pr->hi[i] : pr->m;
+	} else {
+		*lo = 0;
+		*hi = pr->m;
+	}
+}
+
+/* Row buffers: slots of 3 rows (M, X, Y) of m+1 doubles.  Outside the band
+ * last written into a slot its cells are 0, so a recursion may read a
+ * neighbour row anywhere; slot_use() re-zeroes what the previous band left. */
+typedef struct {
+	double *buf;
+	int64_t m, *lo, *hi;  /* per slot: the columns that may be non-zero */
+} rows_t;
+
+static int rows_init(rows_t *r, int64_t slots, int64_t m)
+{
+	int64_t k;
+	r->m = m;
+	r->buf = calloc((size_t)slots * 3 * (m + 1), sizeof(double));
+	r->lo = malloc(slots * sizeof *r->lo);
+	r->hi = malloc(slots * sizeof *r->hi);
+	if (!r->buf || !r->lo || !r->hi) return TS_ENOMEM;
+	for (k = 0; k < slots; k++) r->lo[k] = 0, r->hi[k] = -1;
+	return TS_OK;
+}
+
+static void rows_free(rows_t *r)
+{
+	free(r->buf);
+	free(r->lo);
+	free(r->hi);
+}
+
+static double *slot(const rows_t *r, int64_t k, int state)
+{
+	return r->buf + (3 * k + state) * (r->m + 1);
+}
+
+/* Make slot k ready for cells [lo, hi]: zero what an older band left. */
+static void slot_use(rows_t *r, int64_t k, int64_t lo, int64_t hi)
+{
+	int s;
+	for (s = 0; s < 3; s++) {
+		double *v = slot(r, k, s);
+		int64_t a = r->lo[k], b = r->hi[k];
+		if (a < lo) memset(v + a, 0, ((b < lo - 1 ? b : lo - 1) - a + 1) * sizeof *v);
+		if (b > hi && b >= a) {
+			int64_t from = a > hi + 1 ? a : hi + 1;
+			memset(v + from, 0, (b - from + 1) * sizeof *v);
+		}
+	}
+	r->lo[k] = lo;
+	r->hi[k] = hi;
+}
+
+/* Copy slot a of r to slot b of d (whole rows; they are 0 outside the band). */
+static void slot_copy(rows_t *d, int64_t b, const rows_t *r, int64_t a)
+{
+	memcpy(slot(d, b, 0), slot(r, a, 0), 3 * (r->m + 1) * sizeof(double));
+	d->lo[b] = r->lo[a];
+	d->hi[b] = r->hi[a];
+}
+
+/* Row i of the forward matrices from row i−1 (prev, unused for i = 0); then
+ * divided by its largest value, which is returned (0: the row is empty).
+ * The caller has slot_use()d the row for the band of row i. */
 static double fwd_row(const phmm_tables_t *t, const phmm_pair_t *pr, int64_t i, const double *pM, const double *pX,
 		      const double *pY, double *M, double *X, double *Y)
 {
-	const int64_t m = pr->m;
 	const uint8_t *y = pr->y;
 	double mx = 0, inv;
-	int64_t j;
+	int64_t j, lo, hi;
+	band_of(pr, i, &lo, &hi);
 	if (i == 0) {
-		M[0] = 1;  /* B */
-		X[0] = Y[0] = 0;
-		for (j = 1; j <= m; j++) {
-			M[j] = X[j] = 0;
-			Y[j] = t->qy[y[j - 1]] * (t->t[PH_MY] * M[j - 1] + t->t[PH_YY] * Y[j - 1]);
+		for (j = lo; j <= hi; j++) {
+			M[j] = j == 0 || pr->glocal ? 1 : 0;  /* B */
+			X[j] = 0;
+			Y[j] = j > lo ? t->qy[y[j - 1]] * (t->t[PH_MY] * M[j - 1] + t->t[PH_YY] * Y[j - 1]) : 0;
 		}
 	} else {
 		const double *pm = t->pm[pr->x[i - 1]], qx = t->qx[pr->x[i - 1]];
-		M[0] = Y[0] = 0;
-		X[0] = qx * (t->t[PH_MX] * pM[0] + t->t[PH_XX] * pX[0]);
-		for (j = 1; j <= m; j++) {
-			M[j] = pm[y[j - 1]] * (t->t[PH_MM] * pM[j - 1] + t->t[PH_XM] * pX[j - 1] + t->t[PH_YM] * pY[j - 1]);
+		for (j = lo; j <= hi; j++) {
+			M[j] = j > 0 ? pm[y[j - 1]] * (t->t[PH_MM] * pM[j - 1] + t->t[PH_XM] * pX[j - 1] + t->t[PH_YM] * pY[j - 1]) : 0;
 			X[j] = qx * (t->t[PH_MX] * pM[j] + t->t[PH_XX] * pX[j]);
-			Y[j] = t->qy[y[j - 1]] * (t->t[PH_MY] * M[j - 1] + t->t[PH_YY] * Y[j - 1]);
+			Y[j] = j > lo ? t->qy[y[j - 1]] * (t->t[PH_MY] * M[j - 1] + t->t[PH_YY] * Y[j - 1]) : 0;
 		}
 	}
-	for (j = 0; j <= m; j++) {
+	for (j = lo; j <= hi; j++) {
 		if (M[j] > mx) mx = M[j];
 		if (X[j] > mx) mx = X[j];
 		if (Y[j] > mx) mx = Y[j];
 	}
 	if (mx == 0) return 0;
 	inv = 1 / mx;
-	for (j = 0; j <= m; j++) {
+	for (j = lo; j <= hi; j++) {
 		M[j] *= inv;
 		X[j] *= inv;
 		Y[j] *= inv;
@@ -52,39 +118,45 @@ static double fwd_row(const phmm_tables_t *t, const phmm_pair_t *pr, int64_t i, 
 	return mx;
 }
 
-typedef struct {
-	double *buf;
-	int64_t m;
-} rows_t;
-
-/* 3 rows (M, X, Y) of m+1 doubles per slot */
-static double *slot(const rows_t *r, int64_t k, int state)
+/* τ·(M + X + Y) at the end cell(s) of row n: (n, m), or every (n, j) when the
+ * ends of sequence 2 are free. */
+static double end_mass(const phmm_tables_t *t, const phmm_pair_t *pr, const double *M, const double *X, const double *Y)
 {
-	return r->buf + (3 * k + state) * (r->m + 1);
+	int64_t j, lo, hi;
+	double e = 0;
+	band_of(pr, pr->n, &lo, &hi);
+	for (j = pr->glocal ? lo : pr->m; j <= hi; j++) e += t->t[PH_ME] * M[j] + t->t[PH_XE] * X[j] + t->t[PH_YE] * Y[j];
+	return e;
 }
 
 int phmm_forward(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
-	rows_t r = {malloc(6 * (pr->m + 1) * sizeof(double)), pr->m};
+	rows_t r;
 	double ln = 0, end;
 	int64_t i;
-	if (!r.buf) return TS_ENOMEM;
-	for (i = 0; i <= pr->n; i++) {
+	int ret = TS_OK;
+	if (rows_init(&r, 2, pr->m) < 0) {
+		rows_free(&r);
+		return TS_ENOMEM;
+	}
+	for (i = 0; i <= pr->n && ret == TS_OK; i++) {
 		int cur = i & 1, prev = cur ^ 1;
+		int64_t lo, hi;
+		band_of(pr, i, &lo, &hi);
+		slot_use(&r, cur, lo, hi);
 		double s = fwd_row(t, pr, i, slot(&r, prev, 0), slot(&r, prev, 1), slot(&r, prev, 2), slot(&r, cur, 0),
 				   slot(&r, cur, 1), slot(&r, cur, 2));
-		if (s == 0) {
-			free(r.buf);
-			return TS_EDATA;
-		}
-		ln += log(s);
+		if (s == 0) ret = TS_EDATA;
+		else ln += log(s);
 	}
-	int last = pr->n & 1;
-	end = t->t[PH_ME] * slot(&r, last, 0)[pr->m] + t->t[PH_XE] * slot(&r, last, 1)[pr->m] + t->t[PH_YE] * slot(&r, last, 2)[pr->m];
-	free(r.buf);
-	if (end <= 0) return TS_EDATA;
-	*lnL = ln + log(end);
-	return TS_OK;
+	if (ret == TS_OK) {
+		int last = pr->n & 1;
+		end = end_mass(t, pr, slot(&r, last, 0), slot(&r, last, 1), slot(&r, last, 2));
+		if (end <= 0) ret = TS_EDATA;
+		else *lnL = ln + log(end);
+	}
+	rows_free(&r);
+	return ret;
 }
 
 /* ----------------------------------------------------- 2. backward rows */
@@ -96,14 +168,15 @@ static void bwd_row(const phmm_tables_t *t, const phmm_pair_t *pr, int64_t i, co
 {
 	const int64_t m = pr->m, n = pr->n;
 	const uint8_t *y = pr->y;
-	int64_t j;
+	int64_t j, lo, hi;
 	const double *pm = i < n ? t->pm[pr->x[i]] : NULL;
 	const double qx = i < n ? t->qx[pr->x[i]] : 0;
-	for (j = m; j >= 0; j--) {
+	band_of(pr, i, &lo, &hi);
+	for (j = hi; j >= lo; j--) {
 		double toM = 0, toX = 0, toY_fromM = 0, toY_fromY = 0;
 		if (i < n && j < m) toM = pm[y[j]] * nM[j + 1] * mult;
 		if (i < n) toX = qx * nX[j] * mult;
-		if (j < m) {
+		if (j < hi) {
 			double e = t->qy[y[j]];
 			toY_fromM = t->t[PH_MY] * e * Y[j + 1];
 			toY_fromY = t->t[PH_YY] * e * Y[j + 1];
@@ -111,101 +184,114 @@ static void bwd_row(const phmm_tables_t *t, const phmm_pair_t *pr, int64_t i, co
 		M[j] = t->t[PH_MM] * toM + t->t[PH_MX] * toX + toY_fromM;
 		X[j] = t->t[PH_XM] * toM + t->t[PH_XX] * toX;
 		Y[j] = t->t[PH_YM] * toM + toY_fromY;
-		if (i == n && j == m) {
-			M[j] = t->t[PH_ME];
-			X[j] = t->t[PH_XE];
-			Y[j] = t->t[PH_YE];
+		if (i == n && (j == m || pr->glocal)) {
+			M[j] += t->t[PH_ME];
+			X[j] += t->t[PH_XE];
+			Y[j] += t->t[PH_YE];
 		}
 	}
 }
 
+/* bM at the start: (0,0), or the sum over every (0, j) with free ends. */
+static double start_mass(const phmm_pair_t *pr, const double *M)
+{
+	int64_t j, lo, hi;
+	double s = 0;
+	band_of(pr, 0, &lo, &hi);
+	for (j = lo; j <= (pr->glocal ? hi : 0); j++) s += M[j];
+	return s;
+}
+
 int phmm_backward(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
-	rows_t r = {malloc(6 * (pr->m + 1) * sizeof(double)), pr->m};
-	double ln = 0;
+	rows_t r;
+	double ln = 0, b0;
 	int64_t i, j;
-	if (!r.buf) return TS_ENOMEM;
-	for (i = pr->n; i >= 0; i--) {
+	int ret = TS_OK;
+	if (rows_init(&r, 2, pr->m) < 0) {
+		rows_free(&r);
+		return TS_ENOMEM;
+	}
+	for (i = pr->n; i >= 0 && ret == TS_OK; i--) {
 		int cur = i & 1, next = cur ^ 1;
+		int64_t lo, hi;
 		double *M = slot(&r, cur, 0), *X = slot(&r, cur, 1), *Y = slot(&r, cur, 2), mx = 0;
+		band_of(pr, i, &lo, &hi);
+		slot_use(&r, cur, lo, hi);
 		bwd_row(t, pr, i, slot(&r, next, 0), slot(&r, next, 1), 1.0, M, X, Y);
-		for (j = 0; j <= pr->m; j++) {
+		for (j = lo; j <= hi; j++) {
 			if (M[j] > mx) mx = M[j];
 			if (X[j] > mx) mx = X[j];
 			if (Y[j] > mx) mx = Y[j];
 		}
 		if (mx == 0) {
-			free(r.buf);
-			return TS_EDATA;
+			ret = TS_EDATA;
+			break;
 		}
-		for (j = 0; j <= pr->m; j++) {
+		for (j = lo; j <= hi; j++) {
 			M[j] /= mx;
 			X[j] /= mx;
 			Y[j] /= mx;
 		}
 		ln += log(mx);
 	}
-	/* P = bM(0,0): B behaves like M */
-	double b0 = slot(&r, 0, 0)[0];
-	free(r.buf);
-	if (b0 <= 0) return TS_EDATA;
-	*lnL = ln + log(b0);
-	return TS_OK;
+	if (ret == TS_OK) {
+		/* P = bM at B, which behaves like M */
+		b0 = start_mass(pr, slot(&r, 0, 0));
+		if (b0 <= 0) ret = TS_EDATA;
+		else *lnL = ln + log(b0);
+	}
+	rows_free(&r);
+	return ret;
 }
 
 /* ------------------------------------- 3. checkpointed forward–backward */
 
 /* What a visitor sees for row i, visited from i = n down to 0: forward and
  * backward rows i, backward row i+1 (NULL for i = n), 1/s_{i+1}, and P̂, so
- * that a posterior is f̂·b̂/P̂ and a transition into row i+1 carries 1/s_{i+1}. */
+ * that a posterior is f̂·b̂/P̂ and a transition into row i+1 carries 1/s_{i+1}.
+ * Cells outside [lo, hi] are 0. */
 typedef struct {
-	int64_t i;
+	int64_t i, lo, hi;
 	const double *fM, *fX, *fY, *bM, *bX, *bY, *nM, *nX;
 	double inv_s_next, P;
 } fb_row_t;
 
 typedef int (*fb_visit_fn)(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t *row, void *arg);
 
+/* The band's cells, for sizing: a banded pair keeps whole rows (m+1 each),
+ * so only the number of rows matters here. */
 static int forward_backward(const phmm_tables_t *t, const phmm_pair_t *pr, fb_visit_fn visit, void *arg, double *lnL)
 {
 	const int64_t n = pr->n, m = pr->m;
 	/* Small matrices are kept whole (one block, no recomputation); large
 	 * ones in blocks of K ≈ √n rows. */
 	const int whole = (double)(n + 1) * (m + 1) * 3 * sizeof(double) <= 64.0 * 1024 * 1024;
-	int64_t K = whole ? n + 1 : (int64_t)ceil(sqrt((double)n + 1)), n_ckpt = n / K + 1, i, b;
-	double *scale = malloc((n + 1) * sizeof *scale), ln = 0, P;
-	const double *last_M = NULL, *last_X = NULL, *last_Y = NULL;
-	rows_t ckpt = {whole ? malloc(1) : malloc((size_t)n_ckpt * 3 * (m + 1) * sizeof(double)), m};
-	rows_t blk = {malloc((size_t)K * 3 * (m + 1) * sizeof(double)), m};
-	rows_t bw = {malloc(6 * (m + 1) * sizeof(double)), m};
-	rows_t tmp = {malloc(6 * (m + 1) * sizeof(double)), m};
+	int64_t K = whole ? n + 1 : (int64_t)ceil(sqrt((double)n + 1)), n_ckpt = n / K + 1, i, b, lo, hi;
+	double *scale = malloc((n + 1) * sizeof *scale), ln = 0, P = 0;
+	rows_t ckpt = {0}, blk = {0}, bw = {0}, tmp = {0};
 	int ret = TS_OK;
-	if (!scale || !ckpt.buf || !blk.buf || !bw.buf || !tmp.buf) {
+	if (!scale || rows_init(&ckpt, whole ? 1 : n_ckpt, whole ? 0 : m) < 0 || rows_init(&blk, K, m) < 0 ||
+	    rows_init(&bw, 2, m) < 0 || rows_init(&tmp, 2, m) < 0) {
 		ret = TS_ENOMEM;
 		goto done;
 	}
-	/* forward: keep every K-th row and every scale factor */
+	/* forward: keep every K-th row (or all) and every scale factor */
 	for (i = 0; i <= n; i++) {
-		int cur = i & 1, prev = cur ^ 1;
-		double *M = whole ? slot(&blk, i, 0) : slot(&tmp, cur, 0), *X = whole ? slot(&blk, i, 1) : slot(&tmp, cur, 1);
-		double *Y = whole ? slot(&blk, i, 2) : slot(&tmp, cur, 2);
-		const double *pM = whole ? (i ? slot(&blk, i - 1, 0) : NULL) : slot(&tmp, prev, 0);
-		const double *pX = whole ? (i ? slot(&blk, i - 1, 1) : NULL) : slot(&tmp, prev, 1);
-		const double *pY = whole ? (i ? slot(&blk, i - 1, 2) : NULL) : slot(&tmp, prev, 2);
-		scale[i] = fwd_row(t, pr, i, pM, pX, pY, M, X, Y);
-		if (i == n) last_M = M, last_X = X, last_Y = Y;
+		rows_t *rw = whole ? &blk : &tmp;
+		int64_t cur = whole ? i : i & 1, prev = whole ? (i ? i - 1 : 0) : cur ^ 1;
+		band_of(pr, i, &lo, &hi);
+		slot_use(rw, cur, lo, hi);
+		scale[i] = fwd_row(t, pr, i, slot(rw, prev, 0), slot(rw, prev, 1), slot(rw, prev, 2), slot(rw, cur, 0), slot(rw, cur, 1),
+				   slot(rw, cur, 2));
 		if (scale[i] == 0) {
 			ret = TS_EDATA;
 			goto done;
 		}
 		ln += log(scale[i]);
-		if (!whole && i % K == 0) {
-			memcpy(slot(&ckpt, i / K, 0), M, (m + 1) * sizeof(double));
-			memcpy(slot(&ckpt, i / K, 1), X, (m + 1) * sizeof(double));
-			memcpy(slot(&ckpt, i / K, 2), Y, (m + 1) * sizeof(double));
-		}
+		if (!whole && i % K == 0) slot_copy(&ckpt, i / K, &tmp, cur);
+		if (i == n) P = end_mass(t, pr, slot(rw, cur, 0), slot(rw, cur, 1), slot(rw, cur, 2));
 	}
-	P = t->t[PH_ME] * last_M[m] + t->t[PH_XE] * last_X[m] + t->t[PH_YE] * last_Y[m];
 	if (P <= 0) {
 		ret = TS_EDATA;
 		goto done;
@@ -214,19 +300,27 @@ static int forward_backward(const phmm_tables_t *t, const phmm_pair_t *pr, fb_vi
 	/* backward, one block of K rows at a time, newest first */
 	for (b = n / K; b >= 0 && ret == TS_OK; b--) {
 		int64_t first = b * K, last = first + K - 1 < n ? first + K - 1 : n;
-		if (!whole) memcpy(slot(&blk, 0, 0), slot(&ckpt, b, 0), 3 * (m + 1) * sizeof(double));
-		for (i = first + 1; i <= last && !whole; i++) {
-			int64_t k = i - first;
-			fwd_row(t, pr, i, slot(&blk, k - 1, 0), slot(&blk, k - 1, 1), slot(&blk, k - 1, 2), slot(&blk, k, 0),
-				slot(&blk, k, 1), slot(&blk, k, 2));
+		if (!whole) {
+			slot_copy(&blk, 0, &ckpt, b);
+			for (i = first + 1; i <= last; i++) {
+				int64_t k = i - first;
+				band_of(pr, i, &lo, &hi);
+				slot_use(&blk, k, lo, hi);
+				fwd_row(t, pr, i, slot(&blk, k - 1, 0), slot(&blk, k - 1, 1), slot(&blk, k - 1, 2), slot(&blk, k, 0),
+					slot(&blk, k, 1), slot(&blk, k, 2));
+			}
 		}
 		for (i = last; i >= first && ret == TS_OK; i--) {
 			int cur = i & 1, next = cur ^ 1;
 			double inv_next = i < n ? 1 / scale[i + 1] : 1;
 			fb_row_t row;
+			band_of(pr, i, &lo, &hi);
+			slot_use(&bw, cur, lo, hi);
 			bwd_row(t, pr, i, slot(&bw, next, 0), slot(&bw, next, 1), inv_next, slot(&bw, cur, 0), slot(&bw, cur, 1),
 				slot(&bw, cur, 2));
 			row.i = i;
+			row.lo = lo;
+			row.hi = hi;
 			row.fM = slot(&blk, i - first, 0);
 			row.fX = slot(&blk, i - first, 1);
 			row.fY = slot(&blk, i - first, 2);
@@ -242,10 +336,10 @@ static int forward_backward(const phmm_tables_t *t, const phmm_pair_t *pr, fb_vi
 	}
 done:
 	free(scale);
-	free(ckpt.buf);
-	free(blk.buf);
-	free(bw.buf);
-	free(tmp.buf);
+	rows_free(&ckpt);
+	rows_free(&blk);
+	rows_free(&bw);
+	rows_free(&tmp);
 	return ret;
 }
 
@@ -284,7 +378,7 @@ static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row
 	double tr[PH_NTRANS] = {0};
 	int64_t j;
 	const double *pm = i < n ? t->pm[pr->x[i]] : NULL, qx = i < n ? t->qx[pr->x[i]] : 0;
-	for (j = 0; j <= m; j++) {
+	for (j = r->lo; j <= r->hi; j++) {
 		const double fM = r->fM[j], fX = r->fX[j], fY = r->fY[j];
 		/* emissions of cell (i, j) */
 		if (i > 0 && j > 0 && fM > 0) share_match(c->m, t, pr->x[i - 1], y[j - 1], fM * r->bM[j] * iP);
@@ -302,12 +396,12 @@ static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row
 			tr[PH_MX] += fM * t->t[PH_MX] * e;
 			tr[PH_XX] += fX * t->t[PH_XX] * e;
 		}
-		if (j < m) {
+		if (j < r->hi) {
 			double e = t->qy[y[j]] * r->bY[j + 1] * iP;
 			tr[PH_MY] += fM * t->t[PH_MY] * e;
 			tr[PH_YY] += fY * t->t[PH_YY] * e;
 		}
-		if (i == n && j == m) {
+		if (i == n && (j == m || pr->glocal)) {
 			tr[PH_ME] += fM * t->t[PH_ME] * iP;
 			tr[PH_XE] += fX * t->t[PH_XE] * iP;
 			tr[PH_YE] += fY * t->t[PH_YE] * iP;
@@ -355,10 +449,10 @@ void phmm_aln_free(phmm_aln_t *a)
 }
 
 /* Columns from a reversed state path (traced from the end). */
-static int aln_from_states(const phmm_pair_t *pr, const char *rev, int64_t len, phmm_aln_t *a)
+static int aln_from_states(const phmm_pair_t *pr, const char *rev, int64_t len, int64_t y_beg, phmm_aln_t *a)
 {
 	static const char letters[] = "=ACMGRSVTWYHKDBN";
-	int64_t k, i = 0, j = 0;
+	int64_t k, i = 0, j = y_beg;
 	if (aln_alloc(a, len) < 0) return TS_ENOMEM;
 	for (k = 0; k < len; k++) {
 		char s = rev[len - 1 - k];
@@ -369,6 +463,8 @@ static int aln_from_states(const phmm_pair_t *pr, const char *rev, int64_t len, 
 	}
 	a->ax[len] = a->ay[len] = a->state[len] = '\0';
 	a->len = len;
+	a->y_beg = y_beg;
+	a->y_end = j;
 	return TS_OK;
 }
 
@@ -412,7 +508,7 @@ static int path_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_
 static int fill_posteriors(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *a)
 {
 	path_post_t pp = {a->state, a->len, malloc((a->len + 1) * sizeof(int64_t)), malloc((a->len + 1) * sizeof(int64_t)), a->post};
-	int64_t k, i = 0, j = 0;
+	int64_t k, i = 0, j = a->y_beg;
 	int r;
 	if (!pp.ci || !pp.cj) {
 		free(pp.ci);
@@ -437,7 +533,7 @@ int phmm_viterbi(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 	uint8_t *tb = malloc((size_t)(n + 1) * (m + 1));
 	double *v = malloc(6 * (m + 1) * sizeof *v), lt[PH_NTRANS];
 	char *rev = malloc(n + m + 1);
-	int64_t i, j, len = 0;
+	int64_t i, j, len = 0, plo = 0, phi = -1, lo, hi, jend = m;
 	int k, r = TS_OK, state;
 	memset(aln, 0, sizeof *aln);
 	if (!tb || !v || !rev) {
@@ -445,47 +541,57 @@ int phmm_viterbi(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 		goto done;
 	}
 	for (k = 0; k < PH_NTRANS; k++) lt[k] = lg(t->t[k]);
-	/* log-space max-product; rows alternate in v */
+	/* log-space max-product; rows alternate in v; cells outside the band
+	 * of their row are −∞ (read through the guards below) */
+#define PREV(a, jj) ((jj) >= plo && (jj) <= phi ? (a)[jj] : -INFINITY)
 	for (i = 0; i <= n; i++) {
 		double *M = v + (i & 1) * 3 * (m + 1), *X = M + (m + 1), *Y = X + (m + 1);
 		double *pM = v + ((i & 1) ^ 1) * 3 * (m + 1), *pX = pM + (m + 1), *pY = pX + (m + 1);
 		uint8_t *row = tb + (size_t)i * (m + 1);
-		for (j = 0; j <= m; j++) {
+		band_of(pr, i, &lo, &hi);
+		for (j = lo; j <= hi; j++) {
 			uint8_t bits = 0;
 			M[j] = X[j] = Y[j] = -INFINITY;
-			if (i == 0 && j == 0) M[j] = 0;
+			if (i == 0 && (j == 0 || pr->glocal)) M[j] = 0;  /* B */
 			if (i > 0 && j > 0) {
-				double a = pM[j - 1] + lt[PH_MM], b = pX[j - 1] + lt[PH_XM], c = pY[j - 1] + lt[PH_YM], best = a;
+				double a = PREV(pM, j - 1) + lt[PH_MM], b = PREV(pX, j - 1) + lt[PH_XM], c = PREV(pY, j - 1) + lt[PH_YM], best = a;
 				if (b > best) best = b, bits = 1;
 				if (c > best) best = c, bits = 2;
 				M[j] = best + lg(t->pm[pr->x[i - 1]][pr->y[j - 1]]);
 			}
 			if (i > 0) {
-				double a = pM[j] + lt[PH_MX], b = pX[j] + lt[PH_XX];
+				double a = PREV(pM, j) + lt[PH_MX], b = PREV(pX, j) + lt[PH_XX];
 				if (b > a) bits |= TB_X_FROM_X;
 				X[j] = (b > a ? b : a) + lg(t->qx[pr->x[i - 1]]);
 			}
-			if (j > 0) {
+			if (j > lo) {
 				double a = M[j - 1] + lt[PH_MY], b = Y[j - 1] + lt[PH_YY];
 				if (b > a) bits |= TB_Y_FROM_Y;
 				Y[j] = (b > a ? b : a) + lg(t->qy[pr->y[j - 1]]);
 			}
 			row[j] = bits;
 		}
+		plo = lo;
+		phi = hi;
 	}
+#undef PREV
 	{
-		double *M = v + (n & 1) * 3 * (m + 1), *X = M + (m + 1), *Y = X + (m + 1);
-		double a = M[m] + lt[PH_ME], b = X[m] + lt[PH_XE], c = Y[m] + lt[PH_YE], best = a;
+		double *M = v + (n & 1) * 3 * (m + 1), *X = M + (m + 1), *Y = X + (m + 1), best = -INFINITY;
 		state = 0;
-		if (b > best) best = b, state = 1;
-		if (c > best) best = c, state = 2;
+		for (j = pr->glocal ? plo : m; j <= phi; j++) {
+			double a = M[j] + lt[PH_ME], b = X[j] + lt[PH_XE], c = Y[j] + lt[PH_YE];
+			if (a > best) best = a, state = 0, jend = j;
+			if (b > best) best = b, state = 1, jend = j;
+			if (c > best) best = c, state = 2, jend = j;
+		}
 		if (best == -INFINITY) {
 			r = TS_EDATA;
 			goto done;
 		}
 		aln->score = best;
 	}
-	for (i = n, j = m; i > 0 || j > 0;) {
+	/* back to B: M in row 0 (at column 0 unless the ends are free) */
+	for (i = n, j = jend; !(i == 0 && state == 0);) {
 		uint8_t bits = tb[(size_t)i * (m + 1) + j];
 		if (state == 0) {
 			rev[len++] = 'M';
@@ -503,7 +609,7 @@ int phmm_viterbi(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 	}
 	{
 		double score = aln->score;
-		if ((r = aln_from_states(pr, rev, len, aln)) == TS_OK) {
+		if ((r = aln_from_states(pr, rev, len, j, aln)) == TS_OK) {
 			aln->score = score;
 			r = fill_posteriors(t, pr, aln);
 		}
@@ -540,13 +646,14 @@ static int mea_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t
 		a->post[c][0][j] = r->fM[j] * r->bM[j] / r->P;
 		a->post[c][1][j] = r->fX[j] * r->bX[j] / r->P;
 		a->post[c][2][j] = r->fY[j] * r->bY[j] / r->P;
+		a->G[c][0][j] = a->G[c][1][j] = a->G[c][2][j] = -INFINITY;  /* outside the band */
 	}
-	for (j = m; j >= 0; j--) {
+	for (j = r->hi; j >= r->lo; j--) {
 		uint8_t bits = 0;
 		for (s = 0; s < 3; s++) {
 			double best = -INFINITY;
 			int arg_best = 3;
-			if (i == n && j == m && t->t[to_end[s]] > 0) best = 0;
+			if (i == n && (j == m || pr->glocal) && t->t[to_end[s]] > 0) best = 0;
 			if (i < n && j < m && t->t[from[s][0]] > 0) {
 				double g = a->post[nx][0][j + 1] + a->G[nx][0][j + 1];
 				if (g > best) best = g, arg_best = 0;
@@ -595,8 +702,14 @@ int phmm_mea(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 	if ((r = forward_backward(t, pr, mea_row, &a, &lnL)) < 0) goto done;
 	/* row 0 was written to slot (n & 1) ^ ... : the last slot used is cur ^ 1 */
 	int last = a.cur ^ 1;
-	double score = a.G[last][0][0];
-	/* trace forward from B = M at (0,0) */
+	int64_t j0 = 0, lo, hi;
+	band_of(pr, 0, &lo, &hi);
+	/* B = M at (0,0), or wherever row 0 is best when the ends are free */
+	if (pr->glocal)
+		for (j0 = lo, k = lo; k <= hi; k++)
+			if (a.G[last][0][k] > a.G[last][0][j0]) j0 = k;
+	double score = a.G[last][0][j0];
+	j = j0;
 	s = 0;
 	for (;;) {
 		int next = (a.tb[(size_t)i * (m + 1) + j] >> (2 * s)) & 3;
@@ -612,7 +725,7 @@ int phmm_mea(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 		rev[k] = rev[len - 1 - k];
 		rev[len - 1 - k] = c;
 	}
-	if ((r = aln_from_states(pr, rev, len, aln)) == TS_OK && (r = fill_posteriors(t, pr, aln)) == TS_OK) aln->score = score;
+	if ((r = aln_from_states(pr, rev, len, j0, aln)) == TS_OK && (r = fill_posteriors(t, pr, aln)) == TS_OK) aln->score = score;
 done:
 	free(mem);
 	free(rev);

@@ -23,12 +23,22 @@
 #include <stdint.h>
 #include "pairhmm/model.h"
 
-/* Two sequences as seqio nt16 codes (A=1 C=2 G=4 T=8, N=15, IUPAC unions). */
+/* Two sequences as seqio nt16 codes (A=1 C=2 G=4 T=8, N=15, IUPAC unions).
+ *
+ * Band: when lo/hi are set, row i only has cells lo[i] ≤ j ≤ hi[i]; the rest
+ * are 0 (probability) and are never visited, so a band of width w costs
+ * O(n·w).  The band must contain a path from start to end.
+ * glocal: the ends of sequence 2 hang free — B may be at any (0, j) and E
+ * follow any (n, j) — as when a read is aligned to a padded reference window.
+ * The flanks are not modelled (probability 1 per base), so lnL is conditional
+ * on them and parameter-free in them. */
 typedef struct {
 	const uint8_t *x;
 	int64_t n;
 	const uint8_t *y;
 	int64_t m;
+	const int32_t *lo, *hi;  /* per row 0..n; NULL: every column */
+	int glocal;
 } phmm_pair_t;
 
 /** ln P(x, y) by the forward algorithm.  @return 0, TS_ENOMEM, or TS_EDATA
@@ -51,6 +61,7 @@ typedef struct {
 	double *post;       /* posterior of each column */
 	double score;       /* Viterbi: ln P(x, y, path); MEA: expected accuracy */
 	double lnL;         /* ln P(x, y) */
+	int64_t y_beg, y_end;  /* the part of sequence 2 aligned ([0, m) unless glocal) */
 } phmm_aln_t;
 
 /** Viterbi alignment (most probable path) with per-column posteriors.
