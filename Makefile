@@ -70,6 +70,10 @@ demo: deps
 	@tail -n +2 demo/hits.tsv | sort -t '	' -k8,8g -k1,1 -k4,4n | head -n 10
 	@echo "== hits per motif (top 10 of $$(tail -n +2 demo/hits.tsv | cut -f1 | sort -u | wc -l) motifs with hits):"
 	@tail -n +2 demo/hits.tsv | cut -f1,2 | sort | uniq -c | sort -k1,1nr -k2,2 | head -n 10
+	@echo "== are PacBio RS II insertions and deletions symmetric? (112 lambda subreads; demo/pacbio_test.txt)"
+	@./tessera pairhmm test -@ 2 --json demo/pacbio_test.json -o demo/pacbio_test.txt \
+		--bam data/reads/pacbio_rsii_lambda_subreads.bam --ref data/reads/pacbio_lambdaNEB_ref.fasta
+	@grep '^Verdict' demo/pacbio_test.txt
 
 bench: tessera
 	@sh bench/run.sh

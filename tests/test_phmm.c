@@ -13,6 +13,7 @@
 #include "pairhmm/dp.h"
 #include "pairhmm/em.h"
 #include "pairhmm/lrt.h"
+#include "pairhmm/pairset.h"
 #include "pairhmm/sim.h"
 #include "util/log.h"
 
@@ -48,8 +49,9 @@ static double enumerate(const phmm_tables_t *t, const phmm_pair_t *pr, int s, in
 {
 	static const int tr[3][4] = {{PH_MM, PH_MX, PH_MY, PH_ME}, {PH_XM, PH_XX, -1, PH_XE}, {PH_YM, -1, PH_YY, PH_YE}};
 	double tot = 0, v;
+	if (pr->lo && (j < pr->lo[i] || j > pr->hi[i])) return 0;  /* outside the band */
 #define TAKE(x) (v = (x), tot = use_max ? (v > tot ? v : tot) : tot + v)
-	if (i == pr->n && j == pr->m) TAKE(t->t[tr[s][3]]);
+	if (i == pr->n && (j == pr->m || pr->glocal)) TAKE(t->t[tr[s][3]]);
 	if (i < pr->n && j < pr->m) TAKE(t->t[tr[s][0]] * t->pm[pr->x[i]][pr->y[j]] * enumerate(t, pr, 0, i + 1, j + 1, use_max));
 	if (tr[s][1] >= 0 && i < pr->n) TAKE(t->t[tr[s][1]] * t->qx[pr->x[i]] * enumerate(t, pr, 1, i + 1, j, use_max));
 	if (tr[s][2] >= 0 && j < pr->m) TAKE(t->t[tr[s][2]] * t->qy[pr->y[j]] * enumerate(t, pr, 2, i, j + 1, use_max));
@@ -68,7 +70,7 @@ Test(phmm, forward_backward_equal_enumeration)
 				phmm_params_t p;
 				phmm_tables_t t;
 				uint8_t x[4], y[4];
-				phmm_pair_t pr = {x, n, y, m};
+				phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m};
 				double f, b, e;
 				random_params(&p, r);
 				phmm_tables(&p, &t);
@@ -95,7 +97,7 @@ Test(phmm, expected_counts_are_derivatives)
 	phmm_params_t p;
 	phmm_tables_t t;
 	uint8_t x[60], y[50];
-	phmm_pair_t pr = {x, 60, y, 50};
+	phmm_pair_t pr = {.x = x, .n = 60, .y = y, .m = 50};
 	phmm_counts_t c;
 	double lnL, h = 1e-5;
 	int k, a, b;
@@ -192,7 +194,7 @@ static void simulate(dataset_t *d, const phmm_params_t *p, int64_t n, unsigned l
 	d->pairs = calloc(n, sizeof *d->pairs);
 	for (i = 0; i < n; i++) {
 		cr_assert_eq(phmm_simulate(p, r, &d->sims[i]), TS_OK);
-		d->pairs[i] = (phmm_pair_t){d->sims[i].x, d->sims[i].n, d->sims[i].y, d->sims[i].m};
+		d->pairs[i] = (phmm_pair_t){.x = d->sims[i].x, .n = d->sims[i].n, .y = d->sims[i].y, .m = d->sims[i].m};
 		d->residues += d->sims[i].n + d->sims[i].m;
 	}
 	gsl_rng_free(r);
@@ -339,7 +341,7 @@ Test(phmm, viterbi_is_best_path)
 				phmm_params_t p;
 				phmm_tables_t t;
 				uint8_t x[4], y[4];
-				phmm_pair_t pr = {x, n, y, m};
+				phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m};
 				phmm_aln_t aln;
 				random_params(&p, r);
 				phmm_tables(&p, &t);
@@ -386,7 +388,7 @@ Test(phmm, long_pair_no_underflow, .timeout = 300)
 		x[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
 		y[i] = gsl_rng_uniform(r) < 0.9 ? x[i] : (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
 	}
-	phmm_pair_t pr = {x, n, y, n};
+	phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = n};
 	phmm_tables(&p, &t);
 	cr_assert_eq(phmm_forward(&t, &pr, &f), TS_OK);
 	cr_assert_eq(phmm_backward(&t, &pr, &b), TS_OK);
@@ -457,4 +459,133 @@ Test(phmm, recovers_simulated_asymmetry, .timeout = 1200)
 		cr_assert(se > 0);
 		cr_assert(fabs(est[0][k] - want[k]) <= 3 * se, "%s = %g, truth %g, SE %g", names[k], est[0][k], want[k], se);
 	}
+}
+
+/* Every start of a pair: (0,0), or any (0, j) with free reference ends. */
+static double enumerate_all(const phmm_tables_t *t, const phmm_pair_t *pr, int use_max)
+{
+	int64_t j;
+	double tot = 0;
+	for (j = 0; j <= (pr->glocal ? pr->m : 0); j++) {
+		double v = enumerate(t, pr, 0, 0, j, use_max);
+		tot = use_max ? (v > tot ? v : tot) : tot + v;
+	}
+	return tot;
+}
+
+/* Bands (random, around the diagonal) and free ends change which paths exist:
+ * the DP must still equal enumeration over exactly those paths. */
+Test(phmm, banded_and_glocal_equal_enumeration)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int n, m, rep, k = 0;
+	gsl_rng_set(r, 31);
+	for (n = 1; n <= 4; n++)
+		for (m = 1; m <= 5; m++)
+			for (rep = 0; rep < 6; rep++) {
+				phmm_params_t p;
+				phmm_tables_t t;
+				uint8_t x[4], y[5];
+				int32_t lo[5], hi[5];
+				int64_t i;
+				phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m, .glocal = rep & 1};
+				random_params(&p, r);
+				phmm_tables(&p, &t);
+				random_seq(x, n, r);
+				random_seq(y, m, r);
+				if (rep >= 2) {
+					for (i = 0; i <= n; i++) {
+						int64_t c = i * m / n, w = 1 + (int64_t)gsl_rng_uniform_int(r, 2);
+						lo[i] = (int32_t)(c - w > 0 ? c - w : 0);
+						hi[i] = (int32_t)(c + w < m ? c + w : m);
+					}
+					lo[0] = 0;
+					hi[n] = m;
+					pr.lo = lo;
+					pr.hi = hi;
+				}
+				double e = enumerate_all(&t, &pr, 0), f, b, le;
+				if (e <= 0) continue;
+				e = log(e);
+				cr_assert_eq(phmm_forward(&t, &pr, &f), TS_OK);
+				cr_assert_eq(phmm_backward(&t, &pr, &b), TS_OK);
+				cr_assert(fabs(f - e) <= 1e-10 * fabs(e) + 1e-12, "n %d m %d rep %d: forward %.15g enumeration %.15g", n, m, rep, f, e);
+				cr_assert(fabs(b - e) <= 1e-10 * fabs(e) + 1e-12, "n %d m %d rep %d: backward %.15g enumeration %.15g", n, m, rep, b, e);
+				phmm_counts_t c;
+				phmm_counts_zero(&c);
+				cr_assert_eq(phmm_expect(&t, &pr, &c, &le), TS_OK);
+				cr_assert(fabs(le - e) <= 1e-10 * fabs(e) + 1e-12);
+				double end = c.t[PH_ME] + c.t[PH_XE] + c.t[PH_YE];
+				cr_assert(fabs(end - 1) < 1e-10, "end count %.12g", end);
+				phmm_aln_t aln;
+				cr_assert_eq(phmm_viterbi(&t, &pr, &aln), TS_OK);
+				double best = log(enumerate_all(&t, &pr, 1));
+				cr_assert(fabs(aln.score - best) < 1e-10 * fabs(best), "viterbi %.12g, best path %.12g", aln.score, best);
+				phmm_aln_free(&aln);
+				k++;
+			}
+	cr_assert_gt(k, 100);
+	gsl_rng_free(r);
+}
+
+/* Expected counts are derivatives under a band and free ends too. */
+Test(phmm, banded_glocal_counts_are_derivatives)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	phmm_params_t p;
+	phmm_tables_t t;
+	uint8_t x[40], y[70];
+	int32_t lo[41], hi[41];
+	int64_t i;
+	phmm_pair_t pr = {.x = x, .n = 40, .y = y, .m = 70, .lo = lo, .hi = hi, .glocal = 1};
+	phmm_counts_t c;
+	double lnL, h = 1e-5;
+	int k;
+	gsl_rng_set(r, 8);
+	random_params(&p, r);
+	random_seq(x, 40, r);
+	random_seq(y, 70, r);
+	for (i = 0; i <= 40; i++) lo[i] = (int32_t)(i + 15 - 6 > 0 ? i + 15 - 6 : 0), hi[i] = (int32_t)(i + 15 + 6);
+	phmm_tables(&p, &t);
+	phmm_counts_zero(&c);
+	cr_assert_eq(phmm_expect(&t, &pr, &c, &lnL), TS_OK);
+	for (k = 0; k < PH_NTRANS; k++) {
+		phmm_tables_t tp = t, tm = t;
+		double lp, lm;
+		tp.t[k] *= exp(h);
+		tm.t[k] *= exp(-h);
+		phmm_forward(&tp, &pr, &lp);
+		phmm_forward(&tm, &pr, &lm);
+		double d = (lp - lm) / (2 * h);
+		cr_assert(fabs(d - c.t[k]) <= 1e-5 * fabs(d) + 1e-8, "transition %d: derivative %.10g, count %.10g", k, d, c.t[k]);
+	}
+	gsl_rng_free(r);
+}
+
+/* On the bundled PacBio reads, the default band (±32 around the CIGAR path)
+ * holds the posterior mass: lnL equals the full matrix's to 1e-9. */
+Test(phmm, band_matches_full_matrix_on_real_reads, .timeout = 300)
+{
+	pairs_bam_opts_t o = {"data/reads/pacbio_lambdaNEB_ref.fasta", NULL, 0, PAIRS_BAM_EXCLUDE, 0, 0, 0};
+	pair_set_t *set;
+	phmm_params_t p;
+	phmm_tables_t t;
+	char err[TS_ERRLEN];
+	int64_t k;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	cr_assert_eq(pairs_from_alignments("data/reads/pacbio_rsii_lambda_subreads.bam", &o, &set, err), TS_OK, "%s", err);
+	cr_assert_eq(set->n, 112);
+	cr_assert_eq(phmm_pairs_band(set, 32, 0), 0);
+	phmm_pair_t *banded = phmm_pairs_view(set, 0);
+	for (k = 0; k < set->n; k++) {
+		phmm_pair_t full = banded[k];
+		double a, b;
+		full.lo = full.hi = NULL;
+		cr_assert_eq(phmm_forward(&t, &banded[k], &a), TS_OK);
+		cr_assert_eq(phmm_forward(&t, &full, &b), TS_OK);
+		cr_assert(fabs(a - b) <= 1e-9 * fabs(b), "read %s: banded %.12g, full %.12g", set->a[k].name1, a, b);
+	}
+	free(banded);
+	pairs_free(set);
 }

@@ -78,7 +78,7 @@ struct json_t *phc_json_head(const phc_opts_t *o, const phc_input_t *in);
 void phc_report_input(FILE *fp, const phc_opts_t *o, const phc_input_t *in);
 void phc_report_model(FILE *fp, const char *label, const phmm_fit_t *f);
 void phc_report_params(FILE *fp, const phmm_params_t *p);
-void phc_report_lrt(FILE *fp, const phmm_fit_t *null, const phmm_fit_t *alt, const phmm_lrt_t *l);
+void phc_report_lrt(FILE *fp, const phmm_fit_t *null, const phmm_fit_t *alt, const phmm_lrt_t *l, int reads);
 void phc_report_alignment(FILE *fp, int64_t k, const pair_rec_t *pr, const phmm_aln_t *a);
 
 /** The posterior line's character for probability p: '*' for p >= 0.95,

@@ -35,7 +35,7 @@ static int write_test_report(FILE *fp, const void *arg)
 	phc_report_model(fp, name, r->fit);
 	snprintf(name, sizeof name, "alt = %s", r->o->alt_str);
 	phc_report_model(fp, name, r->alt);
-	phc_report_lrt(fp, r->fit, r->alt, r->lrt);
+	phc_report_lrt(fp, r->fit, r->alt, r->lrt, r->o->bam != NULL);
 	return ferror(fp) ? TS_EIO : TS_OK;
 }
 

@@ -73,7 +73,21 @@ void phc_report_model(FILE *fp, const char *label, const phmm_fit_t *f)
 	fprintf(fp, "\n");
 }
 
-void phc_report_lrt(FILE *fp, const phmm_fit_t *null, const phmm_fit_t *alt, const phmm_lrt_t *l)
+/* The answer in one sentence: which side opens gaps more often, by how
+ * much, and whether the tied model is rejected at the 5% level.  For reads,
+ * X is an insertion in the read and Y a deletion from it. */
+static void report_verdict(FILE *fp, const phmm_lrt_t *l, int reads)
+{
+	const char *x = reads ? "insertions" : "X gaps (insertions in sequence 1)";
+	const char *y = reads ? "deletions" : "Y gaps (insertions in sequence 2)";
+	int x_more = l->open_ratio >= 1;
+	fprintf(fp, "Verdict: %s open %.2fx as often as %s (extension ratio eX/eY %.2f); ", x_more ? x : y,
+		x_more ? l->open_ratio : 1 / l->open_ratio, x_more ? y : x, l->extend_ratio);
+	if (l->p < 0.05) fprintf(fp, "symmetry is rejected (LRT p = %.3g, df = %d).\n\n", l->p, l->df);
+	else fprintf(fp, "symmetry is not rejected (LRT p = %.3g, df = %d).\n\n", l->p, l->df);
+}
+
+void phc_report_lrt(FILE *fp, const phmm_fit_t *null, const phmm_fit_t *alt, const phmm_lrt_t *l, int reads)
 {
 	fprintf(fp, "LRT: D = 2(lnL_alt - lnL_null) = %.6f, df = %d, p = %.6g\n\n", l->D, l->df, l->p);
 	fprintf(fp, "%-6s %4s %16s %16s %16s\n", "model", "np", "lnL", "AIC", "BIC");
@@ -83,7 +97,11 @@ void phc_report_lrt(FILE *fp, const phmm_fit_t *null, const phmm_fit_t *alt, con
 	fprintf(fp, "  dX/dY = %.6f\n", l->open_ratio);
 	fprintf(fp, "  eX/eY = %.6f\n", l->extend_ratio);
 	fprintf(fp, "  mean gap length X = 1/(1-eX) = %.6f\n", l->mean_gap_x);
-	fprintf(fp, "  mean gap length Y = 1/(1-eY) = %.6f\n", l->mean_gap_y);
+	fprintf(fp, "  mean gap length Y = 1/(1-eY) = %.6f\n\n", l->mean_gap_y);
+	report_verdict(fp, l, reads);
+	if (reads)
+		fprintf(fp, "Note: the LRT treats reads as independent and their errors as following the model; errors\n"
+			    "cluster (homopolymers), so p is optimistic.\n");
 }
 
 char phc_pp_char(double p)

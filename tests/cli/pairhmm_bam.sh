@@ -1,0 +1,63 @@
+# tessera pairhmm on read alignments: pairs from BAM/CRAM against the
+# reference, and the direction of the indel asymmetry against an independent
+# count of CIGAR insertions and deletions.
+PB=data/reads/pacbio_rsii_lambda_subreads.bam
+PBREF=data/reads/pacbio_lambdaNEB_ref.fasta
+PY=/usr/bin/python3
+
+# direction of the fit (dX/dY) and of the CIGARs (I/D events) from test --json
+# (no `set --` here: the harness keeps its own arguments)
+direction() {
+	$PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+fit = d["alt"]["params"]["dX"] / d["alt"]["params"]["dY"]
+cig = d["input"]["cigar_insertions"] / d["input"]["cigar_deletions"]
+print("%s %s %.3f %.3f" % ("ins" if fit > 1 else "del", "ins" if cig > 1 else "del", fit, cig))' "$1"
+}
+
+run tessera pairhmm test -@ 2 --json "$T/pb.json" --bam $PB --ref $PBREF
+expect_rc 0
+expect_out_grep '^sequence 1 = the read, sequence 2 = the reference: X = insertion in the read, Y = deletion from the read$'
+expect_out_grep '^pairs: reads of .* \(112 of 112 reads passed the filters\)$'
+expect_out_grep '^CIGARs: [0-9]+ insertions'
+direction "$T/pb.json" > "$T/dir.txt"
+read fit_dir cig_dir fit_ratio cig_ratio < "$T/dir.txt"
+[ "$fit_dir" = ins ] && [ "$cig_dir" = ins ] ||
+	fail_because "PacBio: fit says $fit_dir ($fit_ratio), CIGARs say $cig_dir ($cig_ratio); expected insertion-biased"
+check pairhmm_bam_pacbio_insertion_bias
+
+run tessera pairhmm fit --mode glocal --pad 30 --json "$T/glocal.json" --bam $PB --ref $PBREF
+expect_rc 0; expect_out_grep '^mode glocal, pad 30, band \+-32$'
+check pairhmm_bam_glocal
+
+run tessera pairhmm fit --bam $PB
+expect_rc 1; expect_err_grep '--bam needs --ref'
+check pairhmm_bam_needs_ref
+
+run tessera pairhmm fit --ref $PBREF data/fixtures/pairhmm/pairs.fa
+expect_rc 1; expect_err_grep 'go with --bam'
+check pairhmm_ref_needs_bam
+
+run tessera pairhmm fit --bam data/fixtures/pairhmm/pairs.fa --ref $PBREF
+expect_rc 1; expect_err_grep 'needs SAM, BAM or CRAM'
+check pairhmm_bam_not_fasta
+
+run tessera pairhmm fit --bam $PB --ref data/fixtures/seq/ref.fa
+expect_rc 2; expect_err_grep "is on 'lambda_NEB3011', which is not in data/fixtures/seq/ref.fa"
+check pairhmm_bam_wrong_reference
+
+# ONT reads (test data only, not bundled): deletion-biased
+ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
+if [ -r "$ONT" ]; then
+	cp "$ONT" "$T/ont.bam" && samtools index "$T/ont.bam"
+	run tessera pairhmm test -@ 2 --json "$T/ont.json" --bam "$T/ont.bam" -r MN908947.3 --ref ../shared/data/pairhmm/ont_sarscov2_MN908947.3_ref.fasta
+	expect_rc 0
+	direction "$T/ont.json" > "$T/dir.txt"
+	read fit_dir cig_dir fit_ratio cig_ratio < "$T/dir.txt"
+	[ "$fit_dir" = del ] && [ "$cig_dir" = del ] ||
+		fail_because "ONT: fit says $fit_dir ($fit_ratio), CIGARs say $cig_dir ($cig_ratio); expected deletion-biased"
+	check pairhmm_bam_ont_deletion_bias
+else
+	echo "[SKIP] cli::pairhmm_bam_ont_deletion_bias: $ONT not present" >&2
+fi
