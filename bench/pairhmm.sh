@@ -58,3 +58,25 @@ with open(sys.argv[1], "w") as f:
 PY
 /usr/bin/time -f "  fit, 2 E-steps (--max-iter 1): %e s wall, %M KB peak RSS" $TESSERA pairhmm fit --max-iter 1 $T/long.fa > /dev/null
 /usr/bin/time -f "  align (Viterbi + path posteriors): %e s wall, %M KB peak RSS" $TESSERA pairhmm align --params data/fixtures/pairhmm/params.json $T/long.fa > /dev/null
+
+BOOTSETS=${BOOTSETS:-100}
+echo "== parametric bootstrap calibration: $BOOTSETS symmetric datasets x 20 pairs, B = 19 each"
+seq 1 "$BOOTSETS" | xargs -P "$(nproc)" -I{} sh -c \
+	"$TESSERA pairhmm simulate -n 20 --seed {}000 -o $T/boot{}.fa && $TESSERA pairhmm test --quiet --bootstrap 19 --seed {} --json $T/boot{}.json $T/boot{}.fa > /dev/null && rm -f $T/boot{}.fa"
+for i in $(seq 1 "$BOOTSETS"); do
+	/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['bootstrap']['p'])" $T/boot$i.json
+done | /usr/bin/python3 bench/calibration.py
+rm -f $T/boot*.json
+echo "  (bootstrap p-values take the 20 values k/20: the KS test against U(0,1) is coarse here)"
+
+echo "== test on the read BAMs (wall time, -@ 2)"
+/usr/bin/time -f "  PacBio RS II lambda, 112 reads: %e s" $TESSERA pairhmm test -@ 2 --bam data/reads/pacbio_rsii_lambda_subreads.bam \
+	--ref data/reads/pacbio_lambdaNEB_ref.fasta -o $T/pb.txt
+grep '^Verdict' $T/pb.txt | sed 's/^/  /'
+ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
+if [ -r "$ONT" ]; then
+	cp "$ONT" $T/ont.bam && samtools index $T/ont.bam
+	/usr/bin/time -f "  ONT SARS-CoV-2, 200 reads: %e s" $TESSERA pairhmm test -@ 2 --bam $T/ont.bam -r MN908947.3 \
+		--ref ../shared/data/pairhmm/ont_sarscov2_MN908947.3_ref.fasta -o $T/ont.txt
+	grep '^Verdict' $T/ont.txt | sed 's/^/  /'
+fi

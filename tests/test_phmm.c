@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pairhmm/dp.h"
+#include "pairhmm/boot.h"
 #include "pairhmm/em.h"
 #include "pairhmm/lrt.h"
 #include "pairhmm/pairset.h"
@@ -588,4 +589,27 @@ Test(phmm, band_matches_full_matrix_on_real_reads, .timeout = 300)
 	}
 	free(banded);
 	pairs_free(set);
+}
+
+/* Bootstrap replicates: exactly n + m residues, and X/Y symmetric under a
+ * symmetric model (the reason to condition on the total). */
+Test(phmm, simulate_total_length_and_symmetry)
+{
+	phmm_params_t p;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int k;
+	double nx = 0, ny = 0;
+	phmm_params_default(&p);
+	gsl_rng_set(r, 4);
+	for (k = 0; k < 2000; k++) {
+		phmm_sim_t s;
+		int64_t total = 1 + (int64_t)gsl_rng_uniform_int(r, 60), c;
+		cr_assert_eq(phmm_simulate_total(&p, total, r, &s), TS_OK);
+		cr_assert_eq(s.n + s.m, total);
+		for (c = 0; c < s.len; c++) nx += s.states[c] == 'X', ny += s.states[c] == 'Y';
+		phmm_sim_free(&s);
+	}
+	/* equal in expectation: within 4 binomial standard deviations */
+	cr_assert(fabs(nx - ny) < 4 * sqrt(nx + ny), "X %g vs Y %g columns", nx, ny);
+	gsl_rng_free(r);
 }

@@ -18,7 +18,7 @@
 enum { SUB_FIT = 1, SUB_TEST = 2, SUB_ALIGN = 4, SUB_SIM = 8, SUB_PAIRS = SUB_FIT | SUB_TEST | SUB_ALIGN, SUB_ALL = 15 };
 enum {
 	OPT_TIE = CLI_OPT_CMD, OPT_NULL, OPT_ALT, OPT_PARAMS_IN, OPT_PARAMS, OPT_TOL, OPT_MAX_ITER, OPT_JSON, OPT_MEA, OPT_SEED, OPT_ALN,
-	OPT_BAM, OPT_REF, OPT_MODE, OPT_PAD, OPT_BAND
+	OPT_BAM, OPT_REF, OPT_MODE, OPT_PAD, OPT_BAND, OPT_BOOT, OPT_CI
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +44,8 @@ static const struct option long_opts[] = {
 	{"mode", required_argument, NULL, OPT_MODE},
 	{"pad", required_argument, NULL, OPT_PAD},
 	{"band", required_argument, NULL, OPT_BAND},
+	{"bootstrap", required_argument, NULL, OPT_BOOT},
+	{"ci", required_argument, NULL, OPT_CI},
 	{"min-MQ", required_argument, NULL, 'q'},
 	{"excl-flags", required_argument, NULL, 'F'},
 	CLI_COMMON_LONGOPTS,
@@ -61,7 +63,7 @@ static const opt_scope_t scopes[] = {
 	{OPT_ALT, SUB_TEST, "--alt"}, {OPT_PARAMS_IN, SUB_FIT | SUB_TEST, "--params-in"}, {OPT_PARAMS, SUB_ALIGN | SUB_SIM, "--params"},
 	{OPT_TOL, SUB_PAIRS, "--tol"}, {OPT_MAX_ITER, SUB_PAIRS, "--max-iter"}, {'@', SUB_PAIRS, "--threads"},
 	{OPT_JSON, SUB_ALL, "--json"}, {'o', SUB_ALL, "--output"}, {OPT_MEA, SUB_ALIGN, "--mea"}, {'n', SUB_SIM, "-n"},
-	{OPT_SEED, SUB_SIM, "--seed"}, {OPT_ALN, SUB_SIM, "--aln"},
+	{OPT_SEED, SUB_SIM | SUB_FIT | SUB_TEST, "--seed"}, {OPT_BOOT, SUB_TEST, "--bootstrap"}, {OPT_CI, SUB_FIT | SUB_TEST, "--ci"}, {OPT_ALN, SUB_SIM, "--aln"},
 	{OPT_BAM, SUB_PAIRS, "--bam"}, {OPT_REF, SUB_PAIRS, "--ref"}, {'r', SUB_PAIRS, "--region"}, {OPT_MODE, SUB_PAIRS, "--mode"},
 	{OPT_PAD, SUB_PAIRS, "--pad"}, {OPT_BAND, SUB_PAIRS, "--band"}, {'q', SUB_PAIRS, "--min-MQ"}, {'F', SUB_PAIRS, "--excl-flags"},
 };
@@ -95,6 +97,10 @@ typedef struct {
 	"                       --mode glocal]\n" \
 	"      --band W         DP band of W cells on each side of the read's alignment path;\n" \
 	"                       0 for the full matrix [32]\n"
+#define RESAMPLE_HELP \
+	"      --ci B           95%% percentile intervals of every parameter and ratio from B\n" \
+	"                       resamples of the pairs (pairs assumed independent)\n" \
+	"      --seed S         random seed of --ci and --bootstrap [1]\n"
 #define OUT_HELP \
 	"  -o, --output FILE    the human report, replaced only on success [stdout]\n" \
 	"      --json FILE      every number, full precision, as JSON\n"
@@ -109,7 +115,7 @@ static const sub_t subs[] = {
 	 "      --tie SPEC       tied, untied, none, or a comma-separated list of gap-open,\n"
 	 "                       gap-extend, insert-emission, match-symmetry [untied]\n"
 	 "      --params-in JSON start EM here (a parameter file or a fit's --json) [generic start]\n"
-	 EM_HELP BAM_HELP OUT_HELP},
+	 EM_HELP RESAMPLE_HELP BAM_HELP OUT_HELP},
 	{"test", SUB_TEST, phc_test,
 	 "Usage: tessera pairhmm test [options] PAIRS\n\n"
 	 "Likelihood-ratio test of two nested tying specs: the null is fitted first, the\n"
@@ -120,7 +126,9 @@ static const sub_t subs[] = {
 	 "      --null SPEC      the null model, see 'fit --tie' [tied]\n"
 	 "      --alt SPEC       the alternative; must untie a superset of the null's groups [untied]\n"
 	 "      --params-in JSON start the null fit here [generic start]\n"
-	 EM_HELP BAM_HELP OUT_HELP},
+	 "      --bootstrap B    parametric bootstrap p-value of D: B datasets simulated under the\n"
+	 "                       fitted null with the observed lengths, both models refitted\n"
+	 EM_HELP RESAMPLE_HELP BAM_HELP OUT_HELP},
 	{"align", SUB_ALIGN, phc_align,
 	 "Usage: tessera pairhmm align [options] PAIRS\n\n"
 	 "Align each pair: the Viterbi path (or --mea), with a posterior line 'PP' whose\n"
@@ -269,6 +277,12 @@ static int parse_args(int argc, char **argv, const sub_t *s, phc_opts_t *o)
 			break;
 		case OPT_PAD:
 			if (ts_parse_int64(optarg, 0, 1000000, &o->pad) < 0) return usage_error(s->name, "--pad: '%s' is not an integer in 0..1000000", optarg);
+			break;
+		case OPT_BOOT:
+			if (ts_parse_int(optarg, 1, 1000000, &o->boot_b) < 0) return usage_error(s->name, "--bootstrap: '%s' is not an integer in 1..1000000", optarg);
+			break;
+		case OPT_CI:
+			if (ts_parse_int(optarg, 2, 1000000, &o->ci_b) < 0) return usage_error(s->name, "--ci: '%s' is not an integer in 2..1000000", optarg);
 			break;
 		case OPT_BAND:
 			if (ts_parse_int64(optarg, 0, INT32_MAX, &o->band) < 0) return usage_error(s->name, "--band: '%s' is not a non-negative integer", optarg);

@@ -31,6 +31,7 @@ typedef struct {
 	char **regions;
 	int n_regions, flag_exclude, min_mapq, glocal;
 	int64_t pad, band;      /* band: half-width; 0 unbanded */
+	int boot_b, ci_b;       /* --bootstrap B, --ci B */
 } phc_opts_t;
 
 #define PHC_DEFAULT_BAND 32

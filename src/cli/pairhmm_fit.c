@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include "cli/pairhmm_cli.h"
+#include "pairhmm/boot.h"
 #include "pairhmm/json.h"
 #include "util/log.h"
 
@@ -16,13 +17,63 @@ typedef struct {
 	const phc_input_t *in;
 	const phmm_fit_t *fit, *alt;
 	const phmm_lrt_t *lrt;
+	const phmm_boot_t *boot;  /* NULL unless --bootstrap */
+	const phmm_ci_t *ci;      /* NULL unless --ci */
 } report_t;
+
+/* --ci and --bootstrap results, after the model blocks. */
+static void report_resampling(FILE *fp, const report_t *r)
+{
+	int c;
+	if (r->boot)
+		fprintf(fp, "Parametric bootstrap: %d of %d datasets simulated under the fitted null (observed lengths,\n"
+			    "global alignment) gave D* >= D: p = %.4g.  Assumes the null generated the data and pairs are\n"
+			    "independent; it does not assume the chi-square approximation.\n\n",
+			r->boot->n_ge, r->boot->B, r->boot->p);
+	if (r->ci) {
+		fprintf(fp, "95%% intervals (%d resamples of the pairs, percentile; assume pairs independent)\n", r->ci->B);
+		for (c = 0; c < CI_N; c++) fprintf(fp, "  %-6s [%.6g, %.6g]\n", phmm_ci_names[c], r->ci->lo[c], r->ci->hi[c]);
+		fprintf(fp, "\n");
+	}
+}
+
+static json_t *resampling_json(const phmm_boot_t *boot, const phmm_ci_t *ci)
+{
+	json_t *j = json_object();
+	int c;
+	if (j == NULL) return NULL;
+	if (boot) {
+		json_t *b = json_pack("{s:i, s:i, s:f}", "B", boot->B, "n_ge", boot->n_ge, "p", boot->p);
+		if (b == NULL || json_object_set_new(j, "bootstrap", b) < 0) goto fail;
+	}
+	if (ci) {
+		json_t *o = json_object();
+		if (o == NULL || json_object_set_new(j, "ci", o) < 0) goto fail;
+		json_object_set_new(o, "B", json_integer(ci->B));
+		for (c = 0; c < CI_N; c++)
+			if (json_object_set_new(o, phmm_ci_names[c], json_pack("[f, f]", ci->lo[c], ci->hi[c])) < 0) goto fail;
+	}
+	return j;
+fail:
+	json_decref(j);
+	return NULL;
+}
+
+/* --ci: intervals for the parameters of `spec` fitted from `fit`. */
+static int run_ci(const phc_opts_t *o, const phc_input_t *in, const phmm_fit_t *fit, phmm_ci_t *ci)
+{
+	char err[TS_ERRLEN];
+	int s = phmm_boot_ci(in->view, in->set->n, fit->spec, &fit->params, o->ci_b, o->seed, &o->em, ci, err);
+	if (s < 0) phc_error("--ci: %s", err);
+	return s;
+}
 
 static int write_fit_report(FILE *fp, const void *arg)
 {
 	const report_t *r = arg;
 	phc_report_input(fp, r->o, r->in);
 	phc_report_model(fp, r->o->tie_str, r->fit);
+	report_resampling(fp, r);
 	return ferror(fp) ? TS_EIO : TS_OK;
 }
 
@@ -36,6 +87,7 @@ static int write_test_report(FILE *fp, const void *arg)
 	snprintf(name, sizeof name, "alt = %s", r->o->alt_str);
 	phc_report_model(fp, name, r->alt);
 	phc_report_lrt(fp, r->fit, r->alt, r->lrt, r->o->bam != NULL);
+	report_resampling(fp, r);
 	return ferror(fp) ? TS_EIO : TS_OK;
 }
 
@@ -51,27 +103,42 @@ static json_t *json_with(const phc_opts_t *o, const phc_input_t *in, json_t *mem
 	return j;
 }
 
+/* The report (stdout or -o) and the JSON (--json), written together. */
+static int write_both(const phc_opts_t *o, report_t *r, int (*report)(FILE *, const void *), json_t *j)
+{
+	json_t *extra = resampling_json(r->boot, r->ci);
+	phc_output_t outs[2] = {
+		{o->out_path ? o->out_path : "-", report, r},
+		{o->json_path, phc_write_json, j},
+	};
+	if (extra == NULL || json_object_update(j, extra) < 0) {
+		json_decref(extra);
+		phc_error("out of memory");
+		return TS_ENOMEM;
+	}
+	json_decref(extra);
+	return phc_write_outputs(outs, 2);
+}
+
 int phc_fit(const phc_opts_t *o)
 {
 	phc_input_t in = {0};
 	phmm_params_t start;
 	phmm_fit_t fit;
+	phmm_ci_t ci;
 	json_t *j = NULL;
 	int s;
 	if ((s = phc_load_params(o, &start)) < 0 || (s = phc_load_pairs(o, &in)) < 0) goto done;
 	if ((s = phc_em(o, &in, o->tie, &start, o->tie_str, &fit)) < 0) goto done;
+	if (o->ci_b > 0 && (s = run_ci(o, &in, &fit, &ci)) < 0) goto done;
 	if ((j = json_with(o, &in, phmm_fit_to_json(&fit))) == NULL) {
 		phc_error("out of memory");
 		s = TS_ENOMEM;
 		goto done;
 	}
 	{
-		report_t r = {o, &in, &fit, NULL, NULL};
-		phc_output_t outs[2] = {
-			{o->out_path ? o->out_path : "-", write_fit_report, &r},
-			{o->json_path, phc_write_json, j},
-		};
-		s = phc_write_outputs(outs, 2);
+		report_t r = {o, &in, &fit, NULL, NULL, NULL, o->ci_b > 0 ? &ci : NULL};
+		s = write_both(o, &r, write_fit_report, j);
 	}
 done:
 	json_decref(j);
@@ -98,6 +165,8 @@ int phc_test(const phc_opts_t *o)
 	phmm_params_t start;
 	phmm_fit_t null, alt;
 	phmm_lrt_t lrt;
+	phmm_boot_t boot;
+	phmm_ci_t ci;
 	json_t *j = NULL;
 	int s;
 	if ((s = phc_load_params(o, &start)) < 0 || (s = phc_load_pairs(o, &in)) < 0) goto done;
@@ -109,18 +178,22 @@ int phc_test(const phc_opts_t *o)
 		ts_log(TS_LOG_WARN, "pairhmm", "lnL_alt %.6f < lnL_null %.6f: the alternative fit went down (not converged?)", alt.lnL,
 		       null.lnL);
 	phmm_lrt(&null, &alt, in.residues, &lrt);
+	if (o->boot_b > 0) {
+		char err[TS_ERRLEN];
+		if ((s = phmm_boot_lrt(in.view, in.set->n, &null, o->alt_spec, lrt.D, o->boot_b, o->seed, &o->em, &boot, err)) < 0) {
+			phc_error("--bootstrap: %s", err);
+			goto done;
+		}
+	}
+	if (o->ci_b > 0 && (s = run_ci(o, &in, &alt, &ci)) < 0) goto done;
 	if ((j = test_json(o, &in, &null, &alt, &lrt)) == NULL) {
 		phc_error("out of memory");
 		s = TS_ENOMEM;
 		goto done;
 	}
 	{
-		report_t r = {o, &in, &null, &alt, &lrt};
-		phc_output_t outs[2] = {
-			{o->out_path ? o->out_path : "-", write_test_report, &r},
-			{o->json_path, phc_write_json, j},
-		};
-		s = phc_write_outputs(outs, 2);
+		report_t r = {o, &in, &null, &alt, &lrt, o->boot_b > 0 ? &boot : NULL, o->ci_b > 0 ? &ci : NULL};
+		s = write_both(o, &r, write_test_report, j);
 	}
 done:
 	json_decref(j);
