@@ -675,6 +675,28 @@ static int mea_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t
 	return TS_OK;
 }
 
+/* With free ends, reference bases before the first and after the last read
+ * base are flank or deletion: MEA gains nothing by calling them flank, so it
+ * keeps them as Y columns.  Those less likely than not to be deletions
+ * (posterior < 0.5) are moved back into the flanks. */
+static void trim_flanks(phmm_aln_t *a)
+{
+	int64_t b = 0, e = a->len, k;
+	while (b < e && a->state[b] == 'Y' && a->post[b] < 0.5) b++;
+	while (e > b && a->state[e - 1] == 'Y' && a->post[e - 1] < 0.5) e--;
+	if (b == 0 && e == a->len) return;
+	for (k = 0; k < b; k++) a->score -= a->post[k];
+	for (k = e; k < a->len; k++) a->score -= a->post[k];
+	memmove(a->ax, a->ax + b, e - b);
+	memmove(a->ay, a->ay + b, e - b);
+	memmove(a->state, a->state + b, e - b);
+	memmove(a->post, a->post + b, (e - b) * sizeof *a->post);
+	a->ax[e - b] = a->ay[e - b] = a->state[e - b] = '\0';
+	a->y_beg += b;
+	a->y_end -= a->len - e;
+	a->len = e - b;
+}
+
 int phmm_mea(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 {
 	const int64_t n = pr->n, m = pr->m;
@@ -725,7 +747,10 @@ int phmm_mea(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 		rev[k] = rev[len - 1 - k];
 		rev[len - 1 - k] = c;
 	}
-	if ((r = aln_from_states(pr, rev, len, j0, aln)) == TS_OK && (r = fill_posteriors(t, pr, aln)) == TS_OK) aln->score = score;
+	if ((r = aln_from_states(pr, rev, len, j0, aln)) == TS_OK && (r = fill_posteriors(t, pr, aln)) == TS_OK) {
+		aln->score = score;
+		if (pr->glocal) trim_flanks(aln);
+	}
 done:
 	free(mem);
 	free(rev);

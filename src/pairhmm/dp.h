@@ -69,7 +69,8 @@ typedef struct {
 int phmm_viterbi(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln);
 
 /** Maximum expected accuracy alignment: the path maximising the sum of its
- *  columns' posterior probabilities. */
+ *  columns' posterior probabilities.  With free ends, leading and trailing
+ *  deletions of posterior < 0.5 are returned to the flanks (y_beg, y_end). */
 int phmm_mea(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln);
 
 void phmm_aln_free(phmm_aln_t *aln);
