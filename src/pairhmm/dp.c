@@ -369,9 +369,16 @@ static void share_match(double cnt[4][4], const phmm_tables_t *t, uint8_t c1, ui
 			if ((c1 >> a & 1) && (c2 >> b & 1)) cnt[a][b] += w * t->pm[1 << a][1 << b] / tot;
 }
 
+/* Counts by emitted code while the DP runs (one add per cell, no branching
+ * on ambiguity); shared out among bases once per pair in phmm_expect(). */
+typedef struct {
+	double t[PH_NTRANS];
+	double m[16][16], x[16], y[16];
+} code_counts_t;
+
 static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t *r, void *arg)
 {
-	phmm_counts_t *c = arg;
+	code_counts_t *c = arg;
 	const int64_t i = r->i, n = pr->n, m = pr->m;
 	const uint8_t *y = pr->y;
 	const double iP = 1 / r->P, inx = r->inv_s_next * iP;
@@ -381,9 +388,9 @@ static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row
 	for (j = r->lo; j <= r->hi; j++) {
 		const double fM = r->fM[j], fX = r->fX[j], fY = r->fY[j];
 		/* emissions of cell (i, j) */
-		if (i > 0 && j > 0 && fM > 0) share_match(c->m, t, pr->x[i - 1], y[j - 1], fM * r->bM[j] * iP);
-		if (i > 0 && fX > 0) share_insert(c->x, t->qx, pr->x[i - 1], fX * r->bX[j] * iP);
-		if (j > 0 && fY > 0) share_insert(c->y, t->qy, y[j - 1], fY * r->bY[j] * iP);
+		if (i > 0 && j > 0) c->m[pr->x[i - 1]][y[j - 1]] += fM * r->bM[j] * iP;
+		if (i > 0) c->x[pr->x[i - 1]] += fX * r->bX[j] * iP;
+		if (j > 0) c->y[y[j - 1]] += fY * r->bY[j] * iP;
 		/* transitions out of (i, j): into row i+1 (M, X) or along row i (Y) */
 		if (i < n && j < m) {
 			double e = pm[y[j]] * r->nM[j + 1] * inx;
@@ -413,11 +420,17 @@ static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row
 
 int phmm_expect(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL)
 {
-	phmm_counts_t mine;
-	int r;
-	phmm_counts_zero(&mine);
-	if ((r = forward_backward(t, pr, count_row, &mine, lnL)) < 0) return r;
-	phmm_counts_add(c, &mine);
+	code_counts_t cc;
+	int r, k, a, b;
+	memset(&cc, 0, sizeof cc);
+	if ((r = forward_backward(t, pr, count_row, &cc, lnL)) < 0) return r;
+	for (k = 0; k < PH_NTRANS; k++) c->t[k] += cc.t[k];
+	for (a = 0; a < 16; a++) {
+		for (b = 0; b < 16; b++)
+			if (cc.m[a][b] > 0) share_match(c->m, t, (uint8_t)a, (uint8_t)b, cc.m[a][b]);
+		if (cc.x[a] > 0) share_insert(c->x, t->qx, (uint8_t)a, cc.x[a]);
+		if (cc.y[a] > 0) share_insert(c->y, t->qy, (uint8_t)a, cc.y[a]);
+	}
 	return TS_OK;
 }
 
