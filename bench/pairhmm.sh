@@ -65,9 +65,8 @@ seq 1 "$BOOTSETS" | xargs -P "$(nproc)" -I{} sh -c \
 	"$TESSERA pairhmm simulate -n 20 --seed {}000 -o $T/boot{}.fa && $TESSERA pairhmm test --quiet --bootstrap 19 --seed {} --json $T/boot{}.json $T/boot{}.fa > /dev/null && rm -f $T/boot{}.fa"
 for i in $(seq 1 "$BOOTSETS"); do
 	/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['bootstrap']['p'])" $T/boot$i.json
-done | /usr/bin/python3 bench/calibration.py
+done | /usr/bin/python3 bench/calibration.py --discrete 19
 rm -f $T/boot*.json
-echo "  (bootstrap p-values take the 20 values k/20: the KS test against U(0,1) is coarse here)"
 
 echo "== test on the read BAMs (wall time, -@ 2)"
 /usr/bin/time -f "  PacBio RS II lambda, 112 reads: %e s" $TESSERA pairhmm test -@ 2 --bam data/reads/pacbio_rsii_lambda_subreads.bam \
