@@ -32,15 +32,6 @@ static int draw_log(gsl_rng *rng, const double *lw, int n)
 	return n - 1;
 }
 
-static int draw(gsl_rng *rng, const double *prob, int n)
-{
-	double u = gsl_rng_uniform(rng), acc = 0;
-	int i;
-	for (i = 0; i < n - 1; i++)
-		if (u < (acc += prob[i])) return i;
-	return n - 1;
-}
-
 int phmm_simulate_total(const phmm_params_t *p, int64_t total, gsl_rng *rng, phmm_sim_t *s)
 {
 	/* log transitions from M, X, Y to M, X, Y, E */
@@ -83,19 +74,8 @@ int phmm_simulate_total(const phmm_params_t *p, int64_t total, gsl_rng *rng, phm
 			t[S][2] + W[3 * (r - 1) + 2],
 		};
 		S = draw_log(rng, lw, 3);
-		if (S == 0) {
-			int ab = draw(rng, &p->p[0][0], 16);
-			s->x[s->n++] = (uint8_t)(1 << (ab / 4));
-			s->y[s->m++] = (uint8_t)(1 << (ab % 4));
-			r -= 2;
-		} else if (S == 1) {
-			s->x[s->n++] = (uint8_t)(1 << draw(rng, p->qX, 4));
-			r--;
-		} else {
-			s->y[s->m++] = (uint8_t)(1 << draw(rng, p->qY, 4));
-			r--;
-		}
-		s->states[s->len++] = "MXY"[S];
+		phmm_sim_column(p, rng, S, s);
+		r -= S == 0 ? 2 : 1;
 	}
 	s->states[s->len] = '\0';
 	free(W);

@@ -4,8 +4,7 @@
 #include "pairhmm/sim.h"
 #include "util/log.h"
 
-/* Index drawn from n probabilities summing to 1. */
-static int draw(gsl_rng *rng, const double *prob, int n)
+int phmm_draw(gsl_rng *rng, const double *prob, int n)
 {
 	double u = gsl_rng_uniform(rng), acc = 0;
 	int i;
@@ -26,6 +25,20 @@ static int grow(void **a, int64_t *cap, int64_t need, size_t size)
 	return 0;
 }
 
+void phmm_sim_column(const phmm_params_t *p, gsl_rng *rng, int state, phmm_sim_t *s)
+{
+	if (state == 0) {
+		int ab = phmm_draw(rng, &p->p[0][0], 16);
+		s->x[s->n++] = (uint8_t)(1 << (ab / 4));
+		s->y[s->m++] = (uint8_t)(1 << (ab % 4));
+	} else if (state == 1) {
+		s->x[s->n++] = (uint8_t)(1 << phmm_draw(rng, p->qX, 4));
+	} else {
+		s->y[s->m++] = (uint8_t)(1 << phmm_draw(rng, p->qY, 4));
+	}
+	s->states[s->len++] = "MXY"[state];
+}
+
 int phmm_simulate(const phmm_params_t *p, gsl_rng *rng, phmm_sim_t *s)
 {
 	/* next-state rows over M, X, Y, E */
@@ -38,23 +51,14 @@ int phmm_simulate(const phmm_params_t *p, gsl_rng *rng, phmm_sim_t *s)
 	int state = 0;  /* B behaves like M */
 	memset(s, 0, sizeof *s);
 	for (;;) {
-		int next = draw(rng, row[state], 4);
+		int next = phmm_draw(rng, row[state], 4);
 		if (next == 3) break;
 		if (grow((void **)&s->x, &cx, s->n + 1, 1) || grow((void **)&s->y, &cy, s->m + 1, 1) ||
 		    grow((void **)&s->states, &cs, s->len + 2, 1)) {
 			phmm_sim_free(s);
 			return TS_ENOMEM;
 		}
-		if (next == 0) {
-			int ab = draw(rng, &p->p[0][0], 16);
-			s->x[s->n++] = (uint8_t)(1 << (ab / 4));
-			s->y[s->m++] = (uint8_t)(1 << (ab % 4));
-		} else if (next == 1) {
-			s->x[s->n++] = (uint8_t)(1 << draw(rng, p->qX, 4));
-		} else {
-			s->y[s->m++] = (uint8_t)(1 << draw(rng, p->qY, 4));
-		}
-		s->states[s->len++] = "MXY"[next];
+		phmm_sim_column(p, rng, next, s);
 		state = next;
 	}
 	if (grow((void **)&s->states, &cs, s->len + 1, 1)) {

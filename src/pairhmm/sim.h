@@ -22,4 +22,11 @@ int phmm_simulate(const phmm_params_t *p, gsl_rng *rng, phmm_sim_t *out);
 
 void phmm_sim_free(phmm_sim_t *s);
 
+/** Append one column in `state` (0 M, 1 X, 2 Y) with its residues drawn from
+ *  the state's emissions; the arrays must have room. */
+void phmm_sim_column(const phmm_params_t *p, gsl_rng *rng, int state, phmm_sim_t *s);
+
+/** An index in 0..n−1 drawn with the given probabilities (summing to 1). */
+int phmm_draw(gsl_rng *rng, const double *prob, int n);
+
 #endif
