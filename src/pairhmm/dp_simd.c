@@ -1,0 +1,258 @@
+/* dp_simd: the anti-diagonal float forward (maths, scaling and redo criterion
+ * in dp_simd.h): the driver shared by every kernel, the plain-C kernel that
+ * is the twin of the AVX ones (dp_simd_x86.c), and run-time dispatch. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pairhmm/dp_simd.h"
+#include "pairhmm/dp_simd_impl.h"
+#include "util/log.h"
+
+#define TARGET_EXP 100   /* a diagonal's maximum is brought near 2^100 */
+#define MAX_SHIFT 60
+#define LINE_MIN 0x1p-60f  /* criterion (e), in the stored scale */     /* largest exponent shift per diagonal (criterion b) */
+
+/* ------------------------------------------------------ plain-C kernel */
+
+float phmm_diag_c(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
+		  int64_t ilo, int64_t ihi, int64_t yoff, const float c[7])
+{
+	float mx = 0;
+	int64_t i;
+	for (i = ilo; i <= ihi; i++) {
+		int64_t k = yoff + i;
+		/* fM_d[i] = p · (MM fM_{d−2}[i−1] + XM fX_{d−2}[i−1] + YM fY_{d−2}[i−1]) */
+		float m = in->pmf[in->xi[i] + in->yi[k]] * (c[0] * d2[0][i - 1] + c[1] * d2[1][i - 1] + c[2] * d2[2][i - 1]);
+		/* fX_d[i] = qX · (MX fM_{d−1}[i−1] + XX fX_{d−1}[i−1]) */
+		float x = in->qxs[i] * (c[3] * d1[0][i - 1] + c[4] * d1[1][i - 1]);
+		/* fY_d[i] = qY · (MY fM_{d−1}[i] + YY fY_{d−1}[i]) */
+		float y = in->qys[k] * (c[5] * d1[0][i] + c[6] * d1[2][i]);
+		cur[0][i] = m, cur[1][i] = x, cur[2][i] = y;
+		if (m > mx) mx = m;
+		if (x > mx) mx = x;
+		if (y > mx) mx = y;
+	}
+	return mx;
+}
+
+/* ------------------------------------------------------------- driver */
+
+/* Criterion (a): every non-zero entry in [2^−60, 16]. */
+static int tables_fit_float(const phmm_tables_t *t)
+{
+	const double lo = ldexp(1, -60), hi = 16;
+	const double *v[4] = {t->t, &t->pm[0][0], t->qx, t->qy};
+	const int len[4] = {PH_NTRANS, 256, 16, 16};
+	int a, k;
+	for (a = 0; a < 4; a++)
+		for (k = 0; k < len[a]; k++)
+			if (v[a][k] != 0 && !(v[a][k] >= lo && v[a][k] <= hi)) return 0;
+	return 1;
+}
+
+typedef struct {
+	float *buf;
+	int32_t *xi, *yi;
+	float *qxs, *qys;
+} f32_mem_t;
+
+static void mem_free(f32_mem_t *s)
+{
+	free(s->buf);
+	free(s->xi);
+	free(s->yi);
+	free(s->qxs);
+	free(s->qys);
+}
+
+/* Padded per-position inputs (codes reversed on the y side). */
+static int inputs(const phmm_tables_t *t, const phmm_pair_t *pr, f32_mem_t *s, phmm_f32_in_t *in, float *pmf)
+{
+	const int64_t n = pr->n, m = pr->m, P = PHMM_PAD;
+	int64_t i, a;
+	s->xi = calloc(n + 1 + 2 * P, sizeof *s->xi);
+	s->qxs = calloc(n + 1 + 2 * P, sizeof *s->qxs);
+	s->yi = calloc(m + 1 + 2 * P, sizeof *s->yi);
+	s->qys = calloc(m + 1 + 2 * P, sizeof *s->qys);
+	s->buf = calloc(9 * (n + 1 + 2 * P), sizeof *s->buf);
+	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->buf) return TS_ENOMEM;
+	for (i = 1; i <= n; i++) {
+		s->xi[P + i] = 16 * pr->x[i - 1];
+		s->qxs[P + i] = (float)t->qx[pr->x[i - 1]];
+	}
+	for (i = 0; i < m; i++) {
+		s->yi[P + i] = pr->y[m - 1 - i];
+		s->qys[P + i] = (float)t->qy[pr->y[m - 1 - i]];
+	}
+	for (a = 0; a < 256; a++) pmf[a] = (float)t->pm[a >> 4][a & 15];
+	in->xi = s->xi + P;
+	in->qxs = s->qxs + P;
+	in->yi = s->yi + P;
+	in->qys = s->qys + P;
+	in->pmf = pmf;
+	return TS_OK;
+}
+
+/* The exponent s_d of diagonal d from the maxima of d−1 and d−2 (scales s1,
+ * s2); 0, or PHMM_REDO under criterion (b). */
+static int next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
+{
+	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
+	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
+	if (mx1 > 0) e1 = ilogbf(mx1);
+	if (mx2 > 0) e2 = ilogbf(mx2) + s1 - s2;  /* in the scale of d−1 */
+	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
+	e = e1 > e2 ? e1 : e2;
+	*sd = s1 + TARGET_EXP - e;
+	if (*sd - s1 > MAX_SHIFT || *sd - s1 < -MAX_SHIFT || *sd - s2 > MAX_SHIFT || *sd - s2 < -MAX_SHIFT) return PHMM_REDO;
+	return TS_OK;
+}
+
+/* Criterion (e): the cell of diagonal d on the straight line from (0,0) to
+ * (n,m) is within 2^160 of the diagonal's maximum (stored near 2^100). */
+static int line_alive(float *const cur[3], int64_t d, int64_t n, int64_t m, int64_t ilo, int64_t ihi)
+{
+	int64_t i = (d * n + (n + m) / 2) / (n + m);
+	float v;
+	if (i < ilo) i = ilo;
+	if (i > ihi) i = ihi;
+	v = cur[0][i] > cur[1][i] ? cur[0][i] : cur[1][i];
+	if (cur[2][i] > v) v = cur[2][i];
+	return v >= LINE_MIN;
+}
+
+static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
+{
+	const int64_t n = pr->n, m = pr->m, len = n + 1 + 2 * PHMM_PAD;
+	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
+	f32_mem_t mem = {0};
+	phmm_f32_in_t in;
+	float pmf[256], mx1, mx2 = 0, *diag[3][3];
+	int64_t d, s1, s2, sd = 0, k;
+	int ret, b, st;
+	double end, ln;
+	if (!tables_fit_float(t)) return PHMM_REDO;
+	if ((ret = inputs(t, pr, &mem, &in, pmf)) < 0) goto done;
+	for (b = 0; b < 3; b++)
+		for (st = 0; st < 3; st++) diag[b][st] = mem.buf + (3 * b + st) * len + PHMM_PAD;
+	/* diagonal 0: B = (0,0) in M, value 1 = 2^100 · 2^−100 */
+	diag[0][0][0] = mx1 = ldexpf(1, TARGET_EXP);
+	s1 = s2 = TARGET_EXP;
+	for (d = 1; d <= n + m; d++) {
+		float *const *cur = diag[d % 3];
+		const float *const *d1 = (const float *const *)diag[(d - 1) % 3], *const *d2 = (const float *const *)diag[(d + 1) % 3];
+		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
+		float c[7], mx;
+		if ((ret = next_scale(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
+		for (k = 0; k < 3; k++) c[k] = (float)ldexp(t->t[from2[k]], (int)(sd - s2));
+		for (k = 0; k < 4; k++) c[3 + k] = (float)ldexp(t->t[from1[k]], (int)(sd - s1));
+		mx = fn(&in, cur, d1, d2, ilo, ihi, m - d, c);
+		if (!line_alive(cur, d, n, m, ilo, ihi)) {  /* (e) */
+			ret = PHMM_REDO;
+			goto done;
+		}
+		/* cells just outside the diagonal must read as 0 later */
+		for (st = 0; st < 3; st++) {
+			cur[st][ilo - 1] = 0;
+			memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 3) * sizeof(float));
+		}
+		mx2 = mx1, s2 = s1;
+		mx1 = mx, s1 = sd;
+	}
+	if (!isfinite(mx1)) {
+		ret = PHMM_REDO;
+		goto done;
+	}
+	{
+		float *const *last = diag[(n + m) % 3];
+		end = t->t[PH_ME] * last[0][n] + t->t[PH_XE] * last[1][n] + t->t[PH_YE] * last[2][n];
+	}
+	if (!(end > 0 && isfinite(end))) {  /* (c) */
+		ret = PHMM_REDO;
+		goto done;
+	}
+	ln = log(end) - (double)s1 * M_LN2;
+	/* (d) the rounding of ~n+m float factors against 10^-6 of ln P */
+	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(ln)) {
+		ret = PHMM_REDO;
+		goto done;
+	}
+	*lnL = ln;
+	ret = TS_OK;
+done:
+	mem_free(&mem);
+	return ret;
+}
+
+/* ----------------------------------------------------------- dispatch */
+
+static const char *const kernel_names[PHMM_KERNEL_COUNT] = {"scalar", "f32c", "avx2", "avx512"};
+
+const char *phmm_kernel_label(phmm_kernel_t k)
+{
+	return k >= 0 && k < PHMM_KERNEL_COUNT ? kernel_names[k] : "?";
+}
+
+int phmm_kernel_supported(phmm_kernel_t k)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_cpu_init();
+	if (k == PHMM_KERNEL_AVX2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	if (k == PHMM_KERNEL_AVX512) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+#else
+	if (k == PHMM_KERNEL_AVX2 || k == PHMM_KERNEL_AVX512) return 0;
+#endif
+	return k == PHMM_KERNEL_SCALAR || k == PHMM_KERNEL_F32_C;
+}
+
+static phmm_kernel_t chosen = PHMM_KERNEL_SCALAR;
+static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
+
+/* AVX-512 > AVX2 > scalar, unless TESSERA_KERNEL names one (one the CPU
+ * lacks gives scalar; an unknown name is ignored). */
+static void choose(void)
+{
+	const char *env = getenv("TESSERA_KERNEL");
+	int k;
+	for (k = 0; env && *env && k < PHMM_KERNEL_COUNT; k++)
+		if (strcmp(env, kernel_names[k]) == 0) {
+			if (phmm_kernel_supported((phmm_kernel_t)k)) chosen = (phmm_kernel_t)k;
+			else ts_warn("TESSERA_KERNEL=%s: this CPU lacks it; scalar used", env);
+			return;
+		}
+	if (env && *env) ts_warn("TESSERA_KERNEL=%s is not scalar, f32c, avx2 or avx512: ignored", env);
+	if (phmm_kernel_supported(PHMM_KERNEL_AVX512)) chosen = PHMM_KERNEL_AVX512;
+	else if (phmm_kernel_supported(PHMM_KERNEL_AVX2)) chosen = PHMM_KERNEL_AVX2;
+}
+
+const char *phmm_kernel_name(void)
+{
+	pthread_once(&chosen_once, choose);
+	return kernel_names[chosen];
+}
+
+static phmm_diag_fn diag_of(phmm_kernel_t k)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (k == PHMM_KERNEL_AVX2) return phmm_diag_avx2;
+	if (k == PHMM_KERNEL_AVX512) return phmm_diag_avx512;
+#endif
+	return k == PHMM_KERNEL_F32_C ? phmm_diag_c : NULL;
+}
+
+int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	phmm_diag_fn fn = diag_of(k);
+	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	return f32_forward(t, pr, fn, lnL);
+}
+
+int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	int r;
+	pthread_once(&chosen_once, choose);
+	if (chosen == PHMM_KERNEL_SCALAR || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	r = phmm_forward_kernel(chosen, t, pr, lnL);
+	return r == PHMM_REDO ? phmm_forward(t, pr, lnL) : r;
+}
