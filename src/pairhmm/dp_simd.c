@@ -9,9 +9,9 @@
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
-#define TARGET_EXP 100   /* a diagonal's maximum is brought near 2^100 */
-#define MAX_SHIFT 60
-#define LINE_MIN 0x1p-60f  /* criterion (e), in the stored scale */     /* largest exponent shift per diagonal (criterion b) */
+#define TARGET_EXP 100    /* a diagonal's maximum is brought near 2^100 */
+#define MAX_SHIFT 60      /* largest exponent shift per diagonal (criterion b) */
+#define IMBALANCE_BITS 150  /* criterion (e) */
 
 /* ------------------------------------------------------ plain-C kernel */
 
@@ -66,11 +66,28 @@ static void mem_free(f32_mem_t *s)
 	free(s->qys);
 }
 
-/* Padded per-position inputs (codes reversed on the y side). */
+/* Renumber the codes present in s[0..len): map[code] = 0..k−1; returns k. */
+static int renumber(const uint8_t *s, int64_t len, int32_t map[16], uint8_t code[16])
+{
+	int seen[16] = {0}, c, k = 0;
+	int64_t i;
+	for (i = 0; i < len; i++) seen[s[i] & 15] = 1;
+	for (c = 0; c < 16; c++) {
+		map[c] = 0;
+		if (seen[c]) code[k] = (uint8_t)c, map[c] = k++;
+	}
+	if (k == 0) code[k++] = 0;  /* an empty sequence: one dummy row */
+	return k;
+}
+
+/* Padded per-position inputs (codes renumbered, y reversed). */
 static int inputs(const phmm_tables_t *t, const phmm_pair_t *pr, f32_mem_t *s, phmm_f32_in_t *in, float *pmf)
 {
 	const int64_t n = pr->n, m = pr->m, P = PHMM_PAD;
-	int64_t i, a;
+	int32_t mx[16], my[16];
+	uint8_t cx[16], cy[16];
+	int kx = renumber(pr->x, n, mx, cx), ky = renumber(pr->y, m, my, cy), a, b;
+	int64_t i;
 	s->xi = calloc(n + 1 + 2 * P, sizeof *s->xi);
 	s->qxs = calloc(n + 1 + 2 * P, sizeof *s->qxs);
 	s->yi = calloc(m + 1 + 2 * P, sizeof *s->yi);
@@ -78,19 +95,22 @@ static int inputs(const phmm_tables_t *t, const phmm_pair_t *pr, f32_mem_t *s, p
 	s->buf = calloc(9 * (n + 1 + 2 * P), sizeof *s->buf);
 	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->buf) return TS_ENOMEM;
 	for (i = 1; i <= n; i++) {
-		s->xi[P + i] = 16 * pr->x[i - 1];
-		s->qxs[P + i] = (float)t->qx[pr->x[i - 1]];
+		s->xi[P + i] = ky * mx[pr->x[i - 1] & 15];
+		s->qxs[P + i] = (float)t->qx[pr->x[i - 1] & 15];
 	}
 	for (i = 0; i < m; i++) {
-		s->yi[P + i] = pr->y[m - 1 - i];
-		s->qys[P + i] = (float)t->qy[pr->y[m - 1 - i]];
+		s->yi[P + i] = my[pr->y[m - 1 - i] & 15];
+		s->qys[P + i] = (float)t->qy[pr->y[m - 1 - i] & 15];
 	}
-	for (a = 0; a < 256; a++) pmf[a] = (float)t->pm[a >> 4][a & 15];
+	memset(pmf, 0, 256 * sizeof *pmf);
+	for (a = 0; a < kx; a++)
+		for (b = 0; b < ky; b++) pmf[a * ky + b] = (float)t->pm[cx[a]][cy[b]];
 	in->xi = s->xi + P;
 	in->qxs = s->qxs + P;
 	in->yi = s->yi + P;
 	in->qys = s->qys + P;
 	in->pmf = pmf;
+	in->ntab = kx * ky;
 	return TS_OK;
 }
 
@@ -109,20 +129,28 @@ static int next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
 	return TS_OK;
 }
 
-/* Criterion (e): the cell of diagonal d on the straight line from (0,0) to
- * (n,m) is within 2^160 of the diagonal's maximum (stored near 2^100). */
-static int line_alive(float *const cur[3], int64_t d, int64_t n, int64_t m, int64_t ilo, int64_t ihi)
+/* Criterion (e): the paths of a pair with |n − m| = D more residues on one
+ * side hold at least D gap residues; where those gaps fall (early or late)
+ * spreads a diagonal over up to D·g bits, g = −log2(e·q) the dearest gap
+ * extension (e the extend probability, q the least insert emission of a
+ * base).  Float keeps 251 bits per diagonal (2^102 down to 2^−149): the pair
+ * is kept in float only if D·g ≤ IMBALANCE_BITS. */
+static int balanced(const phmm_tables_t *t, const phmm_pair_t *pr)
 {
-	int64_t i = (d * n + (n + m) / 2) / (n + m);
-	float v;
-	if (i < ilo) i = ilo;
-	if (i > ihi) i = ihi;
-	v = cur[0][i] > cur[1][i] ? cur[0][i] : cur[1][i];
-	if (cur[2][i] > v) v = cur[2][i];
-	return v >= LINE_MIN;
+	double qx = 1, qy = 1, g;
+	int a;
+	for (a = 0; a < 4; a++) {
+		if (t->qx[1 << a] < qx) qx = t->qx[1 << a];
+		if (t->qy[1 << a] < qy) qy = t->qy[1 << a];
+	}
+	g = fmax(-log2(t->t[PH_XX] * qx), -log2(t->t[PH_YY] * qy));
+	return (double)llabs(pr->n - pr->m) * g <= IMBALANCE_BITS;
 }
 
-static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
+/* One float pass of the forward recursion (dp_simd.h), with kernel fn.
+ * Sets *lnL.  Returns 0,
+ * PHMM_REDO (criteria b, c) or TS_ENOMEM. */
+static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
 {
 	const int64_t n = pr->n, m = pr->m, len = n + 1 + 2 * PHMM_PAD;
 	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
@@ -131,8 +159,7 @@ static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_
 	float pmf[256], mx1, mx2 = 0, *diag[3][3];
 	int64_t d, s1, s2, sd = 0, k;
 	int ret, b, st;
-	double end, ln;
-	if (!tables_fit_float(t)) return PHMM_REDO;
+	double end;
 	if ((ret = inputs(t, pr, &mem, &in, pmf)) < 0) goto done;
 	for (b = 0; b < 3; b++)
 		for (st = 0; st < 3; st++) diag[b][st] = mem.buf + (3 * b + st) * len + PHMM_PAD;
@@ -148,10 +175,6 @@ static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_
 		for (k = 0; k < 3; k++) c[k] = (float)ldexp(t->t[from2[k]], (int)(sd - s2));
 		for (k = 0; k < 4; k++) c[3 + k] = (float)ldexp(t->t[from1[k]], (int)(sd - s1));
 		mx = fn(&in, cur, d1, d2, ilo, ihi, m - d, c);
-		if (!line_alive(cur, d, n, m, ilo, ihi)) {  /* (e) */
-			ret = PHMM_REDO;
-			goto done;
-		}
 		/* cells just outside the diagonal must read as 0 later */
 		for (st = 0; st < 3; st++) {
 			cur[st][ilo - 1] = 0;
@@ -160,29 +183,31 @@ static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_
 		mx2 = mx1, s2 = s1;
 		mx1 = mx, s1 = sd;
 	}
-	if (!isfinite(mx1)) {
-		ret = PHMM_REDO;
-		goto done;
-	}
+	ret = PHMM_REDO;
+	if (!isfinite(mx1)) goto done;
 	{
 		float *const *last = diag[(n + m) % 3];
 		end = t->t[PH_ME] * last[0][n] + t->t[PH_XE] * last[1][n] + t->t[PH_YE] * last[2][n];
 	}
-	if (!(end > 0 && isfinite(end))) {  /* (c) */
-		ret = PHMM_REDO;
-		goto done;
-	}
-	ln = log(end) - (double)s1 * M_LN2;
-	/* (d) the rounding of ~n+m float factors against 10^-6 of ln P */
-	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(ln)) {
-		ret = PHMM_REDO;
-		goto done;
-	}
-	*lnL = ln;
+	if (!(end > 0 && isfinite(end))) goto done;  /* (c) */
+	*lnL = log(end) - (double)s1 * M_LN2;
 	ret = TS_OK;
 done:
 	mem_free(&mem);
 	return ret;
+}
+
+static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
+{
+	double ln;
+	int ret;
+	if (!tables_fit_float(t)) return PHMM_REDO;  /* (a) */
+	if (!balanced(t, pr)) return PHMM_REDO;       /* (e) */
+	if ((ret = f32_pass(t, pr, fn, &ln)) != TS_OK) return ret;
+	/* (d) the rounding of ~n+m float factors against 10^-6 of ln P */
+	if ((double)(pr->n + pr->m + 2) * ldexp(1, -23) > 1e-6 * fabs(ln)) return PHMM_REDO;
+	*lnL = ln;
+	return TS_OK;
 }
 
 /* ----------------------------------------------------------- dispatch */

@@ -24,17 +24,27 @@
  * phmm_forward_fast() then runs phmm_forward() (double, row-scaled), when
  *   (a) a non-zero table entry lies outside [2^−60, 16] (it would round or
  *       underflow in float), or
- *   (b) both previous diagonals are entirely 0 (underflow: everything flushed),
- *       a shift exceeds 2^60 per diagonal (only near-dead corners do this),
- *       or a diagonal maximum is not finite (overflow), or
+ *   (b) both previous diagonals are entirely 0 (everything underflowed), a
+ *       shift exceeds 2^60 per diagonal, or a maximum is not finite, or
  *   (c) the end mass is not finite and positive, or
  *   (d) precision is in doubt: float rounds each of the ~n+m factors of a
  *       path by up to 2^−24, so |error of ln P| ≲ (n+m+2)·2^−23; the result
  *       is kept only if that bound is ≤ 10^−6·|ln P| (pairs whose ln P is
- *       tiny per base, e.g. runs of N under near-1 transitions, are redone).
- * Known limit, shared with the double code's row scaling: a cell more than
- * 2^251 below its diagonal's maximum is flushed to 0; it could only matter if
- * its backward probability exceeded the maximum cell's by as much.
+ *       tiny per residue, e.g. runs of N under near-1 transitions), or
+ *   (e) the lengths are unbalanced: with D = |n − m|, every path holds ≥ D
+ *       gap residues, and whether they come early or late spreads a diagonal
+ *       over up to D·g bits (g = −log2(e·q), the dearest gap extension with
+ *       the least base emission); a diagonal keeps 251 bits, so the pair
+ *       stays in float only if D·g ≤ 150 (D ≤ 45 under the default
+ *       parameters).  Without (e), unrelated pairs such as 299 × 69 lose
+ *       their early-gap paths to underflow (ln P off by 0.3).
+ * Known limit: a cell more than 2^251 below its diagonal's maximum is
+ * flushed to 0, which matters only if its backward probability exceeds the
+ * maximum cell's by as much; (e) removes the one systematic case found (the
+ * tests: 600 random pairs with 25% N/IUPAC, 10–20 kb pairs).  phmm_forward
+ * has the same kind of limit per row (2^1074): it returns TS_EDATA on
+ * unrelated pairs from about 2 kb and on very unbalanced ones, where the
+ * float kernels either agree with each other (balanced) or redo (e).
  *
  * Dispatch.  The first call picks AVX-512 (avx512f+avx512bw) > AVX2 (avx2+fma)
  * > scalar with __builtin_cpu_supports and caches it; TESSERA_KERNEL=scalar,

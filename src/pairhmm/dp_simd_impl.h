@@ -12,13 +12,20 @@
 #define PHMM_PAD 32   /* padding before and after every per-position array */
 
 /* Per-pair inputs, all indexed so that lane i of a diagonal reads [i] (x
- * side) or [yoff + i] (y side, y reversed); 0 codes in the padding. */
+ * side) or [yoff + i] (y side, y reversed).  The codes are renumbered per
+ * pair (the codes present in x: 0..kx−1, in y: 0..ky−1) so that p fits a
+ * table of ntab = kx·ky entries: ≤ 16 (plain DNA: 4 × 4) is one in-register
+ * permute, ≤ 32 two, more a gather.  Outside the sequences q is 0 and the
+ * index is 0: cells there have no M predecessor (it reads 0) except the lane
+ * i = n+1 past the end, which holds garbage that the driver re-zeroes (its
+ * value may enter the diagonal's maximum, which only picks a power of 2). */
 typedef struct {
-	const int32_t *xi;   /* 16·code of x_i (x_i is x[i−1]), i = 0..n; 0 at i = 0 */
-	const int32_t *yi;   /* code of y_{m−k} at k = 0..m−1; 0 at k = m */
-	const float *qxs;    /* qX[x_i] */
-	const float *qys;    /* qY of the code at yi[k] */
-	const float *pmf;    /* p[a][b] at a·16 + b */
+	const int32_t *xi;   /* kx-renumbered code of x_i times ky (x_i is x[i−1]) */
+	const int32_t *yi;   /* renumbered code of y_{m−k} at k = 0..m−1 */
+	const float *qxs;    /* qX[x_i]; 0 at i = 0 and i > n */
+	const float *qys;    /* qY of the code at yi[k]; 0 at k ≥ m */
+	const float *pmf;    /* p[a][b] at xi + yi, ntab entries (padded to 32) */
+	int ntab;
 } phmm_f32_in_t;
 
 /* One diagonal: cur/d1/d2 are the M, X, Y arrays of diagonals d, d−1, d−2;
