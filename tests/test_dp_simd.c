@@ -92,7 +92,7 @@ static void require(phmm_kernel_t k)
 static void random_pairs_agree(phmm_kernel_t k)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	uint8_t x[300], y[300];
+	uint8_t x[320], y[320];  /* lengths up to 312 */
 	int rep, skipped = 0, redo = 0, st;
 	require(k);
 	gsl_rng_set(r, 31);

@@ -273,6 +273,13 @@ int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair
 	return f32_forward(t, pr, fn, lnL);
 }
 
+int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	phmm_diag_fn fn = diag_of(k);
+	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	return f32_pass(t, pr, fn, lnL);
+}
+
 int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
 	int r;

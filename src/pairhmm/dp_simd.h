@@ -83,4 +83,8 @@ int phmm_kernel_supported(phmm_kernel_t k);
  *  @return 0, PHMM_REDO (see the criterion above), TS_ENOMEM or TS_EDATA. */
 int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
 
+/** The float pass of kernel k alone (criteria b and c only: no redo for
+ *  a, d, e), for benches measuring the kernels on any pair.  k ≠ SCALAR. */
+int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
 #endif
