@@ -256,6 +256,32 @@ Test(dp_simd, redo_in_double)
 	gsl_rng_free(r);
 }
 
+/* Balanced lengths but a 150-residue insertion at the start of y and the
+ * matching deletion at its end: the forward maximum runs far from the paths
+ * that reach (n, m), the case criterion (f) is for.  Whatever the kernel
+ * decides, phmm_forward_fast must give phmm_forward's answer. */
+Test(dp_simd, shifted_pair_redone_or_equal)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	static uint8_t x[4000], y[4000];
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_pair_t pr = {.x = x, .n = 4000, .y = y, .m = 4000};
+	double f, s;
+	int64_t i;
+	gsl_rng_set(r, 12);
+	ambiguous = 0;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	for (i = 0; i < 4000; i++) x[i] = random_code(r);
+	for (i = 0; i < 150; i++) y[i] = random_code(r);
+	for (; i < 4000; i++) y[i] = gsl_rng_uniform(r) < 0.9 ? x[i - 150] : random_code(r);
+	cr_assert_eq(phmm_forward(&t, &pr, &s), TS_OK);
+	cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
+	cr_assert(close_rel(f, s, 1e-6), "%s: %.12g, double %.12g", phmm_kernel_name(), f, s);
+	gsl_rng_free(r);
+}
+
 Test(dp_simd, banded_and_glocal_use_double)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

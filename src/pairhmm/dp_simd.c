@@ -150,7 +150,8 @@ static int balanced(const phmm_tables_t *t, const phmm_pair_t *pr)
 /* One float pass of the forward recursion (dp_simd.h), with kernel fn.
  * Sets *lnL.  Returns 0,
  * PHMM_REDO (criteria b, c) or TS_ENOMEM. */
-static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
+static int f32_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
+			  phmm_diag_fn fn, double *lnL, double *lg_max)
 {
 	const int64_t n = pr->n, m = pr->m, len = n + 1 + 2 * PHMM_PAD;
 	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
@@ -161,6 +162,7 @@ static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn 
 	int ret, b, st;
 	double end;
 	if ((ret = inputs(t, pr, &mem, &in, pmf)) < 0) goto done;
+	if (lg_max) lg_max[0] = 0;
 	for (b = 0; b < 3; b++)
 		for (st = 0; st < 3; st++) diag[b][st] = mem.buf + (3 * b + st) * len + PHMM_PAD;
 	/* diagonal 0: B = (0,0) in M, value 1 = 2^100 · 2^−100 */
@@ -172,14 +174,18 @@ static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn 
 		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
 		float c[7], mx;
 		if ((ret = next_scale(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
-		for (k = 0; k < 3; k++) c[k] = (float)ldexp(t->t[from2[k]], (int)(sd - s2));
-		for (k = 0; k < 4; k++) c[3 + k] = (float)ldexp(t->t[from1[k]], (int)(sd - s1));
+		for (k = 0; k < 3; k++) c[k] = (float)ldexp(tr[from2[k]], (int)(sd - s2));
+		for (k = 0; k < 4; k++) c[3 + k] = (float)ldexp(tr[from1[k]], (int)(sd - s1));
+		/* out of B (diagonal 0, only M non-zero): into X and Y at d = 1, M at d = 2 */
+		if (d == 1) c[3] = (float)ldexp(start[1], (int)(sd - s1)), c[5] = (float)ldexp(start[2], (int)(sd - s1));
+		if (d == 2) c[0] = (float)ldexp(start[0], (int)(sd - s2));
 		mx = fn(&in, cur, d1, d2, ilo, ihi, m - d, c);
 		/* cells just outside the diagonal must read as 0 later */
 		for (st = 0; st < 3; st++) {
 			cur[st][ilo - 1] = 0;
 			memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 3) * sizeof(float));
 		}
+		if (lg_max) lg_max[d] = mx > 0 ? log2(mx) - (double)sd : -INFINITY;  /* log2 of the true maximum */
 		mx2 = mx1, s2 = s1;
 		mx1 = mx, s1 = sd;
 	}
@@ -187,7 +193,7 @@ static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn 
 	if (!isfinite(mx1)) goto done;
 	{
 		float *const *last = diag[(n + m) % 3];
-		end = t->t[PH_ME] * last[0][n] + t->t[PH_XE] * last[1][n] + t->t[PH_YE] * last[2][n];
+		end = tr[PH_ME] * last[0][n] + tr[PH_XE] * last[1][n] + tr[PH_YE] * last[2][n];
 	}
 	if (!(end > 0 && isfinite(end))) goto done;  /* (c) */
 	*lnL = log(end) - (double)s1 * M_LN2;
@@ -197,17 +203,78 @@ done:
 	return ret;
 }
 
+static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL, double *lg_max)
+{
+	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
+	return f32_pass_model(t, t->t, start, pr, fn, lnL, lg_max);
+}
+
+/* The same P from the other end: the pair reversed, each path read
+ * backwards, so a transition a→b becomes b→a, the end factors τ become the
+ * start and the start factors (B behaves like M) the end.  Its diagonal
+ * D−d−1 and D−d−2 maxima bound the backward values b of diagonal d. */
+static int f32_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL, double *lg_max)
+{
+	double tr[PH_NTRANS], start[3] = {t->t[PH_ME], t->t[PH_XE], t->t[PH_YE]};
+	uint8_t *x = malloc(pr->n + 1), *y = malloc(pr->m + 1);
+	phmm_pair_t rp = {.x = x, .n = pr->n, .y = y, .m = pr->m};
+	int64_t i;
+	int ret = TS_ENOMEM;
+	if (x && y) {
+		for (i = 0; i < pr->n; i++) x[i] = pr->x[pr->n - 1 - i];
+		for (i = 0; i < pr->m; i++) y[i] = pr->y[pr->m - 1 - i];
+		tr[PH_MM] = t->t[PH_MM], tr[PH_XX] = t->t[PH_XX], tr[PH_YY] = t->t[PH_YY];
+		tr[PH_MX] = t->t[PH_XM], tr[PH_XM] = t->t[PH_MX];
+		tr[PH_MY] = t->t[PH_YM], tr[PH_YM] = t->t[PH_MY];
+		tr[PH_ME] = t->t[PH_MM], tr[PH_XE] = t->t[PH_MX], tr[PH_YE] = t->t[PH_MY];
+		ret = f32_pass_model(t, tr, start, &rp, fn, lnL, lg_max);
+	}
+	free(x);
+	free(y);
+	return ret;
+}
+
+/* Criterion (f): an upper bound, in log2, on the forward mass lost to
+ * underflow.  A cell of diagonal d below float's range holds < 2^(−146) in
+ * stored units (flush or subnormal rounding), i.e. < f_max(d)·2^(−146−lg
+ * stored max); its paths continue with b ≤ 3·max of the reversed pass on
+ * diagonals D−d−1, D−d−2.  Summed over the cells of every diagonal. */
+static double lost_bound(const phmm_pair_t *pr, const double *lf, const double *lr)
+{
+	const int64_t n = pr->n, m = pr->m, D = n + m;
+	double acc = -INFINITY;
+	int64_t d;
+	for (d = 1; d < D; d++) {
+		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
+		double b = lr[D - d - 1], v;
+		if (D - d - 2 >= 0 && lr[D - d - 2] > b) b = lr[D - d - 2];
+		/* stored maximum ≈ 2^100..2^102: flushed cells are < 2^(−146) / 2^100 of f_max */
+		v = log2((double)(ihi - ilo + 1)) + lf[d] - 246 + log2(3) + b;
+		acc = acc > v ? acc + log2(1 + exp2(v - acc)) : v + (acc > -INFINITY ? log2(1 + exp2(acc - v)) : 0);
+	}
+	return acc;
+}
+
 static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
 {
-	double ln;
+	double ln, back, *lf, *lr;
 	int ret;
 	if (!tables_fit_float(t)) return PHMM_REDO;  /* (a) */
 	if (!balanced(t, pr)) return PHMM_REDO;       /* (e) */
-	if ((ret = f32_pass(t, pr, fn, &ln)) != TS_OK) return ret;
-	/* (d) the rounding of ~n+m float factors against 10^-6 of ln P */
-	if ((double)(pr->n + pr->m + 2) * ldexp(1, -23) > 1e-6 * fabs(ln)) return PHMM_REDO;
-	*lnL = ln;
-	return TS_OK;
+	lf = malloc((pr->n + pr->m + 1) * sizeof *lf);
+	lr = malloc((pr->n + pr->m + 1) * sizeof *lr);
+	ret = !lf || !lr ? TS_ENOMEM : f32_pass(t, pr, fn, &ln, lf);
+	if (ret == TS_OK) ret = f32_reversed(t, pr, fn, &back, lr);
+	if (ret == TS_OK) {
+		/* (f) both ends agree, and the bound on lost mass is < 10^-8 of P */
+		if (fabs(back - ln) > 1e-7 * fabs(ln) || lost_bound(pr, lf, lr) > ln / M_LN2 + log2(1e-8)) ret = PHMM_REDO;
+		/* (d) the rounding of ~n+m float factors against 10^-6 of ln P */
+		else if ((double)(pr->n + pr->m + 2) * ldexp(1, -23) > 1e-6 * fabs(ln)) ret = PHMM_REDO;
+		else *lnL = ln;
+	}
+	free(lf);
+	free(lr);
+	return ret;
 }
 
 /* ----------------------------------------------------------- dispatch */
@@ -277,7 +344,7 @@ int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm
 {
 	phmm_diag_fn fn = diag_of(k);
 	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
-	return f32_pass(t, pr, fn, lnL);
+	return f32_pass(t, pr, fn, lnL, NULL);
 }
 
 int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)

@@ -38,13 +38,20 @@
  *       stays in float only if D·g ≤ 150 (D ≤ 45 under the default
  *       parameters).  Without (e), unrelated pairs such as 299 × 69 lose
  *       their early-gap paths to underflow (ln P off by 0.3).
- * Known limit: a cell more than 2^251 below its diagonal's maximum is
- * flushed to 0, which matters only if its backward probability exceeds the
- * maximum cell's by as much; (e) removes the one systematic case found (the
- * tests: 600 random pairs with 25% N/IUPAC, 10–20 kb pairs).  phmm_forward
- * has the same kind of limit per row (2^1074): it returns TS_EDATA on
- * unrelated pairs from about 2 kb and on very unbalanced ones, where the
- * float kernels either agree with each other (balanced) or redo (e).
+ *   (f) underflow may have lost mass: a second float pass runs from the
+ *       other end (the pair reversed, transitions transposed, τ as start),
+ *       and its diagonal maxima bound the backward value b of every cell;
+ *       a cell under float's range holds < 2^−146 (stored), so the forward
+ *       mass lost is ≤ Σ_d cells_d · f_max(d) · 2^−246 · 3·b_max(d).  The
+ *       result is kept only if that bound is < 10^−8·P and the two passes
+ *       agree to 10^−7 (relative, in ln P).  This costs a second pass, so
+ *       phmm_forward_fast runs at half a kernel's pass speed.
+ * (e) is a cheap early exit; (f) catches what (e) cannot, e.g. equal
+ * lengths whose alignment ends in a long gap (10 kb pairs: ln P off by 4.5
+ * without it).  The bound is conservative: some pairs whose float result
+ * was right are redone.  phmm_forward has a similar limit per row (2^1074):
+ * it returns TS_EDATA on unrelated pairs from about 2 kb and on very
+ * unbalanced ones (10 kb × 12 kb related).
  *
  * Dispatch.  The first call picks AVX-512 (avx512f+avx512bw) > AVX2 (avx2+fma)
  * > scalar with __builtin_cpu_supports and caches it; TESSERA_KERNEL=scalar,
