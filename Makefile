@@ -79,6 +79,11 @@ bench: tessera
 	@sh bench/run.sh
 	@sh bench/scan.sh
 	@sh bench/pairhmm.sh
+	@sh bench/dp.sh
+
+# The forward-kernel benchmark (bench/dp.sh), linked against the library.
+bench/dp_kernels: bench/dp_kernels.c libtessera.a $(HDRS)
+	$(CC) $(ALL_CFLAGS) $(ALL_CPPFLAGS) $(LDFLAGS) -o $@ bench/dp_kernels.c libtessera.a $(LIBS)
 
 # BIN: the binary to install (the tests install the sanitizer build too).
 BIN = tessera
@@ -92,7 +97,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(datadir)
 
 clean:
-	rm -f tessera libtessera.a src/*.o src/*/*.o tests/run_tests
+	rm -f tessera libtessera.a src/*.o src/*/*.o tests/run_tests bench/dp_kernels
 	rm -rf build-asan tests/tmp demo
 
 # Coverage-guided fuzzing of the parsers with libFuzzer (needs clang):

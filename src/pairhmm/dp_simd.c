@@ -1,0 +1,357 @@
+/* dp_simd: the anti-diagonal float forward (maths, scaling and redo criterion
+ * in dp_simd.h): the driver shared by every kernel, the plain-C kernel that
+ * is the twin of the AVX ones (dp_simd_x86.c), and run-time dispatch. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pairhmm/dp_simd.h"
+#include "pairhmm/dp_simd_impl.h"
+#include "util/log.h"
+
+#define TARGET_EXP 100    /* a diagonal's maximum is brought near 2^100 */
+#define MAX_SHIFT 60      /* largest exponent shift per diagonal (criterion b) */
+#define IMBALANCE_BITS 150  /* criterion (e) */
+
+/* ------------------------------------------------------ plain-C kernel */
+
+float phmm_diag_c(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
+		  int64_t ilo, int64_t ihi, int64_t yoff, const float c[7])
+{
+	float mx = 0;
+	int64_t i;
+	for (i = ilo; i <= ihi; i++) {
+		int64_t k = yoff + i;
+		/* fM_d[i] = p · (MM fM_{d−2}[i−1] + XM fX_{d−2}[i−1] + YM fY_{d−2}[i−1]) */
+		float m = in->pmf[in->xi[i] + in->yi[k]] * (c[0] * d2[0][i - 1] + c[1] * d2[1][i - 1] + c[2] * d2[2][i - 1]);
+		/* fX_d[i] = qX · (MX fM_{d−1}[i−1] + XX fX_{d−1}[i−1]) */
+		float x = in->qxs[i] * (c[3] * d1[0][i - 1] + c[4] * d1[1][i - 1]);
+		/* fY_d[i] = qY · (MY fM_{d−1}[i] + YY fY_{d−1}[i]) */
+		float y = in->qys[k] * (c[5] * d1[0][i] + c[6] * d1[2][i]);
+		cur[0][i] = m, cur[1][i] = x, cur[2][i] = y;
+		if (m > mx) mx = m;
+		if (x > mx) mx = x;
+		if (y > mx) mx = y;
+	}
+	return mx;
+}
+
+/* ------------------------------------------------------------- driver */
+
+/* Criterion (a): every non-zero entry in [2^−60, 16]. */
+static int tables_fit_float(const phmm_tables_t *t)
+{
+	const double lo = ldexp(1, -60), hi = 16;
+	const double *v[4] = {t->t, &t->pm[0][0], t->qx, t->qy};
+	const int len[4] = {PH_NTRANS, 256, 16, 16};
+	int a, k;
+	for (a = 0; a < 4; a++)
+		for (k = 0; k < len[a]; k++)
+			if (v[a][k] != 0 && !(v[a][k] >= lo && v[a][k] <= hi)) return 0;
+	return 1;
+}
+
+typedef struct {
+	float *buf;
+	int32_t *xi, *yi;
+	float *qxs, *qys;
+} f32_mem_t;
+
+static void mem_free(f32_mem_t *s)
+{
+	free(s->buf);
+	free(s->xi);
+	free(s->yi);
+	free(s->qxs);
+	free(s->qys);
+}
+
+/* Renumber the codes present in s[0..len): map[code] = 0..k−1; returns k. */
+static int renumber(const uint8_t *s, int64_t len, int32_t map[16], uint8_t code[16])
+{
+	int seen[16] = {0}, c, k = 0;
+	int64_t i;
+	for (i = 0; i < len; i++) seen[s[i] & 15] = 1;
+	for (c = 0; c < 16; c++) {
+		map[c] = 0;
+		if (seen[c]) code[k] = (uint8_t)c, map[c] = k++;
+	}
+	if (k == 0) code[k++] = 0;  /* an empty sequence: one dummy row */
+	return k;
+}
+
+/* Padded per-position inputs (codes renumbered, y reversed). */
+static int inputs(const phmm_tables_t *t, const phmm_pair_t *pr, f32_mem_t *s, phmm_f32_in_t *in, float *pmf)
+{
+	const int64_t n = pr->n, m = pr->m, P = PHMM_PAD;
+	int32_t mx[16], my[16];
+	uint8_t cx[16], cy[16];
+	int kx = renumber(pr->x, n, mx, cx), ky = renumber(pr->y, m, my, cy), a, b;
+	int64_t i;
+	s->xi = calloc(n + 1 + 2 * P, sizeof *s->xi);
+	s->qxs = calloc(n + 1 + 2 * P, sizeof *s->qxs);
+	s->yi = calloc(m + 1 + 2 * P, sizeof *s->yi);
+	s->qys = calloc(m + 1 + 2 * P, sizeof *s->qys);
+	s->buf = calloc(9 * (n + 1 + 2 * P), sizeof *s->buf);
+	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->buf) return TS_ENOMEM;
+	for (i = 1; i <= n; i++) {
+		s->xi[P + i] = ky * mx[pr->x[i - 1] & 15];
+		s->qxs[P + i] = (float)t->qx[pr->x[i - 1] & 15];
+	}
+	for (i = 0; i < m; i++) {
+		s->yi[P + i] = my[pr->y[m - 1 - i] & 15];
+		s->qys[P + i] = (float)t->qy[pr->y[m - 1 - i] & 15];
+	}
+	memset(pmf, 0, 256 * sizeof *pmf);
+	for (a = 0; a < kx; a++)
+		for (b = 0; b < ky; b++) pmf[a * ky + b] = (float)t->pm[cx[a]][cy[b]];
+	in->xi = s->xi + P;
+	in->qxs = s->qxs + P;
+	in->yi = s->yi + P;
+	in->qys = s->qys + P;
+	in->pmf = pmf;
+	in->ntab = kx * ky;
+	return TS_OK;
+}
+
+/* The exponent s_d of diagonal d from the maxima of d−1 and d−2 (scales s1,
+ * s2); 0, or PHMM_REDO under criterion (b). */
+static int next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
+{
+	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
+	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
+	if (mx1 > 0) e1 = ilogbf(mx1);
+	if (mx2 > 0) e2 = ilogbf(mx2) + s1 - s2;  /* in the scale of d−1 */
+	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
+	e = e1 > e2 ? e1 : e2;
+	*sd = s1 + TARGET_EXP - e;
+	if (*sd - s1 > MAX_SHIFT || *sd - s1 < -MAX_SHIFT || *sd - s2 > MAX_SHIFT || *sd - s2 < -MAX_SHIFT) return PHMM_REDO;
+	return TS_OK;
+}
+
+/* Criterion (e): the paths of a pair with |n − m| = D more residues on one
+ * side hold at least D gap residues; where those gaps fall (early or late)
+ * spreads a diagonal over up to D·g bits, g = −log2(e·q) the dearest gap
+ * extension (e the extend probability, q the least insert emission of a
+ * base).  Float keeps 251 bits per diagonal (2^102 down to 2^−149): the pair
+ * is kept in float only if D·g ≤ IMBALANCE_BITS. */
+static int balanced(const phmm_tables_t *t, const phmm_pair_t *pr)
+{
+	double qx = 1, qy = 1, g;
+	int a;
+	for (a = 0; a < 4; a++) {
+		if (t->qx[1 << a] < qx) qx = t->qx[1 << a];
+		if (t->qy[1 << a] < qy) qy = t->qy[1 << a];
+	}
+	g = fmax(-log2(t->t[PH_XX] * qx), -log2(t->t[PH_YY] * qy));
+	return (double)llabs(pr->n - pr->m) * g <= IMBALANCE_BITS;
+}
+
+/* One float pass of the forward recursion (dp_simd.h), with kernel fn.
+ * Sets *lnL.  Returns 0,
+ * PHMM_REDO (criteria b, c) or TS_ENOMEM. */
+static int f32_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
+			  phmm_diag_fn fn, double *lnL, double *lg_max)
+{
+	const int64_t n = pr->n, m = pr->m, len = n + 1 + 2 * PHMM_PAD;
+	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
+	f32_mem_t mem = {0};
+	phmm_f32_in_t in;
+	float pmf[256], mx1, mx2 = 0, *diag[3][3];
+	int64_t d, s1, s2, sd = 0, k;
+	int ret, b, st;
+	double end;
+	if ((ret = inputs(t, pr, &mem, &in, pmf)) < 0) goto done;
+	if (lg_max) lg_max[0] = 0;
+	for (b = 0; b < 3; b++)
+		for (st = 0; st < 3; st++) diag[b][st] = mem.buf + (3 * b + st) * len + PHMM_PAD;
+	/* diagonal 0: B = (0,0) in M, value 1 = 2^100 · 2^−100 */
+	diag[0][0][0] = mx1 = ldexpf(1, TARGET_EXP);
+	s1 = s2 = TARGET_EXP;
+	for (d = 1; d <= n + m; d++) {
+		float *const *cur = diag[d % 3];
+		const float *const *d1 = (const float *const *)diag[(d - 1) % 3], *const *d2 = (const float *const *)diag[(d + 1) % 3];
+		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
+		float c[7], mx;
+		if ((ret = next_scale(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
+		for (k = 0; k < 3; k++) c[k] = (float)ldexp(tr[from2[k]], (int)(sd - s2));
+		for (k = 0; k < 4; k++) c[3 + k] = (float)ldexp(tr[from1[k]], (int)(sd - s1));
+		/* out of B (diagonal 0, only M non-zero): into X and Y at d = 1, M at d = 2 */
+		if (d == 1) c[3] = (float)ldexp(start[1], (int)(sd - s1)), c[5] = (float)ldexp(start[2], (int)(sd - s1));
+		if (d == 2) c[0] = (float)ldexp(start[0], (int)(sd - s2));
+		mx = fn(&in, cur, d1, d2, ilo, ihi, m - d, c);
+		/* cells just outside the diagonal must read as 0 later */
+		for (st = 0; st < 3; st++) {
+			cur[st][ilo - 1] = 0;
+			memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 3) * sizeof(float));
+		}
+		if (lg_max) lg_max[d] = mx > 0 ? log2(mx) - (double)sd : -INFINITY;  /* log2 of the true maximum */
+		mx2 = mx1, s2 = s1;
+		mx1 = mx, s1 = sd;
+	}
+	ret = PHMM_REDO;
+	if (!isfinite(mx1)) goto done;
+	{
+		float *const *last = diag[(n + m) % 3];
+		end = tr[PH_ME] * last[0][n] + tr[PH_XE] * last[1][n] + tr[PH_YE] * last[2][n];
+	}
+	if (!(end > 0 && isfinite(end))) goto done;  /* (c) */
+	*lnL = log(end) - (double)s1 * M_LN2;
+	ret = TS_OK;
+done:
+	mem_free(&mem);
+	return ret;
+}
+
+static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL, double *lg_max)
+{
+	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
+	return f32_pass_model(t, t->t, start, pr, fn, lnL, lg_max);
+}
+
+/* The same P from the other end: the pair reversed, each path read
+ * backwards, so a transition a→b becomes b→a, the end factors τ become the
+ * start and the start factors (B behaves like M) the end.  Its diagonal
+ * D−d−1 and D−d−2 maxima bound the backward values b of diagonal d. */
+static int f32_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL, double *lg_max)
+{
+	double tr[PH_NTRANS], start[3] = {t->t[PH_ME], t->t[PH_XE], t->t[PH_YE]};
+	uint8_t *x = malloc(pr->n + 1), *y = malloc(pr->m + 1);
+	phmm_pair_t rp = {.x = x, .n = pr->n, .y = y, .m = pr->m};
+	int64_t i;
+	int ret = TS_ENOMEM;
+	if (x && y) {
+		for (i = 0; i < pr->n; i++) x[i] = pr->x[pr->n - 1 - i];
+		for (i = 0; i < pr->m; i++) y[i] = pr->y[pr->m - 1 - i];
+		tr[PH_MM] = t->t[PH_MM], tr[PH_XX] = t->t[PH_XX], tr[PH_YY] = t->t[PH_YY];
+		tr[PH_MX] = t->t[PH_XM], tr[PH_XM] = t->t[PH_MX];
+		tr[PH_MY] = t->t[PH_YM], tr[PH_YM] = t->t[PH_MY];
+		tr[PH_ME] = t->t[PH_MM], tr[PH_XE] = t->t[PH_MX], tr[PH_YE] = t->t[PH_MY];
+		ret = f32_pass_model(t, tr, start, &rp, fn, lnL, lg_max);
+	}
+	free(x);
+	free(y);
+	return ret;
+}
+
+/* Criterion (f): an upper bound, in log2, on the forward mass lost to
+ * underflow.  A cell of diagonal d below float's range holds < 2^(−146) in
+ * stored units (flush or subnormal rounding), i.e. < f_max(d)·2^(−146−lg
+ * stored max); its paths continue with b ≤ 3·max of the reversed pass on
+ * diagonals D−d−1, D−d−2.  Summed over the cells of every diagonal. */
+static double lost_bound(const phmm_pair_t *pr, const double *lf, const double *lr)
+{
+	const int64_t n = pr->n, m = pr->m, D = n + m;
+	double acc = -INFINITY;
+	int64_t d;
+	for (d = 1; d < D; d++) {
+		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
+		double b = lr[D - d - 1], v;
+		if (D - d - 2 >= 0 && lr[D - d - 2] > b) b = lr[D - d - 2];
+		/* stored maximum ≈ 2^100..2^102: flushed cells are < 2^(−146) / 2^100 of f_max */
+		v = log2((double)(ihi - ilo + 1)) + lf[d] - 246 + log2(3) + b;
+		acc = acc > v ? acc + log2(1 + exp2(v - acc)) : v + (acc > -INFINITY ? log2(1 + exp2(acc - v)) : 0);
+	}
+	return acc;
+}
+
+static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
+{
+	double ln, back, *lf, *lr;
+	int ret;
+	if (!tables_fit_float(t)) return PHMM_REDO;  /* (a) */
+	if (!balanced(t, pr)) return PHMM_REDO;       /* (e) */
+	lf = malloc((pr->n + pr->m + 1) * sizeof *lf);
+	lr = malloc((pr->n + pr->m + 1) * sizeof *lr);
+	ret = !lf || !lr ? TS_ENOMEM : f32_pass(t, pr, fn, &ln, lf);
+	if (ret == TS_OK) ret = f32_reversed(t, pr, fn, &back, lr);
+	if (ret == TS_OK) {
+		/* (f) both ends agree, and the bound on lost mass is < 10^-8 of P */
+		if (fabs(back - ln) > 1e-7 * fabs(ln) || lost_bound(pr, lf, lr) > ln / M_LN2 + log2(1e-8)) ret = PHMM_REDO;
+		/* (d) the rounding of ~n+m float factors against 10^-6 of ln P */
+		else if ((double)(pr->n + pr->m + 2) * ldexp(1, -23) > 1e-6 * fabs(ln)) ret = PHMM_REDO;
+		else *lnL = ln;
+	}
+	free(lf);
+	free(lr);
+	return ret;
+}
+
+/* ----------------------------------------------------------- dispatch */
+
+static const char *const kernel_names[PHMM_KERNEL_COUNT] = {"scalar", "f32c", "avx2", "avx512"};
+
+const char *phmm_kernel_label(phmm_kernel_t k)
+{
+	return k >= 0 && k < PHMM_KERNEL_COUNT ? kernel_names[k] : "?";
+}
+
+int phmm_kernel_supported(phmm_kernel_t k)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_cpu_init();
+	if (k == PHMM_KERNEL_AVX2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	if (k == PHMM_KERNEL_AVX512) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+#else
+	if (k == PHMM_KERNEL_AVX2 || k == PHMM_KERNEL_AVX512) return 0;
+#endif
+	return k == PHMM_KERNEL_SCALAR || k == PHMM_KERNEL_F32_C;
+}
+
+static phmm_kernel_t chosen = PHMM_KERNEL_SCALAR;
+static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
+
+/* AVX-512 > AVX2 > scalar, unless TESSERA_KERNEL names one (one the CPU
+ * lacks gives scalar; an unknown name is ignored). */
+static void choose(void)
+{
+	const char *env = getenv("TESSERA_KERNEL");
+	int k;
+	for (k = 0; env && *env && k < PHMM_KERNEL_COUNT; k++)
+		if (strcmp(env, kernel_names[k]) == 0) {
+			if (phmm_kernel_supported((phmm_kernel_t)k)) chosen = (phmm_kernel_t)k;
+			else ts_warn("TESSERA_KERNEL=%s: this CPU lacks it; scalar used", env);
+			return;
+		}
+	if (env && *env) ts_warn("TESSERA_KERNEL=%s is not scalar, f32c, avx2 or avx512: ignored", env);
+	if (phmm_kernel_supported(PHMM_KERNEL_AVX512)) chosen = PHMM_KERNEL_AVX512;
+	else if (phmm_kernel_supported(PHMM_KERNEL_AVX2)) chosen = PHMM_KERNEL_AVX2;
+}
+
+const char *phmm_kernel_name(void)
+{
+	pthread_once(&chosen_once, choose);
+	return kernel_names[chosen];
+}
+
+static phmm_diag_fn diag_of(phmm_kernel_t k)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (k == PHMM_KERNEL_AVX2) return phmm_diag_avx2;
+	if (k == PHMM_KERNEL_AVX512) return phmm_diag_avx512;
+#endif
+	return k == PHMM_KERNEL_F32_C ? phmm_diag_c : NULL;
+}
+
+int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	phmm_diag_fn fn = diag_of(k);
+	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	return f32_forward(t, pr, fn, lnL);
+}
+
+int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	phmm_diag_fn fn = diag_of(k);
+	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	return f32_pass(t, pr, fn, lnL, NULL);
+}
+
+int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	int r;
+	pthread_once(&chosen_once, choose);
+	if (chosen == PHMM_KERNEL_SCALAR || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	r = phmm_forward_kernel(chosen, t, pr, lnL);
+	return r == PHMM_REDO ? phmm_forward(t, pr, lnL) : r;
+}

@@ -1,0 +1,97 @@
+/* dp_simd: the forward algorithm of dp.h in single precision along
+ * anti-diagonals, with AVX2 (8 cells per vector) and AVX-512 (16) kernels,
+ * their plain-C twin, run-time dispatch, and a double-precision redo.
+ *
+ * Anti-diagonals.  Cells with i + j = d depend only on diagonals d−1 and d−2,
+ * so a whole diagonal is computed at once.  Indexing a diagonal by i:
+ *   fM_d[i] = p[x_i, y_{d−i}] · (t_MM fM_{d−2}[i−1] + t_XM fX_{d−2}[i−1] + t_YM fY_{d−2}[i−1])
+ *   fX_d[i] = qX[x_i]         · (t_MX fM_{d−1}[i−1] + t_XX fX_{d−1}[i−1])
+ *   fY_d[i] = qY[y_{d−i}]     · (t_MY fM_{d−1}[i]   + t_YY fY_{d−1}[i])
+ * (x_i, y_j 1-based; y is stored reversed so that y_{d−i} runs forward with
+ * i; codes outside the sequences are 0, which emit nothing, so the borders
+ * need no special case; p[x,y] is a gather from a 16×16 table.)
+ *
+ * Scaling.  Diagonal d is stored as f̂_d = f_d · 2^{s_d} with an integer
+ * exponent s_d chosen before computing it, so that the larger of diagonals
+ * d−1 and d−2 has its maximum near 2^100 in that scale: the shifts
+ * 2^{s_d − s_{d−1}} and 2^{s_d − s_{d−2}} (exact powers of two) are folded
+ * into the seven transition coefficients of the diagonal, so rescaling costs
+ * nothing per cell.  A diagonal's cells thus span 2^102 down to 2^−149
+ * (≈ e^174) without underflow, whatever the pair's length, and
+ * ln P = ln(τ·(f̂M + f̂X + f̂Y)(n, m)) − s_{n+m} ln 2.
+ *
+ * Redo criterion.  The float kernels return PHMM_REDO, and
+ * phmm_forward_fast() then runs phmm_forward() (double, row-scaled), when
+ *   (a) a non-zero table entry lies outside [2^−60, 16] (it would round or
+ *       underflow in float), or
+ *   (b) both previous diagonals are entirely 0 (everything underflowed), a
+ *       shift exceeds 2^60 per diagonal, or a maximum is not finite, or
+ *   (c) the end mass is not finite and positive, or
+ *   (d) precision is in doubt: float rounds each of the ~n+m factors of a
+ *       path by up to 2^−24, so |error of ln P| ≲ (n+m+2)·2^−23; the result
+ *       is kept only if that bound is ≤ 10^−6·|ln P| (pairs whose ln P is
+ *       tiny per residue, e.g. runs of N under near-1 transitions), or
+ *   (e) the lengths are unbalanced: with D = |n − m|, every path holds ≥ D
+ *       gap residues, and whether they come early or late spreads a diagonal
+ *       over up to D·g bits (g = −log2(e·q), the dearest gap extension with
+ *       the least base emission); a diagonal keeps 251 bits, so the pair
+ *       stays in float only if D·g ≤ 150 (D ≤ 45 under the default
+ *       parameters).  Without (e), unrelated pairs such as 299 × 69 lose
+ *       their early-gap paths to underflow (ln P off by 0.3).
+ *   (f) underflow may have lost mass: a second float pass runs from the
+ *       other end (the pair reversed, transitions transposed, τ as start),
+ *       and its diagonal maxima bound the backward value b of every cell;
+ *       a cell under float's range holds < 2^−146 (stored), so the forward
+ *       mass lost is ≤ Σ_d cells_d · f_max(d) · 2^−246 · 3·b_max(d).  The
+ *       result is kept only if that bound is < 10^−8·P and the two passes
+ *       agree to 10^−7 (relative, in ln P).  This costs a second pass, so
+ *       phmm_forward_fast runs at half a kernel's pass speed.
+ * (e) is a cheap early exit; (f) catches what (e) cannot, e.g. equal
+ * lengths whose alignment ends in a long gap (10 kb pairs: ln P off by 4.5
+ * without it).  The bound is conservative: some pairs whose float result
+ * was right are redone.  phmm_forward has a similar limit per row (2^1074):
+ * it returns TS_EDATA on unrelated pairs from about 2 kb and on very
+ * unbalanced ones (10 kb × 12 kb related).
+ *
+ * Dispatch.  The first call picks AVX-512 (avx512f+avx512bw) > AVX2 (avx2+fma)
+ * > scalar with __builtin_cpu_supports and caches it; TESSERA_KERNEL=scalar,
+ * avx2, avx512 or f32c forces one (a kernel the CPU lacks falls back to
+ * scalar).  Banded or glocal pairs always use phmm_forward(). */
+#ifndef TS_PHMM_DP_SIMD_H
+#define TS_PHMM_DP_SIMD_H
+
+#include "pairhmm/dp.h"
+
+/* Returned by the float kernels when the result cannot be trusted. */
+#define PHMM_REDO 1
+
+typedef enum {
+	PHMM_KERNEL_SCALAR = 0,  /* phmm_forward, double precision */
+	PHMM_KERNEL_F32_C,       /* the plain-C float twin */
+	PHMM_KERNEL_AVX2,
+	PHMM_KERNEL_AVX512,
+	PHMM_KERNEL_COUNT
+} phmm_kernel_t;
+
+/** ln P(x, y), as phmm_forward(), by the fastest kernel available.
+ *  @return 0, TS_ENOMEM, or TS_EDATA (probability 0). */
+int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
+/** Name of the kernel phmm_forward_fast() uses: "scalar", "f32c", "avx2"
+ *  or "avx512" (static string). */
+const char *phmm_kernel_name(void);
+
+/** The name of kernel k, and whether this CPU can run it (1/0). */
+const char *phmm_kernel_label(phmm_kernel_t k);
+int phmm_kernel_supported(phmm_kernel_t k);
+
+/** Run kernel k alone (no redo), for tests and benches; unbanded, non-glocal
+ *  pairs only, and k must be supported.  PHMM_KERNEL_SCALAR is phmm_forward.
+ *  @return 0, PHMM_REDO (see the criterion above), TS_ENOMEM or TS_EDATA. */
+int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
+/** The float pass of kernel k alone (criteria b and c only: no redo for
+ *  a, d, e), for benches measuring the kernels on any pair.  k ≠ SCALAR. */
+int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
+#endif

@@ -1,0 +1,127 @@
+/* dp_simd_x86: the AVX2 (8 floats) and AVX-512 (16 floats) kernels of one
+ * anti-diagonal of the float forward; phmm_diag_c (dp_simd.c) is their
+ * plain-C twin, line for line:
+ *   fM_d[i] = p[x_i, y_{d−i}] · (MM fM_{d−2}[i−1] + XM fX_{d−2}[i−1] + YM fY_{d−2}[i−1])
+ *   fX_d[i] = qX[x_i]         · (MX fM_{d−1}[i−1] + XX fX_{d−1}[i−1])
+ *   fY_d[i] = qY[y_{d−i}]     · (MY fM_{d−1}[i]   + YY fY_{d−1}[i])
+ * p is looked up in the pair's renumbered table (dp_simd_impl.h): with ≤ 16
+ * entries by in-register permutes, ≤ 32 by two, else by a gather; each loop
+ * is specialised for its lookup.  Compiled per function for its instruction
+ * set; dp_simd.c calls a kernel only when the CPU has it. */
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#include "pairhmm/dp_simd_impl.h"
+
+enum { LOOK16, LOOK32, GATHER };
+
+#define AVX2 __attribute__((target("avx2,fma"), always_inline)) static inline
+#define AVX512 __attribute__((target("avx512f,avx512bw"), always_inline)) static inline
+
+/* p at idx: 8-entry permutes selected by bits 3 and 4 of the index */
+AVX2 __m256 look_avx2(const float *tab, const __m256 t[4], __m256i idx, int how)
+{
+	if (how == GATHER) return _mm256_i32gather_ps(tab, idx, 4);
+	__m256 a = _mm256_permutevar8x32_ps(t[0], idx);
+	__m256 b = _mm256_permutevar8x32_ps(t[1], idx);
+	__m256 r = _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)));
+	if (how == LOOK32) {
+		a = _mm256_permutevar8x32_ps(t[2], idx);
+		b = _mm256_permutevar8x32_ps(t[3], idx);
+		a = _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)));
+		r = _mm256_blendv_ps(r, a, _mm256_castsi256_ps(_mm256_slli_epi32(idx, 27)));
+	}
+	return r;
+}
+
+AVX2 float diag_avx2(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
+		     int64_t ilo, int64_t ihi, int64_t yoff, const float c[7], int how)
+{
+	const __m256 MM = _mm256_set1_ps(c[0]), XM = _mm256_set1_ps(c[1]), YM = _mm256_set1_ps(c[2]);
+	const __m256 MX = _mm256_set1_ps(c[3]), XX = _mm256_set1_ps(c[4]), MY = _mm256_set1_ps(c[5]), YY = _mm256_set1_ps(c[6]);
+	const float *M2 = d2[0] - 1, *X2 = d2[1] - 1, *Y2 = d2[2] - 1, *M1 = d1[0], *X1 = d1[1], *Y1 = d1[2];
+	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
+	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
+	float *restrict cM = cur[0], *restrict cX = cur[1], *restrict cY = cur[2];
+	const __m256 tab[4] = {_mm256_loadu_ps(in->pmf), _mm256_loadu_ps(in->pmf + 8), _mm256_loadu_ps(in->pmf + 16),
+			       _mm256_loadu_ps(in->pmf + 24)};
+	__m256 mx = _mm256_setzero_ps();
+	int64_t i;
+	for (i = ilo; i <= ihi; i += 8) {
+		__m256i idx = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(xi + i)),
+					       _mm256_loadu_si256((const __m256i *)(yi + i)));
+		__m256 p = look_avx2(in->pmf, tab, idx, how);
+		__m256 m = _mm256_fmadd_ps(MM, _mm256_loadu_ps(M2 + i),
+					   _mm256_fmadd_ps(XM, _mm256_loadu_ps(X2 + i), _mm256_mul_ps(YM, _mm256_loadu_ps(Y2 + i))));
+		__m256 x = _mm256_fmadd_ps(MX, _mm256_loadu_ps(M1 + i - 1), _mm256_mul_ps(XX, _mm256_loadu_ps(X1 + i - 1)));
+		__m256 y = _mm256_fmadd_ps(MY, _mm256_loadu_ps(M1 + i), _mm256_mul_ps(YY, _mm256_loadu_ps(Y1 + i)));
+		m = _mm256_mul_ps(p, m);
+		x = _mm256_mul_ps(_mm256_loadu_ps(qxs + i), x);
+		y = _mm256_mul_ps(_mm256_loadu_ps(qys + i), y);
+		_mm256_storeu_ps(cM + i, m);
+		_mm256_storeu_ps(cX + i, x);
+		_mm256_storeu_ps(cY + i, y);
+		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
+	}
+	__m128 h = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+	h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+	h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+	return _mm_cvtss_f32(h);
+}
+
+__attribute__((target("avx2,fma"))) float phmm_diag_avx2(const phmm_f32_in_t *in, float *const cur[3],
+							  const float *const d1[3], const float *const d2[3], int64_t ilo,
+							  int64_t ihi, int64_t yoff, const float c[7])
+{
+	if (in->ntab <= 16) return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK16);
+	if (in->ntab <= 32) return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK32);
+	return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
+}
+
+AVX512 __m512 look_avx512(const float *tab, __m512 t0, __m512 t1, __m512i idx, int how)
+{
+	if (how == LOOK16) return _mm512_permutexvar_ps(idx, t0);
+	if (how == LOOK32) return _mm512_permutex2var_ps(t0, idx, t1);
+	return _mm512_i32gather_ps(idx, tab, 4);
+}
+
+AVX512 float diag_avx512(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
+			 int64_t ilo, int64_t ihi, int64_t yoff, const float c[7], int how)
+{
+	const __m512 MM = _mm512_set1_ps(c[0]), XM = _mm512_set1_ps(c[1]), YM = _mm512_set1_ps(c[2]);
+	const __m512 MX = _mm512_set1_ps(c[3]), XX = _mm512_set1_ps(c[4]), MY = _mm512_set1_ps(c[5]), YY = _mm512_set1_ps(c[6]);
+	const float *M2 = d2[0] - 1, *X2 = d2[1] - 1, *Y2 = d2[2] - 1, *M1 = d1[0], *X1 = d1[1], *Y1 = d1[2];
+	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
+	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
+	float *restrict cM = cur[0], *restrict cX = cur[1], *restrict cY = cur[2];
+	const __m512 t0 = _mm512_loadu_ps(in->pmf), t1 = _mm512_loadu_ps(in->pmf + 16);
+	__m512 mx = _mm512_setzero_ps();
+	int64_t i;
+	for (i = ilo; i <= ihi; i += 16) {
+		__m512i idx = _mm512_add_epi32(_mm512_loadu_si512(xi + i), _mm512_loadu_si512(yi + i));
+		__m512 p = look_avx512(in->pmf, t0, t1, idx, how);
+		__m512 m = _mm512_fmadd_ps(MM, _mm512_loadu_ps(M2 + i),
+					   _mm512_fmadd_ps(XM, _mm512_loadu_ps(X2 + i), _mm512_mul_ps(YM, _mm512_loadu_ps(Y2 + i))));
+		__m512 x = _mm512_fmadd_ps(MX, _mm512_loadu_ps(M1 + i - 1), _mm512_mul_ps(XX, _mm512_loadu_ps(X1 + i - 1)));
+		__m512 y = _mm512_fmadd_ps(MY, _mm512_loadu_ps(M1 + i), _mm512_mul_ps(YY, _mm512_loadu_ps(Y1 + i)));
+		m = _mm512_mul_ps(p, m);
+		x = _mm512_mul_ps(_mm512_loadu_ps(qxs + i), x);
+		y = _mm512_mul_ps(_mm512_loadu_ps(qys + i), y);
+		_mm512_storeu_ps(cM + i, m);
+		_mm512_storeu_ps(cX + i, x);
+		_mm512_storeu_ps(cY + i, y);
+		mx = _mm512_max_ps(mx, _mm512_max_ps(m, _mm512_max_ps(x, y)));
+	}
+	return _mm512_reduce_max_ps(mx);
+}
+
+__attribute__((target("avx512f,avx512bw"))) float phmm_diag_avx512(const phmm_f32_in_t *in, float *const cur[3],
+								   const float *const d1[3], const float *const d2[3],
+								   int64_t ilo, int64_t ihi, int64_t yoff, const float c[7])
+{
+	if (in->ntab <= 16) return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK16);
+	if (in->ntab <= 32) return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK32);
+	return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
+}
+#else
+typedef int phmm_dp_simd_x86_unused;  /* ISO C forbids an empty translation unit */
+#endif

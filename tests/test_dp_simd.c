@@ -1,0 +1,325 @@
+/* test_dp_simd: the float anti-diagonal forward kernels (plain-C twin, AVX2,
+ * AVX-512) against the double row-scaled phmm_forward.
+ *
+ * Random pairs of 0..300 × 0..300 (related or not, N and IUPAC codes, random
+ * parameters) agree to 10^-6 relative in float; 20 kb of mismatching
+ * sequence stays in float and agrees too (the per-diagonal exponent keeps it
+ * from underflowing); pairs the criterion of dp_simd.h sends back to double
+ * (parameters below float range, ln P tiny per base, probability 0) are
+ * reported as PHMM_REDO by the kernel and equal phmm_forward to 10^-12
+ * through phmm_forward_fast; banded and glocal pairs go to phmm_forward.
+ * Kernels the CPU lacks are skipped. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pairhmm/dp_simd.h"
+#include "util/log.h"
+
+#ifdef TS_SANITIZE
+#define LONG_N 4000  /* instrumented code is ~10x slower */
+#else
+#define LONG_N 20000
+#endif
+
+static void random_params(phmm_params_t *p, gsl_rng *r)
+{
+	double s = 0;
+	int a, b;
+	p->tau = 0.001 + 0.1 * gsl_rng_uniform(r);
+	p->dX = 0.005 + 0.2 * gsl_rng_uniform(r);
+	p->dY = 0.005 + 0.2 * gsl_rng_uniform(r);
+	p->eX = 0.05 + 0.7 * gsl_rng_uniform(r);
+	p->eY = 0.05 + 0.7 * gsl_rng_uniform(r);
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) s += p->p[a][b] = 0.01 + gsl_rng_uniform(r) + 3 * (a == b);
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) p->p[a][b] /= s;
+	for (s = 0, a = 0; a < 4; a++) s += p->qX[a] = 0.2 + gsl_rng_uniform(r);
+	for (a = 0; a < 4; a++) p->qX[a] /= s;
+	for (s = 0, a = 0; a < 4; a++) s += p->qY[a] = 0.2 + gsl_rng_uniform(r);
+	for (a = 0; a < 4; a++) p->qY[a] /= s;
+}
+
+static double ambiguous = 0.25;  /* fraction of N and IUPAC codes */
+
+static uint8_t random_code(gsl_rng *r)
+{
+	static const uint8_t iupac[] = {15, 15, 5, 10, 3, 12};
+	if (gsl_rng_uniform(r) < ambiguous) return iupac[gsl_rng_uniform_int(r, sizeof iupac)];
+	return (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+}
+
+/* x random; y unrelated (m residues), or x with substitutions, insertions
+ * (rate ins) and deletions (rate del), stopping when x is used up or y has
+ * m residues.  Returns the length of y. */
+static int64_t random_pair(uint8_t *x, int64_t n, uint8_t *y, int64_t m, int related, double ins, double del, gsl_rng *r)
+{
+	int64_t i, j = 0;
+	for (i = 0; i < n; i++) x[i] = random_code(r);
+	for (i = 0; j < m && (!related || i < n); j++) {
+		double u = gsl_rng_uniform(r);
+		if (!related || u < ins) y[j] = random_code(r);
+		else if (u < ins + del) i++, j--;  /* x_i deleted from y */
+		else y[j] = u < ins + del + 0.1 ? random_code(r) : x[i++];
+	}
+	return j;
+}
+
+/* x random (m ≥ n + 8 room in y); y is x with 8% substitutions and 3%
+ * insertions and 3% deletions kept within 8 of each other.  Returns y's length. */
+static int64_t balanced_pair(uint8_t *x, int64_t n, uint8_t *y, gsl_rng *r)
+{
+	int64_t i, j = 0, bal = 0;
+	for (i = 0; i < n; i++) x[i] = random_code(r);
+	for (i = 0; i < n;) {
+		double u = gsl_rng_uniform(r);
+		if (u < 0.03 && bal < 8) y[j++] = random_code(r), bal++;
+		else if (u < 0.06 && bal > -8) i++, bal--;
+		else y[j++] = u < 0.14 ? random_code(r) : x[i], i++;
+	}
+	return j;
+}
+
+static int close_rel(double a, double b, double rel) { return fabs(a - b) <= rel * fabs(b); }
+
+static void require(phmm_kernel_t k)
+{
+	if (!phmm_kernel_supported(k)) cr_skip_test("this CPU lacks %s", phmm_kernel_label(k));
+}
+
+static void random_pairs_agree(phmm_kernel_t k)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[320], y[320];  /* lengths up to 312 */
+	int rep, skipped = 0, redo = 0, st;
+	require(k);
+	gsl_rng_set(r, 31);
+	for (rep = 0; rep < 600; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		/* every length 1..300 on one side; the other within ±12 of it, or
+		 * (one in 4) anything in 0..300, which the float kernels mostly
+		 * leave to double (criterion e) */
+		int64_t n = rep % 300 + 1, m = rep % 4 == 0 ? (int64_t)gsl_rng_uniform_int(r, 301)
+							 : n - 12 + (int64_t)gsl_rng_uniform_int(r, 25);
+		if (m < 0) m = 0;
+		phmm_pair_t pr = {.x = x, .n = rep & 1 ? n : m, .y = y, .m = rep & 1 ? m : n};
+		double f, s;
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		pr.m = random_pair(x, pr.n, y, pr.m, rep % 3 != 0, 0.05, 0.05, r);
+		/* the double code's rows underflow when one row spans more than
+		 * e^-745 (very unequal lengths): no oracle for those */
+		if (phmm_forward(&t, &pr, &s) != TS_OK) {
+			skipped++;
+			continue;
+		}
+		st = phmm_forward_kernel(k, &t, &pr, &f);
+		cr_assert(st == TS_OK || st == PHMM_REDO, "%s: status %d", phmm_kernel_label(k), st);
+		if (st == PHMM_REDO) {  /* refused: phmm_forward_fast gives the double answer */
+			redo++;
+			cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
+			cr_assert(fabs(f - s) <= 1e-12 * fabs(s));
+			continue;
+		}
+		cr_assert(close_rel(f, s, 1e-6), "%s, %ld x %ld: %.12g, double %.12g", phmm_kernel_label(k), (long)pr.n,
+			  (long)pr.m, f, s);
+	}
+	cr_log_info("%s: %d of 600 pairs kept in float, %d redone in double, %d without a double answer",
+		    phmm_kernel_label(k), 600 - redo - skipped, redo, skipped);
+	cr_assert_gt(600 - redo - skipped, 400, "%s kept only %d of 600 pairs in float", phmm_kernel_label(k), 600 - redo - skipped);
+	cr_assert_lt(skipped, 60, "%d of 600 pairs without a double answer", skipped);
+	gsl_rng_free(r);
+}
+
+Test(dp_simd, f32c_equals_double) { random_pairs_agree(PHMM_KERNEL_F32_C); }
+Test(dp_simd, avx2_equals_double) { random_pairs_agree(PHMM_KERNEL_AVX2); }
+Test(dp_simd, avx512_equals_double) { random_pairs_agree(PHMM_KERNEL_AVX512); }
+
+/* A long related pair (indels balanced, so criterion e keeps it in float)
+ * against the double code. */
+static void long_related_agrees(phmm_kernel_t k, int64_t n)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t *x = malloc(n), *y = malloc(n + 16);
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_pair_t pr = {.x = x, .n = n, .y = y};
+	double f, s;
+	require(k);
+	gsl_rng_set(r, 44);
+	ambiguous = 0.02;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	pr.m = balanced_pair(x, n, y, r);
+	cr_assert_eq(phmm_forward(&t, &pr, &s), TS_OK);
+	cr_assert_eq(phmm_forward_kernel(k, &t, &pr, &f), TS_OK);
+	cr_assert(isfinite(s) && s < -1000);
+	cr_assert(close_rel(f, s, 1e-6), "%s, %ld x %ld: %.12g, double %.12g", phmm_kernel_label(k), (long)n, (long)pr.m, f, s);
+	free(x);
+	free(y);
+	gsl_rng_free(r);
+}
+
+/* n kb of mismatching (unrelated) sequence: ln P ≈ −1.5 per residue.  The
+ * per-diagonal exponent keeps it in float; phmm_forward's row scaling
+ * underflows here (TS_EDATA from about 2 kb), so the SIMD kernel is checked
+ * against its plain-C twin instead. */
+static void long_unrelated_agrees(phmm_kernel_t k, int64_t n)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t *x = malloc(n), *y = malloc(n);
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = n};
+	double f, c;
+	require(k);
+	gsl_rng_set(r, 45);
+	ambiguous = 0.02;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	random_pair(x, n, y, n, 0, 0, 0, r);
+	cr_assert_eq(phmm_forward_kernel(k, &t, &pr, &f), TS_OK);
+	cr_assert_eq(phmm_forward_kernel(PHMM_KERNEL_F32_C, &t, &pr, &c), TS_OK);
+	cr_assert(isfinite(f) && f < -2.0 * n && f > -4.0 * n, "ln P %.12g for %ld x %ld", f, (long)n, (long)n);
+	cr_assert(close_rel(f, c, 1e-6), "%s %.12g, C twin %.12g", phmm_kernel_label(k), f, c);
+	free(x);
+	free(y);
+	gsl_rng_free(r);
+}
+
+Test(dp_simd, long_pairs_f32c, .timeout = 300) { long_related_agrees(PHMM_KERNEL_F32_C, LONG_N / 4); }
+
+Test(dp_simd, long_pairs_avx2, .timeout = 300)
+{
+	long_related_agrees(PHMM_KERNEL_AVX2, LONG_N / 2);
+	long_unrelated_agrees(PHMM_KERNEL_AVX2, LONG_N);
+}
+
+Test(dp_simd, long_pairs_avx512, .timeout = 300)
+{
+	long_related_agrees(PHMM_KERNEL_AVX512, LONG_N / 2);
+	long_unrelated_agrees(PHMM_KERNEL_AVX512, LONG_N);
+}
+
+/* Every kernel says PHMM_REDO, and phmm_forward_fast gives phmm_forward's
+ * answer (and status), on pairs the criterion sends back to double. */
+static void redone(const phmm_tables_t *t, const phmm_pair_t *pr, int status, const char *what)
+{
+	int k;
+	double s = 0, f = 0;
+	cr_assert_eq(phmm_forward(t, pr, &s), status, "%s: phmm_forward", what);
+	for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++) {
+		double g;
+		if (!phmm_kernel_supported((phmm_kernel_t)k)) continue;
+		cr_assert_eq(phmm_forward_kernel((phmm_kernel_t)k, t, pr, &g), PHMM_REDO, "%s: %s kept its float result", what,
+			     phmm_kernel_label((phmm_kernel_t)k));
+	}
+	cr_assert_eq(phmm_forward_fast(t, pr, &f), status, "%s: phmm_forward_fast", what);
+	if (status == TS_OK) cr_assert(fabs(f - s) <= 1e-12 * fabs(s), "%s: %.15g, double %.15g", what, f, s);
+}
+
+Test(dp_simd, redo_in_double)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	static uint8_t x[3000], y[3000];
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_pair_t pr = {.x = x, .n = 3000, .y = y, .m = 3000};
+	int a, b;
+	gsl_rng_set(r, 8);
+	phmm_params_default(&p);
+	/* (a) mismatches at 1e-30 of a match: below float's reach per diagonal */
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) p.p[a][b] = a == b ? 0.25 : 1e-30;
+	phmm_tables(&p, &t);
+	pr.n = pr.m = 300;
+	random_pair(x, 300, y, 300, 0, 0, 0, r);
+	redone(&t, &pr, TS_OK, "mismatches at 1e-30");
+	pr.n = pr.m = 3000;
+	/* (d) runs of N under near-1 transitions: ln P ≈ −0.002 per base */
+	phmm_params_default(&p);
+	p.dX = p.dY = 0.0005;
+	p.tau = 0.0005;
+	phmm_tables(&p, &t);
+	memset(x, 15, sizeof x);
+	memset(y, 15, sizeof y);
+	redone(&t, &pr, TS_OK, "N runs");
+	/* (b, c) probability 0: code 0 emits nothing */
+	pr.m = random_pair(x, 3000, y, 3000, 1, 0.05, 0.05, r);
+	x[1500] = 0;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	redone(&t, &pr, TS_EDATA, "code 0");
+	gsl_rng_free(r);
+}
+
+/* Balanced lengths but a 150-residue insertion at the start of y and the
+ * matching deletion at its end: the forward maximum runs far from the paths
+ * that reach (n, m), the case criterion (f) is for.  Whatever the kernel
+ * decides, phmm_forward_fast must give phmm_forward's answer. */
+Test(dp_simd, shifted_pair_redone_or_equal)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	static uint8_t x[4000], y[4000];
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_pair_t pr = {.x = x, .n = 4000, .y = y, .m = 4000};
+	double f, s;
+	int64_t i;
+	gsl_rng_set(r, 12);
+	ambiguous = 0;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	for (i = 0; i < 4000; i++) x[i] = random_code(r);
+	for (i = 0; i < 150; i++) y[i] = random_code(r);
+	for (; i < 4000; i++) y[i] = gsl_rng_uniform(r) < 0.9 ? x[i - 150] : random_code(r);
+	cr_assert_eq(phmm_forward(&t, &pr, &s), TS_OK);
+	cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
+	cr_assert(close_rel(f, s, 1e-6), "%s: %.12g, double %.12g", phmm_kernel_name(), f, s);
+	gsl_rng_free(r);
+}
+
+Test(dp_simd, banded_and_glocal_use_double)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[200], y[260];
+	int32_t lo[201], hi[201];
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_pair_t pr = {.x = x, .n = 200, .y = y, .m = 260, .glocal = 1};
+	double f, s;
+	int i;
+	gsl_rng_set(r, 3);
+	random_params(&p, r);
+	phmm_tables(&p, &t);
+	pr.m = random_pair(x, 200, y, 260, 1, 0.05, 0.05, r);
+	cr_assert_eq(phmm_forward(&t, &pr, &s), TS_OK);
+	cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
+	cr_assert_eq(f, s);
+	for (i = 0; i <= 200; i++) lo[i] = i - 30, hi[i] = i + 90;
+	pr.lo = lo, pr.hi = hi, pr.glocal = 0;
+	cr_assert_eq(phmm_forward(&t, &pr, &s), TS_OK);
+	cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
+	cr_assert_eq(f, s);
+	gsl_rng_free(r);
+}
+
+/* The default is the widest kernel the CPU has; TESSERA_KERNEL overrides it
+ * (Criterion runs each test in its own process, so the cached choice is
+ * fresh here). */
+Test(dp_simd, dispatch_default)
+{
+	const char *want = phmm_kernel_supported(PHMM_KERNEL_AVX512) ? "avx512"
+			   : phmm_kernel_supported(PHMM_KERNEL_AVX2) ? "avx2" : "scalar";
+	unsetenv("TESSERA_KERNEL");
+	cr_assert_str_eq(phmm_kernel_name(), want);
+}
+
+Test(dp_simd, dispatch_forced)
+{
+	setenv("TESSERA_KERNEL", "f32c", 1);
+	cr_assert_str_eq(phmm_kernel_name(), "f32c");
+}
