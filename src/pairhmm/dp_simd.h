@@ -53,8 +53,8 @@
  * it returns TS_EDATA on unrelated pairs from about 2 kb and on very
  * unbalanced ones (10 kb × 12 kb related).
  *
- * Dispatch.  The first call picks AVX-512 (avx512f+avx512bw) > AVX2 (avx2+fma)
- * > scalar with __builtin_cpu_supports and caches it; TESSERA_KERNEL=scalar,
+ * Dispatch.  The first call picks AVX2 (avx2+fma) > AVX-512 (avx512f+avx512bw)
+ * > scalar (AVX2 measured faster here) with __builtin_cpu_supports and caches it; TESSERA_KERNEL=scalar,
  * avx2, avx512 or f32c forces one (a kernel the CPU lacks falls back to
  * scalar).  Banded or glocal pairs always use phmm_forward(). */
 #ifndef TS_PHMM_DP_SIMD_H
