@@ -34,6 +34,7 @@ static json_t *aln_json(int64_t k, const pair_rec_t *pr, const phmm_aln_t *a)
 		      json_object_set_new(o, "m", json_integer(pr->m)) | json_object_set_new(o, "lnL", phmm_json_num(a->lnL)) |
 		      json_object_set_new(o, "score", phmm_json_num(a->score)) | json_object_set_new(o, "aligned1", json_string(a->ax)) |
 		      json_object_set_new(o, "aligned2", json_string(a->ay)) | json_object_set_new(o, "states", json_string(a->state)) |
+		      json_object_set_new(o, "y_begin", json_integer(a->y_beg)) | json_object_set_new(o, "y_end", json_integer(a->y_end)) |
 		      json_object_set_new(o, "posterior", post);
 	else
 		json_decref(post);

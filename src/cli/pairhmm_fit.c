@@ -37,12 +37,6 @@ static void report_resampling(FILE *fp, const report_t *r)
 	}
 }
 
-/* jansson has no ±inf or NaN: null, as the rest of the JSON writes them */
-static json_t *num(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
 static json_t *resampling_json(const phmm_boot_t *boot, const phmm_ci_t *ci)
 {
 	json_t *j = json_object();
@@ -57,7 +51,7 @@ static json_t *resampling_json(const phmm_boot_t *boot, const phmm_ci_t *ci)
 		if (o == NULL || json_object_set_new(j, "ci", o) < 0) goto fail;
 		json_object_set_new(o, "B", json_integer(ci->B));
 		for (c = 0; c < CI_N; c++)
-			if (json_object_set_new(o, phmm_ci_names[c], json_pack("[o, o]", num(ci->lo[c]), num(ci->hi[c]))) < 0) goto fail;
+			if (json_object_set_new(o, phmm_ci_names[c], json_pack("[o, o]", phmm_json_num(ci->lo[c]), phmm_json_num(ci->hi[c]))) < 0) goto fail;
 	}
 	return j;
 fail:

@@ -119,8 +119,11 @@ void phc_report_alignment(FILE *fp, int64_t k, const pair_rec_t *pr, const phmm_
 	int w1 = (int)strlen(pr->name1), w2 = (int)strlen(pr->name2), w = w1 > w2 ? w1 : w2;
 	int64_t c, i;
 	if (w < 2) w = 2;  /* room for "PP" */
-	fprintf(fp, "# pair %lld: %s (%lld bp) vs %s (%lld bp)  lnL %.6f  score %.6f\n", (long long)k, pr->name1, (long long)pr->n,
+	fprintf(fp, "# pair %lld: %s (%lld bp) vs %s (%lld bp)  lnL %.6f  score %.6f", (long long)k, pr->name1, (long long)pr->n,
 		pr->name2, (long long)pr->m, a->lnL, a->score);
+	if (a->y_beg > 0 || a->y_end < pr->m)  /* free ends: the rest of sequence 2 is flank */
+		fprintf(fp, "  aligned to bases %lld-%lld of sequence 2", (long long)a->y_beg + 1, (long long)a->y_end);
+	fputc('\n', fp);
 	for (c = 0; c < a->len; c += ALN_WIDTH) {
 		int len = (int)(a->len - c < ALN_WIDTH ? a->len - c : ALN_WIDTH);
 		fprintf(fp, "%-*s  %.*s\n", w, pr->name1, len, a->ax + c);
