@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pairhmm/dp.h"
+#include "pairhmm/dp_impl.h"
 #include "pairhmm/boot.h"
 #include "pairhmm/em.h"
 #include "pairhmm/lrt.h"
@@ -611,5 +612,42 @@ Test(phmm, simulate_total_length_and_symmetry)
 	}
 	/* equal in expectation: within 4 binomial standard deviations */
 	cr_assert(fabs(nx - ny) < 4 * sqrt(nx + ny), "X %g vs Y %g columns", nx, ny);
+	gsl_rng_free(r);
+}
+
+/* A row of an unrelated 600 × 1,800 pair spans more than double's range
+ * (a 1,200-base gap at eY = 0.4 is 10^-477): the double pass must fail and
+ * the long-double redo must give forward = backward = expect, with the
+ * count identities. */
+Test(phmm, long_double_redo_when_a_row_overflows_double, .timeout = 300)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int64_t n = 600, m = 1800, i;
+	uint8_t *x = malloc(n), *y = malloc(m);
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_counts_t c;
+	double f, b, e, d, match = 0, xs = 0;
+	int a, k;
+	gsl_rng_set(r, 12);
+	for (i = 0; i < n; i++) x[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+	for (i = 0; i < m; i++) y[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m};
+	cr_assert_eq(phmm_forward_d(&t, &pr, &d), TS_EDATA, "the double pass no longer underflows: pick a harder pair");
+	cr_assert_eq(phmm_forward(&t, &pr, &f), TS_OK);
+	cr_assert_eq(phmm_backward(&t, &pr, &b), TS_OK);
+	phmm_counts_zero(&c);
+	cr_assert_eq(phmm_expect(&t, &pr, &c, &e), TS_OK);
+	cr_assert(fabs(b - f) <= 1e-10 * fabs(f), "backward %.15g forward %.15g", b, f);
+	cr_assert(fabs(e - f) <= 1e-10 * fabs(f));
+	for (a = 0; a < 4; a++) {
+		for (k = 0; k < 4; k++) match += c.m[a][k];
+		xs += c.x[a];
+	}
+	cr_assert(fabs(match + xs - n) < 1e-6 * n, "match + X = %.9g, n = %lld", match + xs, (long long)n);
+	free(x);
+	free(y);
 	gsl_rng_free(r);
 }

@@ -75,7 +75,7 @@ int phmm_estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p
 	for (k = 0; k < n_pairs; k++) {
 		if (e.status[k] < 0) {
 			r = e.status[k] == TS_EDATA
-				    ? ts_fail(err, TS_EDATA, "pair %lld has probability 0, or below the double range within one DP row (a base with zero emission probability, or unrelated sequences whose lengths differ by hundreds of bases: see the README on underflow)",
+				    ? ts_fail(err, TS_EDATA, "pair %lld has probability 0 under the parameters (a base with zero emission probability?)",
 					      (long long)k + 1)
 				    : ts_fail(err, e.status[k], "out of memory in pair %lld", (long long)k + 1);
 			goto done;

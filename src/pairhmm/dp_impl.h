@@ -1,0 +1,18 @@
+/* dp_impl: the two compilations of dp_core.h — double (_d) and long double
+ * (_ld) — behind the public functions of dp.h.  Private to src/pairhmm. */
+#ifndef TS_PHMM_DP_IMPL_H
+#define TS_PHMM_DP_IMPL_H
+
+#include "pairhmm/dp.h"
+
+#define DP_DECLARE(sfx) \
+	int phmm_forward##sfx(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL); \
+	int phmm_backward##sfx(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL); \
+	int phmm_expect##sfx(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL); \
+	int phmm_viterbi##sfx(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln); \
+	int phmm_mea##sfx(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln);
+DP_DECLARE(_d)
+DP_DECLARE(_ld)
+#undef DP_DECLARE
+
+#endif
