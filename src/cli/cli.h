@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include "io/seqio.h"
 
 int cmd_view(int argc, char **argv);
 int cmd_motifs(int argc, char **argv);
@@ -31,6 +32,13 @@ enum { CLI_OPT_QUIET = 256, CLI_OPT_VERBOSE, CLI_OPT_HELP, CLI_OPT_CMD = 300 };
 
 /** Handle a common option; returns 1 if `c` was one. */
 int cli_common_opt(int c);
+
+/** The input options view and scan share: -r REG (appended to o->regions,
+ *  which the caller frees), -T FILE, -f/-F FLAGS, -q MAPQ.
+ *  @return 0 if c is none of them, 1 if handled, CLI_BAD_OPT after printing
+ *  a usage error (exit 1), CLI_NOMEM when out of memory (exit 3). */
+enum { CLI_BAD_OPT = -1, CLI_NOMEM = -3 };
+int cli_input_opt(const char *cmd, int c, char *arg, sio_opts_t *o);
 
 /** Report a usage error as "[E::cmd] message", point at --help, return 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,7 +2,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "cli/cli.h"
+#include <stdlib.h>
 #include "util/log.h"
+#include "util/parse.h"
 
 int cli_common_opt(int c)
 {
@@ -22,4 +24,28 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'tessera %s --help' for usage.\n", cmd);
 	return 1;
+}
+
+int cli_input_opt(const char *cmd, int c, char *arg, sio_opts_t *o)
+{
+	switch (c) {
+	case 'r': {
+		char **r = realloc(o->regions, (o->n_regions + 1) * sizeof *r);
+		if (r == NULL) return CLI_NOMEM;
+		o->regions = r;
+		o->regions[o->n_regions++] = arg;
+		return 1;
+	}
+	case 'T': o->reference = arg; return 1;
+	case 'f':
+		if (ts_parse_flag(arg, &o->flag_require) < 0) return cli_usage_error(cmd, "-f: '%s' is not a flag value", arg), CLI_BAD_OPT;
+		return 1;
+	case 'F':
+		if (ts_parse_flag(arg, &o->flag_exclude) < 0) return cli_usage_error(cmd, "-F: '%s' is not a flag value", arg), CLI_BAD_OPT;
+		return 1;
+	case 'q':
+		if (ts_parse_int(arg, 0, 255, &o->min_mapq) < 0) return cli_usage_error(cmd, "-q: '%s' is not an integer in 0..255", arg), CLI_BAD_OPT;
+		return 1;
+	default: return 0;
+	}
 }

@@ -91,7 +91,7 @@ static const struct option long_opts[] = {
 
 typedef struct {
 	const char *motif_path, *bfile, *out_path;
-	char **motif_ids, **regions;
+	char **motif_ids;
 	int n_motif_ids, bg_from_seq, skip_matched, pgc;
 	double pseudo;
 	hits_format_t format;
@@ -259,32 +259,20 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 		case OPT_GFF: c->format = HITS_GFF; break;
 		case OPT_SKIP_MATCHED: c->skip_matched = 1; break;
 		case OPT_NO_PGC: c->pgc = 0; break;
-		case 'r':
-			if ((c->regions = realloc(c->regions, (io->n_regions + 1) * sizeof *c->regions)) == NULL) return -1;
-			c->regions[io->n_regions++] = optarg;
-			io->regions = c->regions;
-			break;
 		case OPT_BED: io->bed = optarg; break;
-		case 'T': io->reference = optarg; break;
 		case '@':
 			if (ts_parse_int(optarg, 1, 1024, &so->threads) < 0)
 				return *exit_code = cli_usage_error("scan", "--threads: '%s' is not an integer in 1..1024", optarg), -1;
 			break;
-		case 'f':
-			if (ts_parse_flag(optarg, &io->flag_require) < 0) return *exit_code = cli_usage_error("scan", "-f: '%s' is not a flag value", optarg), -1;
-			break;
-		case 'F':
-			if (ts_parse_flag(optarg, &io->flag_exclude) < 0) return *exit_code = cli_usage_error("scan", "-F: '%s' is not a flag value", optarg), -1;
-			break;
-		case 'q':
-			if (ts_parse_int(optarg, 0, 255, &io->min_mapq) < 0) return *exit_code = cli_usage_error("scan", "-q: '%s' is not an integer in 0..255", optarg), -1;
-			break;
 		case 'h': usage(stdout); *exit_code = 0; return -1;
-		default:
-			if (cli_common_opt(ch)) break;
+		default: {
+			int k = cli_input_opt("scan", ch, optarg, io);
+			if (k < 0) return *exit_code = k == CLI_NOMEM ? 3 : 1, -1;
+			if (k || cli_common_opt(ch)) break;
 			usage(stderr);
 			*exit_code = 1;
 			return -1;
+		}
 		}
 	}
 	if (so->use_min_score + so->use_qv_thresh > 1)
@@ -297,7 +285,7 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 
 int cmd_scan(int argc, char **argv)
 {
-	scan_cli_t c = {NULL, NULL, "-", NULL, NULL, 0, 0, 0, 1, 0.1, HITS_TSV};
+	scan_cli_t c = {NULL, NULL, "-", NULL, 0, 0, 0, 1, 0.1, HITS_TSV};
 	scan_opts_t so;
 	sio_opts_t io;
 	motif_set_t *all = NULL, chosen;
@@ -356,6 +344,6 @@ done:
 	motif_set_free(all);
 	free(motif_path);
 	free(c.motif_ids);
-	free(c.regions);
+	free(io.regions);
 	return exit_code;
 }

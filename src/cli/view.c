@@ -220,30 +220,15 @@ int cmd_view(int argc, char **argv)
 	view_fmt_t f = {60, 0, 0, 0};
 	ts_outfile_t out;
 	const char *out_path = "-";
-	char err[TS_ERRLEN], **regions = NULL;
-	int c, i, s = TS_OK;
+	char err[TS_ERRLEN];
+	int c, i, k, s = TS_OK;
 	sio_opts_init(&o);
 	o.original_strand = 1;
 	while ((c = getopt_long(argc, argv, "r:T:@:f:F:q:w:o:h", long_opts, NULL)) >= 0) {
 		switch (c) {
-		case 'r':
-			regions = realloc(regions, (o.n_regions + 1) * sizeof *regions);
-			if (!regions) return 3;
-			regions[o.n_regions++] = optarg;
-			break;
 		case OPT_BED: o.bed = optarg; break;
-		case 'T': o.reference = optarg; break;
 		case '@':
 			if (ts_parse_int(optarg, 0, 256, &o.threads) < 0) return cli_usage_error("view", "--threads: '%s' is not an integer in 0..256", optarg);
-			break;
-		case 'f':
-			if (ts_parse_flag(optarg, &o.flag_require) < 0) return cli_usage_error("view", "-f: '%s' is not a flag value", optarg);
-			break;
-		case 'F':
-			if (ts_parse_flag(optarg, &o.flag_exclude) < 0) return cli_usage_error("view", "-F: '%s' is not a flag value", optarg);
-			break;
-		case 'q':
-			if (ts_parse_int(optarg, 0, 255, &o.min_mapq) < 0) return cli_usage_error("view", "-q: '%s' is not an integer in 0..255", optarg);
 			break;
 		case OPT_AS_STORED: o.original_strand = 0; break;
 		case 'w':
@@ -253,23 +238,28 @@ int cmd_view(int argc, char **argv)
 		case OPT_STATS: f.stats = 1; break;
 		case OPT_NAME_ONLY: f.name_only = 1; break;
 		case 'o': out_path = optarg; break;
-		case 'h': usage(stdout); free(regions); return 0;
+		case 'h': usage(stdout); free(o.regions); return 0;
 		default:
-			if (cli_common_opt(c)) break;
+			if ((k = cli_input_opt("view", c, optarg, &o)) != 0 || cli_common_opt(c)) {
+				if (k < 0) {
+					free(o.regions);
+					return k == CLI_NOMEM ? 3 : 1;
+				}
+				break;
+			}
 			usage(stderr);
-			free(regions);
+			free(o.regions);
 			return 1;
 		}
 	}
-	o.regions = regions;
 	if (optind >= argc) {
-		free(regions);
+		free(o.regions);
 		return cli_usage_error("view", "no input file given");
 	}
 	o.chunk = f.fastq ? 0 : VIEW_CHUNK;
 	if ((s = ts_outfile_open(&out, out_path, err)) < 0) {
 		view_error("%s", err);
-		free(regions);
+		free(o.regions);
 		return ts_exit_code(s);
 	}
 	for (i = optind; i < argc && s == TS_OK; i++) s = view_one(out.fp, argv[i], &o, &f);
@@ -278,6 +268,6 @@ int cmd_view(int argc, char **argv)
 	} else {
 		ts_outfile_abort(&out);
 	}
-	free(regions);
+	free(o.regions);
 	return ts_exit_code(s);
 }
