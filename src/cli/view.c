@@ -190,12 +190,14 @@ static int view_one(FILE *fp, const char *path, const sio_opts_t *o, const view_
 		}
 		if (rec.n + 1 > text_cap) {
 			text_cap = rec.n + 1;
-			if ((text = realloc(text, text_cap)) == NULL) {
+			char *t = realloc(text, text_cap);
+			if (t == NULL) {
 				s = TS_ENOMEM;
 				view_error("out of memory");
 				reported = 1;
 				break;
 			}
+			text = t;
 		}
 		if (f->fastq) {
 			if ((s = put_fastq(fp, &rec, f, text, path)) < 0) {

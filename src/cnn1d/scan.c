@@ -113,7 +113,6 @@ typedef struct job_s {
 
 struct scan_s {
 	scan_opts_t opt;
-	const motif_set_t *set;
 	motif_filter_t *mf;
 	int n_mf, max_w;
 	scan_rec_t *recs;
@@ -511,7 +510,6 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	*out = NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	s->opt = *o;
-	s->set = set;
 	s->n_mf = set->n;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->can_push, NULL);
@@ -872,7 +870,6 @@ const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)
 }
 
 const char *scan_seq_text(const scan_t *s) { return s->all.text; }
-const pwm_t *scan_pwm(const scan_t *s, int motif) { return &s->mf[motif].pwm; }
 
 void scan_totals(const scan_t *s, int64_t *bases, int64_t *tests)
 {

@@ -71,7 +71,7 @@ typedef struct scan_s scan_t;
 
 /** Build the filter bank: one pwm per motif (motifs whose best p-value
  *  cannot pass the threshold are named in a warning and not scanned).
- *  `set` must outlive the scanner.  @return TS_OK or an error with err set. */
+ *  `set` is only read during the call.  @return TS_OK or an error with err set. */
 int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double pseudo, const scan_opts_t *o, char *err);
 
 /** Scan every record of one input (any seqio source).  Call once per input.
@@ -90,7 +90,6 @@ const char *scan_seq_text(const scan_t *s);
 /** p-value of a hit; q-value after scan_finish() (NAN without q-values). */
 double scan_hit_pvalue(const scan_t *s, const scan_hit_t *h);
 double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h);
-const pwm_t *scan_pwm(const scan_t *s, int motif);
 
 /* Totals for the log: bases read, windows tested (both strands). */
 void scan_totals(const scan_t *s, int64_t *bases, int64_t *tests);
