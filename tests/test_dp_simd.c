@@ -323,3 +323,147 @@ Test(dp_simd, dispatch_forced)
 	setenv("TESSERA_KERNEL", "f32c", 1);
 	cr_assert_str_eq(phmm_kernel_name(), "f32c");
 }
+
+/* ------------------------------------------- forward–backward and counts */
+
+/* Counts of the float forward–backward against phmm_expect: each within
+ * 10^-5 of its value plus 10^-6 of the pair's length (a count's error is
+ * rounding of float posteriors summed over ~n·m cells). */
+static void counts_close(const phmm_counts_t *f, const phmm_counts_t *d, double len, const char *what)
+{
+	const double *a = (const double *)f, *b = (const double *)d;
+	size_t k;
+	for (k = 0; k < sizeof *f / sizeof(double); k++)
+		cr_assert(fabs(a[k] - b[k]) <= 1e-5 * fabs(b[k]) + 1e-6 * len, "%s: count %zu is %.10g, double %.10g", what, k,
+			  a[k], b[k]);
+}
+
+/* One pair through kernel k: kept in float and close to double, or refused
+ * and then phmm_expect_fast's answer is phmm_expect's, bit for bit.
+ * Returns 1 if kept in float, 0 if refused, −1 without a double answer. */
+static int fb_agrees(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr)
+{
+	phmm_counts_t cf, cd, cz;
+	double lf, ld;
+	char what[96];
+	int st;
+	phmm_counts_zero(&cf), phmm_counts_zero(&cd), phmm_counts_zero(&cz);
+	if (phmm_expect(t, pr, &cd, &ld) != TS_OK) return -1;
+	snprintf(what, sizeof what, "%s, %ld x %ld%s", phmm_kernel_label(k), (long)pr->n, (long)pr->m, pr->lo ? " banded" : "");
+	st = phmm_expect_kernel(k, t, pr, &cf, &lf);
+	cr_assert(st == TS_OK || st == PHMM_REDO, "%s: status %d", what, st);
+	if (st == PHMM_REDO) {
+		cr_assert_eq(memcmp(&cf, &cz, sizeof cf), 0, "%s: refused but counts were added", what);
+		cr_assert_eq(phmm_expect_fast(t, pr, &cf, &lf), TS_OK);
+		cr_assert_eq(memcmp(&cf, &cd, sizeof cf), 0, "%s: redone counts differ from phmm_expect", what);
+		cr_assert_eq(lf, ld);
+		return 0;
+	}
+	cr_assert(close_rel(lf, ld, 1e-6), "%s: ln P %.12g, double %.12g", what, lf, ld);
+	counts_close(&cf, &cd, (double)(pr->n + pr->m), what);
+	return 1;
+}
+
+static void fb_random_pairs(phmm_kernel_t k)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[320], y[320];
+	int rep, kept = 0, none = 0, v;
+	require(k);
+	gsl_rng_set(r, 77);
+	ambiguous = 0.1;
+	for (rep = 0; rep < 400; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		int64_t n = rep % 300 + 1, m = rep % 4 == 0 ? 1 + (int64_t)gsl_rng_uniform_int(r, 300)
+							 : n - 12 + (int64_t)gsl_rng_uniform_int(r, 25);
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m < 1 ? 1 : m};
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		pr.m = random_pair(x, pr.n, y, pr.m, rep % 3 != 0, 0.05, 0.05, r);
+		if (pr.m == 0) continue;
+		v = fb_agrees(k, &t, &pr);
+		kept += v == 1, none += v < 0;
+	}
+	cr_log_info("%s forward-backward: %d of 400 pairs kept in float, %d without a double answer", phmm_kernel_label(k),
+		    kept, none);
+	cr_assert_gt(kept, 300, "%s kept only %d of 400 pairs in float", phmm_kernel_label(k), kept);
+	gsl_rng_free(r);
+}
+
+Test(dp_simd, fb_f32c_equals_double) { fb_random_pairs(PHMM_KERNEL_F32_C); }
+Test(dp_simd, fb_avx2_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX2); }
+
+/* Bands of half-width 3..40 around the line from (0,0) to (n,m), as around a
+ * read's CIGAR path, against banded phmm_expect; and pairs of length 1. */
+Test(dp_simd, fb_banded_and_short)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[420], y[420];
+	int32_t lo[421], hi[421];
+	int rep, kept = 0, k;
+	gsl_rng_set(r, 78);
+	ambiguous = 0.05;
+	for (rep = 0; rep < 120; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 400), i, w = 3 + (int64_t)gsl_rng_uniform_int(r, 38);
+		phmm_pair_t pr = {.x = x, .n = n, .y = y};
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		pr.m = random_pair(x, n, y, n + 20, 1, 0.04, 0.04, r);
+		if (pr.m == 0) continue;
+		for (i = 0; i <= n; i++) {
+			int64_t c = i * pr.m / n;
+			lo[i] = (int32_t)(c - w), hi[i] = (int32_t)(c + w);
+		}
+		lo[0] = 0, hi[n] = (int32_t)pr.m;
+		pr.lo = lo, pr.hi = hi;
+		for (k = PHMM_KERNEL_F32_C; k <= PHMM_KERNEL_AVX2; k++)
+			if (phmm_kernel_supported((phmm_kernel_t)k)) kept += fb_agrees((phmm_kernel_t)k, &t, &pr) == 1;
+	}
+	cr_assert_gt(kept, 150, "only %d banded pairs kept in float", kept);
+	/* 1 x 1 and 1 x 7, with N */
+	{
+		phmm_params_t p;
+		phmm_tables_t t;
+		phmm_pair_t pr = {.x = x, .n = 1, .y = y, .m = 1};
+		phmm_params_default(&p);
+		phmm_tables(&p, &t);
+		x[0] = 15, y[0] = 1;
+		cr_assert_eq(fb_agrees(PHMM_KERNEL_F32_C, &t, &pr), 1);
+		memcpy(y, "\1\2\4\10\17\1\2", 7);
+		pr.m = 7;
+		cr_assert_eq(fb_agrees(PHMM_KERNEL_F32_C, &t, &pr), 1);
+		if (phmm_kernel_supported(PHMM_KERNEL_AVX2)) cr_assert_eq(fb_agrees(PHMM_KERNEL_AVX2, &t, &pr), 1);
+	}
+	gsl_rng_free(r);
+}
+
+/* A pair long enough for the blocked (checkpointed) forward, C twin and
+ * AVX2 against double; glocal pairs go to double. */
+Test(dp_simd, fb_long_and_glocal, .timeout = 300)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	const int64_t n = LONG_N / 8;
+	uint8_t *x = malloc(n), *y = malloc(n + 16);
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_pair_t pr = {.x = x, .n = n, .y = y};
+	int k;
+	gsl_rng_set(r, 79);
+	ambiguous = 0.02;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	pr.m = balanced_pair(x, n, y, r);
+	for (k = PHMM_KERNEL_F32_C; k <= PHMM_KERNEL_AVX2; k++)
+		if (phmm_kernel_supported((phmm_kernel_t)k))
+			cr_assert_eq(fb_agrees((phmm_kernel_t)k, &t, &pr), 1, "%s refused a balanced related pair",
+				     phmm_kernel_label((phmm_kernel_t)k));
+	pr.n = pr.m = 200;
+	pr.glocal = 1;
+	cr_assert_eq(fb_agrees(PHMM_KERNEL_F32_C, &t, &pr), 0, "a glocal pair was kept in float");
+	free(x);
+	free(y);
+	gsl_rng_free(r);
+}

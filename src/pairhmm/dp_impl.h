@@ -15,4 +15,14 @@ DP_DECLARE(_d)
 DP_DECLARE(_ld)
 #undef DP_DECLARE
 
+/* Expected counts by emitted nt16 code (one add per cell while a DP runs),
+ * shared out among the bases of each ambiguity code by
+ * phmm_code_counts_share(), which adds them to c. */
+typedef struct {
+	double t[PH_NTRANS];
+	double m[16][16], x[16], y[16];
+} phmm_code_counts_t;
+
+void phmm_code_counts_share(const phmm_tables_t *t, const phmm_code_counts_t *cc, phmm_counts_t *c);
+
 #endif

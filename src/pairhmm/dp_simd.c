@@ -5,11 +5,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 #include "pairhmm/dp_simd.h"
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
-#define TARGET_EXP 100    /* a diagonal's maximum is brought near 2^100 */
 #define MAX_SHIFT 60      /* largest exponent shift per diagonal (criterion b) */
 #define IMBALANCE_BITS 150  /* criterion (e) */
 
@@ -39,7 +41,7 @@ float phmm_diag_c(const phmm_f32_in_t *in, float *const cur[3], const float *con
 /* ------------------------------------------------------------- driver */
 
 /* Criterion (a): every non-zero entry in [2^−60, 16]. */
-static int tables_fit_float(const phmm_tables_t *t)
+int phmm_f32_tables_fit(const phmm_tables_t *t)
 {
 	const double lo = ldexp(1, -60), hi = 16;
 	const double *v[4] = {t->t, &t->pm[0][0], t->qx, t->qy};
@@ -51,19 +53,34 @@ static int tables_fit_float(const phmm_tables_t *t)
 	return 1;
 }
 
-typedef struct {
-	float *buf;
-	int32_t *xi, *yi;
-	float *qxs, *qys;
-} f32_mem_t;
-
-static void mem_free(f32_mem_t *s)
+void phmm_f32_mem_free(phmm_f32_mem_t *s)
 {
-	free(s->buf);
 	free(s->xi);
 	free(s->yi);
 	free(s->qxs);
 	free(s->qys);
+	memset(s, 0, sizeof *s);
+}
+
+/* MXCSR: flush-to-zero (bit 15) and denormals-are-zero (bit 6) */
+unsigned phmm_f32_ftz_on(void)
+{
+#ifdef __SSE__
+	unsigned csr = _mm_getcsr();
+	_mm_setcsr(csr | 0x8040);
+	return csr;
+#else
+	return 0;
+#endif
+}
+
+void phmm_f32_ftz_restore(unsigned csr)
+{
+#ifdef __SSE__
+	_mm_setcsr(csr);
+#else
+	(void)csr;
+#endif
 }
 
 /* Renumber the codes present in s[0..len): map[code] = 0..k−1; returns k. */
@@ -80,51 +97,57 @@ static int renumber(const uint8_t *s, int64_t len, int32_t map[16], uint8_t code
 	return k;
 }
 
-/* Padded per-position inputs (codes renumbered, y reversed). */
-static int inputs(const phmm_tables_t *t, const phmm_pair_t *pr, f32_mem_t *s, phmm_f32_in_t *in, float *pmf)
+int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_t *s, phmm_f32_in_t *in)
 {
 	const int64_t n = pr->n, m = pr->m, P = PHMM_PAD;
 	int32_t mx[16], my[16];
-	uint8_t cx[16], cy[16];
-	int kx = renumber(pr->x, n, mx, cx), ky = renumber(pr->y, m, my, cy), a, b;
+	int a, b;
 	int64_t i;
+	memset(s, 0, sizeof *s);
+	s->kx = renumber(pr->x, n, mx, s->cx), s->ky = renumber(pr->y, m, my, s->cy);
 	s->xi = calloc(n + 1 + 2 * P, sizeof *s->xi);
 	s->qxs = calloc(n + 1 + 2 * P, sizeof *s->qxs);
 	s->yi = calloc(m + 1 + 2 * P, sizeof *s->yi);
 	s->qys = calloc(m + 1 + 2 * P, sizeof *s->qys);
-	s->buf = calloc(9 * (n + 1 + 2 * P), sizeof *s->buf);
-	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->buf) return TS_ENOMEM;
+	if (!s->xi || !s->qxs || !s->yi || !s->qys) return TS_ENOMEM;
 	for (i = 1; i <= n; i++) {
-		s->xi[P + i] = ky * mx[pr->x[i - 1] & 15];
-		s->qxs[P + i] = (float)t->qx[pr->x[i - 1] & 15];
+		s->xi[P + i] = s->ky * mx[pr->x[i - 1] & 15];
+		s->qxs[P + i] = (float)(t->qx[pr->x[i - 1] & 15]);
 	}
 	for (i = 0; i < m; i++) {
-		s->yi[P + i] = my[pr->y[m - 1 - i] & 15];
-		s->qys[P + i] = (float)t->qy[pr->y[m - 1 - i] & 15];
+		int c = pr->y[m - 1 - i] & 15;
+		s->yi[P + i] = my[c];
+		s->qys[P + i] = (float)t->qy[c];
 	}
-	memset(pmf, 0, 256 * sizeof *pmf);
-	for (a = 0; a < kx; a++)
-		for (b = 0; b < ky; b++) pmf[a * ky + b] = (float)t->pm[cx[a]][cy[b]];
+	memset(s->pmf, 0, sizeof s->pmf);
+	for (a = 0; a < s->kx; a++)
+		for (b = 0; b < s->ky; b++) s->pmf[a * s->ky + b] = (float)t->pm[s->cx[a]][s->cy[b]];
 	in->xi = s->xi + P;
 	in->qxs = s->qxs + P;
 	in->yi = s->yi + P;
 	in->qys = s->qys + P;
-	in->pmf = pmf;
-	in->ntab = kx * ky;
+	in->pmf = s->pmf;
+	in->ntab = s->kx * s->ky;
+	in->ky = s->ky;
 	return TS_OK;
 }
 
-/* The exponent s_d of diagonal d from the maxima of d−1 and d−2 (scales s1,
- * s2); 0, or PHMM_REDO under criterion (b). */
-static int next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
+/* ⌊log2 v⌋ of a normal positive float (−127 for a subnormal: only picks a scale) */
+static int64_t float_exp(float v)
+{
+	union { float f; uint32_t u; } b = {.f = v};
+	return (int64_t)(b.u >> 23 & 0xff) - 127;
+}
+
+int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
 {
 	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
 	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
-	if (mx1 > 0) e1 = ilogbf(mx1);
-	if (mx2 > 0) e2 = ilogbf(mx2) + s1 - s2;  /* in the scale of d−1 */
+	if (mx1 > 0) e1 = float_exp(mx1);
+	if (mx2 > 0) e2 = float_exp(mx2) + s1 - s2;  /* in the scale of d−1 */
 	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
 	e = e1 > e2 ? e1 : e2;
-	*sd = s1 + TARGET_EXP - e;
+	*sd = s1 + PHMM_TARGET_EXP - e;
 	if (*sd - s1 > MAX_SHIFT || *sd - s1 < -MAX_SHIFT || *sd - s2 > MAX_SHIFT || *sd - s2 < -MAX_SHIFT) return PHMM_REDO;
 	return TS_OK;
 }
@@ -155,30 +178,34 @@ static int f32_pass_model(const phmm_tables_t *t, const double *tr, const double
 {
 	const int64_t n = pr->n, m = pr->m, len = n + 1 + 2 * PHMM_PAD;
 	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
-	f32_mem_t mem = {0};
+	phmm_f32_mem_t mem;
 	phmm_f32_in_t in;
-	float pmf[256], mx1, mx2 = 0, *diag[3][3];
+	float *buf = NULL, mx1, mx2 = 0, *diag[3][3];
 	int64_t d, s1, s2, sd = 0, k;
 	int ret, b, st;
+	unsigned csr;
 	double end;
-	if ((ret = inputs(t, pr, &mem, &in, pmf)) < 0) goto done;
+	csr = phmm_f32_ftz_on();
+	if ((ret = phmm_f32_inputs(t, pr, &mem, &in)) < 0) goto done;
+	ret = TS_ENOMEM;
+	if (!(buf = calloc(9 * len, sizeof *buf))) goto done;
 	if (lg_max) lg_max[0] = 0;
 	for (b = 0; b < 3; b++)
-		for (st = 0; st < 3; st++) diag[b][st] = mem.buf + (3 * b + st) * len + PHMM_PAD;
+		for (st = 0; st < 3; st++) diag[b][st] = buf + (3 * b + st) * len + PHMM_PAD;
 	/* diagonal 0: B = (0,0) in M, value 1 = 2^100 · 2^−100 */
-	diag[0][0][0] = mx1 = ldexpf(1, TARGET_EXP);
-	s1 = s2 = TARGET_EXP;
+	diag[0][0][0] = mx1 = ldexpf(1, PHMM_TARGET_EXP);
+	s1 = s2 = PHMM_TARGET_EXP;
 	for (d = 1; d <= n + m; d++) {
 		float *const *cur = diag[d % 3];
 		const float *const *d1 = (const float *const *)diag[(d - 1) % 3], *const *d2 = (const float *const *)diag[(d + 1) % 3];
 		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
 		float c[7], mx;
-		if ((ret = next_scale(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
-		for (k = 0; k < 3; k++) c[k] = (float)ldexp(tr[from2[k]], (int)(sd - s2));
-		for (k = 0; k < 4; k++) c[3 + k] = (float)ldexp(tr[from1[k]], (int)(sd - s1));
+		if ((ret = phmm_f32_next_scale(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
+		for (k = 0; k < 3; k++) c[k] = (float)(tr[from2[k]] * phmm_pow2(sd - s2));
+		for (k = 0; k < 4; k++) c[3 + k] = (float)(tr[from1[k]] * phmm_pow2(sd - s1));
 		/* out of B (diagonal 0, only M non-zero): into X and Y at d = 1, M at d = 2 */
-		if (d == 1) c[3] = (float)ldexp(start[1], (int)(sd - s1)), c[5] = (float)ldexp(start[2], (int)(sd - s1));
-		if (d == 2) c[0] = (float)ldexp(start[0], (int)(sd - s2));
+		if (d == 1) c[3] = (float)(start[1] * phmm_pow2(sd - s1)), c[5] = (float)(start[2] * phmm_pow2(sd - s1));
+		if (d == 2) c[0] = (float)(start[0] * phmm_pow2(sd - s2));
 		mx = fn(&in, cur, d1, d2, ilo, ihi, m - d, c);
 		/* cells just outside the diagonal must read as 0 later */
 		for (st = 0; st < 3; st++) {
@@ -199,7 +226,9 @@ static int f32_pass_model(const phmm_tables_t *t, const double *tr, const double
 	*lnL = log(end) - (double)s1 * M_LN2;
 	ret = TS_OK;
 done:
-	mem_free(&mem);
+	phmm_f32_ftz_restore(csr);
+	phmm_f32_mem_free(&mem);
+	free(buf);
 	return ret;
 }
 
@@ -259,7 +288,7 @@ static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_
 {
 	double ln, back, *lf, *lr;
 	int ret;
-	if (!tables_fit_float(t)) return PHMM_REDO;  /* (a) */
+	if (!phmm_f32_tables_fit(t)) return PHMM_REDO;  /* (a) */
 	if (!balanced(t, pr)) return PHMM_REDO;       /* (e) */
 	lf = malloc((pr->n + pr->m + 1) * sizeof *lf);
 	lr = malloc((pr->n + pr->m + 1) * sizeof *lr);
@@ -326,7 +355,7 @@ const char *phmm_kernel_name(void)
 	return kernel_names[chosen];
 }
 
-static phmm_diag_fn diag_of(phmm_kernel_t k)
+phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	if (k == PHMM_KERNEL_AVX2) return phmm_diag_avx2;
@@ -335,16 +364,31 @@ static phmm_diag_fn diag_of(phmm_kernel_t k)
 	return k == PHMM_KERNEL_F32_C ? phmm_diag_c : NULL;
 }
 
+/* AVX-512 has no backward kernel of its own: AVX2 was faster here (above) */
+phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (k == PHMM_KERNEL_AVX2 || k == PHMM_KERNEL_AVX512) return phmm_bdiag_avx2;
+#endif
+	return k == PHMM_KERNEL_F32_C ? phmm_bdiag_c : NULL;
+}
+
+phmm_kernel_t phmm_kernel_chosen(void)
+{
+	pthread_once(&chosen_once, choose);
+	return chosen;
+}
+
 int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
-	phmm_diag_fn fn = diag_of(k);
+	phmm_diag_fn fn = phmm_kernel_diag(k);
 	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
 	return f32_forward(t, pr, fn, lnL);
 }
 
 int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
-	phmm_diag_fn fn = diag_of(k);
+	phmm_diag_fn fn = phmm_kernel_diag(k);
 	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
 	return f32_pass(t, pr, fn, lnL, NULL);
 }

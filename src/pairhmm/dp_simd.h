@@ -1,6 +1,10 @@
 /* dp_simd: the forward algorithm of dp.h in single precision along
  * anti-diagonals, with AVX2 (8 cells per vector) and AVX-512 (16) kernels,
- * their plain-C twin, run-time dispatch, and a double-precision redo.
+ * their plain-C twin, run-time dispatch, and a double-precision redo; and
+ * (phmm_expect_fast, dp_simd_fb.c) the forward–backward with expected
+ * counts that the EM runs, checked and redone in double the same way.
+ * Subnormal floats are flushed to 0 while a kernel runs (they would cost
+ * ~100 cycles per operation).
  *
  * Anti-diagonals.  Cells with i + j = d depend only on diagonals d−1 and d−2,
  * so a whole diagonal is computed at once.  Indexing a diagonal by i:
@@ -93,5 +97,15 @@ int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair
 /** The float pass of kernel k alone (criteria b and c only: no redo for
  *  a, d, e), for benches measuring the kernels on any pair.  k ≠ SCALAR. */
 int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
+/** Expected counts added to c, and ln P, as phmm_expect(), by the float
+ *  forward–backward of dp_simd_fb.c with the fastest kernel, or in double
+ *  when the float result cannot be trusted.  0, TS_ENOMEM or TS_EDATA. */
+int phmm_expect_fast(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
+
+/** The float forward–backward of kernel k alone: 0, PHMM_REDO (c is then
+ *  unchanged), or TS_ENOMEM; PHMM_KERNEL_SCALAR, banded and glocal pairs
+ *  run phmm_expect. */
+int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
 
 #endif

@@ -7,9 +7,11 @@
 #define TS_PHMM_DP_SIMD_IMPL_H
 
 #include <stdint.h>
+#include "pairhmm/dp_simd.h"
 
 #define PHMM_VMAX 16  /* widest vector, in floats */
 #define PHMM_PAD 32   /* padding before and after every per-position array */
+#define PHMM_TARGET_EXP 100  /* a diagonal's maximum is brought near 2^100 */
 
 /* Per-pair inputs, all indexed so that lane i of a diagonal reads [i] (x
  * side) or [yoff + i] (y side, y reversed).  The codes are renumbered per
@@ -25,8 +27,44 @@ typedef struct {
 	const float *qxs;    /* qX[x_i]; 0 at i = 0 and i > n */
 	const float *qys;    /* qY of the code at yi[k]; 0 at k ≥ m */
 	const float *pmf;    /* p[a][b] at xi + yi, ntab entries (padded to 32) */
-	int ntab;
+	int ntab, ky;        /* ky: codes of y (the backward sorts posteriors by them) */
 } phmm_f32_in_t;
+
+/* What phmm_f32_inputs() allocates behind a phmm_f32_in_t.  Arrays are
+ * offset by PHMM_PAD. */
+typedef struct {
+	int32_t *xi, *yi;
+	float *qxs, *qys;
+	float pmf[256];
+	int kx, ky;
+	uint8_t cx[16], cy[16];  /* renumbered code → nt16 code */
+} phmm_f32_mem_t;
+
+/** Fill `in` for pair pr.  0 or TS_ENOMEM; free with phmm_f32_mem_free()
+ *  either way. */
+int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_t *s, phmm_f32_in_t *in);
+void phmm_f32_mem_free(phmm_f32_mem_t *s);
+
+/* 2^e for −1022 ≤ e ≤ 1023, exactly and without a libm call: a diagonal
+ * needs a dozen of these. */
+static inline double phmm_pow2(int64_t e)
+{
+	union { uint64_t u; double d; } v = {.u = (uint64_t)(e + 1023) << 52};
+	return v.d;
+}
+
+/** Flush subnormal floats to 0 on this thread (x86 MXCSR FTZ and DAZ):
+ *  they cost ~100 cycles per operation, and the cells reaching them are
+ *  ~2^−226 of their diagonal's largest.  Returns the state to restore. */
+unsigned phmm_f32_ftz_on(void);
+void phmm_f32_ftz_restore(unsigned csr);
+
+/** Criterion (a) of dp_simd.h: every non-zero entry of t in [2^−60, 16]. */
+int phmm_f32_tables_fit(const phmm_tables_t *t);
+
+/** The exponent *sd of a diagonal from the maxima mx1, mx2 of the two before
+ *  it (exponents s1, s2): 0, or PHMM_REDO (criterion b of dp_simd.h). */
+int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd);
 
 /* One diagonal: cur/d1/d2 are the M, X, Y arrays of diagonals d, d−1, d−2;
  * c the seven coefficients MM XM YM (with the d−2 shift) MX XX MY YY (with
@@ -40,5 +78,33 @@ float phmm_diag_avx2(const phmm_f32_in_t *in, float *const cur[3], const float *
 		     int64_t ilo, int64_t ihi, int64_t yoff, const float c[7]);
 float phmm_diag_avx512(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
 		       int64_t ilo, int64_t ihi, int64_t yoff, const float c[7]);
+
+/* One diagonal d of the backward pass of dp_simd_fb.c with its expected
+ * counts (recursions there): g is written for cells ilo..ihi (a kernel
+ * writes 0 in the lanes past ihi of its last vector); f0/f1 are the forward
+ * diagonals d, d−1, g1/g2 the backward d+1, d+2; c the seven coefficients
+ * MM XM YM (to d+2) MX XX MY YY (to d+1); Ĝ = ĝ·b, and a cell's posterior
+ * is f̂·Ĝ·(2^−100/e)·a.  The kernel adds each cell's emission posteriors to
+ * accX[i], accY[k] and accM[yc·mstride + i] (yc the renumbered code of y at
+ * k), and returns in sums the diagonal's totals of f̂_{d−1}·Ĝ_X from M and
+ * from X, of f̂_{d−1}·Ĝ_Y from M and from Y, and of the M, X, Y posteriors. */
+typedef struct {
+	float *g[3];
+	const float *g1[3], *g2[3], *f0[3], *f1[3];
+	float *accX, *accY, *accM;
+	int64_t mstride, ilo, ihi, yoff;
+	float c[7], b, a;
+} phmm_bdiag_t;
+
+typedef float (*phmm_bdiag_fn)(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
+
+float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
+float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
+
+/** The kernels of k (NULL for PHMM_KERNEL_SCALAR or one without them), and
+ *  the kernel phmm_forward_fast() and phmm_expect_fast() use. */
+phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k);
+phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k);
+phmm_kernel_t phmm_kernel_chosen(void);
 
 #endif

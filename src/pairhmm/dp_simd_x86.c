@@ -1,6 +1,8 @@
 /* dp_simd_x86: the AVX2 (8 floats) and AVX-512 (16 floats) kernels of one
- * anti-diagonal of the float forward; phmm_diag_c (dp_simd.c) is their
- * plain-C twin, line for line:
+ * anti-diagonal of the float forward, and the AVX2 kernel of one diagonal of
+ * the backward with its expected counts (dp_simd_fb.c).  phmm_diag_c
+ * (dp_simd.c) and phmm_bdiag_c (dp_simd_fb.c) are their plain-C twins.
+ * The forward:
  *   fM_d[i] = p[x_i, y_{d−i}] · (MM fM_{d−2}[i−1] + XM fX_{d−2}[i−1] + YM fY_{d−2}[i−1])
  *   fX_d[i] = qX[x_i]         · (MX fM_{d−1}[i−1] + XX fX_{d−1}[i−1])
  *   fY_d[i] = qY[y_{d−i}]     · (MY fM_{d−1}[i]   + YY fY_{d−1}[i])
@@ -16,6 +18,23 @@ enum { LOOK16, LOOK32, GATHER };
 
 #define AVX2 __attribute__((target("avx2,fma"), always_inline)) static inline
 #define AVX512 __attribute__((target("avx512f,avx512bw"), always_inline)) static inline
+
+/* the largest and the sum of the 8 lanes */
+AVX2 float hmax_avx2(__m256 v)
+{
+	__m128 h = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+	h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+	h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+	return _mm_cvtss_f32(h);
+}
+
+AVX2 float hsum_avx2(__m256 v)
+{
+	__m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+	h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+	h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+	return _mm_cvtss_f32(h);
+}
 
 /* p at idx: 8-entry permutes selected by bits 3 and 4 of the index */
 AVX2 __m256 look_avx2(const float *tab, const __m256 t[4], __m256i idx, int how)
@@ -62,10 +81,7 @@ AVX2 float diag_avx2(const phmm_f32_in_t *in, float *const cur[3], const float *
 		_mm256_storeu_ps(cY + i, y);
 		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
 	}
-	__m128 h = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
-	h = _mm_max_ps(h, _mm_movehl_ps(h, h));
-	h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
-	return _mm_cvtss_f32(h);
+	return hmax_avx2(mx);
 }
 
 __attribute__((target("avx2,fma"))) float phmm_diag_avx2(const phmm_f32_in_t *in, float *const cur[3],
@@ -75,6 +91,80 @@ __attribute__((target("avx2,fma"))) float phmm_diag_avx2(const phmm_f32_in_t *in
 	if (in->ntab <= 16) return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK16);
 	if (in->ntab <= 32) return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK32);
 	return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
+}
+
+/* The backward diagonal with its counts (dp_simd_fb.c; phmm_bdiag_c is the
+ * twin).  The lanes past ihi of the last vector are masked to 0, so they add
+ * nothing to the counts. */
+AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8], int how)
+{
+	const __m256 MM = _mm256_set1_ps(a->c[0]), XM = _mm256_set1_ps(a->c[1]), YM = _mm256_set1_ps(a->c[2]);
+	const __m256 MX = _mm256_set1_ps(a->c[3]), XX = _mm256_set1_ps(a->c[4]), MY = _mm256_set1_ps(a->c[5]), YY = _mm256_set1_ps(a->c[6]);
+	const __m256 B = _mm256_set1_ps(a->b), A = _mm256_set1_ps(a->a);
+	const int64_t yoff = a->yoff, ms = a->mstride;
+	const int ky = how == LOOK16 && in->ky == 4 ? 4 : in->ky;  /* plain DNA: a constant trip count */
+	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
+	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
+	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
+	const float *fM1p = a->f1[0] - 1, *fX1 = a->f1[1] - 1;
+	const float *fM1 = a->f1[0], *fY1 = a->f1[2], *fM0 = a->f0[0], *fX0 = a->f0[1], *fY0 = a->f0[2];
+	float *restrict gM = a->g[0], *restrict gX = a->g[1], *restrict gY = a->g[2];
+	float *restrict accX = a->accX, *restrict accY = a->accY + yoff, *restrict accM = a->accM;
+	const __m256 tab[4] = {_mm256_loadu_ps(in->pmf), _mm256_loadu_ps(in->pmf + 8), _mm256_loadu_ps(in->pmf + 16),
+			       _mm256_loadu_ps(in->pmf + 24)};
+	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	__m256 mx = _mm256_setzero_ps(), s[7];
+	int64_t i;
+	int k, c;
+	for (k = 0; k < 7; k++) s[k] = _mm256_setzero_ps();
+	for (i = a->ilo; i <= a->ihi; i += 8) {
+		__m256i yc = _mm256_loadu_si256((const __m256i *)(yi + i));
+		__m256i idx = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(xi + i)), yc);
+		__m256 p = look_avx2(in->pmf, tab, idx, how);
+		__m256 m2 = _mm256_loadu_ps(gM2 + i), x1 = _mm256_loadu_ps(gX1 + i), y1 = _mm256_loadu_ps(gY1 + i);
+		/* the sums before the emission: ĝ = e·S */
+		__m256 sm = _mm256_fmadd_ps(MM, m2, _mm256_fmadd_ps(MX, x1, _mm256_mul_ps(MY, y1)));
+		__m256 sx = _mm256_fmadd_ps(XM, m2, _mm256_mul_ps(XX, x1));
+		__m256 sy = _mm256_fmadd_ps(YM, m2, _mm256_mul_ps(YY, y1));
+		__m256 m, x, y, pm, px, py;
+		if (a->ihi - i < 7) {
+			__m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(a->ihi - i + 1)), lane));
+			sm = _mm256_and_ps(sm, keep), sx = _mm256_and_ps(sx, keep), sy = _mm256_and_ps(sy, keep);
+		}
+		m = _mm256_mul_ps(p, sm);
+		x = _mm256_mul_ps(_mm256_loadu_ps(qxs + i), sx);
+		y = _mm256_mul_ps(_mm256_loadu_ps(qys + i), sy);
+		_mm256_storeu_ps(gM + i, m);
+		_mm256_storeu_ps(gX + i, x);
+		_mm256_storeu_ps(gY + i, y);
+		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
+		x = _mm256_mul_ps(x, B), y = _mm256_mul_ps(y, B);  /* Ĝ */
+		s[0] = _mm256_fmadd_ps(_mm256_loadu_ps(fM1p + i), x, s[0]);
+		s[1] = _mm256_fmadd_ps(_mm256_loadu_ps(fX1 + i), x, s[1]);
+		s[2] = _mm256_fmadd_ps(_mm256_loadu_ps(fM1 + i), y, s[2]);
+		s[3] = _mm256_fmadd_ps(_mm256_loadu_ps(fY1 + i), y, s[3]);
+		/* emission posteriors f̂·(S·b)·(2^−100·a) */
+		pm = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(fM0 + i), _mm256_mul_ps(sm, B)), A);
+		px = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(fX0 + i), _mm256_mul_ps(sx, B)), A);
+		py = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(fY0 + i), _mm256_mul_ps(sy, B)), A);
+		_mm256_storeu_ps(accX + i, _mm256_add_ps(_mm256_loadu_ps(accX + i), px));
+		_mm256_storeu_ps(accY + i, _mm256_add_ps(_mm256_loadu_ps(accY + i), py));
+		/* M posteriors by the code of y: accM[yc·ms + i] += pm */
+		for (c = 0; c < ky; c++) {
+			__m256 is_c = _mm256_castsi256_ps(_mm256_cmpeq_epi32(yc, _mm256_set1_epi32(c)));
+			_mm256_storeu_ps(accM + c * ms + i, _mm256_add_ps(_mm256_loadu_ps(accM + c * ms + i), _mm256_and_ps(pm, is_c)));
+		}
+		s[4] = _mm256_add_ps(s[4], pm), s[5] = _mm256_add_ps(s[5], px), s[6] = _mm256_add_ps(s[6], py);
+	}
+	for (k = 0; k < 7; k++) sums[k] = hsum_avx2(s[k]);
+	return hmax_avx2(mx);
+}
+
+__attribute__((target("avx2,fma"))) float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8])
+{
+	if (in->ntab <= 16) return bdiag_avx2(in, a, sums, LOOK16);
+	if (in->ntab <= 32) return bdiag_avx2(in, a, sums, LOOK32);
+	return bdiag_avx2(in, a, sums, GATHER);
 }
 
 AVX512 __m512 look_avx512(const float *tab, __m512 t0, __m512 t1, __m512i idx, int how)

@@ -1,9 +1,12 @@
 /* em: Baum–Welch over pairs (see em.h).  The E-step runs pairs in parallel
- * and sums their counts in pair order, so results do not depend on threads. */
+ * (the float forward–backward of dp_simd_fb.c, double where it cannot be
+ * trusted) and sums their counts in pair order, so results do not depend on
+ * threads. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pairhmm/dp_simd.h"
 #include "pairhmm/em.h"
 #include "util/log.h"
 
@@ -34,8 +37,12 @@ static void *estep_worker(void *arg)
 		k = e->next++;
 		pthread_mutex_unlock(&e->lock);
 		if (k >= e->n) break;
-		phmm_counts_zero(&e->counts[k]);
-		e->status[k] = phmm_expect(e->t, &e->pairs[k], &e->counts[k], &e->lnL[k]);
+		if (e->counts) {
+			phmm_counts_zero(&e->counts[k]);
+			e->status[k] = phmm_expect_fast(e->t, &e->pairs[k], &e->counts[k], &e->lnL[k]);
+		} else {
+			e->status[k] = phmm_forward(e->t, &e->pairs[k], &e->lnL[k]);
+		}
 	}
 	return NULL;
 }
@@ -53,11 +60,11 @@ int phmm_estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p
 	e.pairs = pairs;
 	e.n = n_pairs;
 	e.t = &t;
-	e.counts = malloc((n_pairs ? n_pairs : 1) * sizeof *e.counts);
+	e.counts = counts ? malloc((n_pairs ? n_pairs : 1) * sizeof *e.counts) : NULL;
 	e.lnL = malloc((n_pairs ? n_pairs : 1) * sizeof *e.lnL);
 	e.status = malloc((n_pairs ? n_pairs : 1) * sizeof *e.status);
 	pthread_mutex_init(&e.lock, NULL);
-	if (!e.counts || !e.lnL || !e.status || (n_th > 1 && !(th = calloc(n_th, sizeof *th)))) {
+	if ((counts && !e.counts) || !e.lnL || !e.status || (n_th > 1 && !(th = calloc(n_th, sizeof *th)))) {
 		r = ts_fail(err, TS_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -70,7 +77,7 @@ int phmm_estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p
 		estep_worker(&e);  /* the calling thread helps too */
 		for (i = 0; i < n_th; i++) pthread_join(th[i], NULL);
 	}
-	phmm_counts_zero(counts);
+	if (counts) phmm_counts_zero(counts);
 	*lnL = 0;
 	for (k = 0; k < n_pairs; k++) {
 		if (e.status[k] < 0) {
@@ -80,7 +87,7 @@ int phmm_estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p
 				    : ts_fail(err, e.status[k], "out of memory in pair %lld", (long long)k + 1);
 			goto done;
 		}
-		phmm_counts_add(counts, &e.counts[k]);
+		if (counts) phmm_counts_add(counts, &e.counts[k]);
 		*lnL += e.lnL[k];
 	}
 done:
@@ -118,5 +125,7 @@ int phmm_em_fit(const phmm_pair_t *pairs, int64_t n_pairs, unsigned spec, const 
 		prev = lnL;
 		phmm_mstep(&c, spec, &p);
 	}
-	return TS_OK;
+	/* the E-steps' lnL is float (to ~10^-9 per pair, dp_simd.h); the one
+	 * reported, and compared between fits, is recomputed in double */
+	return phmm_estep(pairs, n_pairs, &fit->params, o->threads, NULL, &fit->lnL, err);
 }

@@ -1,0 +1,426 @@
+/* dp_simd_fb: expected counts (phmm_expect) by a float forward and backward
+ * along anti-diagonals, for the EM; the forward is the kernel of dp_simd.h.
+ *
+ * Backward.  g_s(i,j) is the probability of the rest of the pair from cell
+ * (i,j) in state s, its own emission included (g = e·b), so that
+ *   gM_d[i] = p[x_i,y_j] · (MM gM_{d+2}[i+1] + MX gX_{d+1}[i+1] + MY gY_{d+1}[i])
+ *   gX_d[i] = qX[x_i]    · (XM gM_{d+2}[i+1] + XX gX_{d+1}[i+1])
+ *   gY_d[i] = qY[y_j]    · (YM gM_{d+2}[i+1] + YY gY_{d+1}[i])
+ * (j = d − i), with E a virtual M cell (n+1, m+1) of value 1 on diagonal
+ * n+m+2 reached by τ, and P = MM gM(1,1) + MX gX(1,0) + MY gY(0,1) (B
+ * behaves like M).  Each diagonal has its own power-of-2 scale, chosen as in
+ * the forward.
+ *
+ * Counts.  With f the forward (emission included):
+ *   posterior of s at (i,j):       f_s(i,j) g_s(i,j) / (e_s(i,j) P)
+ *   expected transitions s → M:    Σ f_s(i−1,j−1) t_sM gM(i,j) / P, and so on,
+ * accumulated while the backward sweeps down: diagonal d needs the forward
+ * diagonals d, d−1, d−2.  They are all kept when they fit in FB_FULL_BYTES;
+ * otherwise every S ≈ √(n+m)-th pair of forward diagonals is kept and each
+ * block of S is recomputed when the backward reaches it (a second forward).
+ *
+ * Trust.  The float result is kept only if (a)–(d) of dp_simd.h hold, P from
+ * the forward and from the backward agree to 2·10^−7 (relative, in ln P),
+ * and on every diagonal d the posterior mass of its cells plus the expected
+ * M steps that jump over it (d−1 → d+1) is 1 within 10^−4: mass lost to
+ * underflow in either pass breaks this.  Otherwise the pair is redone in
+ * double (phmm_expect). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pairhmm/dp_impl.h"
+#include "pairhmm/dp_simd.h"
+#include "pairhmm/dp_simd_impl.h"
+#include "util/log.h"
+
+#define FB_ALL_BYTES ((int64_t)4 << 20)
+#define FB_BLOCK_BYTES ((int64_t)512 << 10)
+#define FB_CKPT_BYTES ((int64_t)64 << 20)
+#define OCC_TOL 1e-4
+#define LNP_TOL 2e-7
+
+/* ------------------------------------------------------ plain-C kernel */
+
+float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8])
+{
+	const float *c = a->c;
+	float mx = 0, s[8] = {0};
+	int64_t i;
+	for (i = a->ilo; i <= a->ihi; i++) {
+		const int64_t k = a->yoff + i;
+		const int32_t idx = in->xi[i] + in->yi[k];
+		const float gm2 = a->g2[0][i + 1];
+		/* the sums before the emission: ĝ = e·S */
+		const float SM = c[0] * gm2 + c[3] * a->g1[1][i + 1] + c[5] * a->g1[2][i];
+		const float SX = c[1] * gm2 + c[4] * a->g1[1][i + 1];
+		const float SY = c[2] * gm2 + c[6] * a->g1[2][i];
+		float gM = in->pmf[idx] * SM, gX = in->qxs[i] * SX, gY = in->qys[k] * SY, GX, GY, pM, pX, pY;
+		a->g[0][i] = gM, a->g[1][i] = gX, a->g[2][i] = gY;
+		if (gM > mx) mx = gM;
+		if (gX > mx) mx = gX;
+		if (gY > mx) mx = gY;
+		GX = gX * a->b, GY = gY * a->b;  /* Ĝ */
+		/* gap transitions into the cell (the rest follow from the posteriors) */
+		s[0] += a->f1[0][i - 1] * GX;
+		s[1] += a->f1[1][i - 1] * GX;
+		s[2] += a->f1[0][i] * GY;
+		s[3] += a->f1[2][i] * GY;
+		/* its emission posteriors f̂·Ĝ·(2^−100/e)·a = f̂·(S·b)·(2^−100·a) */
+		pM = a->f0[0][i] * (SM * a->b) * a->a;
+		pX = a->f0[1][i] * (SX * a->b) * a->a;
+		pY = a->f0[2][i] * (SY * a->b) * a->a;
+		a->accM[in->yi[k] * a->mstride + i] += pM;
+		a->accX[i] += pX;
+		a->accY[k] += pY;
+		s[4] += pM, s[5] += pX, s[6] += pY;
+	}
+	memcpy(sums, s, sizeof s);
+	return mx;
+}
+
+/* ------------------------------------------------------------- driver */
+
+
+/* Diagonal slots: 3 arrays (M, X, Y) of the diagonal's length + 2·PAD floats
+ * each (slot_floats); the cells i of diagonal d sit at
+ * slot + st·stride + PAD + i − lo.  Diagonals −2, −1 (zeros before B) and
+ * n+m+1, n+m+2 (after the end; E is cell n+1 of n+m+2) have one cell. */
+typedef struct {
+	const phmm_tables_t *t;
+	const phmm_pair_t *pr;
+	phmm_f32_in_t in;
+	phmm_diag_fn fwd;
+	phmm_bdiag_fn bwd;
+	int64_t n, m, D, W;
+	float **fslot;     /* forward slot of diagonal d at fslot[d + 2] (d ≥ −2) */
+	int64_t *sf, *sg;  /* exponents of f and g by diagonal, at [d + 2] */
+	float *fmax, *gmax;
+	float *zero;       /* a slot of zeros (diagonals −2, −1) */
+	int64_t *lo, *hi;  /* the cells lo[d]..hi[d] of diagonal d (within the band) */
+} fb_t;
+
+static int64_t geom(const fb_t *s, int64_t d, int64_t *lo)
+{
+	if (d < 0 || d > s->D) {
+		*lo = d < 0 ? 0 : s->n;
+		return 1 + 2 * PHMM_PAD;
+	}
+	*lo = s->lo[d];
+	return s->hi[d] - *lo + 1 + 2 * PHMM_PAD;
+}
+
+static int64_t slot_floats(const fb_t *s, int64_t d)
+{
+	int64_t lo;
+	return 3 * geom(s, d, &lo);
+}
+
+static float *cell0(const fb_t *s, float *slot, int64_t d, int st)
+{
+	int64_t lo, stride = geom(s, d, &lo);
+	return slot + st * stride + PHMM_PAD - lo;
+}
+
+/* Forward diagonal d into fslot[d + 2], from d−1 and d−2 (recursion and
+ * scale of dp_simd.h; B is diagonal 0). */
+static int fwd_diag(fb_t *s, int64_t d)
+{
+	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
+	const int64_t ilo = s->lo[d], ihi = s->hi[d];
+	float *cur[3], *d1[3], *d2[3], c[7], mx;
+	int64_t sd;
+	int st, k;
+	for (st = 0; st < 3; st++) {
+		cur[st] = cell0(s, s->fslot[d + 2], d, st);
+		d1[st] = d >= 1 ? cell0(s, s->fslot[d + 1], d - 1, st) : NULL;
+		d2[st] = cell0(s, s->fslot[d], d - 2, st);
+	}
+	if (d == 0) {
+		for (st = 0; st < 3; st++) memset(cur[st] - 1, 0, (PHMM_VMAX + 5) * sizeof(float));
+		cur[0][0] = s->fmax[2] = ldexpf(1, PHMM_TARGET_EXP);
+		s->sf[2] = PHMM_TARGET_EXP;
+		return TS_OK;
+	}
+	if (phmm_f32_next_scale(s->fmax[d + 1], s->sf[d + 1], s->fmax[d], s->sf[d], &sd) != TS_OK) return PHMM_REDO;
+	for (k = 0; k < 3; k++) c[k] = (float)(s->t->t[from2[k]] * phmm_pow2(sd - s->sf[d]));
+	for (k = 0; k < 4; k++) c[3 + k] = (float)(s->t->t[from1[k]] * phmm_pow2(sd - s->sf[d + 1]));
+	mx = s->fwd(&s->in, cur, (const float *const *)d1, (const float *const *)d2, ilo, ihi, s->m - d, c);
+	for (st = 0; st < 3; st++) {
+		cur[st][ilo - 1] = 0;
+		memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 3) * sizeof(float));
+	}
+	if (!isfinite(mx)) return PHMM_REDO;
+	s->fmax[d + 2] = mx, s->sf[d + 2] = sd;
+	return TS_OK;
+}
+
+typedef struct {
+	double tr[PH_NTRANS], post[3];  /* transitions; posterior totals of M, X, Y */
+	double *occ, *jump;  /* per diagonal: posterior mass of its cells; M steps into it */
+	float *accX, *accY, *accM;
+	double lnPb;
+} fb_counts_t;
+
+/* Backward diagonal d into gs (3 rotating slots) with its counts. */
+static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, fb_counts_t *o)
+{
+	static const int to2[3] = {PH_MM, PH_XM, PH_YM}, to1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
+	static const int to_end[3] = {PH_ME, PH_XE, PH_YE};
+	const int64_t n = s->n, m = s->m, D = s->D, ilo = s->lo[d], ihi = s->hi[d];
+	phmm_bdiag_t a;
+	float sums[8], mx;
+	double e, ea;
+	int64_t sd;
+	int st, k;
+	const int64_t i1 = (d + 1) + 2, i2 = (d + 2) + 2;  /* index of d+1, d+2 in sg/gmax */
+	if (phmm_f32_next_scale(s->gmax[i1], s->sg[i1], s->gmax[i2], s->sg[i2], &sd) != TS_OK) return PHMM_REDO;
+	for (st = 0; st < 3; st++) {
+		a.g[st] = cell0(s, gs[d % 3], d, st);
+		a.g1[st] = cell0(s, gs[(d + 1) % 3], d + 1, st);
+		a.g2[st] = cell0(s, gs[(d + 2) % 3], d + 2, st);
+		a.f0[st] = cell0(s, s->fslot[d + 2], d, st);
+		a.f1[st] = cell0(s, s->fslot[d + 1], d - 1, st);
+	}
+	for (k = 0; k < 3; k++) a.c[k] = (float)(s->t->t[d == D ? to_end[k] : to2[k]] * phmm_pow2(sd - s->sg[i2]));
+	for (k = 0; k < 4; k++) a.c[3 + k] = (float)(s->t->t[to1[k]] * phmm_pow2(sd - s->sg[i1]));
+	/* Ĝ = ĝ·c, and a posterior is f̂·Ĝ·(2^−100/e)·a with a·c = 2^E,
+	 * E = 100 − s_f − s_g − log2 P.  At every cell f̂·ĝ ≤ e·2^(100−E) (its
+	 * posterior is ≤ 1) and ĝ ≤ 2^(PHMM_TARGET_EXP + 4) (scale and table
+	 * bound), so c = 2^min(E, −20) keeps Ĝ and f̂·Ĝ (≤ 2^104) finite, and the
+	 * integer a = 2^max(0, ⌈E + 20⌉) carries the rest; E > 106 (the two
+	 * passes peaking > 200 bits apart on this diagonal) is left to double. */
+	e = PHMM_TARGET_EXP - (double)s->sf[d + 2] - (double)sd - log2P;
+	ea = e > -20 ? ceil(e + 20) : 0;
+	if (!(e > -148 && e <= 106)) return PHMM_REDO;
+	a.b = (float)exp2(e - ea);
+	a.a = (float)phmm_pow2((int64_t)ea - 100);  /* with the 2^−100 of a posterior */
+	a.accX = o->accX + PHMM_PAD, a.accY = o->accY + PHMM_PAD, a.accM = o->accM + PHMM_PAD;
+	a.mstride = n + 1 + 2 * PHMM_PAD;
+	a.ilo = ilo, a.ihi = ihi, a.yoff = m - d;
+	mx = s->bwd(&s->in, &a, sums);
+	for (st = 0; st < 3; st++) {
+		a.g[st][ilo - 1] = 0;
+		memset(a.g[st] + ihi + 1, 0, (PHMM_VMAX + 3) * sizeof(float));
+	}
+	if (!isfinite(mx)) return PHMM_REDO;
+	s->gmax[d + 2] = mx, s->sg[d + 2] = sd;
+	/* sums[0..3] are f̂·Ĝ: a transition count is t·f̂·Ĝ·a·2^(s_f(d) − s_f(d−1) − 100) */
+	for (k = 0; k < 4; k++)
+		o->tr[to1[k]] += s->t->t[to1[k]] * sums[k] * phmm_pow2(s->sf[d + 2] - s->sf[d + 1] - PHMM_TARGET_EXP + (int64_t)ea);
+	for (st = 0; st < 3; st++) o->post[st] += sums[4 + st];
+	o->occ[d] = (double)sums[4] + sums[5] + sums[6];
+	o->jump[d] = sums[4];  /* every M visit on d came by an M step from d−2 */
+	return TS_OK;
+}
+
+/* Forward diagonals [d0, d1) into the slots `where` (already pointing at
+ * them); d0−1 and d0−2 must be there. */
+static int fwd_range(fb_t *s, int64_t d0, int64_t d1)
+{
+	int64_t d;
+	int r;
+	for (d = d0; d < d1; d++)
+		if ((r = fwd_diag(s, d)) != TS_OK) return r;
+	return TS_OK;
+}
+
+static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
+{
+	const int64_t n = s->n, m = s->m, D = s->D, W = 3 * s->W;
+	int64_t full = 0, S, nseg, segmax = 0, acc, d, k, i;
+	float *seg = NULL, *ckpt = NULL, *rot = NULL, *gbuf = NULL, *gs[3];
+	fb_counts_t o;
+	double end[3], endsum = 0, lnP, log2P, Pb;
+	int r = TS_ENOMEM, st;
+	for (d = 0; d <= D; d++) full += slot_floats(s, d);
+	/* blocks of S diagonals that fit in cache (FB_BLOCK_BYTES), unless the
+	 * checkpoints, 2 diagonals per block, would exceed FB_CKPT_BYTES */
+	S = FB_BLOCK_BYTES / (W * (int64_t)sizeof(float));
+	if (S < 8) S = 8;
+	if ((D + 1) / S * 2 * W * (int64_t)sizeof(float) > FB_CKPT_BYTES) S = (D + 1) * 2 * W * (int64_t)sizeof(float) / FB_CKPT_BYTES + 1;
+	if (S > D + 1 || full * (int64_t)sizeof(float) <= FB_ALL_BYTES) S = D + 1;
+	nseg = (D + 1 + S - 1) / S;
+	for (k = 0; k < nseg; k++) {
+		for (acc = 0, d = k * S; d < (k + 1) * S && d <= D; d++) acc += slot_floats(s, d);
+		if (acc > segmax) segmax = acc;
+	}
+	memset(&o, 0, sizeof o);
+	seg = malloc((size_t)segmax * sizeof *seg);  /* every cell read is written first */
+	ckpt = nseg > 1 ? malloc((size_t)(2 * nseg) * W * sizeof *ckpt) : NULL;
+	rot = nseg > 1 ? malloc((size_t)3 * W * sizeof *rot) : NULL;
+	gbuf = calloc((size_t)3 * W, sizeof *gbuf);
+	o.occ = calloc(D + 2, sizeof *o.occ);
+	o.jump = calloc(D + 2, sizeof *o.jump);
+	o.accX = calloc(n + 1 + 2 * PHMM_PAD, sizeof *o.accX);
+	o.accY = calloc(m + 1 + 2 * PHMM_PAD, sizeof *o.accY);
+	o.accM = calloc((size_t)s->in.ky * (n + 1 + 2 * PHMM_PAD), sizeof *o.accM);
+	if (!seg || (nseg > 1 && (!ckpt || !rot)) || !gbuf || !o.occ || !o.jump || !o.accX || !o.accY || !o.accM) goto done;
+	s->fslot[0] = s->fslot[1] = s->zero;
+	/* pass 1 (only when blocks are recomputed): the forward through 3
+	 * rotating slots, keeping diagonals kS−2 and kS−1 of every block k ≥ 1 */
+	if (nseg > 1) {
+		for (d = 0; d <= D; d++) {
+			int64_t b = (d + 2) / S;  /* d = bS−2 or bS−1: a checkpoint of block b */
+			float *dst = (d + 2) % S < 2 && b >= 1 && b < nseg ? ckpt + (2 * b + (d + 2) % S) * W : NULL;
+			s->fslot[d + 2] = dst ? dst : rot + (d % 3) * W;
+			if ((r = fwd_diag(s, d)) != TS_OK) goto done;
+		}
+	}
+	/* pass 2: block by block from the last, the forward of the block, then
+	 * the backward through it */
+	for (st = 0; st < 3; st++) gs[st] = gbuf + st * W;
+	s->sg[D + 3] = s->sg[D + 4] = PHMM_TARGET_EXP;
+	s->gmax[D + 3] = 0, s->gmax[D + 4] = ldexpf(1, PHMM_TARGET_EXP);
+	cell0(s, gs[(D + 2) % 3], D + 2, 0)[n + 1] = ldexpf(1, PHMM_TARGET_EXP);  /* E */
+	log2P = 0;
+	for (k = nseg - 1; k >= 0; k--) {
+		int64_t d0 = k * S, d1 = d0 + S < D + 1 ? d0 + S : D + 1;
+		if (k >= 1) s->fslot[d0 + 1] = ckpt + (2 * k + 1) * W, s->fslot[d0] = ckpt + (2 * k) * W;
+		for (acc = 0, d = d0; d < d1; d++) s->fslot[d + 2] = seg + acc, acc += slot_floats(s, d);
+		if ((r = fwd_range(s, d0, d1)) != TS_OK) goto done;
+		if (k == nseg - 1) {  /* the end: P from the forward, and the E transitions */
+			static const int to_end[3] = {PH_ME, PH_XE, PH_YE};
+			for (st = 0; st < 3; st++) endsum += end[st] = s->t->t[to_end[st]] * cell0(s, s->fslot[D + 2], D, st)[n];
+			r = PHMM_REDO;
+			if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
+			for (st = 0; st < 3; st++) o.tr[to_end[st]] += end[st] / endsum;
+			log2P = log2(endsum) - (double)s->sf[D + 2];
+		}
+		for (d = d1 - 1; d >= (d0 > 1 ? d0 : 1); d--)
+			if ((r = bwd_diag(s, d, gs, log2P, &o)) != TS_OK) goto done;
+	}
+	/* the other transitions, from the posteriors: into X, MX + XX = PX, and
+	 * out of it, XM + XX + XE = PX, so XM = MX − XE (Y likewise); into M,
+	 * MM + XM + YM = PM.  B counts as M. */
+	o.tr[PH_XM] = o.tr[PH_MX] - o.tr[PH_XE];
+	o.tr[PH_YM] = o.tr[PH_MY] - o.tr[PH_YE];
+	o.tr[PH_MM] = o.post[0] - o.tr[PH_XM] - o.tr[PH_YM];
+	/* checks (see above) */
+	r = PHMM_REDO;
+	/* P from the backward, in the scale of diagonal 1 */
+	Pb = s->t->t[PH_MM] * ldexp(cell0(s, gs[2], 2, 0)[1], (int)(s->sg[3] - s->sg[4])) +
+	     s->t->t[PH_MX] * cell0(s, gs[1], 1, 1)[1] + s->t->t[PH_MY] * cell0(s, gs[1], 1, 2)[0];
+	*lnL = lnP = log2P * M_LN2;
+	if (!(Pb > 0) || fabs((log2(Pb) - (double)s->sg[3]) * M_LN2 - lnP) > LNP_TOL * fabs(lnP)) goto done;
+	for (d = 1; d <= D; d++)
+		if (!(fabs(o.occ[d] + (d < D ? o.jump[d + 1] : 0) - 1) <= OCC_TOL)) goto done;
+	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(lnP)) goto done;  /* (d) */
+	/* emissions by code: x codes by row, y codes by reversed column */
+	for (i = 1; i <= n; i++) {
+		int a = s->in.xi[i] / s->in.ky, b;
+		for (b = 0; b < s->in.ky; b++) cc->m[a][b] += o.accM[b * (n + 1 + 2 * PHMM_PAD) + PHMM_PAD + i];
+		cc->x[a] += o.accX[PHMM_PAD + i];
+	}
+	for (k = 0; k < m; k++) cc->y[s->in.yi[k]] += o.accY[PHMM_PAD + k];
+	memcpy(cc->t, o.tr, sizeof o.tr);
+	r = TS_OK;
+done:
+	free(seg);
+	free(ckpt);
+	free(rot);
+	free(gbuf);
+	free(o.occ);
+	free(o.jump);
+	free(o.accX);
+	free(o.accY);
+	free(o.accM);
+	return r;
+}
+
+/* The cells of each diagonal: i from max(0, d − m) to min(d, n), and within
+ * a band i + lo_band[i] ≤ d ≤ i + hi_band[i].  Both bounds are strictly
+ * increasing in i for a band that never narrows leftwards (io/pairs bands
+ * around a CIGAR path), so a diagonal's band cells are one interval that
+ * moves by at most one cell per diagonal, as the kernels assume.  Any other
+ * band, or one leaving a diagonal empty, goes to double (PHMM_REDO). */
+static int diag_bounds(const phmm_pair_t *pr, int64_t *lo, int64_t *hi)
+{
+	const int64_t n = pr->n, m = pr->m, D = n + m;
+	int64_t d, i;
+#define BAND_LO(i) (pr->lo[i] > 0 ? (int64_t)pr->lo[i] : 0)
+#define BAND_HI(i) (pr->hi[i] < m ? (int64_t)pr->hi[i] : m)
+	for (d = 0; d <= D; d++) lo[d] = d > m ? d - m : 0, hi[d] = d < n ? d : n;
+	if (!pr->lo) return TS_OK;
+	for (i = 1; i <= n; i++)
+		if (BAND_LO(i) < BAND_LO(i - 1) || BAND_HI(i) < BAND_HI(i - 1)) return PHMM_REDO;
+	if (BAND_LO(0) != 0 || BAND_HI(n) != m) return PHMM_REDO;  /* B and the end inside */
+	for (d = 0, i = 0; d <= D; d++) {  /* first i with i + hi[i] ≥ d */
+		while (i <= n && i + BAND_HI(i) < d) i++;
+		if (i > lo[d]) lo[d] = i;
+	}
+	for (d = D, i = n; d >= 0; d--) {  /* last i with i + lo[i] ≤ d */
+		while (i >= 0 && i + BAND_LO(i) > d) i--;
+		if (i < hi[d]) hi[d] = i;
+		if (lo[d] > hi[d]) return PHMM_REDO;
+	}
+#undef BAND_LO
+#undef BAND_HI
+	return TS_OK;
+}
+
+static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fwd, phmm_bdiag_fn bwd,
+		      phmm_counts_t *c, double *lnL)
+{
+	phmm_f32_mem_t mem;
+	phmm_code_counts_t cc, cn;
+	fb_t s;
+	int r, a, b;
+	const int64_t D = pr->n + pr->m;
+	if (!phmm_f32_tables_fit(t) || pr->n == 0 || pr->m == 0 || pr->glocal) return PHMM_REDO;  /* (a); empty: double is instant */
+	memset(&s, 0, sizeof s);
+	s.t = t, s.pr = pr, s.fwd = fwd, s.bwd = bwd;
+	s.n = pr->n, s.m = pr->m, s.D = D;
+	s.W = (pr->n < pr->m ? pr->n : pr->m) + 1 + 2 * PHMM_PAD;
+	r = phmm_f32_inputs(t, pr, &mem, &s.in);
+	s.fslot = calloc(D + 5, sizeof *s.fslot);
+	s.sf = calloc(D + 5, sizeof *s.sf);
+	s.sg = calloc(D + 5, sizeof *s.sg);
+	s.fmax = calloc(D + 5, sizeof *s.fmax);
+	s.gmax = calloc(D + 5, sizeof *s.gmax);
+	s.zero = calloc(3 * s.W, sizeof *s.zero);
+	s.lo = malloc((D + 1) * sizeof *s.lo);
+	s.hi = malloc((D + 1) * sizeof *s.hi);
+	if (r == TS_OK && (!s.fslot || !s.sf || !s.sg || !s.fmax || !s.gmax || !s.zero || !s.lo || !s.hi)) r = TS_ENOMEM;
+	if (r == TS_OK) r = diag_bounds(pr, s.lo, s.hi);
+	if (r == TS_OK) {
+		unsigned csr = phmm_f32_ftz_on();
+		s.sf[0] = s.sf[1] = PHMM_TARGET_EXP;
+		memset(&cc, 0, sizeof cc);
+		r = fb_run(&s, &cc, lnL);
+		phmm_f32_ftz_restore(csr);
+	}
+	if (r == TS_OK) {  /* renumbered codes back to nt16 */
+		memset(&cn, 0, sizeof cn);
+		memcpy(cn.t, cc.t, sizeof cn.t);
+		for (a = 0; a < mem.kx; a++) {
+			for (b = 0; b < mem.ky; b++) cn.m[mem.cx[a]][mem.cy[b]] += cc.m[a][b];
+			cn.x[mem.cx[a]] += cc.x[a];
+		}
+		for (b = 0; b < mem.ky; b++) cn.y[mem.cy[b]] += cc.y[b];
+		phmm_code_counts_share(t, &cn, c);
+	}
+	phmm_f32_mem_free(&mem);
+	free(s.fslot);
+	free(s.sf);
+	free(s.sg);
+	free(s.fmax);
+	free(s.gmax);
+	free(s.zero);
+	free(s.lo);
+	free(s.hi);
+	return r;
+}
+
+int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL)
+{
+	phmm_diag_fn fwd = phmm_kernel_diag(k);
+	phmm_bdiag_fn bwd = phmm_kernel_bdiag(k);
+	if (!fwd || !bwd) return phmm_expect(t, pr, c, lnL);
+	return expect_f32(t, pr, fwd, bwd, c, lnL);
+}
+
+int phmm_expect_fast(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL)
+{
+	int r = phmm_expect_kernel(phmm_kernel_chosen(), t, pr, c, lnL);
+	return r == PHMM_REDO ? phmm_expect(t, pr, c, lnL) : r;
+}
