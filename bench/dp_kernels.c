@@ -1,13 +1,19 @@
-/* dp_kernels: speed of the forward kernels of dp_simd.h in GCUPS — cells
- * (n+1)(m+1) per second on one core — on random related pairs: y is x with
- * 8% substitutions, indels, and enough extra insertions to reach m; default
- * parameters (phmm_params_default).  Rows: forward + backward + expected
- * counts (phmm_expect, double) for reference; phmm_forward_fast as a caller
- * sees it (float, or the double redo); phmm_forward (double); and each float
- * kernel's pass alone (phmm_forward_kernel_pass), its ln P against the
- * double one, and whether the redo criteria of dp_simd.h would refuse it.
+/* dp_kernels: speed of the pair-HMM kernels of dp_simd.h in GCUPS — cells
+ * (n+1)(m+1) per CPU second on one core — on random related pairs: y is x
+ * with 8% substitutions and the m − n extra residues inserted at uniformly
+ * random places (both ends aligned); default parameters.  Rows:
+ *   expect (double)       forward + backward + counts, phmm_expect (the oracle)
+ *   expect <kernel>       the float forward–backward with counts of
+ *                         dp_simd_fb.c with that kernel, alone (no redo)
+ *   expect_fast           as the EM runs it (float, or the double redo)
+ *   forward_fast          phmm_forward_fast (two float passes, or double)
+ *   scalar (double)       phmm_forward
+ *   <kernel> pass         one float forward pass alone
+ * each with ln P against the double one.  Size "NxM+R" appends R random
+ * residues to y only (a ragged end: the alignment ends in a long gap),
+ * where float runs out of range and the double redo shows.
  *
- * Usage: dp_kernels [N M [SECONDS]]... (default 150 200, 1000 1200, 10000 12000). */
+ * Usage: dp_kernels [SIZE]...  (default 150x200 1000x1200 10000x12000). */
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,18 +29,21 @@ static double now(void)
 	return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
-/* x random; y from x: insertions at the rate that makes y about m long */
-static void related_pair(uint8_t *x, int64_t n, uint8_t *y, int64_t m, gsl_rng *r)
+static uint8_t base(gsl_rng *r) { return (uint8_t)(1 << gsl_rng_uniform_int(r, 4)); }
+
+/* x random; y is x with 8% substitutions and, when m > n, m − n random
+ * residues inserted at uniform places (m < n: x is cut to m first); then
+ * `ragged` random residues appended to y. */
+static void related_pair(uint8_t *x, int64_t n, uint8_t *y, int64_t m, int64_t ragged, gsl_rng *r)
 {
-	double ins = m > n ? 0.02 + (double)(m - n) / m : 0.02, del = 0.02;
-	int64_t i = 0, j;
-	for (i = 0; i < n; i++) x[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
-	for (i = 0, j = 0; j < m; j++) {
-		double u = gsl_rng_uniform(r);
-		if (i >= n || u < ins) y[j] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
-		else if (u < ins + del) i++, j--;
-		else y[j] = u < ins + del + 0.08 ? (uint8_t)(1 << gsl_rng_uniform_int(r, 4)) : x[i++];
+	int64_t i, j = 0, extra = m > n ? m - n : 0, core = m < n ? m : n;
+	for (i = 0; i < n; i++) x[i] = base(r);
+	for (i = 0; i < core; i++) {
+		while (extra > 0 && gsl_rng_uniform(r) < (double)extra / (double)(core - i + extra)) y[j++] = base(r), extra--;
+		y[j++] = gsl_rng_uniform(r) < 0.08 ? base(r) : x[i];
 	}
+	while (extra-- > 0) y[j++] = base(r);
+	for (i = 0; i < ragged; i++) y[j++] = base(r);
 }
 
 typedef struct {
@@ -42,24 +51,34 @@ typedef struct {
 	const phmm_pair_t *pr;
 } job_t;
 
-enum { EXPECT = -2, FAST = -1 };
+/* the rows, in order (see above) */
+enum { EXPECT_DOUBLE, EXPECT_F32C, EXPECT_AVX2, EXPECT_FAST, FORWARD_FAST, FORWARD_DOUBLE, PASS_F32C, PASS_AVX2, PASS_AVX512, NROWS };
+static const phmm_kernel_t row_kernel[NROWS] = {PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2, PHMM_KERNEL_SCALAR,
+						 PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2,
+						 PHMM_KERNEL_AVX512};
 
-/* Repeat one kernel's float pass (or phmm_expect, or phmm_forward_fast) for
- * about `secs` CPU seconds; returns GCUPS, with its status and ln P. */
-static double run(int k, const job_t *j, double secs, int *status, double *lnL)
+static int run_once(int row, const job_t *j, double *lnL)
+{
+	phmm_counts_t c;
+	phmm_counts_zero(&c);
+	switch (row) {
+	case EXPECT_DOUBLE: return phmm_expect(j->t, j->pr, &c, lnL);
+	case EXPECT_F32C:
+	case EXPECT_AVX2: return phmm_expect_kernel(row_kernel[row], j->t, j->pr, &c, lnL);
+	case EXPECT_FAST: return phmm_expect_fast(j->t, j->pr, &c, lnL);
+	case FORWARD_FAST: return phmm_forward_fast(j->t, j->pr, lnL);
+	case FORWARD_DOUBLE: return phmm_forward(j->t, j->pr, lnL);
+	default: return phmm_forward_kernel_pass(row_kernel[row], j->t, j->pr, lnL);
+	}
+}
+
+/* Repeat one row for about `secs` CPU seconds; GCUPS, with status and ln P. */
+static double run(int row, const job_t *j, double secs, int *status, double *lnL)
 {
 	double t0 = now(), t1, cells = (double)(j->pr->n + 1) * (j->pr->m + 1);
 	long reps = 0;
 	do {
-		if (k == EXPECT) {
-			phmm_counts_t c;
-			phmm_counts_zero(&c);
-			*status = phmm_expect(j->t, j->pr, &c, lnL);
-		} else if (k == FAST) {
-			*status = phmm_forward_fast(j->t, j->pr, lnL);
-		} else {
-			*status = phmm_forward_kernel_pass((phmm_kernel_t)k, j->t, j->pr, lnL);
-		}
+		*status = run_once(row, j, lnL);
 		reps++;
 		t1 = now();
 	} while (t1 - t0 < secs);
@@ -68,8 +87,10 @@ static double run(int k, const job_t *j, double secs, int *status, double *lnL)
 
 int main(int argc, char **argv)
 {
-	static const int64_t dflt[3][2] = {{150, 200}, {1000, 1200}, {10000, 12000}};
-	int nsz = argc >= 3 ? (argc - 1) / 2 : 3, s, k;
+	static const char *dflt[] = {"150x200", "1000x1200", "10000x12000"};
+	static const char *label[NROWS] = {"expect (double)", "expect f32c", "expect avx2", "expect_fast", "forward_fast",
+					   "scalar (double)", "f32c pass", "avx2 pass", "avx512 pass"};
+	int nsz = argc > 1 ? argc - 1 : 3, s, row;
 	double secs = 1.0;
 	phmm_params_t p;
 	phmm_tables_t t;
@@ -77,37 +98,33 @@ int main(int argc, char **argv)
 	gsl_rng_set(r, 1);
 	phmm_params_default(&p);
 	phmm_tables(&p, &t);
-	printf("%-12s %-26s %8s %18s %s\n", "size", "kernel", "GCUPS", "ln P", "");
+	printf("kernel chosen here: %s\n", phmm_kernel_name());
+	printf("%-16s %-18s %8s %18s %s\n", "size", "kernel", "GCUPS", "ln P", "");
 	for (s = 0; s < nsz; s++) {
-		int64_t n = argc >= 3 ? atoll(argv[1 + 2 * s]) : dflt[s][0], m = argc >= 3 ? atoll(argv[2 + 2 * s]) : dflt[s][1];
-		uint8_t *x = malloc(n), *y = malloc(m);
-		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m};
+		const char *sz = argc > 1 ? argv[1 + s] : dflt[s];
+		long long n = 0, m = 0, ragged = 0;
+		if (sscanf(sz, "%lldx%lld+%lld", &n, &m, &ragged) < 2 || n < 1 || m < 1 || ragged < 0) {
+			fprintf(stderr, "dp_kernels: size '%s' is not NxM or NxM+R\n", sz);
+			return 1;
+		}
+		uint8_t *x = malloc(n), *y = malloc(m + ragged);
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m + ragged};
 		job_t j = {&t, &pr};
 		double ref = 0, lnL, g;
 		int st, ref_ok = 0;
-		char sz[32];
-		related_pair(x, n, y, m, r);
-		snprintf(sz, sizeof sz, "%ldx%ld", (long)n, (long)m);
-		for (k = EXPECT; k < PHMM_KERNEL_COUNT; k++) {
-			char name[64];
-			double chk;
+		related_pair(x, n, y, m, ragged, r);
+		for (row = 0; row < NROWS; row++) {
 			const char *note = "";
-			if (k == EXPECT) snprintf(name, sizeof name, "expect (fwd+bwd+counts)");
-			else if (k == FAST) snprintf(name, sizeof name, "forward_fast (%s)", phmm_kernel_name());
-			else snprintf(name, sizeof name, "%s%s", phmm_kernel_label((phmm_kernel_t)k), k ? " pass" : " (double)");
-			if (k >= 0 && !phmm_kernel_supported((phmm_kernel_t)k)) {
-				printf("%-12s %-26s %8s\n", sz, name, "n/a");
+			if (!phmm_kernel_supported(row_kernel[row])) {
+				printf("%-16s %-18s %8s\n", sz, label[row], "n/a");
 				continue;
 			}
-			g = run(k, &j, secs, &st, &lnL);
-			if (k == PHMM_KERNEL_SCALAR) ref = lnL, ref_ok = st == TS_OK;
-			if (st != TS_OK) note = "error (probability 0 or underflow)";
-			else if (k > 0 && ref_ok) note = fabs(lnL - ref) <= 1e-6 * fabs(ref) ? "= double to 1e-6" : "DIFFERS from double";
-			else if (k > 0) note = "(no double answer)";
-			if (k > 0 && st == TS_OK && phmm_forward_kernel((phmm_kernel_t)k, &t, &pr, &chk) == PHMM_REDO)
-				note = k > 0 && ref_ok && fabs(lnL - ref) <= 1e-6 * fabs(ref) ? "= double; but criteria say redo"
-												 : "criteria say redo";
-			printf("%-12s %-26s %8.3f %18.8f %s\n", sz, name, g, st == TS_OK ? lnL : NAN, note);
+			g = run(row, &j, secs, &st, &lnL);
+			if (row == EXPECT_DOUBLE) ref = lnL, ref_ok = st == TS_OK;
+			if (st == PHMM_REDO) note = "refused (float out of range): the EM redoes it in double";
+			else if (st != TS_OK) note = "error (probability 0)";
+			else if (row > EXPECT_DOUBLE && ref_ok) note = fabs(lnL - ref) <= 1e-6 * fabs(ref) ? "= double to 1e-6" : "DIFFERS from double";
+			printf("%-16s %-18s %8.3f %18.8f %s\n", sz, label[row], g, st == TS_OK ? lnL : NAN, note);
 		}
 		fflush(stdout);
 		free(x);

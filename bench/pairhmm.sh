@@ -20,14 +20,9 @@ for i in $(seq 1 "$DATASETS"); do
 done | /usr/bin/python3 bench/calibration.py
 rm -f $T/cal*.json
 
-echo "== EM speed: tied + untied fits (test) of 2,000 simulated pairs"
+echo "== EM speed: tied + untied fits (test) of 2,000 simulated pairs; the float kernels vs TESSERA_KERNEL=scalar (double)"
 $TESSERA pairhmm simulate -n 2000 --seed 99 -o $T/em.fa
-for th in 1 2; do
-	/usr/bin/time -f "%U %S %e %M" -o $T/time.txt $TESSERA pairhmm test -@ $th --json $T/em.json $T/em.fa > /dev/null
-	read u s e kb < $T/time.txt
-	cells=$(/usr/bin/python3 -c "
-import sys
-n=m=0; tot=0; names=[]
+cells=$(/usr/bin/python3 -c "
 seqs=[]; cur=[]
 for line in open('$T/em.fa'):
     if line.startswith('>'):
@@ -35,10 +30,18 @@ for line in open('$T/em.fa'):
     else: cur.append(line.strip())
 seqs.append(sum(len(x) for x in cur))
 print(sum((seqs[i]+1)*(seqs[i+1]+1) for i in range(0,len(seqs),2)))")
-	iters=$(/usr/bin/python3 -c "import json; d=json.load(open('$T/em.json')); print(d['null']['iterations'] + d['alt']['iterations'] + 2)")
-	printf '  -@ %d: %s CPU s, %s wall s, %d E-steps, %.1f M cells/E-step, %.0f M cells/s (CPU), %d MiB\n' $th \
-		"$(echo "$u + $s" | bc)" "$e" "$iters" "$(echo "$cells / 1000000" | bc -l)" \
-		"$(echo "$cells * $iters / ($u + $s) / 1000000" | bc -l)" $((kb / 1024))
+for kernel in scalar default; do
+	for th in 1 2; do
+		if [ $kernel = default ]; then unset TESSERA_KERNEL; else export TESSERA_KERNEL=$kernel; fi
+		/usr/bin/time -f "%U %S %e %M" -o $T/time.txt $TESSERA pairhmm test -@ $th --json $T/em_$kernel.json -o $T/em_$kernel.txt $T/em.fa
+		unset TESSERA_KERNEL
+		read u s e kb < $T/time.txt
+		iters=$(/usr/bin/python3 -c "import json; d=json.load(open('$T/em_$kernel.json')); print(d['null']['iterations'] + d['alt']['iterations'] + 2)")
+		printf '  %-7s -@ %d: %5.2f CPU s, %5.2f wall s, %d E-steps, %.1f M cells/E-step, %.0f M cells/s (CPU), %d MiB\n' $kernel $th \
+			"$(echo "$u + $s" | bc)" "$e" "$iters" "$(echo "$cells / 1000000" | bc -l)" \
+			"$(echo "$cells * $iters / ($u + $s) / 1000000" | bc -l)" $((kb / 1024))
+	done
+	grep '^LRT' $T/em_$kernel.txt | sed "s/^/  $kernel: /"
 done
 
 echo "== one 20 kb x 20 kb pair (about 10% divergence with indels)"
@@ -69,12 +72,16 @@ done | /usr/bin/python3 bench/calibration.py --discrete 19
 rm -f $T/boot*.json
 
 echo "== test on the read BAMs (wall time, -@ 2)"
+TESSERA_KERNEL=scalar /usr/bin/time -f "  PacBio RS II lambda, 112 reads, scalar double: %e s" $TESSERA pairhmm test -@ 2 \
+	--bam data/reads/pacbio_rsii_lambda_subreads.bam --ref data/reads/pacbio_lambdaNEB_ref.fasta -o $T/pb.txt
 /usr/bin/time -f "  PacBio RS II lambda, 112 reads: %e s" $TESSERA pairhmm test -@ 2 --bam data/reads/pacbio_rsii_lambda_subreads.bam \
 	--ref data/reads/pacbio_lambdaNEB_ref.fasta -o $T/pb.txt
 grep '^Verdict' $T/pb.txt | sed 's/^/  /'
 ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
 if [ -r "$ONT" ]; then
 	cp "$ONT" $T/ont.bam && samtools index $T/ont.bam
+	TESSERA_KERNEL=scalar /usr/bin/time -f "  ONT SARS-CoV-2, 200 reads, scalar double: %e s" $TESSERA pairhmm test -@ 2 \
+		--bam $T/ont.bam -r MN908947.3 --ref ../shared/data/pairhmm/ont_sarscov2_MN908947.3_ref.fasta -o $T/ont.txt
 	/usr/bin/time -f "  ONT SARS-CoV-2, 200 reads: %e s" $TESSERA pairhmm test -@ 2 --bam $T/ont.bam -r MN908947.3 \
 		--ref ../shared/data/pairhmm/ont_sarscov2_MN908947.3_ref.fasta -o $T/ont.txt
 	grep '^Verdict' $T/ont.txt | sed 's/^/  /'

@@ -100,8 +100,8 @@ static void random_pairs_agree(phmm_kernel_t k)
 		phmm_params_t p;
 		phmm_tables_t t;
 		/* every length 1..300 on one side; the other within ±12 of it, or
-		 * (one in 4) anything in 0..300, which the float kernels mostly
-		 * leave to double (criterion e) */
+		 * (one in 4) anything in 0..300, which the float kernels often
+		 * leave to double (criterion f) */
 		int64_t n = rep % 300 + 1, m = rep % 4 == 0 ? (int64_t)gsl_rng_uniform_int(r, 301)
 							 : n - 12 + (int64_t)gsl_rng_uniform_int(r, 25);
 		if (m < 0) m = 0;
@@ -138,7 +138,7 @@ Test(dp_simd, f32c_equals_double) { random_pairs_agree(PHMM_KERNEL_F32_C); }
 Test(dp_simd, avx2_equals_double) { random_pairs_agree(PHMM_KERNEL_AVX2); }
 Test(dp_simd, avx512_equals_double) { random_pairs_agree(PHMM_KERNEL_AVX512); }
 
-/* A long related pair (indels balanced, so criterion e keeps it in float)
+/* A long related pair (indels balanced: every diagonal fits float's range)
  * against the double code. */
 static void long_related_agrees(phmm_kernel_t k, int64_t n)
 {

@@ -13,7 +13,6 @@
 #include "util/log.h"
 
 #define MAX_SHIFT 60      /* largest exponent shift per diagonal (criterion b) */
-#define IMBALANCE_BITS 150  /* criterion (e) */
 
 /* ------------------------------------------------------ plain-C kernel */
 
@@ -152,24 +151,6 @@ int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *s
 	return TS_OK;
 }
 
-/* Criterion (e): the paths of a pair with |n − m| = D more residues on one
- * side hold at least D gap residues; where those gaps fall (early or late)
- * spreads a diagonal over up to D·g bits, g = −log2(e·q) the dearest gap
- * extension (e the extend probability, q the least insert emission of a
- * base).  Float keeps 251 bits per diagonal (2^102 down to 2^−149): the pair
- * is kept in float only if D·g ≤ IMBALANCE_BITS. */
-static int balanced(const phmm_tables_t *t, const phmm_pair_t *pr)
-{
-	double qx = 1, qy = 1, g;
-	int a;
-	for (a = 0; a < 4; a++) {
-		if (t->qx[1 << a] < qx) qx = t->qx[1 << a];
-		if (t->qy[1 << a] < qy) qy = t->qy[1 << a];
-	}
-	g = fmax(-log2(t->t[PH_XX] * qx), -log2(t->t[PH_YY] * qy));
-	return (double)llabs(pr->n - pr->m) * g <= IMBALANCE_BITS;
-}
-
 /* One float pass of the forward recursion (dp_simd.h), with kernel fn.
  * Sets *lnL.  Returns 0,
  * PHMM_REDO (criteria b, c) or TS_ENOMEM. */
@@ -289,7 +270,6 @@ static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_
 	double ln, back, *lf, *lr;
 	int ret;
 	if (!phmm_f32_tables_fit(t)) return PHMM_REDO;  /* (a) */
-	if (!balanced(t, pr)) return PHMM_REDO;       /* (e) */
 	lf = malloc((pr->n + pr->m + 1) * sizeof *lf);
 	lr = malloc((pr->n + pr->m + 1) * sizeof *lr);
 	ret = !lf || !lr ? TS_ENOMEM : f32_pass(t, pr, fn, &ln, lf);

@@ -35,13 +35,7 @@
  *       path by up to 2^−24, so |error of ln P| ≲ (n+m+2)·2^−23; the result
  *       is kept only if that bound is ≤ 10^−6·|ln P| (pairs whose ln P is
  *       tiny per residue, e.g. runs of N under near-1 transitions), or
- *   (e) the lengths are unbalanced: with D = |n − m|, every path holds ≥ D
- *       gap residues, and whether they come early or late spreads a diagonal
- *       over up to D·g bits (g = −log2(e·q), the dearest gap extension with
- *       the least base emission); a diagonal keeps 251 bits, so the pair
- *       stays in float only if D·g ≤ 150 (D ≤ 45 under the default
- *       parameters).  Without (e), unrelated pairs such as 299 × 69 lose
- *       their early-gap paths to underflow (ln P off by 0.3).
+ *   (e) (retired: a length-imbalance rule that (f) subsumes), or
  *   (f) underflow may have lost mass: a second float pass runs from the
  *       other end (the pair reversed, transitions transposed, τ as start),
  *       and its diagonal maxima bound the backward value b of every cell;
@@ -50,15 +44,17 @@
  *       result is kept only if that bound is < 10^−8·P and the two passes
  *       agree to 10^−7 (relative, in ln P).  This costs a second pass, so
  *       phmm_forward_fast runs at half a kernel's pass speed.
- * (e) is a cheap early exit; (f) catches what (e) cannot, e.g. equal
- * lengths whose alignment ends in a long gap (10 kb pairs: ln P off by 4.5
- * without it).  The bound is conservative: some pairs whose float result
- * was right are redone.  phmm_forward has a similar limit per row (2^1074):
+ * (f) catches pairs whose paths spread a diagonal beyond float's 251 bits:
+ * unbalanced lengths (every path holds ≥ |n − m| gap residues, early or
+ * late; 299 × 69 unrelated: ln P off by 0.3 without it), or an alignment
+ * ending in a long gap (10 kb pairs: ln P off by 4.5).  The bound is
+ * conservative: some pairs whose float result was right are redone.  phmm_forward has a similar limit per row (2^1074):
  * it returns TS_EDATA on unrelated pairs from about 2 kb and on very
  * unbalanced ones (10 kb × 12 kb related).
  *
  * Dispatch.  The first call picks AVX2 (avx2+fma) > AVX-512 (avx512f+avx512bw)
- * > scalar (AVX2 measured faster here) with __builtin_cpu_supports and caches it; TESSERA_KERNEL=scalar,
+ * > scalar (AVX2 measured faster here) with __builtin_cpu_supports and
+ * caches it; TESSERA_KERNEL=scalar,
  * avx2, avx512 or f32c forces one (a kernel the CPU lacks falls back to
  * scalar).  Banded or glocal pairs always use phmm_forward(). */
 #ifndef TS_PHMM_DP_SIMD_H
