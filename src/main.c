@@ -24,6 +24,7 @@ static const command_t commands[] = {
 	{"view", cmd_view, "print sequences from FASTA/FASTQ/SAM/BAM/CRAM, regions or BED"},
 	{"motifs", cmd_motifs, "read, check, summarise and convert motif files"},
 	{"pairhmm", cmd_pairhmm, "pair-HMM alignment, EM fits of tied/untied gap models, LRT of symmetry"},
+	{"report", cmd_report, "one self-contained HTML page from scan hits, pair-HMM tests and training runs"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

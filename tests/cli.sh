@@ -11,6 +11,7 @@
 #   expect_err_empty       nothing on stderr
 #   expect_no_file F       F must not exist (no partial output)
 #   check NAME             close the case: pass if every expectation held
+#   skip NAME WHY          a case that cannot run here (a tool is missing)
 #
 # Writes "PASSED FAILED" to the file named by $1.
 set -u
@@ -44,6 +45,8 @@ check() {
 	fi
 	why=""
 }
+
+skip() { echo "[SKIP] cli::$1: $2" >&2; why=""; }
 
 for f in tests/cli/*.sh; do
 	. "./$f"

@@ -18,7 +18,7 @@
 enum { SUB_FIT = 1, SUB_TEST = 2, SUB_ALIGN = 4, SUB_SIM = 8, SUB_PAIRS = SUB_FIT | SUB_TEST | SUB_ALIGN, SUB_ALL = 15 };
 enum {
 	OPT_TIE = CLI_OPT_CMD, OPT_NULL, OPT_ALT, OPT_PARAMS_IN, OPT_PARAMS, OPT_TOL, OPT_MAX_ITER, OPT_JSON, OPT_MEA, OPT_SEED, OPT_ALN,
-	OPT_BAM, OPT_REF, OPT_MODE, OPT_PAD, OPT_BAND, OPT_BOOT, OPT_CI
+	OPT_BAM, OPT_REF, OPT_MODE, OPT_PAD, OPT_BAND, OPT_BOOT, OPT_CI, OPT_MQC, OPT_SAMPLE
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +46,8 @@ static const struct option long_opts[] = {
 	{"band", required_argument, NULL, OPT_BAND},
 	{"bootstrap", required_argument, NULL, OPT_BOOT},
 	{"ci", required_argument, NULL, OPT_CI},
+	{"mqc", required_argument, NULL, OPT_MQC},
+	{"sample", required_argument, NULL, OPT_SAMPLE},
 	{"min-MQ", required_argument, NULL, 'q'},
 	{"excl-flags", required_argument, NULL, 'F'},
 	CLI_COMMON_LONGOPTS,
@@ -63,7 +65,7 @@ static const opt_scope_t scopes[] = {
 	{OPT_ALT, SUB_TEST, "--alt"}, {OPT_PARAMS_IN, SUB_FIT | SUB_TEST, "--params-in"}, {OPT_PARAMS, SUB_ALIGN | SUB_SIM, "--params"},
 	{OPT_TOL, SUB_PAIRS, "--tol"}, {OPT_MAX_ITER, SUB_PAIRS, "--max-iter"}, {'@', SUB_PAIRS, "--threads"},
 	{OPT_JSON, SUB_ALL, "--json"}, {'o', SUB_ALL, "--output"}, {OPT_MEA, SUB_ALIGN, "--mea"}, {'n', SUB_SIM, "-n"},
-	{OPT_SEED, SUB_SIM | SUB_FIT | SUB_TEST, "--seed"}, {OPT_BOOT, SUB_TEST, "--bootstrap"}, {OPT_CI, SUB_FIT | SUB_TEST, "--ci"}, {OPT_ALN, SUB_SIM, "--aln"},
+	{OPT_SEED, SUB_SIM | SUB_FIT | SUB_TEST, "--seed"}, {OPT_BOOT, SUB_TEST, "--bootstrap"}, {OPT_CI, SUB_FIT | SUB_TEST, "--ci"}, {OPT_MQC, SUB_TEST, "--mqc"}, {OPT_SAMPLE, SUB_TEST, "--sample"}, {OPT_ALN, SUB_SIM, "--aln"},
 	{OPT_BAM, SUB_PAIRS, "--bam"}, {OPT_REF, SUB_PAIRS, "--ref"}, {'r', SUB_PAIRS, "--region"}, {OPT_MODE, SUB_PAIRS, "--mode"},
 	{OPT_PAD, SUB_PAIRS, "--pad"}, {OPT_BAND, SUB_PAIRS, "--band"}, {'q', SUB_PAIRS, "--min-MQ"}, {'F', SUB_PAIRS, "--excl-flags"},
 };
@@ -241,6 +243,8 @@ static int parse_args(int argc, char **argv, const sub_t *s, phc_opts_t *o)
 				return usage_error(s->name, "--threads: '%s' is not an integer in 1..1024", optarg);
 			break;
 		case OPT_JSON: o->json_path = optarg; break;
+		case OPT_MQC: o->mqc_path = optarg; break;
+		case OPT_SAMPLE: o->sample = optarg; break;
 		case 'o': o->out_path = optarg; break;
 		case OPT_MEA: o->mea = 1; break;
 		case 'n':

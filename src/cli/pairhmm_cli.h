@@ -20,6 +20,7 @@ typedef struct {
 	const char *pairs1, *pairs2;         /* PAIRS (or -1) and -2 */
 	const char *params_path;             /* --params-in (fit, test) or --params (align, simulate) */
 	const char *json_path, *out_path, *aln_path;
+	const char *mqc_path, *sample;       /* --mqc (test), --sample */
 	const char *tie_str, *null_str, *alt_str;
 	unsigned tie, null_spec, alt_spec;
 	phmm_em_opts_t em;

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include "cli/pairhmm_cli.h"
 #include "pairhmm/boot.h"
 #include "pairhmm/json.h"
@@ -103,13 +104,65 @@ static json_t *json_with(const phc_opts_t *o, const phc_input_t *in, json_t *mem
 	return j;
 }
 
-/* The report (stdout or -o) and the JSON (--json), written together. */
+/* The sample name of --mqc: --sample, else the input file's name without
+ * directories and extensions (".bam", ".fa.gz", …). */
+static void sample_name(const phc_opts_t *o, char *buf, size_t size)
+{
+	const char *path = o->sample ? o->sample : o->bam ? o->bam : o->pairs1, *base = strrchr(path, '/');
+	char *dot;
+	snprintf(buf, size, "%s", o->sample || !base ? path : base + 1);
+	while (!o->sample && (dot = strrchr(buf, '.')) != NULL && dot != buf) *dot = 0;
+}
+
+/* MultiQC custom content (https://multiqc.info, "custom content"): one table
+ * row per sample, the same section id in every file so MultiQC merges them. */
+static json_t *mqc_json(const report_t *r)
+{
+	const phmm_params_t *a = &r->alt->params;
+	const phc_input_t *in = r->in;
+	char sample[256];
+	json_t *row, *j;
+	sample_name(r->o, sample, sizeof sample);
+	row = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "pairs", (json_int_t)in->set->n, "residues",
+			(json_int_t)in->residues, "open_ratio", phmm_json_num(r->lrt->open_ratio), "extend_ratio",
+			phmm_json_num(r->lrt->extend_ratio), "dX", phmm_json_num(a->dX), "dY", phmm_json_num(a->dY), "eX",
+			phmm_json_num(a->eX), "eY", phmm_json_num(a->eY), "D", phmm_json_num(r->lrt->D), "p",
+			phmm_json_num(r->lrt->p), "df", json_integer(r->lrt->df));
+	if (row && r->o->bam && in->set->cigar_del > 0)
+		json_object_set_new(row, "cigar_id_ratio", phmm_json_num((double)in->set->cigar_ins / in->set->cigar_del));
+	if (row && r->boot) json_object_set_new(row, "p_bootstrap", phmm_json_num(r->boot->p));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s}}, s:{s:o}}",
+		      "id", "tessera_pairhmm_test", "section_name", "tessera: indel symmetry (pair HMM)", "description",
+		      r->o->bam ? "Likelihood-ratio test of tied against untied gap parameters. X = insertion in the read, "
+				  "Y = deletion from the read; open_ratio = dX/dY, extend_ratio = eX/eY (untied fit)."
+				: "Likelihood-ratio test of tied against untied gap parameters. X = insertion in sequence 1, "
+				  "Y = insertion in sequence 2; open_ratio = dX/dY, extend_ratio = eX/eY (untied fit).",
+		      "plot_type", "table", "pconfig", "id", "tessera_pairhmm_test_table", "title", "tessera pair-HMM symmetry test",
+		      "headers", "open_ratio", "title", "dX/dY", "description", "gap opens, X over Y (untied fit)", "extend_ratio",
+		      "title", "eX/eY", "description", "gap extensions, X over Y (untied fit)", "D", "title", "LRT D",
+		      "description", "2 (lnL untied - lnL tied)", "p", "title", "LRT p", "description", "chi-square p-value of D",
+		      "pairs", "title", "pairs", "residues", "title", "residues", "data", sample, row);
+	if (j == NULL) json_decref(row);
+	return j;
+}
+
+static int write_mqc(FILE *fp, const void *arg)
+{
+	json_t *j = mqc_json(arg);
+	int s = j ? phc_write_json(fp, j) : TS_ENOMEM;
+	json_decref(j);
+	return s;
+}
+
+/* The report (stdout or -o), the JSON (--json) and, for a test, MultiQC's
+ * (--mqc), written together. */
 static int write_both(const phc_opts_t *o, report_t *r, int (*report)(FILE *, const void *), json_t *j)
 {
 	json_t *extra = resampling_json(r->boot, r->ci);
-	phc_output_t outs[2] = {
+	phc_output_t outs[3] = {
 		{o->out_path ? o->out_path : "-", report, r},
 		{o->json_path, phc_write_json, j},
+		{r->lrt ? o->mqc_path : NULL, write_mqc, r},
 	};
 	if (extra == NULL || json_object_update(j, extra) < 0) {
 		json_decref(extra);
@@ -117,7 +170,7 @@ static int write_both(const phc_opts_t *o, report_t *r, int (*report)(FILE *, co
 		return TS_ENOMEM;
 	}
 	json_decref(extra);
-	return phc_write_outputs(outs, 2);
+	return phc_write_outputs(outs, 3);
 }
 
 int phc_fit(const phc_opts_t *o)

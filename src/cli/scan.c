@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <jansson.h>
 #include "cli/cli.h"
 #include "cnn1d/pwm.h"
 #include "cnn1d/scan.h"
@@ -49,6 +50,9 @@ static void usage(FILE *fp)
 		"      --gff                same as -O gff\n"
 		"      --skip-matched-sequence  leave the matched_sequence column empty\n"
 		"      --no-pgc             do not read 'chr:start-end' record names as genomic coordinates\n"
+		"      --mqc FILE           hits per motif as MultiQC custom content (name it *_mqc.json)\n"
+		"      --sample NAME        the sample's name in --mqc [the first input's file name,\n"
+		"                           without directories and extensions]\n"
 		"Input:\n"
 		"  -r, --region REG         scan only REG (chr:beg-end, 1-based; repeatable)\n"
 		"      --bed FILE           scan only the regions of a BED file\n"
@@ -60,7 +64,7 @@ static void usage(FILE *fp)
 
 enum {
 	OPT_MOTIF = CLI_OPT_CMD, OPT_PSEUDO, OPT_BFILE, OPT_BG_FROM_SEQ, OPT_THRESH, OPT_MIN_SCORE, OPT_QV_THRESH,
-	OPT_NO_QVALUE, OPT_QV_SCOPE, OPT_NORC, OPT_GFF, OPT_SKIP_MATCHED, OPT_NO_PGC, OPT_BED
+	OPT_NO_QVALUE, OPT_QV_SCOPE, OPT_NORC, OPT_GFF, OPT_SKIP_MATCHED, OPT_NO_PGC, OPT_BED, OPT_MQC, OPT_SAMPLE
 };
 
 static const struct option long_opts[] = {
@@ -83,6 +87,8 @@ static const struct option long_opts[] = {
 	{"no-pgc", no_argument, NULL, OPT_NO_PGC},
 	{"region", required_argument, NULL, 'r'},
 	{"bed", required_argument, NULL, OPT_BED},
+	{"mqc", required_argument, NULL, OPT_MQC},
+	{"sample", required_argument, NULL, OPT_SAMPLE},
 	{"reference", required_argument, NULL, 'T'},
 	{"threads", required_argument, NULL, '@'},
 	CLI_COMMON_LONGOPTS,
@@ -90,7 +96,7 @@ static const struct option long_opts[] = {
 };
 
 typedef struct {
-	const char *motif_path, *bfile, *out_path;
+	const char *motif_path, *bfile, *out_path, *mqc_path, *sample;
 	char **motif_ids;
 	int n_motif_ids, bg_from_seq, skip_matched, pgc;
 	double pseudo;
@@ -209,6 +215,53 @@ static int write_hits(FILE *fp, const scan_t *s, const motif_set_t *set, const s
 	return ferror(fp) ? TS_EIO : TS_OK;
 }
 
+/* --mqc: MultiQC custom content, hits per motif for this sample as a bar
+ * graph (one bar per sample, one category per motif with hits); the same
+ * section id in every file, so MultiQC puts the samples side by side.  The
+ * sample is --sample, else the first input's name without directories and
+ * extensions. */
+static int write_mqc(const scan_cli_t *c, const scan_t *s, const motif_set_t *set, const char *input, char *err)
+{
+	int64_t n, i, *count = calloc(set->n ? set->n : 1, sizeof *count);
+	const scan_hit_t *hits = scan_hits(s, &n);
+	const char *base = strrchr(input, '/');
+	char sample[256], *dot;
+	json_t *per = json_object(), *cats = json_object(), *j = NULL;
+	ts_outfile_t out;
+	int k, st = TS_ENOMEM;
+	snprintf(sample, sizeof sample, "%s", c->sample ? c->sample : base ? base + 1 : input);
+	while (!c->sample && (dot = strrchr(sample, '.')) != NULL && dot != sample) *dot = 0;
+	if (!count || !per || !cats) goto done;
+	for (i = 0; i < n; i++) count[hits[i].motif]++;
+	for (k = 0; k < set->n; k++)
+		if (count[k] > 0) {
+			char label[300];
+			snprintf(label, sizeof label, "%s %s", set->a[k].id, set->a[k].alt ? set->a[k].alt : "");
+			if (json_object_set_new(per, set->a[k].id, json_integer(count[k])) < 0 ||
+			    json_object_set_new(cats, set->a[k].id, json_pack("{s:s}", "name", label)) < 0)
+				goto done;
+		}
+	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:O, s:{s:O}}", "id", "tessera_scan_hits", "section_name",
+		      "tessera: motif hits", "description", "Hits per motif (FIMO's statistics; the p-value or q-value threshold of the run).",
+		      "plot_type", "bargraph", "pconfig", "id", "tessera_scan_hits_plot", "title", "tessera scan: hits per motif", "ylab",
+		      "hits", "categories", cats, "data", sample, per);
+	if (j == NULL) goto done;
+	if ((st = ts_outfile_open(&out, c->mqc_path, err)) < 0) goto done;
+	if (json_dumpf(j, out.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', out.fp) == EOF) {
+		ts_outfile_abort(&out);
+		st = ts_fail(err, TS_EIO, "%s: write failed", c->mqc_path);
+		goto done;
+	}
+	st = ts_outfile_commit(&out, err);
+done:
+	if (st == TS_ENOMEM) ts_fail(err, st, "out of memory");
+	json_decref(j);
+	json_decref(per);
+	json_decref(cats);
+	free(count);
+	return st;
+}
+
 static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio_opts_t *io, int *exit_code)
 {
 	int ch;
@@ -260,6 +313,8 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 		case OPT_SKIP_MATCHED: c->skip_matched = 1; break;
 		case OPT_NO_PGC: c->pgc = 0; break;
 		case OPT_BED: io->bed = optarg; break;
+		case OPT_MQC: c->mqc_path = optarg; break;
+		case OPT_SAMPLE: c->sample = optarg; break;
 		case '@':
 			if (ts_parse_int(optarg, 1, 1024, &so->threads) < 0)
 				return *exit_code = cli_usage_error("scan", "--threads: '%s' is not an integer in 1..1024", optarg), -1;
@@ -285,7 +340,7 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 
 int cmd_scan(int argc, char **argv)
 {
-	scan_cli_t c = {NULL, NULL, "-", NULL, 0, 0, 0, 1, 0.1, HITS_TSV};
+	scan_cli_t c = {NULL, NULL, "-", NULL, NULL, NULL, 0, 0, 0, 1, 0.1, HITS_TSV};
 	scan_opts_t so;
 	sio_opts_t io;
 	motif_set_t *all = NULL, chosen;
@@ -325,6 +380,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	out_open = 0;
 	if ((st = ts_outfile_commit(&out, err)) < 0) goto fail;
+	if (c.mqc_path && (st = write_mqc(&c, s, &chosen, argv[optind], err)) < 0) goto fail;
 	{
 		int64_t bases, tests, n_hits;
 		scan_totals(s, &bases, &tests);
