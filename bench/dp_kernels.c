@@ -52,8 +52,8 @@ typedef struct {
 } job_t;
 
 /* the rows, in order (see above) */
-enum { EXPECT_DOUBLE, EXPECT_F32C, EXPECT_AVX2, EXPECT_FAST, FORWARD_FAST, FORWARD_DOUBLE, PASS_F32C, PASS_AVX2, PASS_AVX512, NROWS };
-static const phmm_kernel_t row_kernel[NROWS] = {PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2, PHMM_KERNEL_SCALAR,
+enum { EXPECT_DOUBLE, EXPECT_F32C, EXPECT_AVX2, EXPECT_AVX512, EXPECT_FAST, FORWARD_FAST, FORWARD_DOUBLE, PASS_F32C, PASS_AVX2, PASS_AVX512, NROWS };
+static const phmm_kernel_t row_kernel[NROWS] = {PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512, PHMM_KERNEL_SCALAR,
 						 PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2,
 						 PHMM_KERNEL_AVX512};
 
@@ -64,7 +64,8 @@ static int run_once(int row, const job_t *j, double *lnL)
 	switch (row) {
 	case EXPECT_DOUBLE: return phmm_expect(j->t, j->pr, &c, lnL);
 	case EXPECT_F32C:
-	case EXPECT_AVX2: return phmm_expect_kernel(row_kernel[row], j->t, j->pr, &c, lnL);
+	case EXPECT_AVX2:
+	case EXPECT_AVX512: return phmm_expect_kernel(row_kernel[row], j->t, j->pr, &c, lnL);
 	case EXPECT_FAST: return phmm_expect_fast(j->t, j->pr, &c, lnL);
 	case FORWARD_FAST: return phmm_forward_fast(j->t, j->pr, lnL);
 	case FORWARD_DOUBLE: return phmm_forward(j->t, j->pr, lnL);
@@ -88,7 +89,7 @@ static double run(int row, const job_t *j, double secs, int *status, double *lnL
 int main(int argc, char **argv)
 {
 	static const char *dflt[] = {"150x200", "1000x1200", "10000x12000"};
-	static const char *label[NROWS] = {"expect (double)", "expect f32c", "expect avx2", "expect_fast", "forward_fast",
+	static const char *label[NROWS] = {"expect (double)", "expect f32c", "expect avx2", "expect avx512", "expect_fast", "forward_fast",
 					   "scalar (double)", "f32c pass", "avx2 pass", "avx512 pass"};
 	int nsz = argc > 1 ? argc - 1 : 3, s, row;
 	double secs = 1.0;

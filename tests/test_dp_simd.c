@@ -393,6 +393,7 @@ static void fb_random_pairs(phmm_kernel_t k)
 
 Test(dp_simd, fb_f32c_equals_double) { fb_random_pairs(PHMM_KERNEL_F32_C); }
 Test(dp_simd, fb_avx2_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX2); }
+Test(dp_simd, fb_avx512_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX512); }
 
 /* Bands of half-width 3..40 around the line from (0,0) to (n,m), as around a
  * read's CIGAR path, against banded phmm_expect; and pairs of length 1. */
@@ -419,7 +420,7 @@ Test(dp_simd, fb_banded_and_short)
 		}
 		lo[0] = 0, hi[n] = (int32_t)pr.m;
 		pr.lo = lo, pr.hi = hi;
-		for (k = PHMM_KERNEL_F32_C; k <= PHMM_KERNEL_AVX2; k++)
+		for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++)
 			if (phmm_kernel_supported((phmm_kernel_t)k)) kept += fb_agrees((phmm_kernel_t)k, &t, &pr) == 1;
 	}
 	cr_assert_gt(kept, 150, "only %d banded pairs kept in float", kept);
@@ -456,7 +457,7 @@ Test(dp_simd, fb_long_and_glocal, .timeout = 300)
 	phmm_params_default(&p);
 	phmm_tables(&p, &t);
 	pr.m = balanced_pair(x, n, y, r);
-	for (k = PHMM_KERNEL_F32_C; k <= PHMM_KERNEL_AVX2; k++)
+	for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++)
 		if (phmm_kernel_supported((phmm_kernel_t)k))
 			cr_assert_eq(fb_agrees((phmm_kernel_t)k, &t, &pr), 1, "%s refused a balanced related pair",
 				     phmm_kernel_label((phmm_kernel_t)k));

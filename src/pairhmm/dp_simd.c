@@ -344,11 +344,11 @@ phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k)
 	return k == PHMM_KERNEL_F32_C ? phmm_diag_c : NULL;
 }
 
-/* AVX-512 has no backward kernel of its own: AVX2 was faster here (above) */
 phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k)
 {
 #if defined(__x86_64__) || defined(__i386__)
-	if (k == PHMM_KERNEL_AVX2 || k == PHMM_KERNEL_AVX512) return phmm_bdiag_avx2;
+	if (k == PHMM_KERNEL_AVX2) return phmm_bdiag_avx2;
+	if (k == PHMM_KERNEL_AVX512) return phmm_bdiag_avx512;
 #endif
 	return k == PHMM_KERNEL_F32_C ? phmm_bdiag_c : NULL;
 }

@@ -100,6 +100,7 @@ typedef float (*phmm_bdiag_fn)(const phmm_f32_in_t *in, const phmm_bdiag_t *a, f
 
 float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
 float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
+float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
 
 /** The kernels of k (NULL for PHMM_KERNEL_SCALAR or one without them), and
  *  the kernel phmm_forward_fast() and phmm_expect_fast() use. */

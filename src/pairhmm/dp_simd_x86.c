@@ -1,6 +1,6 @@
 /* dp_simd_x86: the AVX2 (8 floats) and AVX-512 (16 floats) kernels of one
- * anti-diagonal of the float forward, and the AVX2 kernel of one diagonal of
- * the backward with its expected counts (dp_simd_fb.c).  phmm_diag_c
+ * anti-diagonal of the float forward, and of one diagonal of the backward
+ * with its expected counts (dp_simd_fb.c).  phmm_diag_c
  * (dp_simd.c) and phmm_bdiag_c (dp_simd_fb.c) are their plain-C twins.
  * The forward:
  *   fM_d[i] = p[x_i, y_{d−i}] · (MM fM_{d−2}[i−1] + XM fX_{d−2}[i−1] + YM fY_{d−2}[i−1])
@@ -211,6 +211,71 @@ __attribute__((target("avx512f,avx512bw"))) float phmm_diag_avx512(const phmm_f3
 	if (in->ntab <= 16) return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK16);
 	if (in->ntab <= 32) return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK32);
 	return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
+}
+/* The backward diagonal with its counts in 16 lanes: one permute per lookup,
+ * masked adds for the posteriors by y code, a masked tail. */
+AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8], int how)
+{
+	const __m512 MM = _mm512_set1_ps(a->c[0]), XM = _mm512_set1_ps(a->c[1]), YM = _mm512_set1_ps(a->c[2]);
+	const __m512 MX = _mm512_set1_ps(a->c[3]), XX = _mm512_set1_ps(a->c[4]), MY = _mm512_set1_ps(a->c[5]), YY = _mm512_set1_ps(a->c[6]);
+	const __m512 B = _mm512_set1_ps(a->b), A = _mm512_set1_ps(a->a);
+	const int64_t yoff = a->yoff, ms = a->mstride;
+	const int ky = how == LOOK16 && in->ky == 4 ? 4 : in->ky;
+	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
+	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
+	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
+	const float *fM1p = a->f1[0] - 1, *fX1 = a->f1[1] - 1;
+	const float *fM1 = a->f1[0], *fY1 = a->f1[2], *fM0 = a->f0[0], *fX0 = a->f0[1], *fY0 = a->f0[2];
+	float *restrict gM = a->g[0], *restrict gX = a->g[1], *restrict gY = a->g[2];
+	float *restrict accX = a->accX, *restrict accY = a->accY + yoff, *restrict accM = a->accM;
+	const __m512 t0 = _mm512_loadu_ps(in->pmf), t1 = _mm512_loadu_ps(in->pmf + 16);
+	__m512 mx = _mm512_setzero_ps(), s[7];
+	int64_t i;
+	int k, c;
+	for (k = 0; k < 7; k++) s[k] = _mm512_setzero_ps();
+	for (i = a->ilo; i <= a->ihi; i += 16) {
+		const __mmask16 keep = a->ihi - i >= 15 ? 0xffff : (__mmask16)((1u << (a->ihi - i + 1)) - 1);
+		__m512i yc = _mm512_loadu_si512(yi + i);
+		__m512 p = look_avx512(in->pmf, t0, t1, _mm512_add_epi32(_mm512_loadu_si512(xi + i), yc), how);
+		__m512 m2 = _mm512_loadu_ps(gM2 + i), x1 = _mm512_loadu_ps(gX1 + i), y1 = _mm512_loadu_ps(gY1 + i);
+		/* the sums before the emission: ĝ = e·S (0 past ihi) */
+		__m512 sm = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(MM, m2, _mm512_fmadd_ps(MX, x1, _mm512_mul_ps(MY, y1))));
+		__m512 sx = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(XM, m2, _mm512_mul_ps(XX, x1)));
+		__m512 sy = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(YM, m2, _mm512_mul_ps(YY, y1)));
+		__m512 m = _mm512_mul_ps(p, sm), x = _mm512_mul_ps(_mm512_loadu_ps(qxs + i), sx), y = _mm512_mul_ps(_mm512_loadu_ps(qys + i), sy);
+		__m512 pm, px, py;
+		_mm512_storeu_ps(gM + i, m);
+		_mm512_storeu_ps(gX + i, x);
+		_mm512_storeu_ps(gY + i, y);
+		mx = _mm512_max_ps(mx, _mm512_max_ps(m, _mm512_max_ps(x, y)));
+		x = _mm512_mul_ps(x, B), y = _mm512_mul_ps(y, B);  /* Ĝ */
+		s[0] = _mm512_fmadd_ps(_mm512_loadu_ps(fM1p + i), x, s[0]);
+		s[1] = _mm512_fmadd_ps(_mm512_loadu_ps(fX1 + i), x, s[1]);
+		s[2] = _mm512_fmadd_ps(_mm512_loadu_ps(fM1 + i), y, s[2]);
+		s[3] = _mm512_fmadd_ps(_mm512_loadu_ps(fY1 + i), y, s[3]);
+		/* emission posteriors f̂·(S·b)·(2^−100·a) */
+		pm = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(fM0 + i), _mm512_mul_ps(sm, B)), A);
+		px = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(fX0 + i), _mm512_mul_ps(sx, B)), A);
+		py = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(fY0 + i), _mm512_mul_ps(sy, B)), A);
+		_mm512_storeu_ps(accX + i, _mm512_add_ps(_mm512_loadu_ps(accX + i), px));
+		_mm512_storeu_ps(accY + i, _mm512_add_ps(_mm512_loadu_ps(accY + i), py));
+		for (c = 0; c < ky; c++) {  /* accM[yc·ms + i] += pm */
+			__mmask16 is_c = _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(c));
+			__m512 acc = _mm512_loadu_ps(accM + c * ms + i);
+			_mm512_storeu_ps(accM + c * ms + i, _mm512_mask_add_ps(acc, is_c, acc, pm));
+		}
+		s[4] = _mm512_add_ps(s[4], pm), s[5] = _mm512_add_ps(s[5], px), s[6] = _mm512_add_ps(s[6], py);
+	}
+	for (k = 0; k < 7; k++) sums[k] = _mm512_reduce_add_ps(s[k]);
+	return _mm512_reduce_max_ps(mx);
+}
+
+__attribute__((target("avx512f,avx512bw"))) float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a,
+								    float sums[8])
+{
+	if (in->ntab <= 16) return bdiag_avx512(in, a, sums, LOOK16);
+	if (in->ntab <= 32) return bdiag_avx512(in, a, sums, LOOK32);
+	return bdiag_avx512(in, a, sums, GATHER);
 }
 #else
 typedef int phmm_dp_simd_x86_unused;  /* ISO C forbids an empty translation unit */
