@@ -8,13 +8,15 @@
  *   locally connected layer with every position's weights equal is the conv
  *   layer;
  * - with rc_tie a sequence and its reverse complement get the same
- *   prediction. */
+ *   prediction;
+ * - a model file reads back bit for bit. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "cnn1d/net.h"
+#include "cnn1d/net_json.h"
 #include "util/log.h"
 
 static const int pools[] = {NET_POOL_MAX, NET_POOL_AVG, NET_POOL_BOTH};
@@ -217,4 +219,36 @@ Test(net, rejects_short_sequences_and_bad_architectures)
 	cr_assert_eq(net_init(&n, &a, NULL, err), TS_OK);
 	cr_assert_eq(net_check_len(&n, 49, err), TS_EDATA);
 	net_free(&n);
+}
+
+Test(net, model_file_round_trip_is_exact)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	char *const names[] = {"a", "b b", "c\"q"};
+	char err[TS_ERRLEN], path[] = "tests/tmp/net_roundtrip.json";
+	int layer, pool;
+	gsl_rng_set(rng, 3);
+	for (layer = NET_CONV; layer <= NET_LOCAL; layer++)
+		for (pool = 0; pool < 3; pool++) {
+			net_arch_t a = {layer, NET_EXP, pools[pool], 4, 6, 20, pool == 1, 3};
+			net_t n, m;
+			FILE *fp;
+			int c;
+			cr_assert_eq(net_init(&n, &a, names, err), TS_OK);
+			net_randomize(&n, rng);
+			n.param[0] = -0.0;
+			n.param[1] = 1e-310;  /* subnormal */
+			n.param[2] = 1.0 / 3;
+			cr_assert_neq(fp = fopen(path, "w"), NULL);
+			cr_assert_eq(net_json_write(&n, NULL, fp), TS_OK);
+			fclose(fp);
+			cr_assert_eq(net_json_read(path, &m, err), TS_OK, "%s", err);
+			cr_assert_eq(memcmp(&n.a, &m.a, sizeof n.a), 0);
+			cr_assert_eq(m.n_param, n.n_param);
+			cr_assert_eq(memcmp(n.param, m.param, n.n_param * sizeof *n.param), 0, "weights changed in the round trip");
+			for (c = 0; c < 3; c++) cr_assert_str_eq(m.class_name[c], names[c]);
+			net_free(&n);
+			net_free(&m);
+		}
+	gsl_rng_free(rng);
 }
