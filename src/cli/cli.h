@@ -14,6 +14,8 @@ int cmd_view(int argc, char **argv);
 int cmd_motifs(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_pairhmm(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 
 /* Long-only option ids shared by every command; commands number their own
  * long-only options from CLI_OPT_CMD upwards. */
