@@ -9,7 +9,8 @@
  *   layer;
  * - with rc_tie a sequence and its reverse complement get the same
  *   prediction;
- * - a model file reads back bit for bit. */
+ * - a model file reads back bit for bit;
+ * - filters started from motifs hold the motifs' log-odds. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <gsl/gsl_randist.h>
 #include "cnn1d/net.h"
 #include "cnn1d/net_json.h"
+#include "io/motif.h"
 #include "util/log.h"
 
 static const int pools[] = {NET_POOL_MAX, NET_POOL_AVG, NET_POOL_BOTH};
@@ -251,4 +253,32 @@ Test(net, model_file_round_trip_is_exact)
 			net_free(&m);
 		}
 	gsl_rng_free(rng);
+}
+
+Test(net, filters_from_motifs_are_log_odds)
+{
+	static const char meme[] = "MEME version 4\n\nALPHABET= ACGT\n\nMOTIF m1\n"
+				   "letter-probability matrix: alength= 4 w= 2 nsites= 10\n"
+				   "0.7 0.1 0.1 0.1\n0.0 0.0 0.0 1.0\n";
+	net_arch_t a = {NET_LOCAL, NET_RELU, NET_POOL_MAX, 2, 4, 6, 0, 2};
+	motif_set_t *set;
+	char err[TS_ERRLEN];
+	net_t n;
+	int g, j, b;
+	cr_assert_eq(motif_read_mem("m.meme", meme, sizeof meme - 1, &set, err), TS_OK, "%s", err);
+	cr_assert_eq(net_init(&n, &a, NULL, err), TS_OK);
+	cr_assert_eq(net_init_motifs(&n, set, 0.1, err), TS_OK, "%s", err);
+	for (g = 0; g < n.n_bank; g++)
+		for (j = 0; j < 2; j++)
+			for (b = 0; b < 4; b++) {
+				/* f' = (0.1·0.25 + 10·f) / 10.1, columns 1 and 2 of 4 (centred) */
+				double f = set->a[0].p[4 * j + b], want = log2((0.025 + 10 * f) / 10.1 / 0.25);
+				cr_assert(fabs(n.conv_w[(((size_t)g * 4 + 1 + j) * 4 + b) * 2 + 0] - want) < 1e-12);
+			}
+	a.W = 1;
+	net_free(&n);
+	cr_assert_eq(net_init(&n, &a, NULL, err), TS_OK);
+	cr_assert_eq(net_init_motifs(&n, set, 0.1, err), TS_EUSAGE);
+	net_free(&n);
+	motif_set_free(set);
 }
