@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
 #include "cli/cli.h"
@@ -21,7 +23,8 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: tessera train [options] -o MODEL.json (--pos POS --neg NEG | --pos POS --shuffle-neg | --class NAME=FILE...)\n\n"
+		"Usage: tessera train [options] -o MODEL.json (--pos POS --neg NEG | --pos POS --shuffle-neg | --class NAME=FILE...\n"
+		"                     | --bed PEAKS.bed --ref GENOME.fa [--flank N] (--neg NEG | --shuffle-neg))\n\n"
 		"Train a 1D convolutional network (one-hot DNA → K filters of width W → activation →\n"
 		"global pooling → dense → sigmoid/softmax) to tell classes of sequences apart.\n"
 		"Sequence files: FASTA/FASTQ (plain or gzip), SAM/BAM/CRAM, or regions (-r, --bed).\n\n"
@@ -30,8 +33,15 @@ static void usage(FILE *fp)
 		"      --neg FILE           negative sequences (class 'neg')\n"
 		"      --shuffle-neg        negatives: a dinucleotide-preserving shuffle of each positive\n"
 		"      --class NAME=FILE    one class per option, in order (2 or more; instead of --pos)\n"
+		"      --bed PEAKS --ref FA positives: summit +- --flank bases of each peak (BED or\n"
+		"                           narrowPeak, whose column 10 is the summit; else the midpoint)\n"
+		"      --flank INT          bases each side of the summit (windows of 2*INT+1) [50]\n"
 		"      --val FRAC           fraction of each class held out for early stopping [0.1]\n"
 		"      --test FRAC          fraction of each class held out for the final test [0.1]\n"
+		"      --val-set NAME=FILE  validation sequences of class NAME ('pos', 'neg' or a --class\n"
+		"                           name), instead of --val; repeatable.  With --shuffle-neg a set\n"
+		"                           given only its positives gets their shuffles as negatives\n"
+		"      --test-set NAME=FILE test sequences of class NAME, instead of --test; repeatable\n"
 		"Network:\n"
 		"  -K INT                   filters [16]\n"
 		"  -W INT                   filter width [19]\n"
@@ -52,13 +62,15 @@ static void usage(FILE *fp)
 		"  -o, --output FILE        the model (JSON), replaced only on success\n"
 		"      --json FILE          report: learning curve, test auROC/auPRC\n"
 		"Input:\n"
-		"  -r, --region REG, --bed FILE, -T FILE, -f, -F, -q   as in 'tessera view'\n"
+		"  -r, --region REG, --bed FILE, -T FILE, -f, -F, -q   as in 'tessera view' (--bed without\n"
+		"                           --ref: regions of every input file)\n"
 		CLI_COMMON_HELP);
 }
 
 enum {
 	OPT_POS = CLI_OPT_CMD, OPT_NEG, OPT_SHUFFLE_NEG, OPT_CLASS, OPT_VAL, OPT_TEST, OPT_LAYER, OPT_ACT, OPT_POOL, OPT_RC_TIE,
-	OPT_INIT_MOTIFS, OPT_LR, OPT_WD, OPT_BATCH, OPT_EPOCHS, OPT_PATIENCE, OPT_SEED, OPT_JSON, OPT_BED
+	OPT_INIT_MOTIFS, OPT_LR, OPT_WD, OPT_BATCH, OPT_EPOCHS, OPT_PATIENCE, OPT_SEED, OPT_JSON, OPT_BED, OPT_REF, OPT_FLANK,
+	OPT_VAL_SET, OPT_TEST_SET
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +80,10 @@ static const struct option long_opts[] = {
 	{"class", required_argument, NULL, OPT_CLASS},
 	{"val", required_argument, NULL, OPT_VAL},
 	{"test", required_argument, NULL, OPT_TEST},
+	{"val-set", required_argument, NULL, OPT_VAL_SET},
+	{"test-set", required_argument, NULL, OPT_TEST_SET},
+	{"ref", required_argument, NULL, OPT_REF},
+	{"flank", required_argument, NULL, OPT_FLANK},
 	{"layer", required_argument, NULL, OPT_LAYER},
 	{"act", required_argument, NULL, OPT_ACT},
 	{"pool", required_argument, NULL, OPT_POOL},
@@ -89,10 +105,20 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0}
 };
 
+/* A held-out file: --val-set / --test-set NAME=FILE. */
+typedef struct {
+	int set;            /* DATA_VAL or DATA_TEST */
+	const char *name, *file;  /* point into argv */
+} held_t;
+
 typedef struct {
 	char **class_name, **class_file;  /* n_class each; the strings point into argv */
 	int n_class, shuffle_neg;
 	const char *pos, *neg, *init_motifs, *out_path, *json_path;
+	const char *bed, *ref;  /* --bed, and --ref (peaks mode) */
+	int flank, set_flank, set_val, set_test;
+	held_t *held;
+	int n_held;
 	net_arch_t arch;
 	train_opts_t to;
 } train_cli_t;
@@ -115,6 +141,19 @@ static int add_class(train_cli_t *c, char *name, char *file)
 	c->class_file = f;
 	c->class_name[c->n_class] = name;
 	c->class_file[c->n_class++] = file;
+	return 0;
+}
+
+static int add_held(train_cli_t *c, int set, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	held_t *h;
+	if (eq == NULL || eq == arg || eq[1] == '\0')
+		return cli_usage_error("train", "%s: '%s' is not NAME=FILE", set == DATA_VAL ? "--val-set" : "--test-set", arg), -1;
+	if ((h = realloc(c->held, (c->n_held + 1) * sizeof *h)) == NULL) return -3;
+	c->held = h;
+	*eq = '\0';
+	c->held[c->n_held++] = (held_t){set, arg, eq + 1};
 	return 0;
 }
 
@@ -154,8 +193,12 @@ static int parse_option(int ch, char *arg, train_cli_t *c, sio_opts_t *io)
 			return cli_usage_error("train", "--class: '%s' is not NAME=FILE", arg), -1;
 		*eq = '\0';
 		return add_class(c, arg, eq + 1) < 0 ? -3 : 0;
-	case OPT_VAL: return parse_frac("--val", arg, &c->to.val_frac);
-	case OPT_TEST: return parse_frac("--test", arg, &c->to.test_frac);
+	case OPT_VAL: c->set_val = 1; return parse_frac("--val", arg, &c->to.val_frac);
+	case OPT_TEST: c->set_test = 1; return parse_frac("--test", arg, &c->to.test_frac);
+	case OPT_VAL_SET: return add_held(c, DATA_VAL, arg);
+	case OPT_TEST_SET: return add_held(c, DATA_TEST, arg);
+	case OPT_REF: c->ref = arg; return 0;
+	case OPT_FLANK: c->set_flank = 1; return parse_int("--flank", arg, 0, 1000000, &c->flank);
 	case 'K': return parse_int("-K", arg, 1, 100000, &c->arch.K);
 	case 'W': return parse_int("-W", arg, 1, 10000, &c->arch.W);
 	case OPT_LAYER:
@@ -182,7 +225,7 @@ static int parse_option(int ch, char *arg, train_cli_t *c, sio_opts_t *io)
 		return 0;
 	case 'o': c->out_path = arg; return 0;
 	case OPT_JSON: c->json_path = arg; return 0;
-	case OPT_BED: io->bed = arg; return 0;
+	case OPT_BED: c->bed = arg; return 0;
 	case '@': return parse_int("--threads", arg, 1, 64, &c->to.threads);
 	default: {
 		int k = cli_input_opt("train", ch, arg, io);
@@ -192,6 +235,43 @@ static int parse_option(int ch, char *arg, train_cli_t *c, sio_opts_t *io)
 		return -1;
 	}
 	}
+}
+
+/* Held-out files: each names a class, and replaces its set's fraction. */
+static int check_held(train_cli_t *c)
+{
+	int i, k;
+	for (i = 0; i < c->n_held; i++) {
+		const held_t *h = &c->held[i];
+		for (k = 0; k < c->n_class && strcmp(c->class_name[k], h->name) != 0; k++) {}
+		if (k == c->n_class)
+			return cli_usage_error("train", "%s: '%s' is not a class (%s)", h->set == DATA_VAL ? "--val-set" : "--test-set", h->name,
+					       c->pos || c->ref ? "pos or neg" : "the --class names"), -1;
+		if (h->set == DATA_VAL && c->set_val) return cli_usage_error("train", "give --val FRAC or --val-set, not both"), -1;
+		if (h->set == DATA_TEST && c->set_test) return cli_usage_error("train", "give --test FRAC or --test-set, not both"), -1;
+		if (h->set == DATA_VAL) c->to.val_frac = 0;
+		else c->to.test_frac = 0;
+	}
+	return 0;
+}
+
+/* The positives: --pos FILE, or peaks (--bed with --ref). */
+static int check_pos_neg(train_cli_t *c, sio_opts_t *io)
+{
+	if (c->ref && c->bed == NULL) return cli_usage_error("train", "--ref needs --bed PEAKS.bed (the peaks to read from it)"), -1;
+	if (c->set_flank && c->ref == NULL) return cli_usage_error("train", "--flank needs --bed PEAKS.bed and --ref GENOME.fa"), -1;
+	if (c->ref == NULL) io->bed = c->bed;  /* --bed alone: regions of every input */
+	if (c->n_class > 0) {
+		if (c->pos || c->neg || c->shuffle_neg || c->ref)
+			return cli_usage_error("train", "--class cannot be combined with --pos, --neg, --shuffle-neg or --ref"), -1;
+		if (c->n_class < 2) return cli_usage_error("train", "--class: give at least two classes"), -1;
+		return 0;
+	}
+	if (c->pos && c->ref) return cli_usage_error("train", "give the positives by --pos or by --bed with --ref, not both"), -1;
+	if (c->pos == NULL && c->ref == NULL)
+		return cli_usage_error("train", "no training data: give --pos and --neg, --pos and --shuffle-neg, --bed with --ref, or --class"), -1;
+	if (!!c->neg + c->shuffle_neg != 1) return cli_usage_error("train", "give exactly one of --neg FILE and --shuffle-neg"), -1;
+	return add_class(c, "neg", (char *)c->neg) < 0 || add_class(c, "pos", (char *)c->pos) < 0 ? -3 : 0;
 }
 
 /* Options → classes and files; 0, or the exit code to return plus 1. */
@@ -204,36 +284,66 @@ static int parse_args(int argc, char **argv, train_cli_t *c, sio_opts_t *io)
 	}
 	if (optind < argc) return cli_usage_error("train", "unexpected argument '%s': inputs are given with --pos, --neg or --class", argv[optind]), 2;
 	if (c->out_path == NULL) return cli_usage_error("train", "no model file given (-o MODEL.json)"), 2;
-	if (c->n_class > 0) {
-		if (c->pos || c->neg || c->shuffle_neg) return cli_usage_error("train", "--class cannot be combined with --pos, --neg or --shuffle-neg"), 2;
-		if (c->n_class < 2) return cli_usage_error("train", "--class: give at least two classes"), 2;
-		return 0;
-	}
-	if (c->pos == NULL) return cli_usage_error("train", "no training data: give --pos and --neg, --pos and --shuffle-neg, or --class"), 2;
-	if (!!c->neg + c->shuffle_neg != 1) return cli_usage_error("train", "give exactly one of --neg FILE and --shuffle-neg"), 2;
-	if (add_class(c, "neg", (char *)c->neg) < 0 || add_class(c, "pos", (char *)c->pos) < 0) return 4;
+	if ((s = check_pos_neg(c, io)) < 0 || (s = check_held(c)) < 0) return s == -3 ? 4 : 2;
 	return 0;
 }
 
-/* Read every class; with --shuffle-neg class 0 is made from class 1. */
-static int load_data(const train_cli_t *c, const sio_opts_t *io, gsl_rng *rng, data_t *d, char *err)
+static int class_index(const train_cli_t *c, const char *name)
 {
-	int k, s, i, n_pos;
-	for (k = 0; k < c->n_class; k++)
-		if (c->class_file[k] && (s = data_read(d, c->class_file[k], k, io, err)) < 0) return s;
-	if (!c->shuffle_neg) return TS_OK;
-	for (i = 0, n_pos = d->n; i < n_pos; i++) {
+	int k;
+	for (k = 0; k < c->n_class && strcmp(c->class_name[k], name) != 0; k++) {}
+	return k;
+}
+
+/* Peaks → class 'pos' (1), with a warning for the peaks dropped. */
+static int load_peaks(const train_cli_t *c, data_t *d, char *err)
+{
+	int64_t n_drop, first;
+	int s = data_read_peaks(d, c->bed, c->ref, c->flank, 1, &n_drop, &first, err);
+	if (s == TS_OK && n_drop > 0)
+		ts_log(TS_LOG_WARN, "train", "%lld peaks dropped: their window of %d bases reaches past a sequence end (first: %s:%lld)",
+		       (long long)n_drop, 2 * c->flank + 1, c->bed, (long long)first);
+	return s;
+}
+
+/* With --shuffle-neg: one shuffle of each positive, as a negative of the
+ * same set, except in a held-out set given its own negatives. */
+static int add_shuffles(const train_cli_t *c, gsl_rng *rng, data_t *d, char *err)
+{
+	int i, n = d->n, has_neg[3] = {0, 0, 0};
+	for (i = 0; i < c->n_held; i++)
+		if (strcmp(c->held[i].name, "neg") == 0) has_neg[c->held[i].set] = 1;
+	for (i = 0; i < n; i++) {
 		const data_seq_t *p = &d->a[i];
-		uint8_t *x = malloc(p->len > 0 ? p->len : 1);
+		uint8_t *x;
 		char name[1024];
-		if (x == NULL || shuffle_dinuc(p->x, p->len, x, rng) < 0) {
+		int set = p->set;
+		if (p->label != 1 || has_neg[set]) continue;
+		if ((x = malloc(p->len > 0 ? p->len : 1)) == NULL || shuffle_dinuc(p->x, p->len, x, rng) < 0) {
 			free(x);
 			return ts_fail(err, TS_ENOMEM, "out of memory shuffling sequences");
 		}
 		snprintf(name, sizeof name, "%s_shuffled", p->name);
 		if (data_add(d, name, x, p->len, 0, 0) < 0) return ts_fail(err, TS_ENOMEM, "out of memory shuffling sequences");
+		d->a[d->n - 1].set = set;
 	}
 	return TS_OK;
+}
+
+/* Read every class (files or peaks), then the held-out files; with
+ * --shuffle-neg class 0 is made from class 1. */
+static int load_data(const train_cli_t *c, const sio_opts_t *io, gsl_rng *rng, data_t *d, char *err)
+{
+	int k, s, i, j;
+	for (k = 0; k < c->n_class; k++)
+		if (c->class_file[k] && (s = data_read(d, c->class_file[k], k, io, err)) < 0) return s;
+	if (c->ref && (s = load_peaks(c, d, err)) < 0) return s;
+	for (i = 0; i < c->n_held; i++) {
+		int n0 = d->n;
+		if ((s = data_read(d, c->held[i].file, class_index(c, c->held[i].name), io, err)) < 0) return s;
+		for (j = n0; j < d->n; j++) d->a[j].set = c->held[i].set;
+	}
+	return c->shuffle_neg ? add_shuffles(c, rng, d, err) : TS_OK;
 }
 
 /* A locally connected layer takes one length: that of every sequence. */
@@ -249,9 +359,34 @@ static int common_length(const data_t *d, int *len, char *err)
 	return TS_OK;
 }
 
+/* The progress line: rewritten in place on a terminal, at most 4 times/s. */
+typedef struct {
+	int shown;
+	double last;
+} progress_t;
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+static void on_progress(int epoch, int done, int n, double loss, void *ctx)
+{
+	progress_t *p = ctx;
+	double t = now_s();
+	if (done < n && t - p->last < 0.25) return;
+	p->last = t;
+	p->shown = 1;
+	fprintf(stderr, "\r\033[K[M::train] epoch %d: %d/%d sequences (%.0f%%), loss %.4f", epoch, done, n, 100.0 * done / n, loss);
+	fflush(stderr);
+}
+
 static void on_epoch(const train_epoch_t *e, void *ctx)
 {
-	(void)ctx;
+	progress_t *p = ctx;
+	if (p && p->shown) fputs("\r\033[K", stderr), p->shown = 0;
 	if (ts_verbosity >= TS_LOG_WARN)
 		fprintf(stderr, "[M::train] epoch %d: loss %.4f; validation loss %.4f auROC %.4f auPRC %.4f (%.2f s)\n", e->epoch,
 			e->train_loss, e->val_loss, e->val_auroc, e->val_auprc, e->seconds);
@@ -346,12 +481,14 @@ int cmd_train(int argc, char **argv)
 	data_t d = {0};
 	net_t net = {0};
 	train_result_t res = {0};
+	progress_t progress = {0, 0};
 	gsl_rng *rng = NULL;
 	char err[TS_ERRLEN];
 	int s = TS_OK, exit_code;
 	memset(&c, 0, sizeof c);
 	c.arch = (net_arch_t){NET_CONV, NET_RELU, NET_POOL_MAX, 16, 19, 0, 0, 2};
 	train_opts_init(&c.to);
+	c.flank = 50;
 	sio_opts_init(&io);
 	if ((exit_code = parse_args(argc, argv, &c, &io)) != 0) {
 		exit_code--;
@@ -364,7 +501,8 @@ int cmd_train(int argc, char **argv)
 	gsl_rng_set(rng, c.to.seed);
 	if ((s = load_data(&c, &io, rng, &d, err)) < 0 || (s = build_net(&c, &d, rng, &net, err)) < 0) goto fail;
 	ts_log(TS_LOG_INFO, "train", "%d sequences in %d classes; %zu parameters", d.n, c.n_class, net.n_param);
-	if ((s = train_run(&net, &d, &c.to, on_epoch, NULL, &res, err)) < 0) goto fail;
+	if (isatty(STDERR_FILENO) && ts_verbosity >= TS_LOG_WARN) c.to.progress = on_progress, c.to.progress_ctx = &progress;
+	if ((s = train_run(&net, &d, &c.to, on_epoch, &progress, &res, err)) < 0) goto fail;
 	if ((s = write_json(c.out_path, &net, training_json(&c, &res), err)) < 0) goto fail;
 	if (c.json_path && (s = write_json(c.json_path, NULL, report_json(&c, &res), err)) < 0) goto fail;
 	if (ts_verbosity >= TS_LOG_WARN)
@@ -382,6 +520,7 @@ done:
 	if (rng) gsl_rng_free(rng);
 	free(c.class_name);
 	free(c.class_file);
+	free(c.held);
 	free(io.regions);
 	return exit_code;
 }

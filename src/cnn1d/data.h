@@ -14,7 +14,13 @@ typedef struct {
 	int len;
 	int label;        /* class index */
 	int64_t offset;   /* coordinate of base 0 in its source (regions), else 0 */
+	int set;          /* DATA_SPLIT, or the held-out set it was given for */
 } data_seq_t;
+
+/* Which set a sequence belongs to: DATA_SPLIT sequences are split into
+ * training, validation and test by fractions (train.h); the others were
+ * given as explicit validation or test files. */
+enum { DATA_SPLIT = 0, DATA_VAL = 1, DATA_TEST = 2 };
 
 typedef struct {
 	int n, m;
@@ -28,7 +34,16 @@ typedef struct {
  *  INT_MAX/2 bases; TS_EIO; TS_ENOMEM; the message in err. */
 int data_read(data_t *d, const char *path, int label, const sio_opts_t *o, char *err);
 
-/** Append one sequence; takes ownership of x, copies name.
+/** Append the summit windows of the peaks in `bed` (see io/peaks.h) read
+ *  from the indexed FASTA `ref`, with class `label`; each is named
+ *  "chrom:beg-end" (1-based inclusive) and its offset is beg.  The number of
+ *  peaks dropped at a sequence end and the line of the first go to
+ *  *n_dropped and *first_dropped.  @return as data_read, with
+ *  "bed:line: what" for a bad peak line. */
+int data_read_peaks(data_t *d, const char *bed, const char *ref, int flank, int label, int64_t *n_dropped,
+		    int64_t *first_dropped, char *err);
+
+/** Append one sequence (set DATA_SPLIT); takes ownership of x, copies name.
  *  @return TS_OK or TS_ENOMEM (x is freed then). */
 int data_add(data_t *d, const char *name, uint8_t *x, int len, int label, int64_t offset);
 

@@ -24,6 +24,8 @@ void train_opts_init(train_opts_t *o)
 	o->patience = 5;
 	o->threads = 1;
 	o->seed = 1;
+	o->progress = NULL;
+	o->progress_ctx = NULL;
 }
 
 void train_result_free(train_result_t *r)
@@ -185,7 +187,8 @@ static void batch_job(void *arg, int job, int t)
 	b->loss[job] = loss;
 }
 
-/* Stratified split of d into test, validation and training index lists. */
+/* Stratified split of d into test, validation and training index lists;
+ * sequences given for a held-out set go to it as they are. */
 static int split(const data_t *d, int n_class, const train_opts_t *o, gsl_rng *rng, int *tr, int *n_tr, int *va, int *n_va,
 		 int *te, int *n_te)
 {
@@ -195,7 +198,11 @@ static int split(const data_t *d, int n_class, const train_opts_t *o, gsl_rng *r
 	for (c = 0; c < n_class; c++) {
 		int m = 0, k_te, k_va;
 		for (i = 0; i < d->n; i++)
-			if (d->a[i].label == c) cls[m++] = i;
+			if (d->a[i].label == c) {
+				if (d->a[i].set == DATA_SPLIT) cls[m++] = i;
+				else if (d->a[i].set == DATA_VAL) va[(*n_va)++] = i;
+				else te[(*n_te)++] = i;
+			}
 		if (m > 1) gsl_ran_shuffle(rng, cls, m, sizeof *cls);
 		k_te = (int)lround(o->test_frac * m);
 		k_va = (int)lround(o->val_frac * m);
@@ -252,7 +259,7 @@ static void state_free(train_state_t *s, int threads)
 }
 
 /* One pass over the training set; the mean loss in *loss. */
-static int train_epoch(net_t *net, const data_t *d, const train_opts_t *o, train_state_t *st, double *loss)
+static int train_epoch(net_t *net, const data_t *d, const train_opts_t *o, train_state_t *st, int ep, double *loss)
 {
 	int b0, c;
 	size_t i;
@@ -269,6 +276,7 @@ static int train_epoch(net_t *net, const data_t *d, const train_opts_t *o, train
 		}
 		for (c = 0; c < n_ch; c++) total += st->loss[c];
 		adam_step(&st->adam, net, st->gbuf, 1.0 / bn);
+		if (o->progress) o->progress(ep, b0 + bn, st->n_tr, total / (b0 + bn), o->progress_ctx);
 	}
 	*loss = total / st->n_tr;
 	return isfinite(*loss) ? TS_OK : TS_EDATA;
@@ -305,7 +313,7 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 		train_epoch_t *e = &res->curve[ep - 1];
 		double t0 = now();
 		e->epoch = ep;
-		if ((s = train_epoch(net, d, o, &st, &e->train_loss)) < 0) {
+		if ((s = train_epoch(net, d, o, &st, ep, &e->train_loss)) < 0) {
 			s = ts_fail(err, TS_EDATA, "epoch %d: the training loss is not finite (training diverged: lower --lr)", ep);
 			goto done;
 		}

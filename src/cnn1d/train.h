@@ -4,7 +4,9 @@
  *
  * Split: each class's sequences are shuffled (seeded) and the first
  * round(test·n_c) go to the test set, the next round(val·n_c) to validation,
- * the rest to training.  Each epoch visits the training set in a new seeded
+ * the rest to training.  Sequences marked DATA_VAL or DATA_TEST (data.h:
+ * explicit held-out files) go to that set instead and are not counted in
+ * n_c; a caller that gives such files sets the matching fraction to 0.  Each epoch visits the training set in a new seeded
  * order in batches of B; the loss is the batch mean of −log P(label), so the
  * step uses (1/B)·Σ gradients.  After each epoch the validation auROC (class
  * 1 against class 0 for two classes; the mean of one-vs-rest auROCs for
@@ -25,15 +27,21 @@
 
 #define TRAIN_CHUNK 8
 
+/* Called after each minibatch: epoch (1-based), training sequences done in
+ * this epoch of n, and their mean loss so far. */
+typedef void (*train_progress_fn)(int epoch, int done, int n, double loss, void *ctx);
+
 typedef struct {
 	double lr, weight_decay;  /* AdamW step size and decoupled decay */
 	double val_frac, test_frac;
 	int batch, epochs, patience, threads;
 	unsigned long seed;       /* split and epoch orders */
+	train_progress_fn progress;  /* may be NULL */
+	void *progress_ctx;
 } train_opts_t;
 
 /** lr 1e-3, weight decay 1e-4, val 0.1, test 0.1, batch 64, 30 epochs,
- *  patience 5, 1 thread, seed 1. */
+ *  patience 5, 1 thread, seed 1, no progress callback. */
 void train_opts_init(train_opts_t *o);
 
 typedef struct {

@@ -129,3 +129,63 @@ done
 run tessera predict $CF/pos.fa
 expect_rc 1; expect_err_grep 'no model given'
 check predict_usage_no_model
+
+# peaks: summit windows read from a reference (the windows themselves are
+# checked in tests/test_peaks.c)
+run tessera train --bed $CF/peaks.narrowPeak --ref data/fixtures/seq/ref.fa --flank 20 --shuffle-neg --val 0 --test 0 \
+	-K 2 -W 5 --epochs 1 -o "$T/model_peaks.json" --json "$T/report_peaks.json"
+expect_rc 0
+expect_err_grep "2 peaks dropped: their window of 41 bases reaches past a sequence end \(first: $CF/peaks.narrowPeak:4\)"
+grep -q '"n_train": 6' "$T/report_peaks.json" || fail_because "not 3 peaks + 3 shuffles in training"
+check train_peaks
+
+run tessera train --bed $CF/bad_chrom.bed --ref data/fixtures/seq/ref.fa --shuffle-neg -o "$T/bad.json"
+expect_rc 2; expect_err_grep "bad_chrom.bed:2: sequence 'chrZ' is not in the reference"; expect_no_file "$T/bad.json"
+check train_peaks_unknown_sequence
+
+run tessera train --bed $CF/bad_summit.narrowPeak --ref data/fixtures/seq/ref.fa --shuffle-neg -o "$T/bad.json"
+expect_rc 2; expect_err_grep 'bad_summit.narrowPeak:1: summit offset 250 is outside the peak'; expect_no_file "$T/bad.json"
+check train_peaks_bad_summit
+
+run tessera train --bed $CF/peaks.narrowPeak --ref data/fixtures/seq/ref.fa --flank 2000 --shuffle-neg -o "$T/bad.json"
+expect_rc 2; expect_err_grep 'no peak has a window of 4001 bases inside the reference'; expect_no_file "$T/bad.json"
+check train_peaks_none_fit
+
+# explicit held-out sets
+run tessera train --pos $CF/pos.fa --neg $CF/neg.fa --test-set pos=$CF/cls_a.fa --test-set neg=$CF/cls_c.fa --val-set pos=$CF/cls_b.fa \
+	--val-set neg=$CF/cls_c.fa $TRAIN_FAST --epochs 2 --quiet -o "$T/model_held.json" --json "$T/report_held.json"
+expect_rc 0; expect_err_empty
+grep -q '"n_test": 120' "$T/report_held.json" || fail_because "test set is not the 60 + 60 given"
+grep -q '"n_val": 120' "$T/report_held.json" || fail_because "validation set is not the 60 + 60 given"
+grep -q '"n_train": 400' "$T/report_held.json" || fail_because "training set is not all of pos.fa and neg.fa"
+check train_held_out_files
+
+run tessera train --pos $CF/pos.fa --shuffle-neg --test-set pos=$CF/cls_a.fa --val 0 $TRAIN_FAST --epochs 1 --quiet \
+	-o "$T/model_held2.json" --json "$T/report_held2.json"
+expect_rc 0
+grep -q '"n_test": 120' "$T/report_held2.json" || fail_because "test positives without their shuffles"
+grep -q '"n_train": 400' "$T/report_held2.json" || fail_because "training set is not pos.fa and its shuffles"
+check train_held_out_shuffled_negatives
+
+for args in "--val 0.2 --val-set pos=$CF/cls_a.fa" "--test-set other=$CF/cls_a.fa" "--test-set $CF/cls_a.fa" \
+	"--flank 10" "--ref data/fixtures/seq/ref.fa"; do
+	run tessera train --pos $CF/pos.fa --shuffle-neg $args -o "$T/x.json"
+	expect_rc 1; expect_err_grep "Try 'tessera train --help'"; expect_no_file "$T/x.json"
+	check "train_usage_error_$(echo "$args" | tr -c 'a-z0-9\n' '_' | cut -c1-60)"
+done
+
+# the in-epoch progress line: only on a terminal, never with --quiet
+run tessera train --pos $CF/pos.fa --neg $CF/neg.fa $TRAIN_FAST --batch 8 --epochs 1 -o "$T/model_np.json"
+expect_rc 0
+grep -q 'sequences (' "$ERR" && fail_because "progress line on a stderr that is not a terminal"
+check train_no_progress_line_off_terminal
+if command -v script > /dev/null 2>&1; then
+	run script -qec "$TESSERA train --pos $CF/pos.fa --neg $CF/neg.fa $TRAIN_FAST --batch 8 --epochs 1 -o $T/model_tty.json" /dev/null
+	expect_rc 0
+	expect_out_grep 'epoch 1: [0-9]+/320 sequences \([0-9]+%\), loss'
+	check train_progress_line_on_terminal
+	run script -qec "$TESSERA train --pos $CF/pos.fa --neg $CF/neg.fa $TRAIN_FAST --batch 8 --epochs 1 --quiet -o $T/model_tty.json" /dev/null
+	expect_rc 0
+	grep -q 'sequences (' "$OUT" && fail_because "progress line with --quiet"
+	check train_progress_line_quiet
+fi
