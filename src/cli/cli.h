@@ -12,6 +12,7 @@
 
 int cmd_view(int argc, char **argv);
 int cmd_motifs(int argc, char **argv);
+int cmd_motifs_extract(int argc, char **argv);  /* `motifs extract`, argv[0] = "extract" */
 int cmd_scan(int argc, char **argv);
 int cmd_pairhmm(int argc, char **argv);
 int cmd_train(int argc, char **argv);
