@@ -17,6 +17,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_pairhmm(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 /* Long-only option ids shared by every command; commands number their own
  * long-only options from CLI_OPT_CMD upwards. */
