@@ -80,6 +80,8 @@ bench: tessera
 	@sh bench/scan.sh
 	@sh bench/pairhmm.sh
 	@sh bench/dp.sh
+	@sh bench/cnn.sh
+	@sh bench/cnn_encode.sh
 
 # The forward-kernel benchmark (bench/dp.sh), linked against the library.
 bench/dp_kernels: bench/dp_kernels.c libtessera.a $(HDRS)

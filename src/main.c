@@ -21,6 +21,9 @@ typedef struct {
 
 static const command_t commands[] = {
 	{"scan", cmd_scan, "scan sequences for motif occurrences (exact p-values, FIMO output)"},
+	{"train", cmd_train, "learn motifs: train a shared-filter CNN on labelled sequences"},
+	{"predict", cmd_predict, "class probabilities (and saliency) of sequences under a trained model"},
+	{"simulate", cmd_simulate, "simulated training data: sequences with a planted motif (simulate motif)"},
 	{"view", cmd_view, "print sequences from FASTA/FASTQ/SAM/BAM/CRAM, regions or BED"},
 	{"motifs", cmd_motifs, "read, check, summarise and convert motif files"},
 	{"pairhmm", cmd_pairhmm, "pair-HMM alignment, EM fits of tied/untied gap models, LRT of symmetry"},

@@ -12,9 +12,13 @@
 
 int cmd_view(int argc, char **argv);
 int cmd_motifs(int argc, char **argv);
+int cmd_motifs_extract(int argc, char **argv);  /* `motifs extract`, argv[0] = "extract" */
 int cmd_scan(int argc, char **argv);
 int cmd_pairhmm(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 /* Long-only option ids shared by every command; commands number their own
  * long-only options from CLI_OPT_CMD upwards. */

@@ -1,10 +1,12 @@
-/* motifs: `tessera motifs convert|summary` — check a motif file, convert it
- * to MEME, or describe it.  Reading is done by io/motif; this file only
- * parses options and prints. */
+/* motifs: `tessera motifs convert|summary|logo` — check a motif file,
+ * convert it to MEME, describe it, or draw its logos; `extract` is in
+ * motifs_extract.c.  Reading is done by io/motif, drawing by io/logo; this
+ * file only parses options and prints. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "io/logo.h"
 #include "io/motif.h"
 #include "util/log.h"
 #include "util/outfile.h"
@@ -15,15 +17,19 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: tessera motifs <convert|summary> [options] [FILE]\n\n"
+		"Usage: tessera motifs <convert|summary|logo> [options] [FILE]\n"
+		"       tessera motifs extract -M MODEL.json --from SEQS -o LEARNED.meme [options]\n\n"
 		"Read a MEME, JASPAR or TRANSFAC motif file (detected from its content,\n"
 		"gzip allowed, '-' for stdin) and check every matrix.  Without FILE, the\n"
 		"bundled JASPAR 2024 CORE vertebrates non-redundant collection.\n\n"
 		"Subcommands:\n"
 		"  convert [FILE] [-o OUT] write the motifs in MEME minimal format (version 4)\n"
-		"  summary [FILE]          print the format, number of motifs, widths and background\n\n"
+		"  summary [FILE]          print the format, number of motifs, widths and background\n"
+		"  logo [FILE] -o DIR      one SVG sequence logo per motif in DIR (created if missing),\n"
+		"                          named after the motif id\n"
+		"  extract                 motifs from a trained model's filters ('tessera motifs extract --help')\n\n"
 		"Options:\n"
-		"  -o, --output FILE  convert: output file, written atomically [- = stdout]\n"
+		"  -o, --output FILE  convert: output file, written atomically [- = stdout]; logo: directory\n"
 		CLI_COMMON_HELP
 		"\nExit status: 0 ok, 1 usage error, 2 malformed motif file, 3 I/O failure.\n");
 }
@@ -62,6 +68,18 @@ static int summary(const char *path, const motif_set_t *set)
 			set->a[i].alt ? ")" : "");
 	printf("%s\n", set->n > N_FIRST_IDS ? ", ..." : "");
 	free(w);
+	return 0;
+}
+
+static int logo(const motif_set_t *set, const char *dir)
+{
+	char err[TS_ERRLEN];
+	int st;
+	if ((st = logo_write_dir(dir, set, NULL, err)) < 0) {
+		ts_log(TS_LOG_ERROR, "motifs", "%s", err);
+		return ts_exit_code(st);
+	}
+	ts_log(TS_LOG_INFO, "motifs", "%d logos in %s", set->n, dir);
 	return 0;
 }
 
@@ -106,7 +124,8 @@ int cmd_motifs(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(sub, "convert") != 0 && strcmp(sub, "summary") != 0) {
+	if (strcmp(sub, "extract") == 0) return cmd_motifs_extract(argc - 1, argv + 1);
+	if (strcmp(sub, "convert") != 0 && strcmp(sub, "summary") != 0 && strcmp(sub, "logo") != 0) {
 		fprintf(stderr, "[E::motifs] unknown subcommand '%s'\n\n", sub);
 		usage(stderr);
 		return 1;
@@ -116,7 +135,7 @@ int cmd_motifs(int argc, char **argv)
 		if (cli_common_opt(c)) continue;
 		switch (c) {
 		case 'o':
-			if (strcmp(sub, "convert") != 0) return cli_usage_error("motifs", "-o is an option of 'convert' only");
+			if (strcmp(sub, "summary") == 0) return cli_usage_error("motifs", "-o is an option of 'convert' and 'logo' only");
 			out = optarg;
 			break;
 		case 'h': usage(stdout); return 0;
@@ -126,6 +145,7 @@ int cmd_motifs(int argc, char **argv)
 		}
 	}
 	if (argc - 1 - optind > 1) return cli_usage_error("motifs", "%s takes at most one FILE", sub);
+	if (strcmp(sub, "logo") == 0 && out == NULL) return cli_usage_error("motifs", "logo: no directory given (-o DIR)");
 	if (argc - 1 - optind == 1) {
 		path = strdup(argv[1 + optind]);
 	} else if ((path = ts_data_path(TS_DEFAULT_MOTIFS)) == NULL) {
@@ -140,7 +160,7 @@ int cmd_motifs(int argc, char **argv)
 		return ts_exit_code(st);
 	}
 	ts_log(TS_LOG_INFO, "motifs", "%d motifs in %s format from %s", set->n, motif_format_name(set->format), path);
-	ret = strcmp(sub, "convert") == 0 ? convert(set, out) : summary(path, set);
+	ret = strcmp(sub, "convert") == 0 ? convert(set, out) : strcmp(sub, "logo") == 0 ? logo(set, out) : summary(path, set);
 	motif_set_free(set);
 	free(path);
 	return ret;

@@ -36,11 +36,11 @@ expect_rc 1; expect_err_grep "unknown subcommand 'frobnicate'"; expect_err_grep 
 check motifs_unknown_subcommand
 
 run tessera motifs
-expect_rc 1; expect_err_grep '^Usage: tessera motifs <convert\|summary> \[options\] \[FILE\]'
+expect_rc 1; expect_err_grep '^Usage: tessera motifs <convert\|summary\|logo> \[options\] \[FILE\]'
 check motifs_no_subcommand
 
 run tessera motifs --help
-expect_rc 0; expect_err_empty; expect_out_grep '^Usage: tessera motifs <convert\|summary>'
+expect_rc 0; expect_err_empty; expect_out_grep '^Usage: tessera motifs <convert\|summary\|logo>'
 check motifs_help
 
 run tessera motifs convert --help
