@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "io/logo.h"
 #include "io/motif.h"
 #include "util/log.h"
 #include "util/outfile.h"
@@ -275,7 +276,7 @@ static void section_hits(FILE *fp, hits_t *h, const motif_set_t *db, int top)
 		}
 		shown++;
 		fputs("<td>", fp);
-		if (d >= 0) svg_logo(fp, (const double (*)[4])db->a[d].p, db->a[d].w, 28 + 14 * db->a[d].w, 80);
+		if (d >= 0) logo_svg_element(fp, &db->a[d], "");
 		else fputs("(not in the motif file)", fp);
 		fputs("</td><td>", fp);
 		for (k = 0, first = -1; k < PV_BINS; k++)

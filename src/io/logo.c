@@ -8,6 +8,7 @@
 #include "io/logo.h"
 #include "util/log.h"
 #include "util/outfile.h"
+#include "util/svg.h"
 
 /* Geometry in px: column width, height of 2 bits, margins. */
 enum { COL_W = 30, STACK_H = 120, LEFT = 44, RIGHT = 10, TOP = 28, BOTTOM = 26 };
@@ -20,20 +21,6 @@ static const char *const glyph[4] = {
 	"M0 0H100V16H59V100H41V16H0Z",
 };
 static const char *const colour[4] = {"#109648", "#255C99", "#F7B32B", "#D62839"};
-
-static void put_escaped(FILE *fp, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\t') fputc(*s, fp);
-		}
-	}
-}
 
 static void put_axes(FILE *fp, int w)
 {
@@ -76,21 +63,26 @@ static void put_column(FILE *fp, const double *p, int i)
 
 int logo_write_svg(FILE *fp, const motif_t *m, const char *title)
 {
-	int W = LEFT + m->w * COL_W + RIGHT, H = TOP + STACK_H + BOTTOM, i;
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	return logo_svg_element(fp, m, title);
+}
+
+int logo_svg_element(FILE *fp, const motif_t *m, const char *title)
+{
+	int W = LEFT + m->w * COL_W + RIGHT, H = TOP + STACK_H + BOTTOM, i;
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", W, H, W, H);
 	fprintf(fp, "<title>");
-	if (title) put_escaped(fp, title);
+	if (title) svg_escape(fp, title);
 	else {
-		put_escaped(fp, m->id);
-		if (m->alt) fputc(' ', fp), put_escaped(fp, m->alt);
+		svg_escape(fp, m->id);
+		if (m->alt) fputc(' ', fp), svg_escape(fp, m->alt);
 	}
 	fprintf(fp, "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
 	fprintf(fp, "<text x=\"%d\" y=\"18\" font-family=\"sans-serif\" font-size=\"12\">", LEFT);
-	if (title) put_escaped(fp, title);
+	if (title) svg_escape(fp, title);
 	else {
-		put_escaped(fp, m->id);
-		if (m->alt) fputc(' ', fp), put_escaped(fp, m->alt);
+		svg_escape(fp, m->id);
+		if (m->alt) fputc(' ', fp), svg_escape(fp, m->alt);
 	}
 	fprintf(fp, "</text>\n");
 	put_axes(fp, m->w);

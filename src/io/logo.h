@@ -16,6 +16,9 @@
  *  motif's id and name) above it.  @return 0, or -1 on a write error. */
 int logo_write_svg(FILE *fp, const motif_t *m, const char *title);
 
+/** The same <svg> element without the XML declaration, to inline in HTML. */
+int logo_svg_element(FILE *fp, const motif_t *m, const char *title);
+
 /** File name of m's logo in a directory: its id with every character other
  *  than letters, digits, '.', '-' and '_' replaced by '_', then ".svg"
  *  (written into out, at most size bytes). */

@@ -1,17 +1,7 @@
-/* svg: sequence logos, bar charts and line charts as inline SVG (svg.h). */
+/* svg: bar charts and line charts as inline SVG (svg.h). */
 #include <math.h>
 #include <string.h>
 #include "util/svg.h"
-
-/* Letter outlines in a unit box (y down), filled even-odd so A's inner
- * triangle is a hole; drawn with a translate + scale per letter. */
-static const char *const GLYPH[4] = {
-	"M0,1L0.4,0H0.6L1,1H0.8L0.69,0.72H0.31L0.2,1ZM0.37,0.56H0.63L0.5,0.2Z",
-	"M0.96,0.28A0.5,0.5 0 1 0 0.96,0.72L0.78,0.64A0.31,0.31 0 1 1 0.78,0.36Z",
-	"M0.96,0.28A0.5,0.5 0 1 0 0.98,0.66V0.5H0.55V0.64H0.8A0.31,0.31 0 1 1 0.78,0.36Z",
-	"M0,0H1V0.17H0.59V1H0.41V0.17H0Z",
-};
-static const char *const COLOUR[4] = {"#109648", "#255c99", "#f7b32b", "#d62839"};
 
 void svg_escape(FILE *fp, const char *s)
 {
@@ -22,47 +12,10 @@ void svg_escape(FILE *fp, const char *s)
 		case '>': fputs("&gt;", fp); break;
 		case '"': fputs("&quot;", fp); break;
 		case '\'': fputs("&#39;", fp); break;
-		default: fputc(*s, fp);
+		default:  /* control characters are not allowed in XML */
+			if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n') fputc(*s, fp);
 		}
 	}
-}
-
-void svg_logo(FILE *fp, const double (*p)[4], int w, int width, int height)
-{
-	const double left = 28, bottom = 16, plot_h = height - bottom - 4, col_w = w > 0 ? (width - left - 4) / w : 0;
-	int i, b, k;
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
-		width, height, width, height);
-	/* y axis: 0, 1, 2 bits */
-	fprintf(fp, "<path d=\"M%.1f,4V%.1f\" stroke=\"#444\" fill=\"none\"/>\n", left - 2, 4 + plot_h);
-	for (k = 0; k <= 2; k++)
-		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" text-anchor=\"end\" font-family=\"sans-serif\">%d</text>\n",
-			left - 5, 4 + plot_h - k * plot_h / 2 + 3, k);
-	fprintf(fp, "<text x=\"8\" y=\"%.1f\" font-size=\"9\" font-family=\"sans-serif\" transform=\"rotate(-90 8 %.1f)\" "
-		    "text-anchor=\"middle\">bits</text>\n", 4 + plot_h / 2, 4 + plot_h / 2);
-	for (i = 0; i < w; i++) {
-		double ic = 2, y = 4 + plot_h;
-		int order[4] = {0, 1, 2, 3};
-		for (b = 0; b < 4; b++)
-			if (p[i][b] > 0) ic += p[i][b] * log2(p[i][b]);
-		if (ic < 0) ic = 0;
-		/* smallest first (bottom) */
-		for (b = 1; b < 4; b++)
-			for (k = b; k > 0 && p[i][order[k]] < p[i][order[k - 1]]; k--) {
-				int t = order[k];
-				order[k] = order[k - 1], order[k - 1] = t;
-			}
-		for (k = 0; k < 4; k++) {
-			double h = p[i][order[k]] * ic * plot_h / 2;
-			if (h < 0.05) continue;
-			y -= h;
-			fprintf(fp, "<path transform=\"translate(%.2f %.2f) scale(%.2f %.2f)\" fill=\"%s\" fill-rule=\"evenodd\" d=\"%s\"/>\n",
-				left + i * col_w + 0.5, y, col_w - 1, h, COLOUR[order[k]], GLYPH[order[k]]);
-		}
-		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" font-size=\"8\" text-anchor=\"middle\" font-family=\"sans-serif\">%d</text>\n",
-			left + (i + 0.5) * col_w, height - 4, i + 1);
-	}
-	fputs("</svg>\n", fp);
 }
 
 /* A chart's frame: axes, titles and the y range [lo, hi] with 5 ticks. */

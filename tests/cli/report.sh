@@ -53,11 +53,13 @@ else
 fi
 
 # the page: well-formed (it is also valid XML), deterministic, complete
+"$TESSERA" train --quiet --pos data/fixtures/cnn/pos.fa --neg data/fixtures/cnn/neg.fa -K 8 -W 12 --lr 0.01 --batch 32 \
+	--epochs 6 -o "$T/report_model.json" --json "$T/report_train.json" || fail_because "train failed"
 run tessera report --hits "$T/report_hits.tsv" -m data/fixtures/scan/motifs.meme --fai data/fixtures/scan/genome.fa.fai \
-	--pairhmm "$T/report_pb.json" -o "$T/report.html"
+	--pairhmm "$T/report_pb.json" --train "$T/report_train.json" -o "$T/report.html"
 expect_rc 0; expect_err_empty
 tessera report --hits "$T/report_hits.tsv" -m data/fixtures/scan/motifs.meme --fai data/fixtures/scan/genome.fa.fai \
-	--pairhmm "$T/report_pb.json" -o "$T/report2.html" 2>/dev/null
+	--pairhmm "$T/report_pb.json" --train "$T/report_train.json" -o "$T/report2.html" 2>/dev/null
 cmp -s "$T/report.html" "$T/report2.html" || fail_because "two runs gave different pages"
 $PY -c '
 import sys, xml.etree.ElementTree as ET
@@ -66,8 +68,10 @@ ns = "{http://www.w3.org/2000/svg}"
 svgs = root.findall(".//" + ns + "svg")
 logos = [s for s in svgs if s.find(ns + "path[@fill=\"#109648\"]") is not None]
 text = "".join(root.itertext())
-sys.exit(0 if len(svgs) >= 4 and logos and "Pair HMM" in text and "symmetry is rejected" in text and "<script" not in open(sys.argv[1]).read() else 1)' \
-	"$T/report.html" || fail_because "the page is not well-formed or lacks logos, charts or the pair-HMM section"
+curves = [s for s in svgs if "validation auROC" in "".join(s.itertext())]
+sys.exit(0 if len(svgs) >= 6 and logos and curves and "Pair HMM" in text and "symmetry is rejected" in text
+	and "test auROC" in text and "<script" not in open(sys.argv[1]).read() else 1)' \
+	"$T/report.html" || fail_because "the page is not well-formed or lacks logos, charts, the pair-HMM or the training section"
 check report_page_complete_and_deterministic
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
