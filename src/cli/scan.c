@@ -53,6 +53,13 @@ static void usage(FILE *fp)
 		"      --mqc FILE           hits per motif as MultiQC custom content (name it *_mqc.json)\n"
 		"      --sample NAME        the sample's name in --mqc [the first input's file name,\n"
 		"                           without directories and extensions]\n"
+		"Scatter and gather (pipelines):\n"
+		"      --shard I/N          scan only chunks c = I-1 (mod N) of the input (1 Mbp each,\n"
+		"                           counted over all records) and write --partial FILE\n"
+		"      --partial FILE       the shard's hits and per-score test counts (with --shard)\n"
+		"      --gather             INPUTs are the N partial files: write the hits of one\n"
+		"                           unsharded run, q-values from the summed counts (give the\n"
+		"                           shards' motif, background and threshold options)\n"
 		"Input:\n"
 		"  -r, --region REG         scan only REG (chr:beg-end, 1-based; repeatable)\n"
 		"      --bed FILE           scan only the regions of a BED file\n"
@@ -64,7 +71,8 @@ static void usage(FILE *fp)
 
 enum {
 	OPT_MOTIF = CLI_OPT_CMD, OPT_PSEUDO, OPT_BFILE, OPT_BG_FROM_SEQ, OPT_THRESH, OPT_MIN_SCORE, OPT_QV_THRESH,
-	OPT_NO_QVALUE, OPT_QV_SCOPE, OPT_NORC, OPT_GFF, OPT_SKIP_MATCHED, OPT_NO_PGC, OPT_BED, OPT_MQC, OPT_SAMPLE
+	OPT_NO_QVALUE, OPT_QV_SCOPE, OPT_NORC, OPT_GFF, OPT_SKIP_MATCHED, OPT_NO_PGC, OPT_BED, OPT_MQC, OPT_SAMPLE,
+	OPT_SHARD, OPT_PARTIAL, OPT_GATHER
 };
 
 static const struct option long_opts[] = {
@@ -89,6 +97,9 @@ static const struct option long_opts[] = {
 	{"bed", required_argument, NULL, OPT_BED},
 	{"mqc", required_argument, NULL, OPT_MQC},
 	{"sample", required_argument, NULL, OPT_SAMPLE},
+	{"shard", required_argument, NULL, OPT_SHARD},
+	{"partial", required_argument, NULL, OPT_PARTIAL},
+	{"gather", no_argument, NULL, OPT_GATHER},
 	{"reference", required_argument, NULL, 'T'},
 	{"threads", required_argument, NULL, '@'},
 	CLI_COMMON_LONGOPTS,
@@ -96,7 +107,8 @@ static const struct option long_opts[] = {
 };
 
 typedef struct {
-	const char *motif_path, *bfile, *out_path, *mqc_path, *sample;
+	const char *motif_path, *bfile, *out_path, *mqc_path, *sample, *partial;
+	int gather, out_given;
 	char **motif_ids;
 	int n_motif_ids, bg_from_seq, skip_matched, pgc;
 	double pseudo;
@@ -302,7 +314,7 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 			else return *exit_code = cli_usage_error("scan", "--qvalue-scope: '%s' is not 'motif' or 'run'", optarg), -1;
 			break;
 		case OPT_NORC: so->both_strands = 0; break;
-		case 'o': c->out_path = optarg; break;
+		case 'o': c->out_path = optarg, c->out_given = 1; break;
 		case 'O':
 			if (strcmp(optarg, "tsv") == 0) c->format = HITS_TSV;
 			else if (strcmp(optarg, "bed") == 0) c->format = HITS_BED;
@@ -315,6 +327,18 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 		case OPT_BED: io->bed = optarg; break;
 		case OPT_MQC: c->mqc_path = optarg; break;
 		case OPT_SAMPLE: c->sample = optarg; break;
+		case OPT_PARTIAL: c->partial = optarg; break;
+		case OPT_GATHER: c->gather = 1; break;
+		case OPT_SHARD: {
+			char *slash = strchr(optarg, '/');
+			if (!slash || (*slash = '\0', ts_parse_int(optarg, 1, 1000000, &so->shard) < 0) ||
+			    ts_parse_int(slash + 1, 1, 1000000, &so->n_shards) < 0 || so->shard > so->n_shards) {
+				if (slash) *slash = '/';
+				return *exit_code = cli_usage_error("scan", "--shard: '%s' is not I/N with 1 <= I <= N", optarg), -1;
+			}
+			*slash = '/';
+			break;
+		}
 		case '@':
 			if (ts_parse_int(optarg, 1, 1024, &so->threads) < 0)
 				return *exit_code = cli_usage_error("scan", "--threads: '%s' is not an integer in 1..1024", optarg), -1;
@@ -335,12 +359,17 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 	if (so->use_qv_thresh && !so->qvalues)
 		return *exit_code = cli_usage_error("scan", "--qv-thresh needs q-values: drop --no-qvalue/--text"), -1;
 	if (optind >= argc) return *exit_code = cli_usage_error("scan", "no input given"), -1;
+	if (!!so->n_shards != !!c->partial) return *exit_code = cli_usage_error("scan", "--shard and --partial go together"), -1;
+	if (so->n_shards && (c->out_given || c->mqc_path || c->gather))
+		return *exit_code = cli_usage_error("scan", "a shard writes its --partial file only: -o, --mqc and --gather belong to the gather"), -1;
+	if (c->gather && (c->bg_from_seq || io->n_regions || io->bed))
+		return *exit_code = cli_usage_error("scan", "--gather reads partial files: give --bg-from-seq, -r and --bed to the shards (and the same background with --bfile here)"), -1;
 	return 0;
 }
 
 int cmd_scan(int argc, char **argv)
 {
-	scan_cli_t c = {NULL, NULL, "-", NULL, NULL, NULL, 0, 0, 0, 1, 0.1, HITS_TSV};
+	scan_cli_t c = {.out_path = "-", .pgc = 1, .pseudo = 0.1, .format = HITS_TSV};
 	scan_opts_t so;
 	sio_opts_t io;
 	motif_set_t *all = NULL, chosen;
@@ -370,7 +399,13 @@ int cmd_scan(int argc, char **argv)
 	ts_log(TS_LOG_INFO, "scan", "%d motifs from %s; background A %.4f C %.4f G %.4f T %.4f", chosen.n, motif_path, bg[0], bg[1], bg[2], bg[3]);
 	if ((st = scan_init(&s, &chosen, bg, c.pseudo, &so, err)) < 0) goto fail;
 	for (i = optind; i < argc; i++)
-		if ((st = scan_input(s, argv[i], &io, c.pgc, err)) < 0) goto fail;
+		if ((st = c.gather ? scan_load_partial(s, argv[i], err) : scan_input(s, argv[i], &io, c.pgc, err)) < 0) goto fail;
+	if (c.gather && (st = scan_partials_complete(s, err)) < 0) goto fail;
+	if (c.partial) {
+		if ((st = scan_save_partial(s, c.partial, err)) < 0) goto fail;
+		exit_code = 0;
+		goto done;
+	}
 	if ((st = scan_finish(s, err)) < 0) goto fail;
 	if ((st = ts_outfile_open(&out, c.out_path, err)) < 0) goto fail;
 	out_open = 1;

@@ -3,6 +3,7 @@
  *
  * Contents: 1. filters (block tables)  2. chunk preparation and kernels
  *           3. jobs and worker threads  4. driving seqio  5. q-values, sort */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,8 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <htslib/kstring.h>
+#include <zlib.h>
 #include "cnn1d/scan.h"
 #include "util/log.h"
+#include "util/outfile.h"
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
@@ -132,6 +135,10 @@ struct scan_s {
 	pthread_cond_t can_push, can_pop;
 	job_t *queue_head, *queue_tail;
 	int queued, stopping, failed;
+	/* sharding: chunks read so far; shards loaded by scan_load_partial() */
+	int64_t chunk_no;
+	int n_shards_seen;
+	unsigned char *shard_seen;
 };
 
 /* --------------------------------------------- 2. chunk scanning kernels */
@@ -621,6 +628,7 @@ int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, ch
 		seqbuf_t *buf;
 		int g;
 		if (rec.is_first && (r = add_record(s, &rec, kind, pgc)) < 0) break;
+		if (s->opt.n_shards > 1 && s->chunk_no++ % s->opt.n_shards != s->opt.shard - 1) continue;
 		if ((buf = calloc(1, sizeof *buf)) == NULL || (buf->seq = malloc(rec.n ? rec.n : 1)) == NULL) {
 			free(buf);
 			r = TS_ENOMEM;
@@ -892,6 +900,7 @@ void scan_free(scan_t *s)
 		free(s->mf[k].qv);
 	}
 	free(s->mf);
+	free(s->shard_seen);
 	free(s->group);
 	for (i = 0; i < s->n_blocks; i++) hitbuf_free(&s->blocks[i]);
 	free(s->blocks);
@@ -912,4 +921,274 @@ void scan_free(scan_t *s)
 	pthread_cond_destroy(&s->can_push);
 	pthread_cond_destroy(&s->can_pop);
 	free(s);
+}
+
+/* ------------------------------------------------------ 6. shards */
+
+/* A partial file (gzip): the magic line, the shard, a fingerprint of the
+ * bank (per motif: width, hit threshold, best score, whether active, and a
+ * checksum of its integer scores) and options, the input's records, the
+ * bases read and per motif the tests and their counts per score level over
+ * the levels that occur, then the hits with their matched sequences.
+ * Integers are little-endian as on every machine tessera builds on. */
+#define PARTIAL_MAGIC "tessera-scan-partial 1\n"
+
+static uint64_t bank_checksum(const motif_filter_t *m)
+{
+	uint64_t h = 1469598103934665603ull;
+	int i;
+	for (i = 0; i < 4 * m->pwm.w; i++) h = (h ^ (uint64_t)(uint32_t)m->pwm.q[i]) * 1099511628211ull;
+	return h;
+}
+
+typedef struct {
+	gzFile z;
+	int bad;
+} pstream_t;
+
+static void put(pstream_t *p, const void *v, size_t n)
+{
+	if (!p->bad && n && gzwrite(p->z, v, (unsigned)n) != (int)n) p->bad = 1;
+}
+
+static void get(pstream_t *p, void *v, size_t n)
+{
+	if (!p->bad && n && gzread(p->z, v, (unsigned)n) != (int)n) p->bad = 1;
+}
+
+static void put_i64(pstream_t *p, int64_t v) { put(p, &v, sizeof v); }
+
+static int64_t get_i64(pstream_t *p)
+{
+	int64_t v = 0;
+	get(p, &v, sizeof v);
+	return v;
+}
+
+static void put_str(pstream_t *p, const char *t)
+{
+	put_i64(p, t ? (int64_t)strlen(t) : -1);
+	if (t) put(p, t, strlen(t));
+}
+
+/* a string of at most 1 MB, or NULL for a stored NULL; *bad on error */
+static char *get_str(pstream_t *p, int *is_null)
+{
+	int64_t n = get_i64(p);
+	char *t;
+	*is_null = n == -1;
+	if (p->bad || n < -1 || n > (1 << 20)) {
+		p->bad = 1;
+		return NULL;
+	}
+	if (n == -1) return NULL;
+	if ((t = malloc(n + 1)) == NULL) {
+		p->bad = 2;
+		return NULL;
+	}
+	get(p, t, n);
+	t[n] = '\0';
+	return t;
+}
+
+static void put_header(pstream_t *p, const scan_t *s)
+{
+	int k;
+	put(p, PARTIAL_MAGIC, strlen(PARTIAL_MAGIC));
+	put_i64(p, s->opt.shard), put_i64(p, s->opt.n_shards);
+	put_i64(p, s->n_mf), put_i64(p, s->opt.qvalues), put_i64(p, s->opt.both_strands), put_i64(p, s->opt.chunk);
+	for (k = 0; k < s->n_mf; k++) {
+		const motif_filter_t *m = &s->mf[k];
+		put_i64(p, m->pwm.w), put_i64(p, m->thresh_q), put_i64(p, m->pwm.max_q), put_i64(p, m->active);
+		put_i64(p, (int64_t)bank_checksum(m));
+	}
+}
+
+int scan_save_partial(scan_t *s, const char *path, char *err)
+{
+	ts_outfile_t out;
+	pstream_t p = {NULL, 0};
+	int64_t i, b;
+	int k, q, r, fd;
+	pool_stop(s);
+	if (s->failed) return ts_fail(err, s->failed, "scan failed: out of memory");
+	if ((r = ts_outfile_open(&out, path, err)) < 0) return r;
+	fflush(out.fp);
+	if ((fd = dup(fileno(out.fp))) < 0 || (p.z = gzdopen(fd, "wb1")) == NULL) {
+		if (fd >= 0) close(fd);
+		ts_outfile_abort(&out);
+		return ts_fail(err, TS_EIO, "%s: cannot write", path);
+	}
+	put_header(&p, s);
+	put_i64(&p, s->n_recs);
+	for (i = 0; i < s->n_recs; i++) put_str(&p, s->recs[i].name), put_str(&p, s->recs[i].chrom), put_i64(&p, s->recs[i].offset);
+	put_i64(&p, s->bases);
+	for (k = 0; k < s->n_mf; k++) {
+		const motif_filter_t *m = &s->mf[k];
+		int lo = 0, hi = -1;
+		put_i64(&p, (int64_t)m->tests);
+		if (!s->opt.qvalues || !m->active) continue;
+		for (q = 0; q <= m->pwm.max_q; q++)
+			if (hist_get(m, q)) {
+				if (hi < 0) lo = q;
+				hi = q;
+			}
+		put_i64(&p, lo), put_i64(&p, hi);
+		for (q = lo; q <= hi; q++) {
+			uint64_t c = hist_get(m, q);
+			put(&p, &c, sizeof c);
+		}
+	}
+	put_i64(&p, s->n_block_hits);
+	for (b = 0; b < s->n_blocks; b++)
+		for (i = 0; i < s->blocks[b].n; i++) {
+			const scan_hit_t *h = &s->blocks[b].a[i];
+			put_i64(&p, h->motif), put_i64(&p, h->rec), put_i64(&p, h->pos), put_i64(&p, h->level), put_i64(&p, h->strand);
+			put(&p, &h->score, sizeof h->score);
+			put(&p, s->blocks[b].text + h->seq_off, s->mf[h->motif].pwm.w);
+		}
+	if (gzclose(p.z) != Z_OK || p.bad) {
+		ts_outfile_abort(&out);
+		return ts_fail(err, TS_EIO, "%s: write failed", path);
+	}
+	return ts_outfile_commit(&out, err);
+}
+
+/* The state of one shard: checked against s, then added to it. */
+static int load_partial(scan_t *s, pstream_t *p, const char *path, char *err)
+{
+	char magic[sizeof PARTIAL_MAGIC];
+	int64_t shard, n_shards, i, n, first = s->shard_seen == NULL;
+	int k, is_null;
+	get(p, magic, strlen(PARTIAL_MAGIC));
+	magic[strlen(PARTIAL_MAGIC)] = '\0';
+	if (p->bad || strcmp(magic, PARTIAL_MAGIC) != 0) return ts_fail(err, TS_EDATA, "%s: not a partial file of 'tessera scan --shard'", path);
+	shard = get_i64(p), n_shards = get_i64(p);
+	if (p->bad || n_shards < 1 || n_shards > 1000000 || shard < 1 || shard > n_shards)
+		return ts_fail(err, TS_EDATA, "%s: corrupt (shard %lld of %lld)", path, (long long)shard, (long long)n_shards);
+	if (first) {
+		if ((s->shard_seen = calloc(n_shards, 1)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+		s->opt.n_shards = (int)n_shards;
+	}
+	if (n_shards != s->opt.n_shards)
+		return ts_fail(err, TS_EDATA, "%s: shard %lld of %lld, but the others are of %d", path, (long long)shard, (long long)n_shards,
+			       s->opt.n_shards);
+	if (s->shard_seen[shard - 1]) return ts_fail(err, TS_EDATA, "%s: shard %lld/%lld given twice", path, (long long)shard, (long long)n_shards);
+	s->shard_seen[shard - 1] = 1;
+	s->n_shards_seen++;
+	if (get_i64(p) != s->n_mf || get_i64(p) != s->opt.qvalues || get_i64(p) != s->opt.both_strands || get_i64(p) != s->opt.chunk)
+		return ts_fail(err, TS_EDATA, "%s: made with other motifs or options (number of motifs, --text, --norc)", path);
+	for (k = 0; k < s->n_mf; k++) {
+		const motif_filter_t *m = &s->mf[k];
+		if (get_i64(p) != m->pwm.w || get_i64(p) != m->thresh_q || get_i64(p) != m->pwm.max_q || get_i64(p) != m->active ||
+		    (uint64_t)get_i64(p) != bank_checksum(m))
+			return ts_fail(err, TS_EDATA, "%s: motif %d differs from this run's (other motif file, background, pseudocount or threshold?)",
+				       path, k + 1);
+	}
+	/* every shard read the whole input: the records must agree */
+	n = get_i64(p);
+	if (p->bad || n < 0 || (!first && n != s->n_recs)) return ts_fail(err, TS_EDATA, "%s: its input had other records", path);
+	for (i = 0; i < n; i++) {
+		char *name = get_str(p, &is_null), *chrom = get_str(p, &is_null);
+		int64_t offset = get_i64(p);
+		int same = 1;
+		if (p->bad || name == NULL) {
+			free(name), free(chrom);
+			return p->bad == 2 ? ts_fail(err, TS_ENOMEM, "out of memory") : ts_fail(err, TS_EDATA, "%s: truncated", path);
+		}
+		if (first) {
+			sio_rec_t rec = {0};
+			rec.name = name;
+			if (add_record(s, &rec, 0, 0) < 0) {
+				free(name), free(chrom);
+				return ts_fail(err, TS_ENOMEM, "out of memory");
+			}
+			s->recs[i].chrom = chrom, chrom = NULL;
+			s->recs[i].offset = offset;
+		} else {
+			same = strcmp(name, s->recs[i].name) == 0 && offset == s->recs[i].offset;
+		}
+		free(name), free(chrom);
+		if (!same) return ts_fail(err, TS_EDATA, "%s: its input had other records (record %lld)", path, (long long)i + 1);
+	}
+	s->bases += get_i64(p);
+	for (k = 0; k < s->n_mf; k++) {
+		motif_filter_t *m = &s->mf[k];
+		int64_t lo, hi, q;
+		m->tests += (uint64_t)get_i64(p);
+		if (!s->opt.qvalues || !m->active) continue;
+		lo = get_i64(p), hi = get_i64(p);
+		if (p->bad || lo < 0 || hi > m->pwm.max_q || (hi >= 0 && lo > hi)) return ts_fail(err, TS_EDATA, "%s: corrupt counts", path);
+		if (hi >= 0 && !m->hist_wide) {  /* the counts of all shards may outgrow 32 bits: add in 64 */
+			if ((m->hist_wide = calloc(m->pwm.max_q + 1, sizeof *m->hist_wide)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+			free(m->hist);
+			m->hist = NULL;
+		}
+		for (q = lo; q <= hi; q++) {
+			uint64_t c = 0;
+			get(p, &c, sizeof c);
+			m->hist_wide[q] += c;
+		}
+	}
+	n = get_i64(p);
+	if (p->bad || n < 0) return ts_fail(err, TS_EDATA, "%s: truncated", path);
+	if (n > 0) {
+		hitbuf_t hb = {0};
+		char text[1024];
+		for (i = 0; i < n && !p->bad; i++) {
+			scan_hit_t h;
+			int64_t motif = get_i64(p), rec = get_i64(p);
+			memset(&h, 0, sizeof h);
+			h.pos = get_i64(p), h.level = (int32_t)get_i64(p), h.strand = (char)get_i64(p);
+			get(p, &h.score, sizeof h.score);
+			h.motif = (uint32_t)motif, h.rec = (uint32_t)rec;
+			if (p->bad || motif < 0 || motif >= s->n_mf || rec < 0 || rec >= s->n_recs || !s->mf[h.motif].active ||
+			    (h.strand != '+' && h.strand != '-') ||
+			    h.level < s->mf[h.motif].thresh_q || h.level > s->mf[h.motif].pwm.max_q || s->mf[h.motif].pwm.w > (int)sizeof text) {
+				p->bad = 1;
+				break;
+			}
+			get(p, text, s->mf[h.motif].pwm.w);
+			if (hitbuf_add(&hb, &h, text, s->mf[h.motif].pwm.w) < 0) p->bad = 2;
+		}
+		if (!p->bad) {
+			job_t *j = calloc(1, sizeof *j);
+			seqbuf_t *buf = calloc(1, sizeof *buf);
+			if (!j || !buf) p->bad = 2;
+			else {
+				buf->refs = 1;
+				j->buf = buf;
+				j->hits = hb;
+				memset(&hb, 0, sizeof hb);
+				if (job_done(s, j) < 0) p->bad = 2;
+				j = NULL, buf = NULL;
+			}
+			free(j), free(buf);
+		}
+		hitbuf_free(&hb);
+	}
+	if (p->bad == 2) return ts_fail(err, TS_ENOMEM, "out of memory");
+	if (p->bad) return ts_fail(err, TS_EDATA, "%s: truncated or corrupt", path);
+	return TS_OK;
+}
+
+int scan_load_partial(scan_t *s, const char *path, char *err)
+{
+	pstream_t p = {NULL, 0};
+	int r;
+	pool_stop(s);  /* a gather scans nothing */
+	if ((p.z = gzopen(path, "rb")) == NULL) return ts_fail(err, TS_EIO, "%s: %s", path, strerror(errno));
+	r = load_partial(s, &p, path, err);
+	if (r == TS_OK && gzgetc(p.z) != -1) r = ts_fail(err, TS_EDATA, "%s: data after the end", path);
+	gzclose(p.z);
+	return r;
+}
+
+int scan_partials_complete(const scan_t *s, char *err)
+{
+	int k;
+	if (s->shard_seen == NULL) return ts_fail(err, TS_EUSAGE, "no partial file given");
+	for (k = 0; k < s->opt.n_shards; k++)
+		if (!s->shard_seen[k]) return ts_fail(err, TS_EDATA, "shard %d of %d is missing", k + 1, s->opt.n_shards);
+	return TS_OK;
 }

@@ -45,6 +45,8 @@ typedef struct {
 	int threads;          /* worker threads; <= 1 scans in the calling thread */
 	int progress;         /* print progress on stderr */
 	int64_t chunk;        /* bases per job; 0: 1 Mbp (tests use small ones) */
+	int shard, n_shards;  /* scan only chunk c of the input (counted over all
+	                       * records) with c mod n_shards = shard − 1; 0: all */
 } scan_opts_t;
 
 void scan_opts_init(scan_opts_t *o);
@@ -93,6 +95,26 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h);
 
 /* Totals for the log: bases read, windows tested (both strands). */
 void scan_totals(const scan_t *s, int64_t *bases, int64_t *tests);
+
+/* Sharded runs (a pipeline's scatter/gather).  Shard i of n scans the
+ * chunks c ≡ i−1 (mod n) of the input — chunk boundaries are fixed by
+ * opts.chunk, whatever the thread count — and saves its hits and its tests
+ * per score level; the gather loads every shard into a scanner built with
+ * the same motifs and options, and scan_finish() then computes q-values from
+ * the summed counts: hits, p- and q-values are those of one unsharded run. */
+
+/** Wait for the scan of a shard to end and write its state to `path`
+ *  (gzip; atomically).  Call instead of scan_finish(). */
+int scan_save_partial(scan_t *s, const char *path, char *err);
+
+/** Add a shard's state (from scan_save_partial) to s, built with the same
+ *  motifs and options; call once per shard, then scan_finish().  Checks that
+ *  each of the n shards is loaded once and that motifs, options and the
+ *  input's records agree; TS_EDATA naming the file otherwise. */
+int scan_load_partial(scan_t *s, const char *path, char *err);
+
+/** After the last scan_load_partial(): TS_OK if every shard 1..n came. */
+int scan_partials_complete(const scan_t *s, char *err);
 
 void scan_free(scan_t *s);
 

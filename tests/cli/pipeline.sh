@@ -22,3 +22,43 @@ expect_rc 0
 "$TESSERA" scan --motif MA0139.2 $GENOME 2>/dev/null | cmp -s - "$T/kill.tsv" || fail_because "rerun differs from a run to stdout"
 rm -f "$T/kill.fifo"
 check scan_sigkill_leaves_no_output_and_rerun_is_complete
+
+# scatter/gather: shards (some empty: more shards than chunks) gathered in any
+# order equal one run, q-values over the run included; misuse is refused
+G=data/genome/ecoli_k12_mg1655.fa.gz
+ARGS="--motif MA0139.2 --motif MA1125.2 --qvalue-scope run"
+for i in 1 2 3 4 5 6 7; do
+	"$TESSERA" scan --quiet $ARGS --shard $i/7 --partial "$T/sh$i.part" $G || fail_because "shard $i failed"
+done
+run tessera scan --quiet $ARGS --gather "$T/sh7.part" "$T/sh3.part" "$T/sh1.part" "$T/sh2.part" "$T/sh5.part" "$T/sh4.part" "$T/sh6.part"
+expect_rc 0
+expect_out_cmd "$TESSERA" scan --quiet $ARGS $G
+check scan_shards_gather_to_one_run
+
+run tessera scan --quiet $ARGS --gather "$T/sh1.part" "$T/sh2.part"
+expect_rc 2; expect_err_grep 'shard 3 of 7 is missing'
+check scan_gather_missing_shard
+
+run tessera scan --quiet $ARGS --gather "$T/sh1.part" "$T/sh1.part"
+expect_rc 2; expect_err_grep 'sh1.part: shard 1/7 given twice'
+check scan_gather_duplicate_shard
+
+run tessera scan --quiet --motif MA0139.2 --gather "$T/sh1.part"
+expect_rc 2; expect_err_grep 'sh1.part: made with other motifs or options'
+check scan_gather_other_motifs
+
+run tessera scan --quiet --thresh 1e-3 $ARGS --gather "$T/sh1.part"
+expect_rc 2; expect_err_grep 'sh1.part: motif 1 differs'
+check scan_gather_other_threshold
+
+run tessera scan --quiet --gather data/fixtures/scan/genome.fa
+expect_rc 2; expect_err_grep "genome.fa: not a partial file"
+check scan_gather_not_a_partial
+
+run tessera scan --shard 2/1 --partial "$T/x.part" $G
+expect_rc 1; expect_err_grep "--shard: '2/1' is not I/N"
+check scan_shard_bad_spec
+
+run tessera scan --shard 1/2 $G
+expect_rc 1; expect_err_grep '--shard and --partial go together'
+check scan_shard_needs_partial
