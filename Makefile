@@ -80,6 +80,7 @@ bench: tessera
 	@sh bench/scan.sh
 	@sh bench/pairhmm.sh
 	@sh bench/dp.sh
+	@sh bench/vcf.sh
 	@sh bench/cnn.sh
 	@sh bench/cnn_encode.sh
 

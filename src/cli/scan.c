@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <jansson.h>
+#include <htslib/kstring.h>
 #include "cli/cli.h"
+#include "cli/scan_vcf.h"
 #include "cnn1d/pwm.h"
 #include "cnn1d/scan.h"
 #include "io/hits.h"
@@ -53,6 +55,13 @@ static void usage(FILE *fp)
 		"      --mqc FILE           hits per motif as MultiQC custom content (name it *_mqc.json)\n"
 		"      --sample NAME        the sample's name in --mqc [the first input's file name,\n"
 		"                           without directories and extensions]\n"
+		"Variants (motif gains and losses):\n"
+		"      --vcf FILE           score every ALT of FILE (VCF/BCF; -r needs an index) against\n"
+		"                           REF: each motif whose best window overlapping the change\n"
+		"                           passes the threshold in either allele (TSV; see README)\n"
+		"      --ref FILE           the genome the VCF refers to (FASTA with .fai)\n"
+		"      --out-vcf FILE       also the VCF with INFO/TFBS annotations (.vcf, .vcf.gz, .bcf)\n"
+		"      --effect-thresh T    gain/loss when |log2 p_ref/p_alt| >= T, else neutral [1]\n"
 		"Scatter and gather (pipelines):\n"
 		"      --shard I/N          scan only chunks c = I-1 (mod N) of the input (1 Mbp each,\n"
 		"                           counted over all records) and write --partial FILE\n"
@@ -72,7 +81,7 @@ static void usage(FILE *fp)
 enum {
 	OPT_MOTIF = CLI_OPT_CMD, OPT_PSEUDO, OPT_BFILE, OPT_BG_FROM_SEQ, OPT_THRESH, OPT_MIN_SCORE, OPT_QV_THRESH,
 	OPT_NO_QVALUE, OPT_QV_SCOPE, OPT_NORC, OPT_GFF, OPT_SKIP_MATCHED, OPT_NO_PGC, OPT_BED, OPT_MQC, OPT_SAMPLE,
-	OPT_SHARD, OPT_PARTIAL, OPT_GATHER
+	OPT_SHARD, OPT_PARTIAL, OPT_GATHER, OPT_VCF, OPT_VCF_REF, OPT_OUT_VCF, OPT_EFFECT
 };
 
 static const struct option long_opts[] = {
@@ -100,6 +109,10 @@ static const struct option long_opts[] = {
 	{"shard", required_argument, NULL, OPT_SHARD},
 	{"partial", required_argument, NULL, OPT_PARTIAL},
 	{"gather", no_argument, NULL, OPT_GATHER},
+	{"vcf", required_argument, NULL, OPT_VCF},
+	{"ref", required_argument, NULL, OPT_VCF_REF},
+	{"out-vcf", required_argument, NULL, OPT_OUT_VCF},
+	{"effect-thresh", required_argument, NULL, OPT_EFFECT},
 	{"reference", required_argument, NULL, 'T'},
 	{"threads", required_argument, NULL, '@'},
 	CLI_COMMON_LONGOPTS,
@@ -108,6 +121,8 @@ static const struct option long_opts[] = {
 
 typedef struct {
 	const char *motif_path, *bfile, *out_path, *mqc_path, *sample, *partial;
+	const char *vcf, *vcf_ref, *out_vcf;
+	double effect_thresh;
 	int gather, out_given;
 	char **motif_ids;
 	int n_motif_ids, bg_from_seq, skip_matched, pgc;
@@ -329,6 +344,13 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 		case OPT_SAMPLE: c->sample = optarg; break;
 		case OPT_PARTIAL: c->partial = optarg; break;
 		case OPT_GATHER: c->gather = 1; break;
+		case OPT_VCF: c->vcf = optarg; break;
+		case OPT_VCF_REF: c->vcf_ref = optarg; break;
+		case OPT_OUT_VCF: c->out_vcf = optarg; break;
+		case OPT_EFFECT:
+			if (ts_parse_double(optarg, &c->effect_thresh) < 0 || !(c->effect_thresh >= 0))
+				return *exit_code = cli_usage_error("scan", "--effect-thresh: '%s' is not a number >= 0", optarg), -1;
+			break;
 		case OPT_SHARD: {
 			char *slash = strchr(optarg, '/');
 			if (!slash || (*slash = '\0', ts_parse_int(optarg, 1, 1000000, &so->shard) < 0) ||
@@ -358,6 +380,14 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 		return *exit_code = cli_usage_error("scan", "--min-score and --qv-thresh cannot be combined"), -1;
 	if (so->use_qv_thresh && !so->qvalues)
 		return *exit_code = cli_usage_error("scan", "--qv-thresh needs q-values: drop --no-qvalue/--text"), -1;
+	if (c->vcf) {
+		if (!c->vcf_ref) return *exit_code = cli_usage_error("scan", "--vcf needs --ref GENOME.fa (indexed)"), -1;
+		if (optind < argc) return *exit_code = cli_usage_error("scan", "--vcf reads the variants and --ref: no other input ('%s')", argv[optind]), -1;
+		if (c->bg_from_seq || so->n_shards || c->gather || c->mqc_path || io->bed || so->use_qv_thresh || c->format != HITS_TSV)
+			return *exit_code = cli_usage_error("scan", "--vcf goes with -m, --motif, --thresh, --min-score, --bfile, --norc, -r, -o, --out-vcf, --effect-thresh and -@"), -1;
+		return 0;
+	}
+	if (c->vcf_ref || c->out_vcf) return *exit_code = cli_usage_error("scan", "--ref and --out-vcf go with --vcf"), -1;
 	if (optind >= argc) return *exit_code = cli_usage_error("scan", "no input given"), -1;
 	if (!!so->n_shards != !!c->partial) return *exit_code = cli_usage_error("scan", "--shard and --partial go together"), -1;
 	if (so->n_shards && (c->out_given || c->mqc_path || c->gather))
@@ -369,7 +399,7 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 
 int cmd_scan(int argc, char **argv)
 {
-	scan_cli_t c = {.out_path = "-", .pgc = 1, .pseudo = 0.1, .format = HITS_TSV};
+	scan_cli_t c = {.out_path = "-", .pgc = 1, .pseudo = 0.1, .format = HITS_TSV, .effect_thresh = 1};
 	scan_opts_t so;
 	sio_opts_t io;
 	motif_set_t *all = NULL, chosen;
@@ -396,6 +426,15 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	if ((st = choose_background(&c, all, argv + optind, argc - optind, &io, so.both_strands, bg, err)) < 0) goto fail;
+	if (c.vcf) {
+		scan_vcf_opts_t vo = {c.vcf, c.vcf_ref, c.out_path, c.out_vcf, NULL, c.effect_thresh, &so, {bg[0], bg[1], bg[2], bg[3]}, c.pseudo};
+		kstring_t regs = {0, 0, NULL};
+		for (i = 0; i < io.n_regions; i++) ksprintf(&regs, "%s%s", i ? "," : "", io.regions[i]);
+		vo.regions = regs.s;
+		exit_code = scan_vcf_run(&vo, &chosen);
+		free(regs.s);
+		goto done;
+	}
 	ts_log(TS_LOG_INFO, "scan", "%d motifs from %s; background A %.4f C %.4f G %.4f T %.4f", chosen.n, motif_path, bg[0], bg[1], bg[2], bg[3]);
 	if ((st = scan_init(&s, &chosen, bg, c.pseudo, &so, err)) < 0) goto fail;
 	for (i = optind; i < argc; i++)
