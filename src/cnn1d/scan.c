@@ -11,11 +11,13 @@
 #include <unistd.h>
 #include <htslib/kstring.h>
 #include "cnn1d/scan.h"
+#include "cnn1d/scan_kernel.h"
 #include "util/log.h"
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
 #define SCAN_CHUNK (1 << 20)    /* bases per job */
+#define SUB_BLOCK 8192          /* windows each motif scans in turn: codes stay in cache */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
 
 /* ------------------------------------------------------------ 1. filters */
@@ -29,6 +31,7 @@ typedef struct {
 typedef struct {
 	pwm_t pwm;
 	filter_t f[2];   /* forward, reverse complement */
+	prefilter_t pf[2];  /* their prefilters (threshold-only scans by a prefilter kernel) */
 	int thresh_q;    /* integer score a candidate hit must reach */
 	int active;
 	uint32_t *hist;  /* tests per integer score level (q-values only) ... */
@@ -85,6 +88,8 @@ static const uint8_t nt4_lower_upper[16] = {4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 
 
 typedef struct {
 	uint16_t *code;   /* code of the 5 bases starting at each position */
+	uint8_t *pcode;   /* code of the k bases there, for the prefilter */
+	uint64_t *mask;   /* prefilter candidates of one sub-block */
 	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
 	uint8_t *nt4;
 	int64_t cap;
@@ -122,6 +127,8 @@ struct scan_s {
 	hitbuf_t all;     /* all hits, sorted, after scan_finish() */
 	int64_t bases, tests;
 	int max_q;        /* largest max_q of any filter: histogram scratch size */
+	prefilter_fn pf_fn;     /* threshold-only kernel, NULL: block tables (scalar) */
+	int pf_k;               /* its columns per lookup */
 	int *group, n_groups;   /* motif groups [group[g], group[g+1]) per job */
 	scratch_t inline_sc;    /* for scanning in the calling thread */
 	uint32_t *inline_hist;
@@ -136,19 +143,22 @@ struct scan_s {
 
 /* --------------------------------------------- 2. chunk scanning kernels */
 
-/* pad: codes past the chunk end that the widest filter's blocks may read */
-static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra)
+/* pad: codes past the chunk end that the widest filter's blocks (or a
+ * prefilter's last vector) may read; k: bases per prefilter code, 0: none */
+static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra, int k)
 {
 	int64_t i, n = j->n, pad = n + pad_extra;
 	if (pad > sc->cap) {
 		free(sc->code);
+		free(sc->pcode);
 		free(sc->namb);
 		free(sc->nt4);
 		sc->code = malloc(pad * sizeof *sc->code);
+		sc->pcode = malloc(pad);
 		sc->namb = malloc((pad + 1) * sizeof *sc->namb);
 		sc->nt4 = malloc(pad);
 		sc->cap = pad;
-		if (!sc->code || !sc->namb || !sc->nt4) {
+		if (!sc->code || !sc->pcode || !sc->namb || !sc->nt4) {
 			sc->cap = 0;
 			return TS_ENOMEM;
 		}
@@ -167,6 +177,8 @@ static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra)
 		c = (c >> 2) | ((uint32_t)(sc->nt4[i] & 3) << (2 * (BLOCK - 1)));
 		sc->code[i] = (uint16_t)c;
 	}
+	if (k)
+		for (i = 0; i < pad; i++) sc->pcode[i] = (uint8_t)(sc->code[i] >> (2 * (BLOCK - k)));
 	return TS_OK;
 }
 
@@ -233,17 +245,24 @@ static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, 
 	return ret;
 }
 
+/* Exact integer score of the window whose first block code is code[0]. */
+static inline int32_t block_score(const filter_t *f, const uint16_t *code)
+{
+	int32_t q = 0;
+	int b;
+	for (b = 0; b < f->nb; b++) q += f->tab[(size_t)b * NCODES + code[BLOCK * b]];
+	return q;
+}
+
 /* Every window scored: counts per score level for q-values, hits above T. */
 static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
-	const int nb = f->nb, w = m->pwm.w, T = m->thresh_q;
+	const int w = m->pwm.w, T = m->thresh_q;
 	int64_t i, n_tests = 0;
 	for (i = 0; i < end; i++) {
-		int32_t q = 0;
-		int b;
-		for (b = 0; b < nb; b++) q += f->tab[(size_t)b * NCODES + sc->code[i + BLOCK * b]];
+		int32_t q = block_score(f, sc->code + i);
 		if (sc->namb[i + w] != sc->namb[i]) continue;
 		hist[q]++;
 		n_tests++;
@@ -256,15 +275,15 @@ static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int str
 	return TS_OK;
 }
 
-/* Threshold only: abandon a window once it cannot reach T. */
-static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end)
+/* Threshold only, windows beg..end−1: abandon a window once it cannot reach T. */
+static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
 	const int nb = f->nb, w = m->pwm.w, T = m->thresh_q;
 	const int32_t *tab0 = f->tab, rest0 = f->rest[0];
 	int64_t i;
-	for (i = 0; i < end; i++) {
+	for (i = beg; i < end; i++) {
 		int32_t q = tab0[sc->code[i]];
 		int b;
 		if (q + rest0 < T) continue;
@@ -277,6 +296,25 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 		int r = take_hit(s, j, sc, k, i, strand, q);
 		if (r < 0) return r;
 	}
+	return TS_OK;
+}
+
+/* Threshold only, windows beg..end−1: the prefilter kernel's candidates,
+ * re-scored exactly with the block tables. */
+static int kernel_prefilter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
+{
+	const motif_filter_t *m = &s->mf[k];
+	const int w = m->pwm.w;
+	int64_t word, n = end - beg;
+	s->pf_fn(&m->pf[strand], sc->pcode + beg, n, sc->mask);
+	for (word = 0; word < (n + PF_LANES - 1) / PF_LANES; word++)
+		for (uint64_t bits = sc->mask[word]; bits; bits &= bits - 1) {
+			int64_t i = beg + PF_LANES * word + __builtin_ctzll(bits);
+			int32_t q = block_score(&m->f[strand], sc->code + i);
+			if (q < m->thresh_q || sc->namb[i + w] != sc->namb[i]) continue;
+			int r = take_hit(s, j, sc, k, i, strand, q);
+			if (r < 0) return r;
+		}
 	return TS_OK;
 }
 
@@ -306,31 +344,54 @@ static uint64_t hist_get(const motif_filter_t *m, int q)
 	return m->hist_wide ? m->hist_wide[q] : m->hist[q];
 }
 
-/* Scan one chunk with every filter.  Counts go to private histograms, merged
- * under the lock per motif, so totals do not depend on scheduling. */
+/* Windows of motif k that start in this job: [0, end) */
+static int64_t job_end(const job_t *j, const motif_filter_t *m)
+{
+	int64_t end = j->last ? j->n - m->pwm.w + 1 : j->n_starts;
+	return end < j->n_starts ? end : j->n_starts;
+}
+
+/* Scan one chunk with every filter, counting every window for q-values.
+ * Counts go to private histograms, merged under the lock per motif, so
+ * totals do not depend on scheduling. */
+static int count_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
+{
+	int k, strand, r;
+	for (k = j->k0; k < j->k1; k++) {
+		motif_filter_t *m = &s->mf[k];
+		int64_t end = job_end(j, m);
+		uint64_t tests = 0;
+		if (!m->active || end <= 0) continue;
+		memset(hist, 0, (m->pwm.max_q + 1) * sizeof *hist);
+		for (strand = 0; strand <= s->opt.both_strands; strand++)
+			if ((r = kernel_count(s, j, sc, k, strand, end, hist, &tests)) < 0) return r;
+		pthread_mutex_lock(&s->lock);
+		r = hist_add(m, hist);
+		m->tests += tests;
+		pthread_mutex_unlock(&s->lock);
+		if (r < 0) return r;
+	}
+	return TS_OK;
+}
+
+/* Scan one chunk with every filter, threshold only: SUB_BLOCK windows at a
+ * time with every motif, so the codes are read from cache. */
 static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 {
 	int k, strand, r;
-	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK)) < 0) return r;
-	for (k = j->k0; k < j->k1; k++) {
-		motif_filter_t *m = &s->mf[k];
-		int64_t end = j->last ? j->n - m->pwm.w + 1 : j->n_starts;
-		uint64_t tests = 0;
-		if (!m->active || end <= 0) continue;
-		if (end > j->n_starts) end = j->n_starts;
-		if (s->opt.qvalues) memset(hist, 0, (m->pwm.max_q + 1) * sizeof *hist);
-		for (strand = 0; strand <= s->opt.both_strands; strand++) {
-			r = s->opt.qvalues ? kernel_count(s, j, sc, k, strand, end, hist, &tests) : kernel_filter(s, j, sc, k, strand, end);
-			if (r < 0) return r;
+	int64_t beg;
+	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_LANES, s->pf_k)) < 0) return r;
+	if (s->opt.qvalues) return count_job(s, j, sc, hist);
+	for (beg = 0; beg < j->n_starts; beg += SUB_BLOCK)
+		for (k = j->k0; k < j->k1; k++) {
+			int64_t end = job_end(j, &s->mf[k]);
+			if (!s->mf[k].active || end <= beg) continue;
+			if (end > beg + SUB_BLOCK) end = beg + SUB_BLOCK;
+			for (strand = 0; strand <= s->opt.both_strands; strand++) {
+				r = s->pf_fn ? kernel_prefilter(s, j, sc, k, strand, beg, end) : kernel_filter(s, j, sc, k, strand, beg, end);
+				if (r < 0) return r;
+			}
 		}
-		if (s->opt.qvalues) {
-			pthread_mutex_lock(&s->lock);
-			r = hist_add(m, hist);
-			m->tests += tests;
-			pthread_mutex_unlock(&s->lock);
-			if (r < 0) return r;
-		}
-	}
 	return TS_OK;
 }
 
@@ -375,9 +436,18 @@ static int job_done(scan_t *s, job_t *j)
 	return TS_OK;
 }
 
+static int scratch_init(scratch_t *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->mask = malloc(SUB_BLOCK / PF_LANES * sizeof *sc->mask);
+	return sc->mask ? TS_OK : TS_ENOMEM;
+}
+
 static void scratch_free(scratch_t *sc)
 {
 	free(sc->code);
+	free(sc->pcode);
+	free(sc->mask);
 	free(sc->namb);
 	free(sc->nt4);
 	memset(sc, 0, sizeof *sc);
@@ -386,8 +456,8 @@ static void scratch_free(scratch_t *sc)
 static void *worker_main(void *arg)
 {
 	scan_t *s = arg;
-	scratch_t sc = {0};
-	uint32_t *hist = malloc((s->max_q + 1) * sizeof *hist);
+	scratch_t sc;
+	uint32_t *hist = scratch_init(&sc) == TS_OK ? malloc((s->max_q + 1) * sizeof *hist) : NULL;
 	for (;;) {
 		job_t *j;
 		int r;
@@ -481,6 +551,7 @@ void scan_opts_init(scan_opts_t *o)
 	o->both_strands = 1;
 	o->qvalues = 1;
 	o->threads = 1;
+	o->kernel = scan_kernel_default();
 }
 
 /* Cut the bank into one group of motifs per thread with about equal numbers
@@ -511,6 +582,10 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	if ((s = calloc(1, sizeof *s)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	s->opt = *o;
 	s->n_mf = set->n;
+	if (!o->qvalues && scan_kernel_supported(o->kernel)) {
+		s->pf_fn = scan_kernel_fn(o->kernel);
+		s->pf_k = s->pf_fn ? scan_kernel_k(o->kernel) : 0;
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->can_push, NULL);
 	pthread_cond_init(&s->can_pop, NULL);
@@ -529,6 +604,9 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 			continue;
 		}
 		if (filter_build(&m->f[0], &m->pwm, 0) < 0 || filter_build(&m->f[1], &m->pwm, 1) < 0) goto nomem;
+		if (s->pf_fn && (prefilter_build(&m->pf[0], &m->pwm, 0, m->thresh_q, s->pf_k) < 0 ||
+				 prefilter_build(&m->pf[1], &m->pwm, 1, m->thresh_q, s->pf_k) < 0))
+			goto nomem;
 		if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, sizeof *m->hist)) == NULL) goto nomem;
 		if (m->pwm.w > s->max_w) s->max_w = m->pwm.w;
 		if (m->pwm.max_q > s->max_q) s->max_q = m->pwm.max_q;
@@ -541,7 +619,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 			       o->use_qv_thresh ? o->qv_thresh : o->thresh, weak.s);
 	}
 	free(weak.s);
-	if ((s->inline_hist = malloc((s->max_q + 1) * sizeof *s->inline_hist)) == NULL) goto nomem;
+	if ((s->inline_hist = malloc((s->max_q + 1) * sizeof *s->inline_hist)) == NULL || scratch_init(&s->inline_sc) < 0) goto nomem;
 	if (make_groups(s) < 0) goto nomem;
 	if ((r = pool_start(s)) < 0) {
 		scan_free(s);
@@ -887,6 +965,8 @@ void scan_free(scan_t *s)
 		pwm_free(&s->mf[k].pwm);
 		filter_free(&s->mf[k].f[0]);
 		filter_free(&s->mf[k].f[1]);
+		prefilter_free(&s->mf[k].pf[0]);
+		prefilter_free(&s->mf[k].pf[1]);
 		free(s->mf[k].hist);
 		free(s->mf[k].hist_wide);
 		free(s->mf[k].qv);

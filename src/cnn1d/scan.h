@@ -23,6 +23,11 @@
  * is exact without storing any score.  Per motif (m = that motif's tests), or
  * over the whole run (levels of all motifs merged).
  *
+ * Without q-values the windows are first screened by a SIMD kernel chosen
+ * at run time (scan_kernel.h: byte-table deficits with lookahead abandoning)
+ * and the candidates re-scored with the block tables, so every kernel gives
+ * the hits of the scalar block-table kernel, which stays as the oracle.
+ *
  * Threads split the input into chunks; hits and counts are merged and sorted
  * at the end, so the result is identical for any number of threads. */
 #ifndef TS_SCAN_H
@@ -32,6 +37,23 @@
 #include "cnn1d/pwm.h"
 #include "io/motif.h"
 #include "io/seqio.h"
+
+/* Kernels of the threshold-only scan, narrowest first. */
+typedef enum {
+	SCAN_KERNEL_SCALAR,     /* block tables with early abandon: the oracle */
+	SCAN_KERNEL_C,          /* the prefilter in plain C */
+	SCAN_KERNEL_SSE41,
+	SCAN_KERNEL_AVX2,
+	SCAN_KERNEL_AVX512BW,
+	SCAN_KERNEL_AVX512VBMI,
+	SCAN_KERNEL_COUNT
+} scan_kernel_t;
+
+/** The widest kernel this CPU has, or the one TESSERA_SCAN_KERNEL names
+ *  (scalar, c, sse41, avx2, avx512bw, avx512vbmi). */
+scan_kernel_t scan_kernel_default(void);
+int scan_kernel_supported(scan_kernel_t k);
+const char *scan_kernel_label(scan_kernel_t k);
 
 typedef struct {
 	double thresh;        /* hit when p < thresh (default 1e-4) */
@@ -45,6 +67,7 @@ typedef struct {
 	int threads;          /* worker threads; <= 1 scans in the calling thread */
 	int progress;         /* print progress on stderr */
 	int64_t chunk;        /* bases per job; 0: 1 Mbp (tests use small ones) */
+	scan_kernel_t kernel; /* scan_opts_init(): scan_kernel_default() */
 } scan_opts_t;
 
 void scan_opts_init(scan_opts_t *o);

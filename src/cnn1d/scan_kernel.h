@@ -1,0 +1,67 @@
+/* scan_kernel: the prefilter that the SIMD scan kernels evaluate, and the
+ * kernels (internal to cnn1d/scan*.c).
+ *
+ * Deficits.  A filter of width w (integer columns col(i, x), best total
+ * max_q, hit threshold T) is cut into g = ceil(w/k) lookups of k = 2 or 3
+ * consecutive columns (columns past w add 0).  Lookup j covers columns
+ * off_j .. off_j+k−1; for the k bases there, as a code c of 2k bits (first
+ * base in the highest bits), its deficit is
+ *     def_j(c) = max_c' s_j(c') − s_j(c) ≥ 0,     s_j(c) = Σ_t col(off_j + t, c_t)
+ * and a window's score is max_q − Σ_j def_j.  So a window is a hit only if
+ *     Σ_j def_j ≤ slack = max_q − T.
+ * Quantised with d = floor(slack/254) + 1 to bytes, e_j = min(255, floor(def_j/d)),
+ * Σ_j e_j ≤ floor(Σ_j def_j / d), so every hit has
+ *     Σ_j e_j ≤ lim = floor(slack/d) ≤ 253
+ * and with saturating byte adds (255 stays above lim) the test needs no wider
+ * lanes.  Any prefix of the lookups is a lower bound of the sum, so a vector
+ * of windows is abandoned as soon as every lane exceeds lim (the lookahead
+ * of MOODS, with the lookups ordered most selective first).  Windows that
+ * pass are candidates; scan.c re-scores them exactly, so the hits do not
+ * depend on the kernel.
+ *
+ * A 16-entry table (k = 2) is one byte shuffle (pshufb, 16/32/64 lanes); a
+ * 64-entry table (k = 3) is one AVX-512 VBMI byte permute (64 lanes). */
+#ifndef TS_SCAN_KERNEL_H
+#define TS_SCAN_KERNEL_H
+
+#include <stdint.h>
+#include "cnn1d/pwm.h"
+#include "cnn1d/scan.h"
+
+#define PF_TAB 64          /* bytes per lookup table; 16-entry ones are repeated ×4 */
+#define PF_LANES 64        /* positions per mask word */
+
+typedef struct {
+	int k;                 /* columns per lookup: 2 or 3 */
+	int ng;                /* lookups, most selective first */
+	int32_t *off;          /* first column of each lookup */
+	uint8_t *tab;          /* ng × PF_TAB quantised deficits e_j(c) */
+	uint8_t lim;           /* candidate iff Σ_j e_j ≤ lim */
+} prefilter_t;
+
+/* Candidates among n windows starting at code[0..n): bit i%64 of mask[i/64]
+ * is set iff window i passes; bits for i ≥ n are 0.  code[i] is the k-base
+ * code of bases i..i+k−1; the kernel may read codes up to
+ * code[ceil(n/64)·64 + w + 2]. */
+typedef void (*prefilter_fn)(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+
+/** The prefilter of pwm p (reverse: its reverse-complement filter) for
+ *  threshold T <= p->max_q with k-column lookups; 0 or TS_ENOMEM.
+ *  Free with prefilter_free(). */
+int prefilter_build(prefilter_t *f, const pwm_t *p, int reverse, int T, int k);
+void prefilter_free(prefilter_t *f);
+
+/** Columns per lookup of a prefilter kernel (0 for SCAN_KERNEL_SCALAR). */
+int scan_kernel_k(scan_kernel_t kern);
+
+/** The kernel function (NULL for SCAN_KERNEL_SCALAR, the block-table oracle in scan.c). */
+prefilter_fn scan_kernel_fn(scan_kernel_t kern);
+
+/* plain-C twin of the SIMD kernels, and the SIMD kernels (scan_x86.c) */
+void prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+void prefilter_sse41(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+void prefilter_avx2(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+void prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+void prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+
+#endif
