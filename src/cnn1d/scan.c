@@ -380,7 +380,7 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 {
 	int k, strand, r;
 	int64_t beg;
-	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_LANES, s->pf_k)) < 0) return r;
+	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_ROUND, s->pf_k)) < 0) return r;
 	if (s->opt.qvalues) return count_job(s, j, sc, hist);
 	for (beg = 0; beg < j->n_starts; beg += SUB_BLOCK)
 		for (k = j->k0; k < j->k1; k++) {

@@ -15,7 +15,12 @@
  * and with saturating byte adds (255 stays above lim) the test needs no wider
  * lanes.  Any prefix of the lookups is a lower bound of the sum, so a vector
  * of windows is abandoned as soon as every lane exceeds lim (the lookahead
- * of MOODS, with the lookups ordered most selective first).  Windows that
+ * of MOODS, with the lookups ordered most selective first).  The first
+ * `first` lookups are added without a test (a test whose outcome varies is
+ * a mispredicted branch that costs more than a lookup): `first` is the
+ * smallest number after which a vector of 64 random windows (0-order
+ * background) still has a candidate with probability < PF_ALIVE, from the
+ * exact distribution of the quantised partial sums.  Windows that
  * pass are candidates; scan.c re-scores them exactly, so the hits do not
  * depend on the kernel.
  *
@@ -30,10 +35,13 @@
 
 #define PF_TAB 64          /* bytes per lookup table; 16-entry ones are repeated ×4 */
 #define PF_LANES 64        /* positions per mask word */
+#define PF_ROUND 256       /* the kernels step by up to this many positions */
+#define PF_ALIVE 0.02      /* see `first` above (0.001–0.3 measured; 0.02 fastest) */
 
 typedef struct {
 	int k;                 /* columns per lookup: 2 or 3 */
-	int ng;                /* lookups, most selective first */
+	int ng;                /* lookups, most selective first; at least 2 */
+	int first;             /* lookups added before the first test, 2..ng */
 	int32_t *off;          /* first column of each lookup */
 	uint8_t *tab;          /* ng × PF_TAB quantised deficits e_j(c) */
 	uint8_t lim;           /* candidate iff Σ_j e_j ≤ lim */
@@ -42,7 +50,7 @@ typedef struct {
 /* Candidates among n windows starting at code[0..n): bit i%64 of mask[i/64]
  * is set iff window i passes; bits for i ≥ n are 0.  code[i] is the k-base
  * code of bases i..i+k−1; the kernel may read codes up to
- * code[ceil(n/64)·64 + w + 2]. */
+ * code[ceil(n/PF_ROUND)·PF_ROUND + w]. */
 typedef void (*prefilter_fn)(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
 
 /** The prefilter of pwm p (reverse: its reverse-complement filter) for

@@ -1,6 +1,7 @@
 /* scan_prefilter: building the quantised deficit tables of scan_kernel.h,
  * their plain-C kernel (the twin the SIMD kernels are tested against), and
  * the choice of kernel by CPU at run time. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cnn1d/scan_kernel.h"
@@ -15,6 +16,7 @@ static int column(const pwm_t *p, int reverse, int i, int x)
 typedef struct {
 	int32_t off;
 	double mean;      /* expected e_j under the background: ordering key */
+	double prob[64];  /* background probability of each code */
 	uint8_t tab[PF_TAB];
 } lookup_t;
 
@@ -25,6 +27,29 @@ static int cmp_lookup(const void *a, const void *b)
 	return x->off - y->off;
 }
 
+/* Lookups to add before the first test (scan_kernel.h): dist[s] is the
+ * probability that a random window's partial sum is s ≤ lim,
+ *     dist_j[s] = Σ_c prob_j(c) · dist_{j−1}[s − e_j(c)],
+ * and a vector of 64 windows stays alive with probability 1 − (1 − Σ_s dist_j[s])^64. */
+static int first_test(const prefilter_t *f, const lookup_t *lk, int n_codes)
+{
+	double dist[256], next[256];
+	int j, s, c, lim = f->lim;
+	memset(dist, 0, sizeof dist);
+	dist[0] = 1;
+	for (j = 0; j < f->ng; j++) {
+		double alive = 0;
+		memset(next, 0, sizeof next);
+		for (s = 0; s <= lim; s++)
+			for (c = 0; c < n_codes && dist[s] > 0; c++)
+				if (s + lk[j].tab[c] <= lim) next[s + lk[j].tab[c]] += dist[s] * lk[j].prob[c];
+		memcpy(dist, next, sizeof dist);
+		for (s = 0; s <= lim; s++) alive += dist[s];
+		if (j >= 1 && 1 - pow(1 - alive, PF_LANES) < PF_ALIVE) return j + 1;
+	}
+	return f->ng;
+}
+
 int prefilter_build(prefilter_t *f, const pwm_t *p, int reverse, int T, int k)
 {
 	int slack = p->max_q - T, d = slack / 254 + 1, j, c, t, n_codes = 1 << (2 * k);
@@ -32,6 +57,7 @@ int prefilter_build(prefilter_t *f, const pwm_t *p, int reverse, int T, int k)
 	memset(f, 0, sizeof *f);
 	f->k = k;
 	f->ng = (p->w + k - 1) / k;
+	if (f->ng < 2) f->ng = 2;  /* the kernels start with two lookups; a second past w adds 0 */
 	f->lim = (uint8_t)(slack / d);
 	f->off = malloc(f->ng * sizeof *f->off);
 	f->tab = malloc((size_t)f->ng * PF_TAB);
@@ -54,7 +80,8 @@ int prefilter_build(prefilter_t *f, const pwm_t *p, int reverse, int T, int k)
 		for (c = 0; c < n_codes; c++) {
 			int e = (best - s[c]) / d;
 			double prob = 1;
-			for (t = 0; t < k && l->off + t < p->w; t++) prob *= p->bg[(c >> (2 * (k - 1 - t))) & 3];
+			for (t = 0; t < k; t++) prob *= l->off + t < p->w ? p->bg[(c >> (2 * (k - 1 - t))) & 3] : 0.25;
+			l->prob[c] = prob;
 			l->mean += prob * (e < 255 ? e : 255);
 		}
 		for (c = 0; c < PF_TAB; c++) {
@@ -67,6 +94,7 @@ int prefilter_build(prefilter_t *f, const pwm_t *p, int reverse, int T, int k)
 		f->off[j] = lk[j].off;
 		memcpy(f->tab + (size_t)j * PF_TAB, lk[j].tab, PF_TAB);
 	}
+	f->first = first_test(f, lk, n_codes);
 	free(lk);
 	return TS_OK;
 }
