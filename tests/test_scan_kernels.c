@@ -1,0 +1,107 @@
+/* test_scan_kernels: every prefilter kernel this CPU has gives exactly the
+ * hits of the scalar block-table kernel (the oracle, itself checked against
+ * brute force in test_scan.c): same windows, strands, integer levels and
+ * bit-identical scores, for all bundled motifs, thresholds 1e-2..1e-8,
+ * records shorter than the motifs, N runs, IUPAC codes, soft-masking, chunk
+ * boundaries and two threads. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cnn1d/scan.h"
+#include "io/motif.h"
+#include "util/log.h"
+
+#define JASPAR "data/motifs/JASPAR2024_CORE_vertebrates_non-redundant_pfms_transfac.txt"
+#define FA "tests/tmp/scan_kernels.fa"
+
+/* Records of lengths 1..20000: random ACGT with runs of N (up to 300),
+ * single IUPAC codes and lowercase stretches. */
+static void write_records(unsigned seed)
+{
+	static const int lens[] = {20000, 1, 3, 7, 12, 29, 64, 65, 257, 4099, 9000};
+	FILE *fp = fopen(FA, "w");
+	size_t r;
+	cr_assert_not_null(fp);
+	srand(seed);
+	for (r = 0; r < sizeof lens / sizeof *lens; r++) {
+		int i, run = 0;
+		fprintf(fp, ">r%zu\n", r);
+		for (i = 0; i < lens[r]; i++) {
+			int u = rand() % 10000;
+			char c = "ACGT"[rand() & 3];
+			if (run == 0 && u < 3) run = 1 + rand() % 300;
+			if (run > 0) {
+				c = 'N';
+				run--;
+			} else if (u < 20) {
+				c = "RYKMSWBDHVN"[rand() % 11];
+			}
+			if ((i / 500) % 3 == 2) c |= 0x20;
+			fputc(c, fp);
+			if (i % 70 == 69) fputc('\n', fp);
+		}
+		fputc('\n', fp);
+	}
+	fclose(fp);
+}
+
+static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk)
+{
+	static const double bg[4] = {0.25, 0.25, 0.25, 0.25};
+	scan_opts_t o;
+	sio_opts_t io;
+	scan_t *s;
+	char err[TS_ERRLEN];
+	scan_opts_init(&o);
+	o.kernel = kern;
+	o.thresh = thresh;
+	o.qvalues = 0;
+	o.threads = threads;
+	o.chunk = chunk;
+	sio_opts_init(&io);
+	cr_assert_eq(scan_init(&s, set, bg, 0.1, &o, err), TS_OK, "%s", err);
+	cr_assert_eq(scan_input(s, FA, &io, 0, err), TS_OK, "%s", err);
+	cr_assert_eq(scan_finish(s, err), TS_OK, "%s", err);
+	return s;
+}
+
+Test(scan_kernels, every_kernel_equals_scalar, .timeout = 600)
+{
+	static const double thresholds[] = {1e-2, 1e-4, 1e-6, 1e-8};
+	motif_set_t *set;
+	char err[TS_ERRLEN];
+	size_t t;
+	int k, n_kernels = 0;
+	ts_verbosity = TS_LOG_ERROR;  /* motifs that cannot reach a threshold are warned about */
+	cr_assert_eq(motif_read(JASPAR, &set, err), TS_OK, "%s", err);
+	write_records(7);
+	for (t = 0; t < sizeof thresholds / sizeof *thresholds; t++) {
+		scan_t *ref = run_scan(set, SCAN_KERNEL_SCALAR, thresholds[t], 1, 0);
+		int64_t n_ref, n, i;
+		const scan_hit_t *want = scan_hits(ref, &n_ref);
+		if (thresholds[t] >= 1e-4) cr_assert_gt(n_ref, 100, "only %lld hits at %g", (long long)n_ref, thresholds[t]);
+		for (k = SCAN_KERNEL_C; k < SCAN_KERNEL_COUNT; k++) {
+			if (!scan_kernel_supported((scan_kernel_t)k)) continue;
+			n_kernels += t == 0;
+			/* small chunks: windows cross many chunk boundaries */
+			scan_t *s = run_scan(set, (scan_kernel_t)k, thresholds[t], k % 2 ? 2 : 1, k % 2 ? 1000 : 0);
+			const scan_hit_t *got = scan_hits(s, &n);
+			cr_assert_eq(n, n_ref, "%s at %g: %lld hits, scalar %lld", scan_kernel_label(k), thresholds[t], (long long)n,
+				     (long long)n_ref);
+			for (i = 0; i < n; i++) {
+				const scan_hit_t *g = &got[i], *e = &want[i];
+				cr_assert(g->motif == e->motif && g->rec == e->rec && g->pos == e->pos && g->strand == e->strand &&
+						  g->level == e->level && g->score == e->score,
+					  "%s at %g, hit %lld: motif %u rec %u pos %lld %c level %d, scalar motif %u rec %u pos %lld %c level %d",
+					  scan_kernel_label(k), thresholds[t], (long long)i, g->motif, g->rec, (long long)g->pos, g->strand,
+					  g->level, e->motif, e->rec, (long long)e->pos, e->strand, e->level);
+				cr_assert_eq(memcmp(scan_seq_text(s) + g->seq_off, scan_seq_text(ref) + e->seq_off, set->a[g->motif].w), 0);
+			}
+			scan_free(s);
+		}
+		scan_free(ref);
+	}
+	cr_assert_geq(n_kernels, 1);  /* at least the plain-C twin */
+	motif_set_free(set);
+}
