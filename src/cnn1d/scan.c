@@ -12,19 +12,21 @@
 #include <htslib/kstring.h>
 #include "cnn1d/scan.h"
 #include "cnn1d/scan_kernel.h"
+#include "cnn1d/scan_spill.h"
 #include "util/log.h"
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
 #define SCAN_CHUNK (1 << 20)    /* bases per job */
 #define SUB_BLOCK 8192          /* windows each motif scans in turn: codes stay in cache */
+#define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
 
 /* ------------------------------------------------------------ 1. filters */
 
 typedef struct {
 	int nb;          /* blocks */
-	int32_t *tab;    /* nb × NCODES block scores */
+	uint16_t *tab;   /* nb × NCODES block scores (≤ 5·PWM_RANGE) */
 	int32_t *rest;   /* rest[b] = best total score of blocks b+1.. */
 } filter_t;
 
@@ -122,9 +124,8 @@ struct scan_s {
 	int n_mf, max_w;
 	scan_rec_t *recs;
 	int64_t n_recs, m_recs;
-	hitbuf_t *blocks; /* hits of finished jobs, in any order until scan_finish() */
-	int64_t n_blocks, m_blocks, n_block_hits;
-	hitbuf_t all;     /* all hits, sorted, after scan_finish() */
+	spill_t *spill;   /* hits of finished jobs, as sorted runs */
+	int *widths;      /* motif widths, for the spill */
 	int64_t bases, tests;
 	int max_q;        /* largest max_q of any filter: histogram scratch size */
 	prefilter_fn pf_fn;     /* threshold-only kernel, NULL: block tables (scalar) */
@@ -214,6 +215,18 @@ static void hitbuf_free(hitbuf_t *h)
 	memset(h, 0, sizeof *h);
 }
 
+/* Write the job's hits out as a run (scan_spill.h) and empty its buffer. */
+static int flush_run(scan_t *s, job_t *j)
+{
+	int r;
+	spill_sort(j->hits.a, j->hits.n);
+	pthread_mutex_lock(&s->lock);
+	r = spill_add_run(s->spill, j->hits.a, j->hits.n, j->hits.text);
+	pthread_mutex_unlock(&s->lock);
+	j->hits.n = j->hits.text_len = 0;
+	return r;
+}
+
 /* Record a candidate window: exact score, the min-score test when asked,
  * and the matched sequence in motif orientation. */
 static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, int strand, int32_t q)
@@ -242,7 +255,7 @@ static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, 
 		sio_decode(j->seq + i, w, buf);
 	ret = hitbuf_add(&j->hits, &h, buf, w);
 	if (buf != text) free(buf);
-	return ret;
+	return ret == TS_OK && j->hits.n >= RUN_HITS ? flush_run(s, j) : ret;
 }
 
 /* Exact integer score of the window whose first block code is code[0]. */
@@ -281,7 +294,8 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
 	const int nb = f->nb, w = m->pwm.w, T = m->thresh_q;
-	const int32_t *tab0 = f->tab, rest0 = f->rest[0];
+	const uint16_t *tab0 = f->tab;
+	const int32_t rest0 = f->rest[0];
 	int64_t i;
 	for (i = beg; i < end; i++) {
 		int32_t q = tab0[sc->code[i]];
@@ -374,14 +388,12 @@ static int count_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 	return TS_OK;
 }
 
-/* Scan one chunk with every filter, threshold only: SUB_BLOCK windows at a
- * time with every motif, so the codes are read from cache. */
-static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
+/* Threshold only: SUB_BLOCK windows at a time with every motif, so the
+ * codes are read from cache. */
+static int filter_job(scan_t *s, job_t *j, scratch_t *sc)
 {
 	int k, strand, r;
 	int64_t beg;
-	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_ROUND, s->pf_k)) < 0) return r;
-	if (s->opt.qvalues) return count_job(s, j, sc, hist);
 	for (beg = 0; beg < j->n_starts; beg += SUB_BLOCK)
 		for (k = j->k0; k < j->k1; k++) {
 			int64_t end = job_end(j, &s->mf[k]);
@@ -395,6 +407,14 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 	return TS_OK;
 }
 
+/* Scan one chunk with its group of motifs; its hits leave sorted, as runs. */
+static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
+{
+	int r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_ROUND, s->pf_k);
+	if (r == TS_OK) r = s->opt.qvalues ? count_job(s, j, sc, hist) : filter_job(s, j, sc);
+	return r == TS_OK ? flush_run(s, j) : r;
+}
+
 /* ------------------------------------------------ 3. jobs and workers */
 
 static void job_free(job_t *j)
@@ -405,35 +425,6 @@ static void job_free(job_t *j)
 		free(j->buf);
 	}
 	free(j);
-}
-
-/* Keep a finished job's hits as one block (caller holds the lock); blocks
- * are joined once, in scan_finish(), instead of growing one array. */
-static int job_done(scan_t *s, job_t *j)
-{
-	if (j->hits.n > 0) {
-		if (s->n_blocks == s->m_blocks) {
-			int64_t m = s->m_blocks ? 2 * s->m_blocks : 64;
-			hitbuf_t *b = realloc(s->blocks, m * sizeof *b);
-			if (!b) {
-				job_free(j);
-				return TS_ENOMEM;
-			}
-			s->blocks = b;
-			s->m_blocks = m;
-		}
-		hitbuf_t *h = &s->blocks[s->n_blocks++];
-		*h = j->hits;
-		/* give back the slack of the doubling growth */
-		scan_hit_t *a = realloc(h->a, h->n * sizeof *a);
-		char *t = realloc(h->text, h->text_len ? h->text_len : 1);
-		if (a) h->a = a;
-		if (t) h->text = t;
-		s->n_block_hits += h->n;
-		memset(&j->hits, 0, sizeof j->hits);
-	}
-	job_free(j);
-	return TS_OK;
 }
 
 static int scratch_init(scratch_t *sc)
@@ -476,9 +467,8 @@ static void *worker_main(void *arg)
 
 		r = hist ? scan_job(s, j, &sc, hist) : TS_ENOMEM;
 
+		job_free(j);
 		pthread_mutex_lock(&s->lock);
-		if (r == TS_OK) r = job_done(s, j);
-		else job_free(j);
 		if (r < 0) s->failed = r;
 		pthread_cond_signal(&s->can_push);
 		pthread_mutex_unlock(&s->lock);
@@ -521,7 +511,6 @@ static int submit(scan_t *s, job_t *j)
 	int r;
 	if (s->n_workers == 0) {
 		r = scan_job(s, j, &s->inline_sc, s->inline_hist);
-		if (r == TS_OK) return job_done(s, j);
 		job_free(j);
 		return r;
 	}
@@ -589,7 +578,12 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->can_push, NULL);
 	pthread_cond_init(&s->can_pop, NULL);
-	if ((s->mf = calloc(set->n, sizeof *s->mf)) == NULL) goto nomem;
+	if ((s->mf = calloc(set->n, sizeof *s->mf)) == NULL || (s->widths = malloc(set->n * sizeof *s->widths)) == NULL) goto nomem;
+	for (k = 0; k < set->n; k++) s->widths[k] = set->a[k].w;
+	if ((r = spill_open(&s->spill, s->widths, err)) < 0) {
+		scan_free(s);
+		return r;
+	}
 	for (k = 0; k < set->n; k++) {
 		motif_filter_t *m = &s->mf[k];
 		if (pwm_build(&m->pwm, &set->a[k], bg, pseudo) < 0) goto nomem;
@@ -678,7 +672,7 @@ static void show_progress(scan_t *s, int final)
 {
 	int64_t n;
 	pthread_mutex_lock(&s->lock);
-	n = s->n_block_hits;
+	n = spill_count(s->spill);
 	pthread_mutex_unlock(&s->lock);
 	fprintf(stderr, "\r[M::scan] %.1f Mbp scanned, %lld hits so far%s", s->bases / 1e6, (long long)n, final ? "\n" : "");
 }
@@ -835,44 +829,6 @@ static int qvalues_run(scan_t *s, double **q)
 	return TS_OK;
 }
 
-static int cmp_hit(const void *a, const void *b)
-{
-	const scan_hit_t *x = a, *y = b;
-	if (x->motif != y->motif) return x->motif < y->motif ? -1 : 1;
-	if (x->rec != y->rec) return x->rec < y->rec ? -1 : 1;
-	if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
-	return x->strand - y->strand;  /* '+' before '-' */
-}
-
-/* Join the blocks into one array of exactly the right size, freeing each
- * block as it is copied, so the peak is one copy plus one block. */
-static int join_blocks(scan_t *s)
-{
-	int64_t b, n = 0, text = 0;
-	hitbuf_t *all = &s->all;
-	for (b = 0; b < s->n_blocks; b++) text += s->blocks[b].text_len;
-	if ((all->a = malloc((s->n_block_hits ? s->n_block_hits : 1) * sizeof *all->a)) == NULL) return TS_ENOMEM;
-	if ((all->text = malloc(text ? text : 1)) == NULL) return TS_ENOMEM;
-	for (b = 0; b < s->n_blocks; b++) {
-		hitbuf_t *h = &s->blocks[b];
-		int64_t i;
-		for (i = 0; i < h->n; i++) {
-			all->a[n + i] = h->a[i];
-			all->a[n + i].seq_off += all->text_len;
-		}
-		memcpy(all->text + all->text_len, h->text, h->text_len);
-		n += h->n;
-		all->text_len += h->text_len;
-		hitbuf_free(h);
-	}
-	all->n = all->m = n;
-	all->text_cap = all->text_len;
-	free(s->blocks);
-	s->blocks = NULL;
-	s->n_blocks = s->m_blocks = 0;
-	return TS_OK;
-}
-
 /* Move the q-values of hit levels into the motif; free the full array and
  * the histogram. */
 static int keep_hit_levels(motif_filter_t *m, double **q)
@@ -891,12 +847,10 @@ static int keep_hit_levels(motif_filter_t *m, double **q)
 
 int scan_finish(scan_t *s, char *err)
 {
-	int64_t i, kept;
 	int k, r = TS_OK;
 	double **q = NULL;
 	pool_stop(s);
-	if (s->failed) return ts_fail(err, s->failed, "scan failed: out of memory");
-	if (join_blocks(s) < 0) return ts_fail(err, TS_ENOMEM, "out of memory joining %lld hits", (long long)s->n_block_hits);
+	if (s->failed) return ts_fail(err, s->failed, s->failed == TS_EIO ? "scan failed: cannot write hits to a temporary file" : "scan failed: out of memory");
 	for (k = 0; k < s->n_mf; k++) s->tests += s->mf[k].tests;
 	if (s->opt.qvalues) {
 		/* q of every level first (per motif: one motif at a time), then
@@ -914,14 +868,17 @@ int scan_finish(scan_t *s, char *err)
 		for (k = 0; k < s->n_mf; k++) free(q[k]);
 		free(q);
 		if (r < 0) return ts_fail(err, r, "out of memory computing q-values");
-		if (s->opt.use_qv_thresh) {
-			for (i = 0, kept = 0; i < s->all.n; i++)
-				if (scan_hit_qvalue(s, &s->all.a[i]) < s->opt.qv_thresh) s->all.a[kept++] = s->all.a[i];
-			s->all.n = kept;
-		}
 	}
-	qsort(s->all.a, s->all.n, sizeof *s->all.a, cmp_hit);
+	if ((r = spill_rewind(s->spill)) < 0) return ts_fail(err, r, r == TS_EIO ? "cannot read hits back from a temporary file" : "out of memory");
 	return TS_OK;
+}
+
+int scan_next_hit(scan_t *s, scan_hit_t *h, const char **text)
+{
+	int r;
+	while ((r = spill_next(s->spill, h, text)) == 1)
+		if (!s->opt.use_qv_thresh || scan_hit_qvalue(s, h) < s->opt.qv_thresh) break;
+	return r;
 }
 
 double scan_hit_pvalue(const scan_t *s, const scan_hit_t *h)
@@ -935,19 +892,11 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
 	return m->qv ? m->qv[h->level - m->thresh_q] : NAN;
 }
 
-const scan_hit_t *scan_hits(const scan_t *s, int64_t *n)
-{
-	*n = s->all.n;
-	return s->all.a;
-}
-
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)
 {
 	*n = s->n_recs;
 	return s->recs;
 }
-
-const char *scan_seq_text(const scan_t *s) { return s->all.text; }
 
 void scan_totals(const scan_t *s, int64_t *bases, int64_t *tests)
 {
@@ -973,14 +922,13 @@ void scan_free(scan_t *s)
 	}
 	free(s->mf);
 	free(s->group);
-	for (i = 0; i < s->n_blocks; i++) hitbuf_free(&s->blocks[i]);
-	free(s->blocks);
+	spill_close(s->spill);
+	free(s->widths);
 	for (i = 0; i < s->n_recs; i++) {
 		free(s->recs[i].name);
 		free(s->recs[i].chrom);
 	}
 	free(s->recs);
-	hitbuf_free(&s->all);
 	scratch_free(&s->inline_sc);
 	free(s->inline_hist);
 	while (s->queue_head) {
