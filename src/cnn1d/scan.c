@@ -25,7 +25,8 @@
 /* ------------------------------------------------------------ 1. filters */
 
 typedef struct {
-	int nb;          /* blocks */
+	int32_t *col;    /* w × 4 column scores col(i, x) on this strand */
+	int nb;          /* blocks (none when a prefilter kernel scans) */
 	uint16_t *tab;   /* nb × NCODES block scores (≤ 5·PWM_RANGE) */
 	int32_t *rest;   /* rest[b] = best total score of blocks b+1.. */
 } filter_t;
@@ -45,9 +46,12 @@ typedef struct {
 /* Block b of a filter with integer column scores col(i, x) covers columns
  * 5b..5b+4; a code holds 5 bases, the first in the highest bits.  Columns
  * past the filter's end contribute 0, so the last block may be partial. */
-static int filter_build(filter_t *f, const pwm_t *p, int reverse)
+static int filter_build(filter_t *f, const pwm_t *p, int reverse, int blocks)
 {
 	int b, c, j, w = p->w;
+	if ((f->col = malloc(4 * w * sizeof *f->col)) == NULL) return TS_ENOMEM;
+	for (j = 0; j < 4 * w; j++) f->col[j] = reverse ? p->q[4 * (w - 1 - j / 4) + 3 - j % 4] : p->q[j];
+	if (!blocks) return TS_OK;
 	f->nb = (w + BLOCK - 1) / BLOCK;
 	f->tab = malloc((size_t)f->nb * NCODES * sizeof *f->tab);
 	f->rest = malloc(f->nb * sizeof *f->rest);
@@ -55,10 +59,7 @@ static int filter_build(filter_t *f, const pwm_t *p, int reverse)
 	for (b = 0; b < f->nb; b++)
 		for (c = 0; c < NCODES; c++) {
 			int32_t s = 0;
-			for (j = 0; j < BLOCK && BLOCK * b + j < w; j++) {
-				int i = BLOCK * b + j, x = (c >> (2 * (BLOCK - 1 - j))) & 3;
-				s += reverse ? p->q[4 * (w - 1 - i) + 3 - x] : p->q[4 * i + x];
-			}
+			for (j = 0; j < BLOCK && BLOCK * b + j < w; j++) s += f->col[4 * (BLOCK * b + j) + ((c >> (2 * (BLOCK - 1 - j))) & 3)];
 			f->tab[(size_t)b * NCODES + c] = s;
 		}
 	for (b = f->nb - 1; b >= 0; b--) {
@@ -73,6 +74,7 @@ static int filter_build(filter_t *f, const pwm_t *p, int reverse)
 
 static void filter_free(filter_t *f)
 {
+	free(f->col);
 	free(f->tab);
 	free(f->rest);
 }
@@ -314,18 +316,23 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 }
 
 /* Threshold only, windows beg..end−1: the prefilter kernel's candidates,
- * re-scored exactly with the block tables. */
+ * re-scored exactly column by column (the few candidates would miss the
+ * cache in the block tables of 879 motifs). */
 static int kernel_prefilter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const int w = m->pwm.w;
+	const int32_t *col = m->f[strand].col;
 	int64_t word, n = end - beg;
-	s->pf_fn(&m->pf[strand], sc->pcode + beg, n, sc->mask);
+	if (!s->pf_fn(&m->pf[strand], sc->pcode + beg, n, sc->mask)) return TS_OK;
 	for (word = 0; word < (n + PF_LANES - 1) / PF_LANES; word++)
 		for (uint64_t bits = sc->mask[word]; bits; bits &= bits - 1) {
 			int64_t i = beg + PF_LANES * word + __builtin_ctzll(bits);
-			int32_t q = block_score(&m->f[strand], sc->code + i);
-			if (q < m->thresh_q || sc->namb[i + w] != sc->namb[i]) continue;
+			int32_t q = 0;
+			int t;
+			if (sc->namb[i + w] != sc->namb[i]) continue;
+			for (t = 0; t < w; t++) q += col[4 * t + sc->nt4[i + t]];
+			if (q < m->thresh_q) continue;
 			int r = take_hit(s, j, sc, k, i, strand, q);
 			if (r < 0) return r;
 		}
@@ -597,7 +604,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 			ksprintf(&weak, "%s%s", n_weak++ ? ", " : "", set->a[k].id);
 			continue;
 		}
-		if (filter_build(&m->f[0], &m->pwm, 0) < 0 || filter_build(&m->f[1], &m->pwm, 1) < 0) goto nomem;
+		if (filter_build(&m->f[0], &m->pwm, 0, !s->pf_fn) < 0 || filter_build(&m->f[1], &m->pwm, 1, !s->pf_fn) < 0) goto nomem;
 		if (s->pf_fn && (prefilter_build(&m->pf[0], &m->pwm, 0, m->thresh_q, s->pf_k) < 0 ||
 				 prefilter_build(&m->pf[1], &m->pwm, 1, m->thresh_q, s->pf_k) < 0))
 			goto nomem;

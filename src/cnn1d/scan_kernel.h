@@ -48,10 +48,11 @@ typedef struct {
 } prefilter_t;
 
 /* Candidates among n windows starting at code[0..n): bit i%64 of mask[i/64]
- * is set iff window i passes; bits for i ≥ n are 0.  code[i] is the k-base
+ * is set iff window i passes; bits for i ≥ n are 0.  Returns the OR of
+ * the words (0: no candidate).  code[i] is the k-base
  * code of bases i..i+k−1; the kernel may read codes up to
  * code[ceil(n/PF_ROUND)·PF_ROUND + w]. */
-typedef void (*prefilter_fn)(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+typedef uint64_t (*prefilter_fn)(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
 
 /** The prefilter of pwm p (reverse: its reverse-complement filter) for
  *  threshold T <= p->max_q with k-column lookups; 0 or TS_ENOMEM.
@@ -66,10 +67,10 @@ int scan_kernel_k(scan_kernel_t kern);
 prefilter_fn scan_kernel_fn(scan_kernel_t kern);
 
 /* plain-C twin of the SIMD kernels, and the SIMD kernels (scan_x86.c) */
-void prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-void prefilter_sse41(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-void prefilter_avx2(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-void prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-void prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+uint64_t prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+uint64_t prefilter_sse41(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+uint64_t prefilter_avx2(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+uint64_t prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+uint64_t prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
 
 #endif

@@ -107,9 +107,10 @@ void prefilter_free(prefilter_t *f)
 }
 
 /* Σ_j e_j with byte saturation, lane by lane, as the SIMD kernels do it. */
-void prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
+uint64_t prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
 {
 	int64_t i;
+	uint64_t any = 0;
 	memset(mask, 0, (n + PF_LANES - 1) / PF_LANES * sizeof *mask);
 	for (i = 0; i < n; i++) {
 		int j, acc = 0;
@@ -119,6 +120,8 @@ void prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t 
 		}
 		if (acc <= f->lim) mask[i / PF_LANES] |= 1ULL << (i % PF_LANES);
 	}
+	for (i = 0; i < (n + PF_LANES - 1) / PF_LANES; i++) any |= mask[i];
+	return any;
 }
 
 /* ------------------------------------------------------ run-time choice */

@@ -21,10 +21,11 @@
  * lanes ≤ lim; lanes past n are cleared at the end. */
 #define PF_BODY(VEC, V, U, LOAD, LOOK, ADDS, ALIVE)                                         \
 	const VEC t0 = LOAD(f->tab), t1 = LOAD(f->tab + PF_TAB);                            \
+	uint64_t any = 0;                                                                   \
 	const uint8_t *c0 = code + f->off[0], *c1 = code + f->off[1];                       \
 	for (i = 0; i < n; i += U * V) {                                                    \
 		VEC acc[U];                                                                 \
-		uint64_t alive = 1;                                                         \
+		uint64_t alive = 1;  /* 0 only when every lane was abandoned */             \
 		int j, u;                                                                   \
 		for (u = 0; u < U; u++)                                                     \
 			acc[u] = ADDS(LOOK(t0, LOAD(c0 + i + u * V)), LOOK(t1, LOAD(c1 + i + u * V))); \
@@ -40,14 +41,18 @@
 			if (at % PF_LANES == 0) mask[at / PF_LANES] = 0;                    \
 			mask[at / PF_LANES] |= (uint64_t)ALIVE(acc[u]) << (at % PF_LANES);  \
 		}                                                                           \
+		any |= alive;                                                               \
 	}                                                                                   \
-	if (n % PF_LANES) mask[n / PF_LANES] &= (1ULL << (n % PF_LANES)) - 1;
+	if (n % PF_LANES) mask[n / PF_LANES] &= (1ULL << (n % PF_LANES)) - 1;               \
+	if (any)                                                                            \
+		for (i = 0, any = 0; i < (n + PF_LANES - 1) / PF_LANES; i++) any |= mask[i];  \
+	return any;
 
 SSE41 __m128i ld128(const void *p) { return _mm_loadu_si128((const __m128i *)p); }
 SSE41 __m128i look_sse41(__m128i t, __m128i idx) { return _mm_shuffle_epi8(t, idx); }
 SSE41 uint32_t alive_sse41(__m128i acc, __m128i lim) { return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(acc, lim), acc)); }
 
-__attribute__((target("sse4.1"))) void prefilter_sse41(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
+__attribute__((target("sse4.1"))) uint64_t prefilter_sse41(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
 {
 	const __m128i lim = _mm_set1_epi8((char)f->lim);
 	int64_t i;
@@ -60,7 +65,7 @@ AVX2 __m256i ld256(const void *p) { return _mm256_loadu_si256((const __m256i *)p
 AVX2 __m256i look_avx2(__m256i t, __m256i idx) { return _mm256_shuffle_epi8(t, idx); }
 AVX2 uint32_t alive_avx2(__m256i acc, __m256i lim) { return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(acc, lim), acc)); }
 
-__attribute__((target("avx2"))) void prefilter_avx2(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
+__attribute__((target("avx2"))) uint64_t prefilter_avx2(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
 {
 	const __m256i lim = _mm256_set1_epi8((char)f->lim);
 	int64_t i;
@@ -77,7 +82,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) static inl
 	return _mm512_permutexvar_epi8(idx, t);
 }
 
-__attribute__((target("avx512f,avx512bw"))) void prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int64_t n,
+__attribute__((target("avx512f,avx512bw"))) uint64_t prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int64_t n,
 								     uint64_t *mask)
 {
 	const __m512i lim = _mm512_set1_epi8((char)f->lim);
@@ -86,7 +91,7 @@ __attribute__((target("avx512f,avx512bw"))) void prefilter_avx512bw(const prefil
 	PF_BODY(__m512i, 64, PF_UNROLL512, ld512, look_avx512bw, _mm512_adds_epu8, ALIVE)
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) void prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code,
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) uint64_t prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code,
 										   int64_t n, uint64_t *mask)
 {
 	const __m512i lim = _mm512_set1_epi8((char)f->lim);
