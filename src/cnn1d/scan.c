@@ -21,11 +21,12 @@
 #define SUB_BLOCK 8192          /* windows each motif scans in turn: codes stay in cache */
 #define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
+#define COL_NOT_ACGT (-(1 << 24))  /* < −w·PWM_RANGE: a window with one is below any threshold */
 
 /* ------------------------------------------------------------ 1. filters */
 
 typedef struct {
-	int32_t *col;    /* w × 4 column scores col(i, x) on this strand */
+	int32_t *col;    /* w × 5 column scores col(i, x) on this strand, x = 4: COL_NOT_ACGT */
 	int nb;          /* blocks (none when a prefilter kernel scans) */
 	uint16_t *tab;   /* nb × NCODES block scores (≤ 5·PWM_RANGE) */
 	int32_t *rest;   /* rest[b] = best total score of blocks b+1.. */
@@ -49,8 +50,9 @@ typedef struct {
 static int filter_build(filter_t *f, const pwm_t *p, int reverse, int blocks)
 {
 	int b, c, j, w = p->w;
-	if ((f->col = malloc(4 * w * sizeof *f->col)) == NULL) return TS_ENOMEM;
-	for (j = 0; j < 4 * w; j++) f->col[j] = reverse ? p->q[4 * (w - 1 - j / 4) + 3 - j % 4] : p->q[j];
+	if ((f->col = malloc(5 * w * sizeof *f->col)) == NULL) return TS_ENOMEM;
+	for (j = 0; j < 5 * w; j++)
+		f->col[j] = j % 5 == 4 ? COL_NOT_ACGT : reverse ? p->q[4 * (w - 1 - j / 5) + 3 - j % 5] : p->q[4 * (j / 5) + j % 5];
 	if (!blocks) return TS_OK;
 	f->nb = (w + BLOCK - 1) / BLOCK;
 	f->tab = malloc((size_t)f->nb * NCODES * sizeof *f->tab);
@@ -59,7 +61,7 @@ static int filter_build(filter_t *f, const pwm_t *p, int reverse, int blocks)
 	for (b = 0; b < f->nb; b++)
 		for (c = 0; c < NCODES; c++) {
 			int32_t s = 0;
-			for (j = 0; j < BLOCK && BLOCK * b + j < w; j++) s += f->col[4 * (BLOCK * b + j) + ((c >> (2 * (BLOCK - 1 - j))) & 3)];
+			for (j = 0; j < BLOCK && BLOCK * b + j < w; j++) s += f->col[5 * (BLOCK * b + j) + ((c >> (2 * (BLOCK - 1 - j))) & 3)];
 			f->tab[(size_t)b * NCODES + c] = s;
 		}
 	for (b = f->nb - 1; b >= 0; b--) {
@@ -93,7 +95,7 @@ static const uint8_t nt4_lower_upper[16] = {4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 
 typedef struct {
 	uint16_t *code;   /* code of the 5 bases starting at each position */
 	uint8_t *pcode;   /* code of the k bases there, for the prefilter */
-	uint64_t *mask;   /* prefilter candidates of one sub-block */
+	uint32_t *cand;   /* prefilter candidates of one sub-block */
 	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
 	uint8_t *nt4;
 	int64_t cap;
@@ -317,25 +319,20 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 
 /* Threshold only, windows beg..end−1: the prefilter kernel's candidates,
  * re-scored exactly column by column (the few candidates would miss the
- * cache in the block tables of 879 motifs). */
+ * cache in the block tables of 879 motifs); a non-ACGT base scores
+ * COL_NOT_ACGT, which no sum of w columns can make up. */
 static int kernel_prefilter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const int w = m->pwm.w;
 	const int32_t *col = m->f[strand].col;
-	int64_t word, n = end - beg;
-	if (!s->pf_fn(&m->pf[strand], sc->pcode + beg, n, sc->mask)) return TS_OK;
-	for (word = 0; word < (n + PF_LANES - 1) / PF_LANES; word++)
-		for (uint64_t bits = sc->mask[word]; bits; bits &= bits - 1) {
-			int64_t i = beg + PF_LANES * word + __builtin_ctzll(bits);
-			int32_t q = 0;
-			int t;
-			if (sc->namb[i + w] != sc->namb[i]) continue;
-			for (t = 0; t < w; t++) q += col[4 * t + sc->nt4[i + t]];
-			if (q < m->thresh_q) continue;
-			int r = take_hit(s, j, sc, k, i, strand, q);
-			if (r < 0) return r;
-		}
+	int c, nc = s->pf_fn(&m->pf[strand], sc->pcode + beg, (int)(end - beg), sc->cand);
+	for (c = 0; c < nc; c++) {
+		int64_t i = beg + sc->cand[c], q = 0;
+		int t, r;
+		for (t = 0; t < w; t++) q += col[5 * t + sc->nt4[i + t]];
+		if (q >= m->thresh_q && (r = take_hit(s, j, sc, k, i, strand, (int32_t)q)) < 0) return r;
+	}
 	return TS_OK;
 }
 
@@ -437,15 +434,15 @@ static void job_free(job_t *j)
 static int scratch_init(scratch_t *sc)
 {
 	memset(sc, 0, sizeof *sc);
-	sc->mask = malloc(SUB_BLOCK / PF_LANES * sizeof *sc->mask);
-	return sc->mask ? TS_OK : TS_ENOMEM;
+	sc->cand = malloc(SUB_BLOCK * sizeof *sc->cand);
+	return sc->cand ? TS_OK : TS_ENOMEM;
 }
 
 static void scratch_free(scratch_t *sc)
 {
 	free(sc->code);
 	free(sc->pcode);
-	free(sc->mask);
+	free(sc->cand);
 	free(sc->namb);
 	free(sc->nt4);
 	memset(sc, 0, sizeof *sc);

@@ -34,7 +34,7 @@
 #include "cnn1d/scan.h"
 
 #define PF_TAB 64          /* bytes per lookup table; 16-entry ones are repeated ×4 */
-#define PF_LANES 64        /* positions per mask word */
+#define PF_LANES 64        /* positions per AVX-512 vector */
 #define PF_ROUND 256       /* the kernels step by up to this many positions */
 #define PF_ALIVE 0.02      /* see `first` above (0.001–0.3 measured; 0.02 fastest) */
 
@@ -47,12 +47,11 @@ typedef struct {
 	uint8_t lim;           /* candidate iff Σ_j e_j ≤ lim */
 } prefilter_t;
 
-/* Candidates among n windows starting at code[0..n): bit i%64 of mask[i/64]
- * is set iff window i passes; bits for i ≥ n are 0.  Returns the OR of
- * the words (0: no candidate).  code[i] is the k-base
- * code of bases i..i+k−1; the kernel may read codes up to
- * code[ceil(n/PF_ROUND)·PF_ROUND + w]. */
-typedef uint64_t (*prefilter_fn)(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+/* Candidates among n windows starting at code[0..n) (n <= SUB_BLOCK): the
+ * positions i of the windows that pass, ascending, into cand[]; returns
+ * their number.  code[i] is the k-base code of bases i..i+k−1; the kernel
+ * may read codes up to code[ceil(n/PF_ROUND)·PF_ROUND + w]. */
+typedef int (*prefilter_fn)(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
 
 /** The prefilter of pwm p (reverse: its reverse-complement filter) for
  *  threshold T <= p->max_q with k-column lookups; 0 or TS_ENOMEM.
@@ -67,10 +66,10 @@ int scan_kernel_k(scan_kernel_t kern);
 prefilter_fn scan_kernel_fn(scan_kernel_t kern);
 
 /* plain-C twin of the SIMD kernels, and the SIMD kernels (scan_x86.c) */
-uint64_t prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-uint64_t prefilter_sse41(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-uint64_t prefilter_avx2(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-uint64_t prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
-uint64_t prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask);
+int prefilter_c(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
+int prefilter_sse41(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
+int prefilter_avx2(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
+int prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
+int prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
 
 #endif

@@ -106,22 +106,20 @@ void prefilter_free(prefilter_t *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* Σ_j e_j with byte saturation, lane by lane, as the SIMD kernels do it. */
-uint64_t prefilter_c(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
+/* Σ_j e_j with byte saturation, window by window, as the SIMD kernels add
+ * them lane by lane. */
+int prefilter_c(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand)
 {
-	int64_t i;
-	uint64_t any = 0;
-	memset(mask, 0, (n + PF_LANES - 1) / PF_LANES * sizeof *mask);
+	int i, nc = 0;
 	for (i = 0; i < n; i++) {
 		int j, acc = 0;
 		for (j = 0; j < f->ng && acc <= f->lim; j++) {
 			acc += f->tab[(size_t)j * PF_TAB + code[i + f->off[j]]];
 			if (acc > 255) acc = 255;
 		}
-		if (acc <= f->lim) mask[i / PF_LANES] |= 1ULL << (i % PF_LANES);
+		if (acc <= f->lim) cand[nc++] = i;
 	}
-	for (i = 0; i < (n + PF_LANES - 1) / PF_LANES; i++) any |= mask[i];
-	return any;
+	return nc;
 }
 
 /* ------------------------------------------------------ run-time choice */

@@ -14,14 +14,13 @@
 #define AVX2 __attribute__((target("avx2"), always_inline)) static inline
 #define PF_UNROLL512 2  /* 128 windows per round (measured: 1, 4 and 8 were slower) */
 
-/* Vectors of V lanes, U at a time (U·V positions, a multiple of 64): the
- * first lookups for all U without a test (the first two with their tables
- * held in registers), then one test of the U together before each further
- * lookup.  LOOK(t, idx) is the byte lookup, ALIVE(acc) the bits of the
- * lanes ≤ lim; lanes past n are cleared at the end. */
+/* Vectors of V lanes, U at a time: the first lookups for all U without a
+ * test (the first two with their tables held in registers), then one test
+ * of the U together before each further lookup.  LOOK(t, idx) is the byte
+ * lookup, ALIVE(acc) the bits of the lanes ≤ lim; lanes past n are dropped. */
 #define PF_BODY(VEC, V, U, LOAD, LOOK, ADDS, ALIVE)                                         \
 	const VEC t0 = LOAD(f->tab), t1 = LOAD(f->tab + PF_TAB);                            \
-	uint64_t any = 0;                                                                   \
+	int i, nc = 0;                                                                      \
 	const uint8_t *c0 = code + f->off[0], *c1 = code + f->off[1];                       \
 	for (i = 0; i < n; i += U * V) {                                                    \
 		VEC acc[U];                                                                 \
@@ -36,26 +35,22 @@
 				for (u = 0, alive = 0; u < U; u++) alive |= ALIVE(acc[u]);  \
 			for (u = 0; u < U && alive; u++) acc[u] = ADDS(acc[u], LOOK(t, LOAD(c + u * V))); \
 		}                                                                           \
-		for (u = 0; u < U && i + u * V < n; u++) {                                  \
-			int64_t at = i + u * V;                                             \
-			if (at % PF_LANES == 0) mask[at / PF_LANES] = 0;                    \
-			mask[at / PF_LANES] |= (uint64_t)ALIVE(acc[u]) << (at % PF_LANES);  \
-		}                                                                           \
-		any |= alive;                                                               \
+		for (u = 0; alive && u < U; u++)                                            \
+			for (uint64_t m = ALIVE(acc[u]); m; m &= m - 1) {                   \
+				int at = i + u * V + __builtin_ctzll(m);                    \
+				if (at >= n) break;                                         \
+				cand[nc++] = at;                                            \
+			}                                                                   \
 	}                                                                                   \
-	if (n % PF_LANES) mask[n / PF_LANES] &= (1ULL << (n % PF_LANES)) - 1;               \
-	if (any)                                                                            \
-		for (i = 0, any = 0; i < (n + PF_LANES - 1) / PF_LANES; i++) any |= mask[i];  \
-	return any;
+	return nc;
 
 SSE41 __m128i ld128(const void *p) { return _mm_loadu_si128((const __m128i *)p); }
 SSE41 __m128i look_sse41(__m128i t, __m128i idx) { return _mm_shuffle_epi8(t, idx); }
 SSE41 uint32_t alive_sse41(__m128i acc, __m128i lim) { return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(acc, lim), acc)); }
 
-__attribute__((target("sse4.1"))) uint64_t prefilter_sse41(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
+__attribute__((target("sse4.1"))) int prefilter_sse41(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand)
 {
 	const __m128i lim = _mm_set1_epi8((char)f->lim);
-	int64_t i;
 #define ALIVE(a) alive_sse41(a, lim)
 	PF_BODY(__m128i, 16, 4, ld128, look_sse41, _mm_adds_epu8, ALIVE)
 #undef ALIVE
@@ -65,10 +60,9 @@ AVX2 __m256i ld256(const void *p) { return _mm256_loadu_si256((const __m256i *)p
 AVX2 __m256i look_avx2(__m256i t, __m256i idx) { return _mm256_shuffle_epi8(t, idx); }
 AVX2 uint32_t alive_avx2(__m256i acc, __m256i lim) { return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(acc, lim), acc)); }
 
-__attribute__((target("avx2"))) uint64_t prefilter_avx2(const prefilter_t *f, const uint8_t *code, int64_t n, uint64_t *mask)
+__attribute__((target("avx2"))) int prefilter_avx2(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand)
 {
 	const __m256i lim = _mm256_set1_epi8((char)f->lim);
-	int64_t i;
 #define ALIVE(a) alive_avx2(a, lim)
 	PF_BODY(__m256i, 32, 2, ld256, look_avx2, _mm256_adds_epu8, ALIVE)
 #undef ALIVE
@@ -82,20 +76,17 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) static inl
 	return _mm512_permutexvar_epi8(idx, t);
 }
 
-__attribute__((target("avx512f,avx512bw"))) uint64_t prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int64_t n,
-								     uint64_t *mask)
+__attribute__((target("avx512f,avx512bw"))) int prefilter_avx512bw(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand)
 {
 	const __m512i lim = _mm512_set1_epi8((char)f->lim);
-	int64_t i;
 #define ALIVE(a) _mm512_cmple_epu8_mask(a, lim)
 	PF_BODY(__m512i, 64, PF_UNROLL512, ld512, look_avx512bw, _mm512_adds_epu8, ALIVE)
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) uint64_t prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code,
-										   int64_t n, uint64_t *mask)
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) int prefilter_avx512vbmi(const prefilter_t *f, const uint8_t *code,
+										   int n, uint32_t *cand)
 {
 	const __m512i lim = _mm512_set1_epi8((char)f->lim);
-	int64_t i;
 	PF_BODY(__m512i, 64, PF_UNROLL512, ld512, look_vbmi, _mm512_adds_epu8, ALIVE)
 #undef ALIVE
 }
