@@ -333,8 +333,9 @@ int cmd_scan(int argc, char **argv)
 	{
 		int64_t bases, tests;
 		scan_totals(s, &bases, &tests);
-		ts_log(TS_LOG_INFO, "scan", "%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU", chosen.n, bases / 1e6,
-			(long long)tests, (long long)n_hits, (double)(clock() - cpu0) / CLOCKS_PER_SEC);
+		ts_log(TS_LOG_INFO, "scan", "%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU, kernel %s", chosen.n,
+		       bases / 1e6, (long long)tests, (long long)n_hits, (double)(clock() - cpu0) / CLOCKS_PER_SEC,
+		       so.qvalues ? "scalar (q-values count every window)" : scan_kernel_label(so.kernel));
 	}
 	exit_code = 0;
 	goto done;

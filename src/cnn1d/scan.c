@@ -17,7 +17,7 @@
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
-#define SCAN_CHUNK (1 << 20)    /* bases per job */
+#define SCAN_CHUNK (1 << 19)    /* bases per job: 8 bytes of scratch each per thread */
 #define SUB_BLOCK 8192          /* windows each motif scans in turn: codes stay in cache */
 #define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
@@ -38,8 +38,8 @@ typedef struct {
 	prefilter_t pf[2];  /* their prefilters (threshold-only scans by a prefilter kernel) */
 	int thresh_q;    /* integer score a candidate hit must reach */
 	int active;
-	uint32_t *hist;  /* tests per integer score level (q-values only) ... */
-	uint64_t *hist_wide;  /* ... or this, once a count outgrew 32 bits */
+	void *hist;      /* tests per integer score level (q-values only), */
+	int hist_bytes;  /* as uint16_t, widened to uint32_t, uint64_t as counts grow */
 	uint64_t tests;
 	double *qv;      /* q-value of levels thresh_q..max_q, after scan_finish() */
 } motif_filter_t;
@@ -336,30 +336,46 @@ static int kernel_prefilter(scan_t *s, job_t *j, const scratch_t *sc, int k, int
 	return TS_OK;
 }
 
-/* Add a chunk's counts to a motif's histogram, widening it to 64 bits the
- * first time a count would overflow (a genome of several Gbp, a flat motif). */
-static int hist_add(motif_filter_t *m, const uint32_t *chunk)
-{
-	int q, n = m->pwm.max_q + 1;
-	if (!m->hist_wide)
-		for (q = 0; q < n; q++)
-			if (m->hist[q] > UINT32_MAX - chunk[q]) {
-				if ((m->hist_wide = malloc(n * sizeof *m->hist_wide)) == NULL) return TS_ENOMEM;
-				for (q = 0; q < n; q++) m->hist_wide[q] = m->hist[q];
-				free(m->hist);
-				m->hist = NULL;
-				break;
-			}
-	if (m->hist_wide)
-		for (q = 0; q < n; q++) m->hist_wide[q] += chunk[q];
-	else
-		for (q = 0; q < n; q++) m->hist[q] += chunk[q];
-	return TS_OK;
-}
-
 static uint64_t hist_get(const motif_filter_t *m, int q)
 {
-	return m->hist_wide ? m->hist_wide[q] : m->hist[q];
+	switch (m->hist_bytes) {
+	case 2: return ((const uint16_t *)m->hist)[q];
+	case 4: return ((const uint32_t *)m->hist)[q];
+	default: return ((const uint64_t *)m->hist)[q];
+	}
+}
+
+static void hist_set(motif_filter_t *m, int q, uint64_t v)
+{
+	switch (m->hist_bytes) {
+	case 2: ((uint16_t *)m->hist)[q] = (uint16_t)v; break;
+	case 4: ((uint32_t *)m->hist)[q] = (uint32_t)v; break;
+	default: ((uint64_t *)m->hist)[q] = v;
+	}
+}
+
+/* Add a chunk's counts to a motif's histogram, first widening it to the
+ * narrowest of 16, 32, 64 bits that holds every new count: most levels of
+ * a bacterial genome stay below 65536, a few Gbp need more. */
+static int hist_add(motif_filter_t *m, const uint32_t *chunk)
+{
+	int q, n = m->pwm.max_q + 1, bytes = m->hist_bytes;
+	for (q = 0; q < n; q++) {
+		uint64_t v = hist_get(m, q) + chunk[q];
+		if (v > UINT32_MAX) bytes = 8;
+		else if (v > UINT16_MAX && bytes < 4) bytes = 4;
+	}
+	if (bytes != m->hist_bytes) {
+		motif_filter_t wide = *m;
+		if ((wide.hist = malloc((size_t)n * bytes)) == NULL) return TS_ENOMEM;
+		wide.hist_bytes = bytes;
+		for (q = 0; q < n; q++) hist_set(&wide, q, hist_get(m, q));
+		free(m->hist);
+		m->hist = wide.hist;
+		m->hist_bytes = bytes;
+	}
+	for (q = 0; q < n; q++) hist_set(m, q, hist_get(m, q) + chunk[q]);
+	return TS_OK;
 }
 
 /* Windows of motif k that start in this job: [0, end) */
@@ -605,7 +621,8 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 		if (s->pf_fn && (prefilter_build(&m->pf[0], &m->pwm, 0, m->thresh_q, s->pf_k) < 0 ||
 				 prefilter_build(&m->pf[1], &m->pwm, 1, m->thresh_q, s->pf_k) < 0))
 			goto nomem;
-		if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, sizeof *m->hist)) == NULL) goto nomem;
+		m->hist_bytes = 2;
+		if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, m->hist_bytes)) == NULL) goto nomem;
 		if (m->pwm.w > s->max_w) s->max_w = m->pwm.w;
 		if (m->pwm.max_q > s->max_q) s->max_q = m->pwm.max_q;
 	}
@@ -843,9 +860,7 @@ static int keep_hit_levels(motif_filter_t *m, double **q)
 	free(*q);
 	*q = NULL;
 	free(m->hist);
-	free(m->hist_wide);
 	m->hist = NULL;
-	m->hist_wide = NULL;
 	return TS_OK;
 }
 
@@ -921,7 +936,6 @@ void scan_free(scan_t *s)
 		prefilter_free(&s->mf[k].pf[0]);
 		prefilter_free(&s->mf[k].pf[1]);
 		free(s->mf[k].hist);
-		free(s->mf[k].hist_wide);
 		free(s->mf[k].qv);
 	}
 	free(s->mf);
