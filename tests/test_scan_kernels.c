@@ -3,7 +3,8 @@
  * brute force in test_scan.c): same windows, strands, integer levels and
  * bit-identical scores, for all bundled motifs, thresholds 1e-2..1e-8,
  * records shorter than the motifs, N runs, IUPAC codes, soft-masking, chunk
- * boundaries and two threads. */
+ * boundaries and two threads.  With q-values every window is counted: the
+ * counting kernels must give the scalar count's tests, levels and q-values. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,7 @@ static void write_records(unsigned seed)
 	fclose(fp);
 }
 
-static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk)
+static scan_t *run_scan_q(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk, int qvalues)
 {
 	static const double bg[4] = {0.25, 0.25, 0.25, 0.25};
 	scan_opts_t o;
@@ -57,7 +58,7 @@ static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thres
 	scan_opts_init(&o);
 	o.kernel = kern;
 	o.thresh = thresh;
-	o.qvalues = 0;
+	o.qvalues = qvalues;
 	o.threads = threads;
 	o.chunk = chunk;
 	sio_opts_init(&io);
@@ -65,6 +66,11 @@ static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thres
 	cr_assert_eq(scan_input(s, FA, &io, 0, err), TS_OK, "%s", err);
 	cr_assert_eq(scan_finish(s, err), TS_OK, "%s", err);
 	return s;
+}
+
+static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk)
+{
+	return run_scan_q(set, kern, thresh, threads, chunk, 0);
 }
 
 Test(scan_kernels, every_kernel_equals_scalar, .timeout = 600)
@@ -109,5 +115,45 @@ Test(scan_kernels, every_kernel_equals_scalar, .timeout = 600)
 		scan_free(ref);
 	}
 	cr_assert_geq(n_kernels, 1);  /* at least the plain-C twin */
+	motif_set_free(set);
+}
+
+Test(scan_kernels, counting_kernels_equal_scalar, .timeout = 600)
+{
+	static const double thresholds[] = {1e-2, 1e-5};
+	motif_set_t *set;
+	char err[TS_ERRLEN];
+	size_t t;
+	int k;
+	ts_verbosity = TS_LOG_ERROR;
+	cr_assert_eq(motif_read(JASPAR, &set, err), TS_OK, "%s", err);
+	write_records(8);
+	for (t = 0; t < sizeof thresholds / sizeof *thresholds; t++) {
+		scan_t *ref = run_scan_q(set, SCAN_KERNEL_SCALAR, thresholds[t], 1, 0, 1);
+		collected_t cref = scan_collect(ref, set);
+		int64_t bases_ref, tests_ref, bases, tests, i;
+		scan_totals(ref, &bases_ref, &tests_ref);
+		for (k = SCAN_KERNEL_C; k < SCAN_KERNEL_COUNT; k++) {
+			if (!scan_kernel_supported((scan_kernel_t)k)) continue;
+			scan_t *s = run_scan_q(set, (scan_kernel_t)k, thresholds[t], k % 2 ? 2 : 1, k % 2 ? 1000 : 0, 1);
+			collected_t c = scan_collect(s, set);
+			scan_totals(s, &bases, &tests);
+			cr_assert_eq(tests, tests_ref, "%s: %lld tests, scalar %lld", scan_kernel_label(k), (long long)tests, (long long)tests_ref);
+			cr_assert_eq(c.n, cref.n, "%s at %g: %lld hits, scalar %lld", scan_kernel_label(k), thresholds[t], (long long)c.n,
+				     (long long)cref.n);
+			for (i = 0; i < c.n; i++) {
+				const scan_hit_t *g = &c.a[i], *e = &cref.a[i];
+				cr_assert(g->motif == e->motif && g->rec == e->rec && g->pos == e->pos && g->strand == e->strand &&
+						  g->level == e->level && g->score == e->score,
+					  "%s at %g, hit %lld differs", scan_kernel_label(k), thresholds[t], (long long)i);
+				cr_assert_eq(scan_hit_qvalue(s, g), scan_hit_qvalue(ref, e));
+				cr_assert_str_eq(c.text[i], cref.text[i]);
+			}
+			collected_free(&c);
+			scan_free(s);
+		}
+		collected_free(&cref);
+		scan_free(ref);
+	}
 	motif_set_free(set);
 }

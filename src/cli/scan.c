@@ -335,7 +335,7 @@ int cmd_scan(int argc, char **argv)
 		scan_totals(s, &bases, &tests);
 		ts_log(TS_LOG_INFO, "scan", "%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU, kernel %s", chosen.n,
 		       bases / 1e6, (long long)tests, (long long)n_hits, (double)(clock() - cpu0) / CLOCKS_PER_SEC,
-		       so.qvalues ? "scalar (q-values count every window)" : scan_kernel_label(so.kernel));
+		       scan_kernel_label(so.kernel));
 	}
 	exit_code = 0;
 	goto done;

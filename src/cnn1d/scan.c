@@ -18,7 +18,6 @@
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
 #define SCAN_CHUNK (1 << 19)    /* bases per job: 8 bytes of scratch each per thread */
-#define SUB_BLOCK 8192          /* windows each motif scans in turn: codes stay in cache */
 #define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
 #define COL_NOT_ACGT (-(1 << 24))  /* < −w·PWM_RANGE: a window with one is below any threshold */
@@ -36,6 +35,7 @@ typedef struct {
 	pwm_t pwm;
 	filter_t f[2];   /* forward, reverse complement */
 	prefilter_t pf[2];  /* their prefilters (threshold-only scans by a prefilter kernel) */
+	counter_t cnt[2];   /* their level tables (q-values by a counting kernel) */
 	int thresh_q;    /* integer score a candidate hit must reach */
 	int active;
 	void *hist;      /* tests per integer score level (q-values only), */
@@ -96,6 +96,7 @@ typedef struct {
 	uint16_t *code;   /* code of the 5 bases starting at each position */
 	uint8_t *pcode;   /* code of the k bases there, for the prefilter */
 	uint32_t *cand;   /* prefilter candidates of one sub-block */
+	uint16_t *lv;     /* levels of one sub-block (counting kernels) */
 	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
 	uint8_t *nt4;
 	int64_t cap;
@@ -133,6 +134,7 @@ struct scan_s {
 	int64_t bases, tests;
 	int max_q;        /* largest max_q of any filter: histogram scratch size */
 	prefilter_fn pf_fn;     /* threshold-only kernel, NULL: block tables (scalar) */
+	counter_fn cnt_fn;      /* counting kernel, NULL: block tables (scalar) */
 	int pf_k;               /* its columns per lookup */
 	int *group, n_groups;   /* motif groups [group[g], group[g+1]) per job */
 	scratch_t inline_sc;    /* for scanning in the calling thread */
@@ -174,9 +176,10 @@ static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra, int k)
 		sc->nt4[i] = x;
 		sc->namb[i + 1] = sc->namb[i] + (x == 4);
 	}
-	/* blocks may read codes past the chunk end (they belong to windows that
-	 * are not scored here); make them harmless zeros */
+	/* kernels may read codes and counts past the chunk end (they belong to
+	 * windows that are not scored here); make them harmless */
 	for (i = n; i < pad; i++) sc->code[i] = 0;
+	for (i = n + 1; i <= pad; i++) sc->namb[i] = sc->namb[n];
 	uint32_t c = 0;
 	for (i = n - 1; i >= 0; i--) {
 		c = (c >> 2) | ((uint32_t)(sc->nt4[i] & 3) << (2 * (BLOCK - 1)));
@@ -292,6 +295,25 @@ static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int str
 	return TS_OK;
 }
 
+/* Every window scored by a counting kernel, SUB_BLOCK at a time; the
+ * histogram's spare bin (max_q + 1) collects the windows that are not tests. */
+static int kernel_count_fast(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
+{
+	const motif_filter_t *m = &s->mf[k];
+	const int spare = m->pwm.max_q + 1;
+	const uint32_t spare0 = hist[spare];
+	int64_t beg;
+	for (beg = 0; beg < end; beg += SUB_BLOCK) {
+		int n = end - beg < SUB_BLOCK ? (int)(end - beg) : SUB_BLOCK, i, c, r;
+		int nc = s->cnt_fn(&m->cnt[strand], sc->pcode + beg, sc->namb + beg, n, sc->lv, sc->cand);
+		for (i = 0; i < n; i++) hist[sc->lv[i]]++;
+		for (c = 0; c < nc; c++)
+			if ((r = take_hit(s, j, sc, k, beg + sc->cand[c], strand, sc->lv[sc->cand[c]])) < 0) return r;
+	}
+	*tests += end - (hist[spare] - spare0);
+	return TS_OK;
+}
+
 /* Threshold only, windows beg..end−1: abandon a window once it cannot reach T. */
 static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
 {
@@ -396,9 +418,12 @@ static int count_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 		int64_t end = job_end(j, m);
 		uint64_t tests = 0;
 		if (!m->active || end <= 0) continue;
-		memset(hist, 0, (m->pwm.max_q + 1) * sizeof *hist);
-		for (strand = 0; strand <= s->opt.both_strands; strand++)
-			if ((r = kernel_count(s, j, sc, k, strand, end, hist, &tests)) < 0) return r;
+		memset(hist, 0, (m->pwm.max_q + 2) * sizeof *hist);
+		for (strand = 0; strand <= s->opt.both_strands; strand++) {
+			r = m->cnt[strand].tab ? kernel_count_fast(s, j, sc, k, strand, end, hist, &tests)
+					       : kernel_count(s, j, sc, k, strand, end, hist, &tests);
+			if (r < 0) return r;
+		}
 		pthread_mutex_lock(&s->lock);
 		r = hist_add(m, hist);
 		m->tests += tests;
@@ -451,7 +476,8 @@ static int scratch_init(scratch_t *sc)
 {
 	memset(sc, 0, sizeof *sc);
 	sc->cand = malloc(SUB_BLOCK * sizeof *sc->cand);
-	return sc->cand ? TS_OK : TS_ENOMEM;
+	sc->lv = malloc((SUB_BLOCK + 32) * sizeof *sc->lv);
+	return sc->cand && sc->lv ? TS_OK : TS_ENOMEM;
 }
 
 static void scratch_free(scratch_t *sc)
@@ -459,6 +485,7 @@ static void scratch_free(scratch_t *sc)
 	free(sc->code);
 	free(sc->pcode);
 	free(sc->cand);
+	free(sc->lv);
 	free(sc->namb);
 	free(sc->nt4);
 	memset(sc, 0, sizeof *sc);
@@ -468,7 +495,7 @@ static void *worker_main(void *arg)
 {
 	scan_t *s = arg;
 	scratch_t sc;
-	uint32_t *hist = scratch_init(&sc) == TS_OK ? malloc((s->max_q + 1) * sizeof *hist) : NULL;
+	uint32_t *hist = scratch_init(&sc) == TS_OK ? malloc((s->max_q + 2) * sizeof *hist) : NULL;
 	for (;;) {
 		job_t *j;
 		int r;
@@ -591,9 +618,10 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	if ((s = calloc(1, sizeof *s)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	s->opt = *o;
 	s->n_mf = set->n;
-	if (!o->qvalues && scan_kernel_supported(o->kernel)) {
-		s->pf_fn = scan_kernel_fn(o->kernel);
-		s->pf_k = s->pf_fn ? scan_kernel_k(o->kernel) : 0;
+	if (scan_kernel_supported(o->kernel)) {
+		if (o->qvalues) s->cnt_fn = scan_counter_fn(o->kernel);
+		else s->pf_fn = scan_kernel_fn(o->kernel);
+		s->pf_k = s->pf_fn ? scan_kernel_k(o->kernel) : s->cnt_fn ? 3 : 0;
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->can_push, NULL);
@@ -617,7 +645,10 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 			ksprintf(&weak, "%s%s", n_weak++ ? ", " : "", set->a[k].id);
 			continue;
 		}
-		if (filter_build(&m->f[0], &m->pwm, 0, !s->pf_fn) < 0 || filter_build(&m->f[1], &m->pwm, 1, !s->pf_fn) < 0) goto nomem;
+		int counted = s->cnt_fn && m->pwm.w <= COUNT_MAX_W, blocks = o->qvalues ? !counted : !s->pf_fn;
+		if (filter_build(&m->f[0], &m->pwm, 0, blocks) < 0 || filter_build(&m->f[1], &m->pwm, 1, blocks) < 0) goto nomem;
+		if (counted && (counter_build(&m->cnt[0], &m->pwm, 0, m->thresh_q) < 0 || counter_build(&m->cnt[1], &m->pwm, 1, m->thresh_q) < 0))
+			goto nomem;
 		if (s->pf_fn && (prefilter_build(&m->pf[0], &m->pwm, 0, m->thresh_q, s->pf_k) < 0 ||
 				 prefilter_build(&m->pf[1], &m->pwm, 1, m->thresh_q, s->pf_k) < 0))
 			goto nomem;
@@ -634,7 +665,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 			       o->use_qv_thresh ? o->qv_thresh : o->thresh, weak.s);
 	}
 	free(weak.s);
-	if ((s->inline_hist = malloc((s->max_q + 1) * sizeof *s->inline_hist)) == NULL || scratch_init(&s->inline_sc) < 0) goto nomem;
+	if ((s->inline_hist = malloc((s->max_q + 2) * sizeof *s->inline_hist)) == NULL || scratch_init(&s->inline_sc) < 0) goto nomem;
 	if (make_groups(s) < 0) goto nomem;
 	if ((r = pool_start(s)) < 0) {
 		scan_free(s);
@@ -935,6 +966,8 @@ void scan_free(scan_t *s)
 		filter_free(&s->mf[k].f[1]);
 		prefilter_free(&s->mf[k].pf[0]);
 		prefilter_free(&s->mf[k].pf[1]);
+		counter_free(&s->mf[k].cnt[0]);
+		counter_free(&s->mf[k].cnt[1]);
 		free(s->mf[k].hist);
 		free(s->mf[k].qv);
 	}

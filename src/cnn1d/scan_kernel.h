@@ -36,6 +36,7 @@
 #define PF_TAB 64          /* bytes per lookup table; 16-entry ones are repeated ×4 */
 #define PF_LANES 64        /* positions per AVX-512 vector */
 #define PF_ROUND 256       /* the kernels step by up to this many positions */
+#define SUB_BLOCK 8192     /* windows each motif scans in turn: codes stay in cache */
 #define PF_ALIVE 0.02      /* see `first` above (0.001–0.3 measured; 0.02 fastest) */
 
 typedef struct {
@@ -65,7 +66,38 @@ int scan_kernel_k(scan_kernel_t kern);
 /** The kernel function (NULL for SCAN_KERNEL_SCALAR, the block-table oracle in scan.c). */
 prefilter_fn scan_kernel_fn(scan_kernel_t kern);
 
-/* plain-C twin of the SIMD kernels, and the SIMD kernels (scan_x86.c) */
+/* Counting (q-values need every window's level).  The exact integer score
+ * of a window, Σ_j t_j(code3[i + 3j]) with t_j the 64-entry table of the
+ * sums of columns 3j..3j+2 (none past w), is at most w·PWM_RANGE and fits
+ * 16 bits for w <= COUNT_MAX_W.  A window with a non-ACGT base (namb[i+w]
+ * ≠ namb[i], namb the prefix counts of such bases) gets the level
+ * `sentinel` = max_q + 1, which the caller's histogram has as a spare bin. */
+#define COUNT_MAX_W 65
+
+typedef struct {
+	int w, ng;             /* width, lookups ceil(w/3) */
+	uint16_t *tab;         /* ng × 64 sums */
+	uint16_t T, sentinel;  /* hit level, level of invalid windows */
+} counter_t;
+
+/* Levels of the n <= SUB_BLOCK windows starting at code[0..n) into lv[],
+ * and the positions of the valid windows with level >= T into cand[];
+ * returns their number.  Reads as prefilter_fn, and namb[0..n+w+31]. */
+typedef int (*counter_fn)(const counter_t *f, const uint8_t *code, const int32_t *namb, int n, uint16_t *lv, uint32_t *cand);
+
+/** Tables of pwm p (reverse: its reverse complement) with hit level T;
+ *  p->w <= COUNT_MAX_W.  0 or TS_ENOMEM; free with counter_free(). */
+int counter_build(counter_t *f, const pwm_t *p, int reverse, int T);
+void counter_free(counter_t *f);
+
+/** The counting kernel that goes with a scan kernel (NULL: the scalar
+ *  block-table count of scan.c). */
+counter_fn scan_counter_fn(scan_kernel_t kern);
+
+int counter_c(const counter_t *f, const uint8_t *code, const int32_t *namb, int n, uint16_t *lv, uint32_t *cand);
+int counter_avx512bw(const counter_t *f, const uint8_t *code, const int32_t *namb, int n, uint16_t *lv, uint32_t *cand);
+
+/* plain-C twins of the SIMD kernels, and the SIMD kernels (scan_x86.c) */
 int prefilter_c(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
 int prefilter_sse41(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);
 int prefilter_avx2(const prefilter_t *f, const uint8_t *code, int n, uint32_t *cand);

@@ -90,4 +90,31 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) int prefilter_avx512vbmi(
 	PF_BODY(__m512i, 64, PF_UNROLL512, ld512, look_vbmi, _mm512_adds_epu8, ALIVE)
 #undef ALIVE
 }
+
+/* Counting: 32 windows per vector, 16-bit levels, each lookup one two-table
+ * word permute (64 entries); invalid windows take the sentinel. */
+__attribute__((target("avx512f,avx512bw"))) int counter_avx512bw(const counter_t *f, const uint8_t *code, const int32_t *namb,
+								   int n, uint16_t *lv, uint32_t *cand)
+{
+	const __m512i sentinel = _mm512_set1_epi16((short)f->sentinel), T = _mm512_set1_epi16((short)f->T);
+	int i, j, nc = 0;
+	for (i = 0; i < n; i += 32) {
+		__m512i acc = _mm512_setzero_si512();
+		for (j = 0; j < f->ng; j++) {
+			__m512i idx = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(code + i + 3 * j)));
+			const uint16_t *t = f->tab + 64 * j;
+			acc = _mm512_add_epi16(acc, _mm512_permutex2var_epi16(_mm512_loadu_si512(t), idx, _mm512_loadu_si512(t + 32)));
+		}
+		__mmask32 bad = (__mmask32)_mm512_cmpneq_epi32_mask(_mm512_loadu_si512(namb + i + f->w), _mm512_loadu_si512(namb + i)) |
+				(__mmask32)_mm512_cmpneq_epi32_mask(_mm512_loadu_si512(namb + i + 16 + f->w), _mm512_loadu_si512(namb + i + 16)) << 16;
+		__mmask32 hit = _mm512_cmpge_epu16_mask(acc, T) & ~bad;
+		_mm512_storeu_si512(lv + i, _mm512_mask_mov_epi16(acc, bad, sentinel));
+		for (; hit; hit &= hit - 1) {
+			int at = i + __builtin_ctz(hit);
+			if (at >= n) break;
+			cand[nc++] = at;
+		}
+	}
+	return nc;
+}
 #endif
