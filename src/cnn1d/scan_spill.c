@@ -60,7 +60,10 @@ int spill_open(spill_t **out, const int *widths, char *err)
 	return TS_OK;
 }
 
-void spill_sort(scan_hit_t *a, int64_t n) { qsort(a, n, sizeof *a, cmp_hit_qsort); }
+void spill_sort(scan_hit_t *a, int64_t n)
+{
+	if (n > 1) qsort(a, n, sizeof *a, cmp_hit_qsort);
+}
 
 int spill_add_run(spill_t *sp, const scan_hit_t *a, int64_t n, const char *text)
 {
