@@ -15,14 +15,13 @@
 #include "util/log.h"
 
 #define JASPAR "data/motifs/JASPAR2024_CORE_vertebrates_non-redundant_pfms_transfac.txt"
-#define FA "tests/tmp/scan_kernels.fa"
 
 /* Records of lengths 1..20000: random ACGT with runs of N (up to 300),
  * single IUPAC codes and lowercase stretches. */
-static void write_records(unsigned seed)
+static void write_records(const char *fa, unsigned seed)
 {
 	static const int lens[] = {20000, 1, 3, 7, 12, 29, 64, 65, 257, 4099, 9000};
-	FILE *fp = fopen(FA, "w");
+	FILE *fp = fopen(fa, "w");
 	size_t r;
 	cr_assert_not_null(fp);
 	srand(seed);
@@ -48,7 +47,8 @@ static void write_records(unsigned seed)
 	fclose(fp);
 }
 
-static scan_t *run_scan_q(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk, int qvalues)
+static scan_t *run_scan_q(const char *fa, const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk,
+			  int qvalues)
 {
 	static const double bg[4] = {0.25, 0.25, 0.25, 0.25};
 	scan_opts_t o;
@@ -63,14 +63,18 @@ static scan_t *run_scan_q(const motif_set_t *set, scan_kernel_t kern, double thr
 	o.chunk = chunk;
 	sio_opts_init(&io);
 	cr_assert_eq(scan_init(&s, set, bg, 0.1, &o, err), TS_OK, "%s", err);
-	cr_assert_eq(scan_input(s, FA, &io, 0, err), TS_OK, "%s", err);
+	cr_assert_eq(scan_input(s, fa, &io, 0, err), TS_OK, "%s", err);
 	cr_assert_eq(scan_finish(s, err), TS_OK, "%s", err);
 	return s;
 }
 
+/* the tests run in parallel: one input file each */
+#define FA_FILTER "tests/tmp/scan_kernels_filter.fa"
+#define FA_COUNT "tests/tmp/scan_kernels_count.fa"
+
 static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk)
 {
-	return run_scan_q(set, kern, thresh, threads, chunk, 0);
+	return run_scan_q(FA_FILTER, set, kern, thresh, threads, chunk, 0);
 }
 
 Test(scan_kernels, every_kernel_equals_scalar, .timeout = 600)
@@ -82,7 +86,7 @@ Test(scan_kernels, every_kernel_equals_scalar, .timeout = 600)
 	int k, n_kernels = 0;
 	ts_verbosity = TS_LOG_ERROR;  /* motifs that cannot reach a threshold are warned about */
 	cr_assert_eq(motif_read(JASPAR, &set, err), TS_OK, "%s", err);
-	write_records(7);
+	write_records(FA_FILTER, 7);
 	for (t = 0; t < sizeof thresholds / sizeof *thresholds; t++) {
 		scan_t *ref = run_scan(set, SCAN_KERNEL_SCALAR, thresholds[t], 1, 0);
 		collected_t cref = scan_collect(ref, set);
@@ -127,15 +131,15 @@ Test(scan_kernels, counting_kernels_equal_scalar, .timeout = 600)
 	int k;
 	ts_verbosity = TS_LOG_ERROR;
 	cr_assert_eq(motif_read(JASPAR, &set, err), TS_OK, "%s", err);
-	write_records(8);
+	write_records(FA_COUNT, 8);
 	for (t = 0; t < sizeof thresholds / sizeof *thresholds; t++) {
-		scan_t *ref = run_scan_q(set, SCAN_KERNEL_SCALAR, thresholds[t], 1, 0, 1);
+		scan_t *ref = run_scan_q(FA_COUNT, set, SCAN_KERNEL_SCALAR, thresholds[t], 1, 0, 1);
 		collected_t cref = scan_collect(ref, set);
 		int64_t bases_ref, tests_ref, bases, tests, i;
 		scan_totals(ref, &bases_ref, &tests_ref);
 		for (k = SCAN_KERNEL_C; k < SCAN_KERNEL_COUNT; k++) {
 			if (!scan_kernel_supported((scan_kernel_t)k)) continue;
-			scan_t *s = run_scan_q(set, (scan_kernel_t)k, thresholds[t], k % 2 ? 2 : 1, k % 2 ? 1000 : 0, 1);
+			scan_t *s = run_scan_q(FA_COUNT, set, (scan_kernel_t)k, thresholds[t], k % 2 ? 2 : 1, k % 2 ? 1000 : 0, 1);
 			collected_t c = scan_collect(s, set);
 			scan_totals(s, &bases, &tests);
 			cr_assert_eq(tests, tests_ref, "%s: %lld tests, scalar %lld", scan_kernel_label(k), (long long)tests, (long long)tests_ref);
