@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cnn1d/scan.h"
+#include "scan_collect.h"
 #include "io/motif.h"
 #include "util/log.h"
 
@@ -209,7 +210,9 @@ static void compare_with_oracle_on(make_fn make, int threads, int64_t chunk, int
 	cr_assert_eq(scan_init(&s, sub, bg, 0.1, &o, err), TS_OK, "%s", err);
 	cr_assert_eq(scan_input(s, fa, &io, 1, err), TS_OK, "%s", err);
 	cr_assert_eq(scan_finish(s, err), TS_OK, "%s", err);
-	const scan_hit_t *got = scan_hits(s, &n_got);
+	collected_t c = scan_collect(s, sub);
+	const scan_hit_t *got = c.a;
+	n_got = c.n;
 	cr_assert_gt(n_exp, 1000, "the oracle found only %lld hits", (long long)n_exp);
 	cr_assert_eq(n_got, n_exp, "threads %d chunk %lld: %lld hits, oracle %lld", threads, (long long)chunk, (long long)n_got,
 		     (long long)n_exp);
@@ -226,6 +229,7 @@ static void compare_with_oracle_on(make_fn make, int threads, int64_t chunk, int
 		if (qvalues) cr_assert(fabs(q - e->qvalue) <= 1e-12 * e->qvalue, "q %.17g vs %.17g", q, e->qvalue);
 		else cr_assert(isnan(q));
 	}
+	collected_free(&c);
 	scan_free(s);
 	free(want);
 	for (i = 0; i < 4; i++) free(recs[i].seq);
@@ -301,7 +305,9 @@ Test(scan, run_scope_qvalues, .timeout = 300)
 	cr_assert_eq(scan_init(&s, sub, uniform, 0.1, &o, err), TS_OK);
 	cr_assert_eq(scan_input(s, "tests/tmp/scan_oracle4.fa", &io, 1, err), TS_OK, "%s", err);
 	cr_assert_eq(scan_finish(s, err), TS_OK);
-	const scan_hit_t *h = scan_hits(s, &n);
+	collected_t c = scan_collect(s, sub);
+	const scan_hit_t *h = c.a;
+	n = c.n;
 	int64_t tests, bases;
 	scan_totals(s, &bases, &tests);
 	cr_assert_eq(tests, m);
@@ -310,6 +316,7 @@ Test(scan, run_scope_qvalues, .timeout = 300)
 		double q = bh_qvalue(ps, m, scan_hit_pvalue(s, &h[i])), got = scan_hit_qvalue(s, &h[i]);
 		cr_assert(fabs(got - q) <= 1e-12 * q, "hit %lld: q %.17g, oracle %.17g", (long long)i, got, q);
 	}
+	collected_free(&c);
 	scan_free(s);
 	free(ps);
 	for (i = 0; i < 4; i++) free(recs[i].seq);

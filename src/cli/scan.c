@@ -206,39 +206,44 @@ static int select_motifs(const motif_set_t *all, char **ids, int n_ids, motif_se
 	return TS_OK;
 }
 
-static int write_hits(FILE *fp, const scan_t *s, const motif_set_t *set, const scan_cli_t *c)
+/* The hits, and their number per motif in per_motif (set->n entries). */
+static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cli_t *c, int64_t *n_hits, int64_t *per_motif)
 {
-	int64_t n, n_recs, i, n_in_seq = 0;
-	const scan_hit_t *hits = scan_hits(s, &n);
+	int64_t n_recs, n_in_seq = 0;
 	const scan_rec_t *recs = scan_recs(s, &n_recs);
-	const char *text = scan_seq_text(s);
+	scan_hit_t h, prev = {0};
+	const char *text;
 	char *matched = NULL;
-	int max_w = 0, k;
+	int max_w = 0, k, r;
 	for (k = 0; k < set->n; k++)
 		if (set->a[k].w > max_w) max_w = set->a[k].w;
 	if ((matched = malloc(max_w + 1)) == NULL) return TS_ENOMEM;
 	hits_write_header(fp, c->format);
-	for (i = 0; i < n; i++) {
-		const scan_hit_t *h = &hits[i];
-		const scan_rec_t *r = &recs[h->rec];
-		const motif_t *m = &set->a[h->motif];
+	*n_hits = 0;
+	while ((r = scan_next_hit(s, &h, &text)) == 1) {
+		const scan_rec_t *rec = &recs[h.rec];
+		const motif_t *m = &set->a[h.motif];
 		hit_t out;
-		n_in_seq = i > 0 && hits[i - 1].motif == h->motif && hits[i - 1].rec == h->rec ? n_in_seq + 1 : 1;
-		memcpy(matched, text + h->seq_off, m->w);
+		n_in_seq = *n_hits > 0 && prev.motif == h.motif && prev.rec == h.rec ? n_in_seq + 1 : 1;
+		prev = h;
+		++*n_hits;
+		per_motif[h.motif]++;
+		memcpy(matched, text, m->w);
 		matched[m->w] = '\0';
 		out.motif_id = m->id;
 		out.motif_alt = m->alt;
-		out.seq_name = r->chrom ? r->chrom : r->name;
-		out.start = r->offset + h->pos;
+		out.seq_name = rec->chrom ? rec->chrom : rec->name;
+		out.start = rec->offset + h.pos;
 		out.w = m->w;
-		out.strand = (char)h->strand;
-		out.score = h->score;
-		out.pvalue = scan_hit_pvalue(s, h);
-		out.qvalue = scan_hit_qvalue(s, h);
+		out.strand = (char)h.strand;
+		out.score = h.score;
+		out.pvalue = scan_hit_pvalue(s, &h);
+		out.qvalue = scan_hit_qvalue(s, &h);
 		out.matched = c->skip_matched ? NULL : matched;
 		hits_write(fp, c->format, &out, n_in_seq);
 	}
 	free(matched);
+	if (r < 0) return r;
 	return ferror(fp) ? TS_EIO : TS_OK;
 }
 
@@ -247,10 +252,8 @@ static int write_hits(FILE *fp, const scan_t *s, const motif_set_t *set, const s
  * section id in every file, so MultiQC puts the samples side by side.  The
  * sample is --sample, else the first input's name without directories and
  * extensions. */
-static int write_mqc(const scan_cli_t *c, const scan_t *s, const motif_set_t *set, const char *input, char *err)
+static int write_mqc(const scan_cli_t *c, const int64_t *count, const motif_set_t *set, const char *input, char *err)
 {
-	int64_t n, i, *count = calloc(set->n ? set->n : 1, sizeof *count);
-	const scan_hit_t *hits = scan_hits(s, &n);
 	const char *base = strrchr(input, '/');
 	char sample[256], *dot;
 	json_t *per = json_object(), *cats = json_object(), *j = NULL;
@@ -258,8 +261,7 @@ static int write_mqc(const scan_cli_t *c, const scan_t *s, const motif_set_t *se
 	int k, st = TS_ENOMEM;
 	snprintf(sample, sizeof sample, "%s", c->sample ? c->sample : base ? base + 1 : input);
 	while (!c->sample && (dot = strrchr(sample, '.')) != NULL && dot != sample) *dot = 0;
-	if (!count || !per || !cats) goto done;
-	for (i = 0; i < n; i++) count[hits[i].motif]++;
+	if (!per || !cats) goto done;
 	for (k = 0; k < set->n; k++)
 		if (count[k] > 0) {
 			char label[300];
@@ -285,7 +287,6 @@ done:
 	json_decref(j);
 	json_decref(per);
 	json_decref(cats);
-	free(count);
 	return st;
 }
 
@@ -408,6 +409,7 @@ int cmd_scan(int argc, char **argv)
 	char err[TS_ERRLEN], *motif_path = NULL;
 	double bg[4];
 	int st = TS_OK, i, exit_code = 1, out_open = 0;
+	int64_t n_hits = 0, *per_motif = NULL;
 	clock_t cpu0 = clock();
 	memset(&chosen, 0, sizeof chosen);
 	scan_opts_init(&so);
@@ -446,21 +448,26 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	if ((st = scan_finish(s, err)) < 0) goto fail;
+	if ((per_motif = calloc(chosen.n ? chosen.n : 1, sizeof *per_motif)) == NULL) {
+		st = ts_fail(err, TS_ENOMEM, "out of memory");
+		goto fail;
+	}
 	if ((st = ts_outfile_open(&out, c.out_path, err)) < 0) goto fail;
 	out_open = 1;
-	if ((st = write_hits(out.fp, s, &chosen, &c)) < 0) {
-		ts_fail(err, st, "%s: write failed", c.out_path);
+	if ((st = write_hits(out.fp, s, &chosen, &c, &n_hits, per_motif)) < 0) {
+		if (ferror(out.fp) || st != TS_EIO) ts_fail(err, st, "%s: write failed", c.out_path);
+		else ts_fail(err, st, "cannot read hits back from a temporary file");
 		goto fail;
 	}
 	out_open = 0;
 	if ((st = ts_outfile_commit(&out, err)) < 0) goto fail;
-	if (c.mqc_path && (st = write_mqc(&c, s, &chosen, argv[optind], err)) < 0) goto fail;
+	if (c.mqc_path && (st = write_mqc(&c, per_motif, &chosen, argv[optind], err)) < 0) goto fail;
 	{
-		int64_t bases, tests, n_hits;
+		int64_t bases, tests;
 		scan_totals(s, &bases, &tests);
-		scan_hits(s, &n_hits);
-		ts_log(TS_LOG_INFO, "scan", "%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU", chosen.n, bases / 1e6,
-			(long long)tests, (long long)n_hits, (double)(clock() - cpu0) / CLOCKS_PER_SEC);
+		ts_log(TS_LOG_INFO, "scan", "%d motifs, %.2f Mbp, %lld windows tested, %lld hits, %.2f s CPU, kernel %s", chosen.n,
+		       bases / 1e6, (long long)tests, (long long)n_hits, (double)(clock() - cpu0) / CLOCKS_PER_SEC,
+		       scan_kernel_label(so.kernel));
 	}
 	exit_code = 0;
 	goto done;
@@ -469,6 +476,7 @@ fail:
 	exit_code = ts_exit_code(st);
 	if (out_open) ts_outfile_abort(&out);
 done:
+	free(per_motif);
 	scan_free(s);
 	if (chosen.a != (all ? all->a : NULL)) free(chosen.a);
 	motif_set_free(all);

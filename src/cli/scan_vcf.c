@@ -130,8 +130,9 @@ static int find_candidates(vcf_run_t *r, unsigned char *cand, char *err)
 	sio_opts_t io;
 	char path[64];
 	FILE *fp = NULL;
-	const scan_hit_t *hits;
-	int64_t n_hits, i, *off = malloc((n_win + 1) * sizeof *off), at = 0;
+	scan_hit_t hit;
+	const char *text;
+	int64_t *off = malloc((n_win + 1) * sizeof *off), at = 0;
 	int fd = -1, j, k, st;
 	so.qvalues = 0, so.use_qv_thresh = 0, so.progress = 0, so.n_shards = 0;
 	if (off == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
@@ -167,10 +168,9 @@ static int find_candidates(vcf_run_t *r, unsigned char *cand, char *err)
 	}
 	if (st == TS_OK) st = scan_input(s, path, &io, 0, err);
 	if (st == TS_OK) st = scan_finish(s, err);
-	if (st == TS_OK) {
-		hits = scan_hits(s, &n_hits);
-		for (i = 0; i < n_hits; i++) {
-			const scan_hit_t *h = &hits[i];
+	while (st == TS_OK && (st = scan_next_hit(s, &hit, &text)) == 1) {
+		const scan_hit_t *h = &hit;
+		{
 			int lo = 0, hi = n_win - 1;
 			while (lo < hi) {  /* the last window starting at or before the hit */
 				int mid = (lo + hi + 1) / 2;
@@ -180,7 +180,9 @@ static int find_candidates(vcf_run_t *r, unsigned char *cand, char *err)
 			if (vs_overlaps(&r->v[lo / 2].win, lo % 2, h->pos - off[lo], r->pwm[h->motif].w))
 				cand[(size_t)(lo / 2) * n_mf + h->motif] = 1;
 		}
+		st = TS_OK;
 	}
+	if (st < 0 && !err[0]) ts_fail(err, st, "cannot read the hits back from a temporary file");
 	scan_free(s);
 	fclose(fp);
 	free(off);

@@ -69,16 +69,29 @@ int pwm_pv_full(pwm_t *p)
 		return TS_ENOMEM;
 	}
 	/* pdf of the integer score, one column at a time:
-	 * pdf_i[s] = Σ_x bg[x] · pdf_{i-1}[s − q[i][x]] */
+	 * pdf_i[s] = Σ_x bg[x] · pdf_{i-1}[s − q[i][x]]
+	 * The terms of each sum are added in a fixed order (largest q first,
+	 * then smaller x), one pass over s per x so the passes vectorise; the
+	 * order, and so every rounding, is that of adding pdf_{i-1}[s'] · bg[x]
+	 * to pdf_i[s' + q[i][x]] for s' ascending, x ascending. */
 	pdf[0] = 1.0;
 	for (i = 0; i < w; i++) {
-		int col_max = 0, s;
+		const int *q = &p->q[4 * i];
+		int col_max = 0, s, order[4] = {0, 1, 2, 3}, a, b;
 		for (x = 0; x < 4; x++)
-			if (p->q[4 * i + x] > col_max) col_max = p->q[4 * i + x];
+			if (q[x] > col_max) col_max = q[x];
+		for (a = 1; a < 4; a++)  /* insertion sort: q descending, x ascending */
+			for (b = a; b > 0 && q[order[b - 1]] < q[order[b]]; b--) {
+				int t = order[b];
+				order[b] = order[b - 1];
+				order[b - 1] = t;
+			}
 		memset(next, 0, (top + col_max + 1) * sizeof *next);
-		for (s = 0; s <= top; s++) {
-			if (pdf[s] == 0) continue;
-			for (x = 0; x < 4; x++) next[s + p->q[4 * i + x]] += pdf[s] * p->bg[x];
+		for (a = 0; a < 4; a++) {
+			const double bgx = p->bg[order[a]];
+			double *restrict dst = next + q[order[a]];
+			const double *restrict src = pdf;
+			for (s = 0; s <= top; s++) dst[s] += src[s] * bgx;
 		}
 		top += col_max;
 		double *t = pdf;

@@ -13,29 +13,36 @@
 #include <htslib/kstring.h>
 #include <zlib.h>
 #include "cnn1d/scan.h"
+#include "cnn1d/scan_kernel.h"
+#include "cnn1d/scan_spill.h"
 #include "util/log.h"
 #include "util/outfile.h"
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
-#define SCAN_CHUNK (1 << 20)    /* bases per job */
+#define SCAN_CHUNK (1 << 19)    /* bases per job: 8 bytes of scratch each per thread */
+#define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
+#define COL_NOT_ACGT (-(1 << 24))  /* < −w·PWM_RANGE: a window with one is below any threshold */
 
 /* ------------------------------------------------------------ 1. filters */
 
 typedef struct {
-	int nb;          /* blocks */
-	int32_t *tab;    /* nb × NCODES block scores */
+	int32_t *col;    /* w × 5 column scores col(i, x) on this strand, x = 4: COL_NOT_ACGT */
+	int nb;          /* blocks (none when a prefilter kernel scans) */
+	uint16_t *tab;   /* nb × NCODES block scores (≤ 5·PWM_RANGE) */
 	int32_t *rest;   /* rest[b] = best total score of blocks b+1.. */
 } filter_t;
 
 typedef struct {
 	pwm_t pwm;
 	filter_t f[2];   /* forward, reverse complement */
+	prefilter_t pf[2];  /* their prefilters (threshold-only scans by a prefilter kernel) */
+	counter_t cnt[2];   /* their level tables (q-values by a counting kernel) */
 	int thresh_q;    /* integer score a candidate hit must reach */
 	int active;
-	uint32_t *hist;  /* tests per integer score level (q-values only) ... */
-	uint64_t *hist_wide;  /* ... or this, once a count outgrew 32 bits */
+	void *hist;      /* tests per integer score level (q-values only), */
+	int hist_bytes;  /* as uint16_t, widened to uint32_t, uint64_t as counts grow */
 	uint64_t tests;
 	double *qv;      /* q-value of levels thresh_q..max_q, after scan_finish() */
 } motif_filter_t;
@@ -43,9 +50,13 @@ typedef struct {
 /* Block b of a filter with integer column scores col(i, x) covers columns
  * 5b..5b+4; a code holds 5 bases, the first in the highest bits.  Columns
  * past the filter's end contribute 0, so the last block may be partial. */
-static int filter_build(filter_t *f, const pwm_t *p, int reverse)
+static int filter_build(filter_t *f, const pwm_t *p, int reverse, int blocks)
 {
 	int b, c, j, w = p->w;
+	if ((f->col = malloc(5 * w * sizeof *f->col)) == NULL) return TS_ENOMEM;
+	for (j = 0; j < 5 * w; j++)
+		f->col[j] = j % 5 == 4 ? COL_NOT_ACGT : reverse ? p->q[4 * (w - 1 - j / 5) + 3 - j % 5] : p->q[4 * (j / 5) + j % 5];
+	if (!blocks) return TS_OK;
 	f->nb = (w + BLOCK - 1) / BLOCK;
 	f->tab = malloc((size_t)f->nb * NCODES * sizeof *f->tab);
 	f->rest = malloc(f->nb * sizeof *f->rest);
@@ -53,10 +64,7 @@ static int filter_build(filter_t *f, const pwm_t *p, int reverse)
 	for (b = 0; b < f->nb; b++)
 		for (c = 0; c < NCODES; c++) {
 			int32_t s = 0;
-			for (j = 0; j < BLOCK && BLOCK * b + j < w; j++) {
-				int i = BLOCK * b + j, x = (c >> (2 * (BLOCK - 1 - j))) & 3;
-				s += reverse ? p->q[4 * (w - 1 - i) + 3 - x] : p->q[4 * i + x];
-			}
+			for (j = 0; j < BLOCK && BLOCK * b + j < w; j++) s += f->col[5 * (BLOCK * b + j) + ((c >> (2 * (BLOCK - 1 - j))) & 3)];
 			f->tab[(size_t)b * NCODES + c] = s;
 		}
 	for (b = f->nb - 1; b >= 0; b--) {
@@ -71,6 +79,7 @@ static int filter_build(filter_t *f, const pwm_t *p, int reverse)
 
 static void filter_free(filter_t *f)
 {
+	free(f->col);
 	free(f->tab);
 	free(f->rest);
 }
@@ -88,6 +97,9 @@ static const uint8_t nt4_lower_upper[16] = {4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 
 
 typedef struct {
 	uint16_t *code;   /* code of the 5 bases starting at each position */
+	uint8_t *pcode;   /* code of the k bases there, for the prefilter */
+	uint32_t *cand;   /* prefilter candidates of one sub-block */
+	uint16_t *lv;     /* levels of one sub-block (counting kernels) */
 	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
 	uint8_t *nt4;
 	int64_t cap;
@@ -120,11 +132,13 @@ struct scan_s {
 	int n_mf, max_w;
 	scan_rec_t *recs;
 	int64_t n_recs, m_recs;
-	hitbuf_t *blocks; /* hits of finished jobs, in any order until scan_finish() */
-	int64_t n_blocks, m_blocks, n_block_hits;
-	hitbuf_t all;     /* all hits, sorted, after scan_finish() */
+	spill_t *spill;   /* hits of finished jobs, as sorted runs */
+	int *widths;      /* motif widths, for the spill */
 	int64_t bases, tests;
 	int max_q;        /* largest max_q of any filter: histogram scratch size */
+	prefilter_fn pf_fn;     /* threshold-only kernel, NULL: block tables (scalar) */
+	counter_fn cnt_fn;      /* counting kernel, NULL: block tables (scalar) */
+	int pf_k;               /* its columns per lookup */
 	int *group, n_groups;   /* motif groups [group[g], group[g+1]) per job */
 	scratch_t inline_sc;    /* for scanning in the calling thread */
 	uint32_t *inline_hist;
@@ -143,19 +157,22 @@ struct scan_s {
 
 /* --------------------------------------------- 2. chunk scanning kernels */
 
-/* pad: codes past the chunk end that the widest filter's blocks may read */
-static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra)
+/* pad: codes past the chunk end that the widest filter's blocks (or a
+ * prefilter's last vector) may read; k: bases per prefilter code, 0: none */
+static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra, int k)
 {
 	int64_t i, n = j->n, pad = n + pad_extra;
 	if (pad > sc->cap) {
 		free(sc->code);
+		free(sc->pcode);
 		free(sc->namb);
 		free(sc->nt4);
 		sc->code = malloc(pad * sizeof *sc->code);
+		sc->pcode = malloc(pad);
 		sc->namb = malloc((pad + 1) * sizeof *sc->namb);
 		sc->nt4 = malloc(pad);
 		sc->cap = pad;
-		if (!sc->code || !sc->namb || !sc->nt4) {
+		if (!sc->code || !sc->pcode || !sc->namb || !sc->nt4) {
 			sc->cap = 0;
 			return TS_ENOMEM;
 		}
@@ -166,14 +183,17 @@ static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra)
 		sc->nt4[i] = x;
 		sc->namb[i + 1] = sc->namb[i] + (x == 4);
 	}
-	/* blocks may read codes past the chunk end (they belong to windows that
-	 * are not scored here); make them harmless zeros */
+	/* kernels may read codes and counts past the chunk end (they belong to
+	 * windows that are not scored here); make them harmless */
 	for (i = n; i < pad; i++) sc->code[i] = 0;
+	for (i = n + 1; i <= pad; i++) sc->namb[i] = sc->namb[n];
 	uint32_t c = 0;
 	for (i = n - 1; i >= 0; i--) {
 		c = (c >> 2) | ((uint32_t)(sc->nt4[i] & 3) << (2 * (BLOCK - 1)));
 		sc->code[i] = (uint16_t)c;
 	}
+	if (k)
+		for (i = 0; i < pad; i++) sc->pcode[i] = (uint8_t)(sc->code[i] >> (2 * (BLOCK - k)));
 	return TS_OK;
 }
 
@@ -209,6 +229,18 @@ static void hitbuf_free(hitbuf_t *h)
 	memset(h, 0, sizeof *h);
 }
 
+/* Write the job's hits out as a run (scan_spill.h) and empty its buffer. */
+static int flush_run(scan_t *s, job_t *j)
+{
+	int r;
+	spill_sort(j->hits.a, j->hits.n);
+	pthread_mutex_lock(&s->lock);
+	r = spill_add_run(s->spill, j->hits.a, j->hits.n, j->hits.text);
+	pthread_mutex_unlock(&s->lock);
+	j->hits.n = j->hits.text_len = 0;
+	return r;
+}
+
 /* Record a candidate window: exact score, the min-score test when asked,
  * and the matched sequence in motif orientation. */
 static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, int strand, int32_t q)
@@ -237,7 +269,16 @@ static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, 
 		sio_decode(j->seq + i, w, buf);
 	ret = hitbuf_add(&j->hits, &h, buf, w);
 	if (buf != text) free(buf);
-	return ret;
+	return ret == TS_OK && j->hits.n >= RUN_HITS ? flush_run(s, j) : ret;
+}
+
+/* Exact integer score of the window whose first block code is code[0]. */
+static inline int32_t block_score(const filter_t *f, const uint16_t *code)
+{
+	int32_t q = 0;
+	int b;
+	for (b = 0; b < f->nb; b++) q += f->tab[(size_t)b * NCODES + code[BLOCK * b]];
+	return q;
 }
 
 /* Every window scored: counts per score level for q-values, hits above T. */
@@ -245,12 +286,10 @@ static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int str
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
-	const int nb = f->nb, w = m->pwm.w, T = m->thresh_q;
+	const int w = m->pwm.w, T = m->thresh_q;
 	int64_t i, n_tests = 0;
 	for (i = 0; i < end; i++) {
-		int32_t q = 0;
-		int b;
-		for (b = 0; b < nb; b++) q += f->tab[(size_t)b * NCODES + sc->code[i + BLOCK * b]];
+		int32_t q = block_score(f, sc->code + i);
 		if (sc->namb[i + w] != sc->namb[i]) continue;
 		hist[q]++;
 		n_tests++;
@@ -263,15 +302,35 @@ static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int str
 	return TS_OK;
 }
 
-/* Threshold only: abandon a window once it cannot reach T. */
-static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end)
+/* Every window scored by a counting kernel, SUB_BLOCK at a time; the
+ * histogram's spare bin (max_q + 1) collects the windows that are not tests. */
+static int kernel_count_fast(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
+{
+	const motif_filter_t *m = &s->mf[k];
+	const int spare = m->pwm.max_q + 1;
+	const uint32_t spare0 = hist[spare];
+	int64_t beg;
+	for (beg = 0; beg < end; beg += SUB_BLOCK) {
+		int n = end - beg < SUB_BLOCK ? (int)(end - beg) : SUB_BLOCK, i, c, r;
+		int nc = s->cnt_fn(&m->cnt[strand], sc->pcode + beg, sc->namb + beg, n, sc->lv, sc->cand);
+		for (i = 0; i < n; i++) hist[sc->lv[i]]++;
+		for (c = 0; c < nc; c++)
+			if ((r = take_hit(s, j, sc, k, beg + sc->cand[c], strand, sc->lv[sc->cand[c]])) < 0) return r;
+	}
+	*tests += end - (hist[spare] - spare0);
+	return TS_OK;
+}
+
+/* Threshold only, windows beg..end−1: abandon a window once it cannot reach T. */
+static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
 	const int nb = f->nb, w = m->pwm.w, T = m->thresh_q;
-	const int32_t *tab0 = f->tab, rest0 = f->rest[0];
+	const uint16_t *tab0 = f->tab;
+	const int32_t rest0 = f->rest[0];
 	int64_t i;
-	for (i = 0; i < end; i++) {
+	for (i = beg; i < end; i++) {
 		int32_t q = tab0[sc->code[i]];
 		int b;
 		if (q + rest0 < T) continue;
@@ -287,58 +346,125 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 	return TS_OK;
 }
 
-/* Add a chunk's counts to a motif's histogram, widening it to 64 bits the
- * first time a count would overflow (a genome of several Gbp, a flat motif). */
-static int hist_add(motif_filter_t *m, const uint32_t *chunk)
+/* Threshold only, windows beg..end−1: the prefilter kernel's candidates,
+ * re-scored exactly column by column (the few candidates would miss the
+ * cache in the block tables of 879 motifs); a non-ACGT base scores
+ * COL_NOT_ACGT, which no sum of w columns can make up. */
+static int kernel_prefilter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
 {
-	int q, n = m->pwm.max_q + 1;
-	if (!m->hist_wide)
-		for (q = 0; q < n; q++)
-			if (m->hist[q] > UINT32_MAX - chunk[q]) {
-				if ((m->hist_wide = malloc(n * sizeof *m->hist_wide)) == NULL) return TS_ENOMEM;
-				for (q = 0; q < n; q++) m->hist_wide[q] = m->hist[q];
-				free(m->hist);
-				m->hist = NULL;
-				break;
-			}
-	if (m->hist_wide)
-		for (q = 0; q < n; q++) m->hist_wide[q] += chunk[q];
-	else
-		for (q = 0; q < n; q++) m->hist[q] += chunk[q];
+	const motif_filter_t *m = &s->mf[k];
+	const int w = m->pwm.w;
+	const int32_t *col = m->f[strand].col;
+	int c, nc = s->pf_fn(&m->pf[strand], sc->pcode + beg, (int)(end - beg), sc->cand);
+	for (c = 0; c < nc; c++) {
+		int64_t i = beg + sc->cand[c], q = 0;
+		int t, r;
+		for (t = 0; t < w; t++) q += col[5 * t + sc->nt4[i + t]];
+		if (q >= m->thresh_q && (r = take_hit(s, j, sc, k, i, strand, (int32_t)q)) < 0) return r;
+	}
 	return TS_OK;
 }
 
 static uint64_t hist_get(const motif_filter_t *m, int q)
 {
-	return m->hist_wide ? m->hist_wide[q] : m->hist[q];
+	switch (m->hist_bytes) {
+	case 2: return ((const uint16_t *)m->hist)[q];
+	case 4: return ((const uint32_t *)m->hist)[q];
+	default: return ((const uint64_t *)m->hist)[q];
+	}
 }
 
-/* Scan one chunk with every filter.  Counts go to private histograms, merged
- * under the lock per motif, so totals do not depend on scheduling. */
-static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
+static void hist_set(motif_filter_t *m, int q, uint64_t v)
+{
+	switch (m->hist_bytes) {
+	case 2: ((uint16_t *)m->hist)[q] = (uint16_t)v; break;
+	case 4: ((uint32_t *)m->hist)[q] = (uint32_t)v; break;
+	default: ((uint64_t *)m->hist)[q] = v;
+	}
+}
+
+/* Add a chunk's counts to a motif's histogram, first widening it to the
+ * narrowest of 16, 32, 64 bits that holds every new count: most levels of
+ * a bacterial genome stay below 65536, a few Gbp need more. */
+static int hist_add(motif_filter_t *m, const uint32_t *chunk)
+{
+	int q, n = m->pwm.max_q + 1, bytes = m->hist_bytes;
+	for (q = 0; q < n; q++) {
+		uint64_t v = hist_get(m, q) + chunk[q];
+		if (v > UINT32_MAX) bytes = 8;
+		else if (v > UINT16_MAX && bytes < 4) bytes = 4;
+	}
+	if (bytes != m->hist_bytes) {
+		motif_filter_t wide = *m;
+		if ((wide.hist = malloc((size_t)n * bytes)) == NULL) return TS_ENOMEM;
+		wide.hist_bytes = bytes;
+		for (q = 0; q < n; q++) hist_set(&wide, q, hist_get(m, q));
+		free(m->hist);
+		m->hist = wide.hist;
+		m->hist_bytes = bytes;
+	}
+	for (q = 0; q < n; q++) hist_set(m, q, hist_get(m, q) + chunk[q]);
+	return TS_OK;
+}
+
+/* Windows of motif k that start in this job: [0, end) */
+static int64_t job_end(const job_t *j, const motif_filter_t *m)
+{
+	int64_t end = j->last ? j->n - m->pwm.w + 1 : j->n_starts;
+	return end < j->n_starts ? end : j->n_starts;
+}
+
+/* Scan one chunk with every filter, counting every window for q-values.
+ * Counts go to private histograms, merged under the lock per motif, so
+ * totals do not depend on scheduling. */
+static int count_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 {
 	int k, strand, r;
-	if ((r = scratch_prepare(sc, j, s->max_w + BLOCK)) < 0) return r;
 	for (k = j->k0; k < j->k1; k++) {
 		motif_filter_t *m = &s->mf[k];
-		int64_t end = j->last ? j->n - m->pwm.w + 1 : j->n_starts;
+		int64_t end = job_end(j, m);
 		uint64_t tests = 0;
 		if (!m->active || end <= 0) continue;
-		if (end > j->n_starts) end = j->n_starts;
-		if (s->opt.qvalues) memset(hist, 0, (m->pwm.max_q + 1) * sizeof *hist);
+		memset(hist, 0, (m->pwm.max_q + 2) * sizeof *hist);
 		for (strand = 0; strand <= s->opt.both_strands; strand++) {
-			r = s->opt.qvalues ? kernel_count(s, j, sc, k, strand, end, hist, &tests) : kernel_filter(s, j, sc, k, strand, end);
+			r = m->cnt[strand].tab ? kernel_count_fast(s, j, sc, k, strand, end, hist, &tests)
+					       : kernel_count(s, j, sc, k, strand, end, hist, &tests);
 			if (r < 0) return r;
 		}
-		if (s->opt.qvalues) {
-			pthread_mutex_lock(&s->lock);
-			r = hist_add(m, hist);
-			m->tests += tests;
-			pthread_mutex_unlock(&s->lock);
-			if (r < 0) return r;
-		}
+		pthread_mutex_lock(&s->lock);
+		r = hist_add(m, hist);
+		m->tests += tests;
+		pthread_mutex_unlock(&s->lock);
+		if (r < 0) return r;
 	}
 	return TS_OK;
+}
+
+/* Threshold only: SUB_BLOCK windows at a time with every motif, so the
+ * codes are read from cache. */
+static int filter_job(scan_t *s, job_t *j, scratch_t *sc)
+{
+	int k, strand, r;
+	int64_t beg;
+	for (beg = 0; beg < j->n_starts; beg += SUB_BLOCK)
+		for (k = j->k0; k < j->k1; k++) {
+			int64_t end = job_end(j, &s->mf[k]);
+			if (!s->mf[k].active || end <= beg) continue;
+			if (end > beg + SUB_BLOCK) end = beg + SUB_BLOCK;
+			for (strand = 0; strand <= s->opt.both_strands; strand++) {
+				r = s->pf_fn ? kernel_prefilter(s, j, sc, k, strand, beg, end) : kernel_filter(s, j, sc, k, strand, beg, end);
+				if (r < 0) return r;
+			}
+		}
+	return TS_OK;
+}
+
+/* Scan one chunk with its group of motifs; its hits leave sorted, as runs. */
+static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
+{
+	int r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_ROUND, s->pf_k);
+	if (r == TS_OK) r = s->opt.qvalues ? count_job(s, j, sc, hist) : filter_job(s, j, sc);
+	return r == TS_OK ? flush_run(s, j) : r;
 }
 
 /* ------------------------------------------------ 3. jobs and workers */
@@ -353,38 +479,20 @@ static void job_free(job_t *j)
 	free(j);
 }
 
-/* Keep a finished job's hits as one block (caller holds the lock); blocks
- * are joined once, in scan_finish(), instead of growing one array. */
-static int job_done(scan_t *s, job_t *j)
+static int scratch_init(scratch_t *sc)
 {
-	if (j->hits.n > 0) {
-		if (s->n_blocks == s->m_blocks) {
-			int64_t m = s->m_blocks ? 2 * s->m_blocks : 64;
-			hitbuf_t *b = realloc(s->blocks, m * sizeof *b);
-			if (!b) {
-				job_free(j);
-				return TS_ENOMEM;
-			}
-			s->blocks = b;
-			s->m_blocks = m;
-		}
-		hitbuf_t *h = &s->blocks[s->n_blocks++];
-		*h = j->hits;
-		/* give back the slack of the doubling growth */
-		scan_hit_t *a = realloc(h->a, h->n * sizeof *a);
-		char *t = realloc(h->text, h->text_len ? h->text_len : 1);
-		if (a) h->a = a;
-		if (t) h->text = t;
-		s->n_block_hits += h->n;
-		memset(&j->hits, 0, sizeof j->hits);
-	}
-	job_free(j);
-	return TS_OK;
+	memset(sc, 0, sizeof *sc);
+	sc->cand = malloc(SUB_BLOCK * sizeof *sc->cand);
+	sc->lv = malloc((SUB_BLOCK + 32) * sizeof *sc->lv);
+	return sc->cand && sc->lv ? TS_OK : TS_ENOMEM;
 }
 
 static void scratch_free(scratch_t *sc)
 {
 	free(sc->code);
+	free(sc->pcode);
+	free(sc->cand);
+	free(sc->lv);
 	free(sc->namb);
 	free(sc->nt4);
 	memset(sc, 0, sizeof *sc);
@@ -393,8 +501,8 @@ static void scratch_free(scratch_t *sc)
 static void *worker_main(void *arg)
 {
 	scan_t *s = arg;
-	scratch_t sc = {0};
-	uint32_t *hist = malloc((s->max_q + 1) * sizeof *hist);
+	scratch_t sc;
+	uint32_t *hist = scratch_init(&sc) == TS_OK ? malloc((s->max_q + 2) * sizeof *hist) : NULL;
 	for (;;) {
 		job_t *j;
 		int r;
@@ -413,9 +521,8 @@ static void *worker_main(void *arg)
 
 		r = hist ? scan_job(s, j, &sc, hist) : TS_ENOMEM;
 
+		job_free(j);
 		pthread_mutex_lock(&s->lock);
-		if (r == TS_OK) r = job_done(s, j);
-		else job_free(j);
 		if (r < 0) s->failed = r;
 		pthread_cond_signal(&s->can_push);
 		pthread_mutex_unlock(&s->lock);
@@ -458,7 +565,6 @@ static int submit(scan_t *s, job_t *j)
 	int r;
 	if (s->n_workers == 0) {
 		r = scan_job(s, j, &s->inline_sc, s->inline_hist);
-		if (r == TS_OK) return job_done(s, j);
 		job_free(j);
 		return r;
 	}
@@ -488,6 +594,7 @@ void scan_opts_init(scan_opts_t *o)
 	o->both_strands = 1;
 	o->qvalues = 1;
 	o->threads = 1;
+	o->kernel = scan_kernel_default();
 }
 
 /* Cut the bank into one group of motifs per thread with about equal numbers
@@ -518,10 +625,20 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	if ((s = calloc(1, sizeof *s)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	s->opt = *o;
 	s->n_mf = set->n;
+	if (scan_kernel_supported(o->kernel)) {
+		if (o->qvalues) s->cnt_fn = scan_counter_fn(o->kernel);
+		else s->pf_fn = scan_kernel_fn(o->kernel);
+		s->pf_k = s->pf_fn ? scan_kernel_k(o->kernel) : s->cnt_fn ? 3 : 0;
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->can_push, NULL);
 	pthread_cond_init(&s->can_pop, NULL);
-	if ((s->mf = calloc(set->n, sizeof *s->mf)) == NULL) goto nomem;
+	if ((s->mf = calloc(set->n, sizeof *s->mf)) == NULL || (s->widths = malloc(set->n * sizeof *s->widths)) == NULL) goto nomem;
+	for (k = 0; k < set->n; k++) s->widths[k] = set->a[k].w;
+	if ((r = spill_open(&s->spill, s->widths, err)) < 0) {
+		scan_free(s);
+		return r;
+	}
 	for (k = 0; k < set->n; k++) {
 		motif_filter_t *m = &s->mf[k];
 		if (pwm_build(&m->pwm, &set->a[k], bg, pseudo) < 0) goto nomem;
@@ -535,8 +652,15 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 			ksprintf(&weak, "%s%s", n_weak++ ? ", " : "", set->a[k].id);
 			continue;
 		}
-		if (filter_build(&m->f[0], &m->pwm, 0) < 0 || filter_build(&m->f[1], &m->pwm, 1) < 0) goto nomem;
-		if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, sizeof *m->hist)) == NULL) goto nomem;
+		int counted = s->cnt_fn && m->pwm.w <= COUNT_MAX_W, blocks = o->qvalues ? !counted : !s->pf_fn;
+		if (filter_build(&m->f[0], &m->pwm, 0, blocks) < 0 || filter_build(&m->f[1], &m->pwm, 1, blocks) < 0) goto nomem;
+		if (counted && (counter_build(&m->cnt[0], &m->pwm, 0, m->thresh_q) < 0 || counter_build(&m->cnt[1], &m->pwm, 1, m->thresh_q) < 0))
+			goto nomem;
+		if (s->pf_fn && (prefilter_build(&m->pf[0], &m->pwm, 0, m->thresh_q, s->pf_k) < 0 ||
+				 prefilter_build(&m->pf[1], &m->pwm, 1, m->thresh_q, s->pf_k) < 0))
+			goto nomem;
+		m->hist_bytes = 2;
+		if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, m->hist_bytes)) == NULL) goto nomem;
 		if (m->pwm.w > s->max_w) s->max_w = m->pwm.w;
 		if (m->pwm.max_q > s->max_q) s->max_q = m->pwm.max_q;
 	}
@@ -548,7 +672,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 			       o->use_qv_thresh ? o->qv_thresh : o->thresh, weak.s);
 	}
 	free(weak.s);
-	if ((s->inline_hist = malloc((s->max_q + 1) * sizeof *s->inline_hist)) == NULL) goto nomem;
+	if ((s->inline_hist = malloc((s->max_q + 2) * sizeof *s->inline_hist)) == NULL || scratch_init(&s->inline_sc) < 0) goto nomem;
 	if (make_groups(s) < 0) goto nomem;
 	if ((r = pool_start(s)) < 0) {
 		scan_free(s);
@@ -607,7 +731,7 @@ static void show_progress(scan_t *s, int final)
 {
 	int64_t n;
 	pthread_mutex_lock(&s->lock);
-	n = s->n_block_hits;
+	n = spill_count(s->spill);
 	pthread_mutex_unlock(&s->lock);
 	fprintf(stderr, "\r[M::scan] %.1f Mbp scanned, %lld hits so far%s", s->bases / 1e6, (long long)n, final ? "\n" : "");
 }
@@ -765,44 +889,6 @@ static int qvalues_run(scan_t *s, double **q)
 	return TS_OK;
 }
 
-static int cmp_hit(const void *a, const void *b)
-{
-	const scan_hit_t *x = a, *y = b;
-	if (x->motif != y->motif) return x->motif < y->motif ? -1 : 1;
-	if (x->rec != y->rec) return x->rec < y->rec ? -1 : 1;
-	if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
-	return x->strand - y->strand;  /* '+' before '-' */
-}
-
-/* Join the blocks into one array of exactly the right size, freeing each
- * block as it is copied, so the peak is one copy plus one block. */
-static int join_blocks(scan_t *s)
-{
-	int64_t b, n = 0, text = 0;
-	hitbuf_t *all = &s->all;
-	for (b = 0; b < s->n_blocks; b++) text += s->blocks[b].text_len;
-	if ((all->a = malloc((s->n_block_hits ? s->n_block_hits : 1) * sizeof *all->a)) == NULL) return TS_ENOMEM;
-	if ((all->text = malloc(text ? text : 1)) == NULL) return TS_ENOMEM;
-	for (b = 0; b < s->n_blocks; b++) {
-		hitbuf_t *h = &s->blocks[b];
-		int64_t i;
-		for (i = 0; i < h->n; i++) {
-			all->a[n + i] = h->a[i];
-			all->a[n + i].seq_off += all->text_len;
-		}
-		memcpy(all->text + all->text_len, h->text, h->text_len);
-		n += h->n;
-		all->text_len += h->text_len;
-		hitbuf_free(h);
-	}
-	all->n = all->m = n;
-	all->text_cap = all->text_len;
-	free(s->blocks);
-	s->blocks = NULL;
-	s->n_blocks = s->m_blocks = 0;
-	return TS_OK;
-}
-
 /* Move the q-values of hit levels into the motif; free the full array and
  * the histogram. */
 static int keep_hit_levels(motif_filter_t *m, double **q)
@@ -813,20 +899,16 @@ static int keep_hit_levels(motif_filter_t *m, double **q)
 	free(*q);
 	*q = NULL;
 	free(m->hist);
-	free(m->hist_wide);
 	m->hist = NULL;
-	m->hist_wide = NULL;
 	return TS_OK;
 }
 
 int scan_finish(scan_t *s, char *err)
 {
-	int64_t i, kept;
 	int k, r = TS_OK;
 	double **q = NULL;
 	pool_stop(s);
-	if (s->failed) return ts_fail(err, s->failed, "scan failed: out of memory");
-	if (join_blocks(s) < 0) return ts_fail(err, TS_ENOMEM, "out of memory joining %lld hits", (long long)s->n_block_hits);
+	if (s->failed) return ts_fail(err, s->failed, s->failed == TS_EIO ? "scan failed: cannot write hits to a temporary file" : "scan failed: out of memory");
 	for (k = 0; k < s->n_mf; k++) s->tests += s->mf[k].tests;
 	if (s->opt.qvalues) {
 		/* q of every level first (per motif: one motif at a time), then
@@ -844,14 +926,17 @@ int scan_finish(scan_t *s, char *err)
 		for (k = 0; k < s->n_mf; k++) free(q[k]);
 		free(q);
 		if (r < 0) return ts_fail(err, r, "out of memory computing q-values");
-		if (s->opt.use_qv_thresh) {
-			for (i = 0, kept = 0; i < s->all.n; i++)
-				if (scan_hit_qvalue(s, &s->all.a[i]) < s->opt.qv_thresh) s->all.a[kept++] = s->all.a[i];
-			s->all.n = kept;
-		}
 	}
-	qsort(s->all.a, s->all.n, sizeof *s->all.a, cmp_hit);
+	if ((r = spill_rewind(s->spill)) < 0) return ts_fail(err, r, r == TS_EIO ? "cannot read hits back from a temporary file" : "out of memory");
 	return TS_OK;
+}
+
+int scan_next_hit(scan_t *s, scan_hit_t *h, const char **text)
+{
+	int r;
+	while ((r = spill_next(s->spill, h, text)) == 1)
+		if (!s->opt.use_qv_thresh || scan_hit_qvalue(s, h) < s->opt.qv_thresh) break;
+	return r;
 }
 
 double scan_hit_pvalue(const scan_t *s, const scan_hit_t *h)
@@ -865,19 +950,11 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
 	return m->qv ? m->qv[h->level - m->thresh_q] : NAN;
 }
 
-const scan_hit_t *scan_hits(const scan_t *s, int64_t *n)
-{
-	*n = s->all.n;
-	return s->all.a;
-}
-
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)
 {
 	*n = s->n_recs;
 	return s->recs;
 }
-
-const char *scan_seq_text(const scan_t *s) { return s->all.text; }
 
 void scan_totals(const scan_t *s, int64_t *bases, int64_t *tests)
 {
@@ -895,21 +972,23 @@ void scan_free(scan_t *s)
 		pwm_free(&s->mf[k].pwm);
 		filter_free(&s->mf[k].f[0]);
 		filter_free(&s->mf[k].f[1]);
+		prefilter_free(&s->mf[k].pf[0]);
+		prefilter_free(&s->mf[k].pf[1]);
+		counter_free(&s->mf[k].cnt[0]);
+		counter_free(&s->mf[k].cnt[1]);
 		free(s->mf[k].hist);
-		free(s->mf[k].hist_wide);
 		free(s->mf[k].qv);
 	}
 	free(s->mf);
 	free(s->shard_seen);
 	free(s->group);
-	for (i = 0; i < s->n_blocks; i++) hitbuf_free(&s->blocks[i]);
-	free(s->blocks);
+	spill_close(s->spill);
+	free(s->widths);
 	for (i = 0; i < s->n_recs; i++) {
 		free(s->recs[i].name);
 		free(s->recs[i].chrom);
 	}
 	free(s->recs);
-	hitbuf_free(&s->all);
 	scratch_free(&s->inline_sc);
 	free(s->inline_hist);
 	while (s->queue_head) {
@@ -932,6 +1011,7 @@ void scan_free(scan_t *s)
  * the levels that occur, then the hits with their matched sequences.
  * Integers are little-endian as on every machine tessera builds on. */
 #define PARTIAL_MAGIC "tessera-scan-partial 1\n"
+#define LOAD_RUN 32768  /* hits per run when a shard is loaded */
 
 static uint64_t bank_checksum(const motif_filter_t *m)
 {
@@ -1008,8 +1088,10 @@ int scan_save_partial(scan_t *s, const char *path, char *err)
 {
 	ts_outfile_t out;
 	pstream_t p = {NULL, 0};
-	int64_t i, b;
-	int k, q, r, fd;
+	scan_hit_t hit;
+	const char *text;
+	int64_t i;
+	int k, q, r = TS_OK, fd;
 	pool_stop(s);
 	if (s->failed) return ts_fail(err, s->failed, "scan failed: out of memory");
 	if ((r = ts_outfile_open(&out, path, err)) < 0) return r;
@@ -1039,14 +1121,14 @@ int scan_save_partial(scan_t *s, const char *path, char *err)
 			put(&p, &c, sizeof c);
 		}
 	}
-	put_i64(&p, s->n_block_hits);
-	for (b = 0; b < s->n_blocks; b++)
-		for (i = 0; i < s->blocks[b].n; i++) {
-			const scan_hit_t *h = &s->blocks[b].a[i];
-			put_i64(&p, h->motif), put_i64(&p, h->rec), put_i64(&p, h->pos), put_i64(&p, h->level), put_i64(&p, h->strand);
-			put(&p, &h->score, sizeof h->score);
-			put(&p, s->blocks[b].text + h->seq_off, s->mf[h->motif].pwm.w);
-		}
+	put_i64(&p, spill_count(s->spill));
+	if ((r = spill_rewind(s->spill)) < 0) p.bad = 1;
+	while (!p.bad && (r = spill_next(s->spill, &hit, &text)) == 1) {
+		put_i64(&p, hit.motif), put_i64(&p, hit.rec), put_i64(&p, hit.pos), put_i64(&p, hit.level), put_i64(&p, hit.strand);
+		put(&p, &hit.score, sizeof hit.score);
+		put(&p, text, s->mf[hit.motif].pwm.w);
+	}
+	if (r < 0) p.bad = 1;
 	if (gzclose(p.z) != Z_OK || p.bad) {
 		ts_outfile_abort(&out);
 		return ts_fail(err, TS_EIO, "%s: write failed", path);
@@ -1119,20 +1201,23 @@ static int load_partial(scan_t *s, pstream_t *p, const char *path, char *err)
 		if (!s->opt.qvalues || !m->active) continue;
 		lo = get_i64(p), hi = get_i64(p);
 		if (p->bad || lo < 0 || hi > m->pwm.max_q || (hi >= 0 && lo > hi)) return ts_fail(err, TS_EDATA, "%s: corrupt counts", path);
-		if (hi >= 0 && !m->hist_wide) {  /* the counts of all shards may outgrow 32 bits: add in 64 */
-			if ((m->hist_wide = calloc(m->pwm.max_q + 1, sizeof *m->hist_wide)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+		if (hi >= 0 && m->hist_bytes != 8) {  /* the counts of all shards may outgrow 32 bits: add in 64 */
+			uint64_t *wide = malloc((size_t)(m->pwm.max_q + 1) * sizeof *wide);
+			if (wide == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+			for (q = 0; q <= m->pwm.max_q; q++) wide[q] = hist_get(m, (int)q);
 			free(m->hist);
-			m->hist = NULL;
+			m->hist = wide;
+			m->hist_bytes = 8;
 		}
 		for (q = lo; q <= hi; q++) {
 			uint64_t c = 0;
 			get(p, &c, sizeof c);
-			m->hist_wide[q] += c;
+			((uint64_t *)m->hist)[q] += c;
 		}
 	}
 	n = get_i64(p);
 	if (p->bad || n < 0) return ts_fail(err, TS_EDATA, "%s: truncated", path);
-	if (n > 0) {
+	{	/* the shard's hits come sorted: any stretch of them is a run */
 		hitbuf_t hb = {0};
 		char text[1024];
 		for (i = 0; i < n && !p->bad; i++) {
@@ -1150,24 +1235,16 @@ static int load_partial(scan_t *s, pstream_t *p, const char *path, char *err)
 			}
 			get(p, text, s->mf[h.motif].pwm.w);
 			if (hitbuf_add(&hb, &h, text, s->mf[h.motif].pwm.w) < 0) p->bad = 2;
-		}
-		if (!p->bad) {
-			job_t *j = calloc(1, sizeof *j);
-			seqbuf_t *buf = calloc(1, sizeof *buf);
-			if (!j || !buf) p->bad = 2;
-			else {
-				buf->refs = 1;
-				j->buf = buf;
-				j->hits = hb;
-				memset(&hb, 0, sizeof hb);
-				if (job_done(s, j) < 0) p->bad = 2;
-				j = NULL, buf = NULL;
+			if (!p->bad && (hb.n == LOAD_RUN || i == n - 1)) {
+				int r = spill_add_run(s->spill, hb.a, hb.n, hb.text);
+				if (r < 0) p->bad = r == TS_ENOMEM ? 2 : 3;
+				hb.n = 0, hb.text_len = 0;
 			}
-			free(j), free(buf);
 		}
 		hitbuf_free(&hb);
 	}
 	if (p->bad == 2) return ts_fail(err, TS_ENOMEM, "out of memory");
+	if (p->bad == 3) return ts_fail(err, TS_EIO, "cannot write hits to a temporary file");
 	if (p->bad) return ts_fail(err, TS_EDATA, "%s: truncated or corrupt", path);
 	return TS_OK;
 }

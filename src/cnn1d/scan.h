@@ -23,8 +23,15 @@
  * is exact without storing any score.  Per motif (m = that motif's tests), or
  * over the whole run (levels of all motifs merged).
  *
- * Threads split the input into chunks; hits and counts are merged and sorted
- * at the end, so the result is identical for any number of threads. */
+ * Without q-values the windows are first screened by a SIMD kernel chosen
+ * at run time (scan_kernel.h: byte-table deficits with lookahead abandoning)
+ * and the candidates re-scored with the block tables, so every kernel gives
+ * the hits of the scalar block-table kernel, which stays as the oracle.
+ *
+ * Threads split the input into chunks; each chunk's hits are sorted and
+ * written to a temporary file as one run (scan_spill.h), and the runs are
+ * merged as they are read, so the result is identical for any number of
+ * threads and memory does not grow with the number of hits. */
 #ifndef TS_SCAN_H
 #define TS_SCAN_H
 
@@ -32,6 +39,23 @@
 #include "cnn1d/pwm.h"
 #include "io/motif.h"
 #include "io/seqio.h"
+
+/* Kernels of the threshold-only scan, narrowest first. */
+typedef enum {
+	SCAN_KERNEL_SCALAR,     /* block tables with early abandon: the oracle */
+	SCAN_KERNEL_C,          /* the prefilter in plain C */
+	SCAN_KERNEL_SSE41,
+	SCAN_KERNEL_AVX2,
+	SCAN_KERNEL_AVX512BW,
+	SCAN_KERNEL_AVX512VBMI,
+	SCAN_KERNEL_COUNT
+} scan_kernel_t;
+
+/** The widest kernel this CPU has, or the one TESSERA_SCAN_KERNEL names
+ *  (scalar, c, sse41, avx2, avx512bw, avx512vbmi). */
+scan_kernel_t scan_kernel_default(void);
+int scan_kernel_supported(scan_kernel_t k);
+const char *scan_kernel_label(scan_kernel_t k);
 
 typedef struct {
 	double thresh;        /* hit when p < thresh (default 1e-4) */
@@ -47,18 +71,18 @@ typedef struct {
 	int64_t chunk;        /* bases per job; 0: 1 Mbp (tests use small ones) */
 	int shard, n_shards;  /* scan only chunk c of the input (counted over all
 	                       * records) with c mod n_shards = shard − 1; 0: all */
+	scan_kernel_t kernel; /* scan_opts_init(): scan_kernel_default() */
 } scan_opts_t;
 
 void scan_opts_init(scan_opts_t *o);
 
-/* One hit (40 bytes: a genome scan can hold millions). */
+/* One hit. */
 typedef struct {
 	uint32_t motif;       /* index in the motif set */
 	uint32_t rec;         /* index in the records, see scan_recs() */
 	int64_t pos;          /* 0-based start within the record */
 	double score;         /* exact log-odds, bits */
-	int64_t seq_off;      /* matched sequence: w chars at scan_seq_text() + seq_off,
-	                       * motif orientation */
+	int64_t seq_off;      /* internal: matched sequence in the scanner's buffers */
 	int32_t level;        /* integer score: index into the motif's pv table */
 	char strand;          /* '+' or '-' */
 } scan_hit_t;
@@ -81,13 +105,17 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
  *              (FIMO's --parse-genomic-coord, on by default there too) */
 int scan_input(scan_t *s, const char *path, const sio_opts_t *so, int pgc, char *err);
 
-/** Compute q-values, apply a q-value threshold and sort the hits by motif,
- *  record, position and strand.  Then read them with the accessors below. */
+/** Compute q-values and prepare to read the hits.  Then read them with
+ *  scan_next_hit(), once, and the accessors below. */
 int scan_finish(scan_t *s, char *err);
 
-const scan_hit_t *scan_hits(const scan_t *s, int64_t *n);
+/** Next hit by motif, record, position and strand (those passing a q-value
+ *  threshold when one was given): 1, 0 after the last, or TS_EIO.  *text is
+ *  its matched sequence (w chars, not terminated, motif orientation: reverse
+ *  complement in uppercase on −, input case on +), valid until the next call. */
+int scan_next_hit(scan_t *s, scan_hit_t *h, const char **text);
+
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n);
-const char *scan_seq_text(const scan_t *s);
 
 /** p-value of a hit; q-value after scan_finish() (NAN without q-values). */
 double scan_hit_pvalue(const scan_t *s, const scan_hit_t *h);

@@ -1,0 +1,79 @@
+/* fmt: fast %g and %lld, exact or delegated to printf (see fmt.h). */
+#include <math.h>
+#include <stdio.h>
+#include "util/fmt.h"
+
+#define FMT_TIE 1e-6   /* > m · 2^−53 for m < 10^9 (prec <= 9) */
+
+static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+			       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+int ts_fmt_i64(char *buf, int64_t v)
+{
+	char tmp[24];
+	int n = 0, len = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0) buf[len++] = '-';
+	while (n > 0) buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
+/* m = a · 10^k, k in [−22, 22] so that 10^|k| is exact */
+static int scaled(double a, int k, double *m)
+{
+	if (k > 22 || k < -22) return -1;
+	*m = k >= 0 ? a * p10[k] : a / p10[-k];
+	return 0;
+}
+
+int ts_fmt_g(char *buf, double x, int prec)
+{
+	double a = fabs(x), m, r;
+	char dig[16];
+	int e, k, nd, len = 0, i;
+	uint64_t d;
+	if (!(a >= 1e-300 && a < 1e300) || prec < 1 || prec > 9) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
+	e = (int)floor(log10(a));
+	k = prec - 1 - e;
+	if (scaled(a, k, &m) < 0) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
+	if (m >= p10[prec] || m < p10[prec - 1]) {  /* log10 rounded across a power of ten */
+		e += m >= p10[prec] ? 1 : -1;
+		k = prec - 1 - e;
+		if (scaled(a, k, &m) < 0 || m >= p10[prec] || m < p10[prec - 1]) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
+	}
+	r = floor(m);
+	if (fabs(m - r - 0.5) < FMT_TIE) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
+	d = (uint64_t)r + (m - r > 0.5);
+	if (d == (uint64_t)p10[prec]) {  /* 9.99…5 rounded up to 10.0… */
+		d /= 10;
+		e++;
+	}
+	for (i = prec - 1; i >= 0; i--, d /= 10) dig[i] = (char)('0' + d % 10);
+	for (nd = prec; nd > 1 && dig[nd - 1] == '0'; nd--) continue;  /* %g drops trailing zeros */
+	if (x < 0) buf[len++] = '-';
+	if (e < -4 || e >= prec) {
+		buf[len++] = dig[0];
+		if (nd > 1) buf[len++] = '.';
+		for (i = 1; i < nd; i++) buf[len++] = dig[i];
+		buf[len++] = 'e';
+		buf[len++] = e < 0 ? '-' : '+';
+		if (e < 0) e = -e;
+		if (e >= 100) buf[len++] = (char)('0' + e / 100);
+		buf[len++] = (char)('0' + e / 10 % 10);
+		buf[len++] = (char)('0' + e % 10);
+	} else if (e >= 0) {
+		for (i = 0; i <= e; i++) buf[len++] = dig[i];
+		if (nd > e + 1) buf[len++] = '.';
+		for (i = e + 1; i < nd; i++) buf[len++] = dig[i];
+	} else {
+		buf[len++] = '0';
+		buf[len++] = '.';
+		for (i = 0; i < -e - 1; i++) buf[len++] = '0';
+		for (i = 0; i < nd; i++) buf[len++] = dig[i];
+	}
+	buf[len] = '\0';
+	return len;
+}
