@@ -590,18 +590,31 @@ void scan_opts_init(scan_opts_t *o)
 	o->kernel = scan_kernel_default();
 }
 
-/* Cut the bank into one group of motifs per thread with about equal numbers
- * of columns (the cost of a filter), so a single chunk — a short sequence, a
- * small region — still keeps every thread busy. */
+/* Relative cost of scanning a window with motif m (both strands), so that
+ * groups take the threads equally long: a prefilter kernel pays for the
+ * lookups added before its first test (rarely more), a counting kernel for
+ * one histogram update per window (~16 lookups of a vector of 32 windows)
+ * plus its lookups, the scalar kernels for about one block per column. */
+static int64_t motif_cost(const scan_t *s, const motif_filter_t *m)
+{
+	if (!m->active) return 0;
+	if (s->pf_fn) return m->pf[0].first + m->pf[1].first + 2;
+	if (m->cnt[0].tab) return 2 * (16 + m->cnt[0].ng);
+	return m->pwm.w;
+}
+
+/* Cut the bank into one group of motifs per thread with about equal costs,
+ * so a single chunk — a short sequence, a small region — still keeps every
+ * thread busy and no thread waits for another at the end. */
 static int make_groups(scan_t *s)
 {
 	int64_t total = 0, acc = 0;
 	int k, g = 1, n = s->opt.threads > 1 ? s->opt.threads : 1;
-	for (k = 0; k < s->n_mf; k++) total += s->mf[k].active ? s->mf[k].pwm.w : 0;
+	for (k = 0; k < s->n_mf; k++) total += motif_cost(s, &s->mf[k]);
 	if ((s->group = malloc((n + 1) * sizeof *s->group)) == NULL) return TS_ENOMEM;
 	s->group[0] = 0;
 	for (k = 0; k < s->n_mf && g < n; k++) {
-		acc += s->mf[k].active ? s->mf[k].pwm.w : 0;
+		acc += motif_cost(s, &s->mf[k]);
 		if (acc * n >= total * g && k + 1 < s->n_mf) s->group[g++] = k + 1;
 	}
 	s->group[g] = s->n_mf;
