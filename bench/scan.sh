@@ -8,7 +8,7 @@
 #     REPS runs, and its scanning time beyond start-up (the same command with
 #     an unreachable threshold reads the genome and scans nothing);
 #  3. threads: the default kernel with -@ 1 and -@ 2 (CPU and wall seconds);
-#  4. q-values (the default output), which score every window;
+#  4. q-values (the default output), which count every window;
 #  5. peak RSS for the genome concatenated 10× (bench/tmp/ecoli_x10.fa);
 #  6. Bio.motifs on CTCF, run here on the same model.
 # FIMO and MOODS are not in Debian: their figures on the same data, measured
@@ -34,26 +34,26 @@ run() {
 	if [ "$(head -c 1 $T/out.tsv)" = "m" ]; then hits=$(($(wc -l < $T/out.tsv) - 1))
 	else hits=$(cat $T/out.tsv)  # the reference script prints its hit count
 	fi
-	echo "$(echo "$u + $s" | bc) $e $((kb / 1024)) $hits"
+	echo "$(echo "$u + $s" | bc | awk '{ printf "%.2f", $1 }') $e $((kb / 1024)) $hits"
 }
 
 # "cpu wall" per run, the mean of REPS runs of a command (output discarded)
 run_reps() {
 	/usr/bin/time -f "%U %S %e" -o $T/time.txt sh -c "i=0; while [ \$i -lt $REPS ]; do \"\$@\" > /dev/null 2>&1; i=\$((i + 1)); done" sh "$@"
 	read u s e < $T/time.txt
-	echo "$(echo "scale=4; ($u + $s) / $REPS" | bc) $(echo "scale=4; $e / $REPS" | bc)"
+	echo "$(echo "scale=4; ($u + $s) / $REPS" | bc | awk '{ printf "%.4f", $1 }') $(echo "scale=4; $e / $REPS" | bc | awk '{ printf "%.4f", $1 }')"
 }
 
 rate() {  # rate COLS CPU: "Mbp/s cols*pos/s"
 	if [ "$(echo "$2 > 0" | bc)" = 1 ]; then
-		echo "$(echo "scale=2; $MBP / $2" | bc) $(echo "$1 * 4641652 * 2 / $2" | bc | awk '{ printf "%.2e", $1 }')"
+		echo "$(echo "scale=2; $MBP / $2" | bc | awk '{ printf "%.2f", $1 }') $(echo "$1 * 4641652 * 2 / $2" | bc | awk '{ printf "%.2e", $1 }')"
 	else echo "- -"; fi
 }
 
 HDR='%-34s %-11s %8s %7s %9s %10s %7s %9s %8s\n'
 row() {  # row LABEL KERNEL COLS CPU WALL RSS HITS SCALAR_CPU
 	set -- "$@" $(rate "$3" "$4")
-	ratio=$(echo "scale=1; $8 / $4" | bc 2>/dev/null || echo -)
+	ratio=$(echo "scale=2; $8 / $4" | bc 2>/dev/null | awk '{ printf "%.1f", $1 }' || echo -)
 	printf "$HDR" "$1" "$2" "$4" "$5" "$9" "${10}" "$6" "$7" "${ratio}x"
 }
 
@@ -90,7 +90,7 @@ done
 set -- $(run_reps $TESSERA scan $CTCF --text --thresh 1e-300 $GENOME)
 base=$1
 set -- $(run_reps $TESSERA scan $CTCF --text $GENOME)
-echo "CTCF start-up (same command, nothing to scan): $base CPU s; scanning beyond start-up: $(echo "scale=4; $1 - $base" | bc) CPU s"
+echo "CTCF start-up (same command, nothing to scan): $base CPU s; scanning beyond start-up: $(echo "scale=4; $1 - $base" | bc | awk '{ printf "%.4f", $1 }') CPU s"
 
 echo
 printf '%-44s %7s %7s %7s %9s\n' "job (default kernel)" "CPU s" "wall s" "RSS MiB" "hits"
@@ -110,6 +110,7 @@ if [ ! -s $T/ecoli_x10.fa ]; then
 	rm -f $T/ecoli.fa
 fi
 line "genome x10 (46 Mbp), 879 motifs, --text" $TESSERA scan --text -@ 1 $T/ecoli_x10.fa
+line "genome x10 (46 Mbp), 879 motifs, q-values" $TESSERA scan -@ 1 $T/ecoli_x10.fa
 if /usr/bin/python3 -c 'import Bio' 2>/dev/null; then
 	line "ref: Bio.motifs 1.80, CTCF, same model" /usr/bin/python3 bench/biopython_scan.py $MOTIFS MA0139.2 $GENOME
 else

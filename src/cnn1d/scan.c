@@ -597,23 +597,105 @@ void scan_opts_init(scan_opts_t *o)
 	o->kernel = scan_kernel_default();
 }
 
-/* Cut the bank into one group of motifs per thread with about equal numbers
- * of columns (the cost of a filter), so a single chunk — a short sequence, a
- * small region — still keeps every thread busy. */
+/* Relative cost of scanning a window with motif m (both strands), so that
+ * groups take the threads equally long: a prefilter kernel pays for the
+ * lookups added before its first test (rarely more), a counting kernel for
+ * one histogram update per window (~16 lookups of a vector of 32 windows)
+ * plus its lookups, the scalar kernels for about one block per column. */
+static int64_t motif_cost(const scan_t *s, const motif_filter_t *m)
+{
+	if (!m->active) return 0;
+	if (s->pf_fn) return m->pf[0].first + m->pf[1].first + 2;
+	if (m->cnt[0].tab) return 2 * (16 + m->cnt[0].ng);
+	return m->pwm.w;
+}
+
+/* Cut the bank into one group of motifs per thread with about equal costs,
+ * so a single chunk — a short sequence, a small region — still keeps every
+ * thread busy and no thread waits for another at the end. */
 static int make_groups(scan_t *s)
 {
 	int64_t total = 0, acc = 0;
 	int k, g = 1, n = s->opt.threads > 1 ? s->opt.threads : 1;
-	for (k = 0; k < s->n_mf; k++) total += s->mf[k].active ? s->mf[k].pwm.w : 0;
+	for (k = 0; k < s->n_mf; k++) total += motif_cost(s, &s->mf[k]);
 	if ((s->group = malloc((n + 1) * sizeof *s->group)) == NULL) return TS_ENOMEM;
 	s->group[0] = 0;
 	for (k = 0; k < s->n_mf && g < n; k++) {
-		acc += s->mf[k].active ? s->mf[k].pwm.w : 0;
+		acc += motif_cost(s, &s->mf[k]);
 		if (acc * n >= total * g && k + 1 < s->n_mf) s->group[g++] = k + 1;
 	}
 	s->group[g] = s->n_mf;
 	s->n_groups = g;
 	return TS_OK;
+}
+
+/* One motif's filter, threshold and the tables of the chosen kernels. */
+static int motif_prepare(const scan_t *s, motif_filter_t *m, const motif_t *mot, const double bg[4], double pseudo)
+{
+	const scan_opts_t *o = &s->opt;
+	int counted, blocks;
+	if (pwm_build(&m->pwm, mot, bg, pseudo) < 0) return TS_ENOMEM;
+	if (o->use_min_score) m->thresh_q = pwm_threshold_score(&m->pwm, o->min_score);
+	else m->thresh_q = pwm_threshold(&m->pwm, o->use_qv_thresh ? o->qv_thresh : o->thresh);
+	m->active = m->thresh_q <= m->pwm.max_q;
+	/* scanning needs the p-values of hit levels only; q-values
+	 * recompute the full table at the end, one motif at a time */
+	if (pwm_pv_trim(&m->pwm, m->thresh_q) < 0) return TS_ENOMEM;
+	if (!m->active) return TS_OK;
+	counted = s->cnt_fn && m->pwm.w <= COUNT_MAX_W;
+	blocks = o->qvalues ? !counted : !s->pf_fn;
+	if (filter_build(&m->f[0], &m->pwm, 0, blocks) < 0 || filter_build(&m->f[1], &m->pwm, 1, blocks) < 0) return TS_ENOMEM;
+	if (counted && (counter_build(&m->cnt[0], &m->pwm, 0, m->thresh_q) < 0 || counter_build(&m->cnt[1], &m->pwm, 1, m->thresh_q) < 0))
+		return TS_ENOMEM;
+	if (s->pf_fn && (prefilter_build(&m->pf[0], &m->pwm, 0, m->thresh_q, s->pf_k) < 0 ||
+			 prefilter_build(&m->pf[1], &m->pwm, 1, m->thresh_q, s->pf_k) < 0))
+		return TS_ENOMEM;
+	m->hist_bytes = 2;
+	if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, m->hist_bytes)) == NULL) return TS_ENOMEM;
+	return TS_OK;
+}
+
+typedef struct {
+	scan_t *s;
+	const motif_set_t *set;
+	const double *bg;
+	double pseudo;
+	int first, step;   /* this builder prepares motifs first, first + step, … */
+	int status;
+} builder_t;
+
+static void *builder_main(void *arg)
+{
+	builder_t *b = arg;
+	int k;
+	for (k = b->first; k < b->set->n && b->status == TS_OK; k += b->step)
+		b->status = motif_prepare(b->s, &b->s->mf[k], &b->set->a[k], b->bg, b->pseudo);
+	return NULL;
+}
+
+/* Every motif's tables, in opt.threads threads: the p-value DPs and kernel
+ * tables are most of the start-up, which would not scale otherwise. */
+static int prepare_all(scan_t *s, const motif_set_t *set, const double bg[4], double pseudo)
+{
+	int n = s->opt.threads > 1 ? s->opt.threads : 1, t, r = TS_OK;
+	builder_t *b = calloc(n, sizeof *b);
+	pthread_t *th = calloc(n, sizeof *th);
+	char *started = calloc(n, 1);
+	if (!b || !th || !started) r = TS_ENOMEM;
+	for (t = 0; t < n && r == TS_OK; t++) {
+		b[t] = (builder_t){s, set, bg, pseudo, t, n, TS_OK};
+		started[t] = t > 0 && pthread_create(&th[t], NULL, builder_main, &b[t]) == 0;
+	}
+	for (t = 0; t < n && r == TS_OK; t++)
+		if (!started[t]) builder_main(&b[t]);  /* this thread's share, and any that did not start */
+	for (t = 0; t < n && b && started; t++) {
+		if (started[t]) pthread_join(th[t], NULL);
+		if (r == TS_OK) r = b[t].status;
+	}
+	free(b);
+	free(th);
+	free(started);
+	return r;
 }
 
 int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double pseudo, const scan_opts_t *o, char *err)
@@ -639,28 +721,13 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 		scan_free(s);
 		return r;
 	}
+	if (prepare_all(s, set, bg, pseudo) < 0) goto nomem;
 	for (k = 0; k < set->n; k++) {
-		motif_filter_t *m = &s->mf[k];
-		if (pwm_build(&m->pwm, &set->a[k], bg, pseudo) < 0) goto nomem;
-		if (o->use_min_score) m->thresh_q = pwm_threshold_score(&m->pwm, o->min_score);
-		else m->thresh_q = pwm_threshold(&m->pwm, o->use_qv_thresh ? o->qv_thresh : o->thresh);
-		m->active = m->thresh_q <= m->pwm.max_q;
-		/* scanning needs the p-values of hit levels only; q-values
-		 * recompute the full table at the end, one motif at a time */
-		if (pwm_pv_trim(&m->pwm, m->thresh_q) < 0) goto nomem;
+		const motif_filter_t *m = &s->mf[k];
 		if (!m->active) {
 			ksprintf(&weak, "%s%s", n_weak++ ? ", " : "", set->a[k].id);
 			continue;
 		}
-		int counted = s->cnt_fn && m->pwm.w <= COUNT_MAX_W, blocks = o->qvalues ? !counted : !s->pf_fn;
-		if (filter_build(&m->f[0], &m->pwm, 0, blocks) < 0 || filter_build(&m->f[1], &m->pwm, 1, blocks) < 0) goto nomem;
-		if (counted && (counter_build(&m->cnt[0], &m->pwm, 0, m->thresh_q) < 0 || counter_build(&m->cnt[1], &m->pwm, 1, m->thresh_q) < 0))
-			goto nomem;
-		if (s->pf_fn && (prefilter_build(&m->pf[0], &m->pwm, 0, m->thresh_q, s->pf_k) < 0 ||
-				 prefilter_build(&m->pf[1], &m->pwm, 1, m->thresh_q, s->pf_k) < 0))
-			goto nomem;
-		m->hist_bytes = 2;
-		if (o->qvalues && (m->hist = calloc(m->pwm.max_q + 1, m->hist_bytes)) == NULL) goto nomem;
 		if (m->pwm.w > s->max_w) s->max_w = m->pwm.w;
 		if (m->pwm.max_q > s->max_q) s->max_q = m->pwm.max_q;
 	}

@@ -25,8 +25,10 @@
  *
  * Without q-values the windows are first screened by a SIMD kernel chosen
  * at run time (scan_kernel.h: byte-table deficits with lookahead abandoning)
- * and the candidates re-scored with the block tables, so every kernel gives
- * the hits of the scalar block-table kernel, which stays as the oracle.
+ * and the candidates re-scored exactly from the integer columns; with
+ * q-values an AVX-512 kernel computes every window's level, 32 at a time.
+ * Every kernel gives the hits, levels and counts of the scalar block-table
+ * kernel, which stays as the oracle.
  *
  * Threads split the input into chunks; each chunk's hits are sorted and
  * written to a temporary file as one run (scan_spill.h), and the runs are
