@@ -23,7 +23,7 @@ LIB_OBJS   = $(LIB_SRCS:.c=.o)
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 HDRS      := $(wildcard src/*.h src/*/*.h)
 
-.PHONY: all deps test check asan demo bench install uninstall clean fuzz
+.PHONY: all deps test check asan valgrind demo bench install uninstall clean fuzz fuzz-build fuzz-smoke
 .SUFFIXES:
 
 all: tessera
@@ -100,16 +100,51 @@ clean:
 	rm -f tessera libtessera.a src/*.o src/*/*.o tests/run_tests bench/dp_kernels
 	rm -rf build-asan tests/tmp demo
 
-# Coverage-guided fuzzing of the parsers with libFuzzer (needs clang):
-# `make fuzz FUZZ_SECS=60` runs each target, seeded from data/fixtures.
+# Coverage-guided fuzzing of the parsers with libFuzzer (needs clang and
+# libclang-rt-14-dev): `make fuzz FUZZ_SECONDS=60` runs each target for that
+# long (FUZZ_SECS is the old name), or until FUZZ_RUNS executions; `make -j5
+# fuzz` runs them side by side.  Corpora are seeded from data/fixtures; logs
+# and crash inputs land in tests/tmp/fuzz.  `make fuzz-smoke` is 10 s each.
+# Not part of `make test`.  Results of the long runs: tests/fuzz/RESULTS.md.
 FUZZ_SECS ?= 60
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-FUZZ_SRCS := $(sort $(wildcard src/util/*.c src/io/*.c))
-fuzz:
-	@mkdir -p tests/tmp/fuzz
-	@for t in motif:motif seqio:seq; do n=$${t%%:*}; d=$${t#*:}; \
-		clang $(FUZZ_FLAGS) $(TS_CFLAGS) $(ALL_CPPFLAGS) -o tests/tmp/fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c $(FUZZ_SRCS) $(LIBS) || exit 1; \
-		rm -rf tests/tmp/fuzz/corpus_$$n && mkdir -p tests/tmp/fuzz/corpus_$$n; \
-		find data/fixtures/$$d -type f -size -64k -exec cp {} tests/tmp/fuzz/corpus_$$n/ \; ; \
-		tests/tmp/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECS) -max_len=65536 tests/tmp/fuzz/corpus_$$n || exit 1; \
-	done
+FUZZ_SECONDS ?= $(FUZZ_SECS)
+FUZZ_RUNS ?= -1
+FUZZ_DIR = tests/tmp/fuzz
+FUZZ_TARGETS = motif seqio bg phmm_json bed
+FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_OBJS = $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+# Seeds per target: fixture files (seqio also gets gzip/bgzip-mode copies,
+# see tests/fuzz/fuzz_seqio.c).
+FUZZ_SEEDS_motif = data/fixtures/motif/*.meme data/fixtures/motif/*.jaspar data/fixtures/motif/*.transfac data/fixtures/motif/*.txt data/fixtures/scan/bad.meme
+FUZZ_SEEDS_seqio = data/fixtures/seq/*.fa data/fixtures/seq/*.fq data/fixtures/seq/*.gz data/fixtures/seq/*.bgz data/fixtures/pairhmm/*.fa
+FUZZ_SEEDS_bg = data/fixtures/pwm/*
+FUZZ_SEEDS_phmm_json = data/fixtures/pairhmm/*.json
+FUZZ_SEEDS_bed = data/fixtures/seq/*.bed
+
+$(FUZZ_DIR)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(TS_CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/libtessera.a: $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_DIR)/libtessera.a
+	clang $(FUZZ_SAN) -fsanitize=fuzzer $(TS_CFLAGS) $(ALL_CPPFLAGS) -o $@ $< $(FUZZ_DIR)/libtessera.a $(LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+fuzz-run-%: $(FUZZ_DIR)/fuzz_%
+	@rm -rf $(FUZZ_DIR)/corpus_$* && mkdir -p $(FUZZ_DIR)/corpus_$*
+	@for f in $(FUZZ_SEEDS_$*); do [ -f "$$f" ] && cp "$$f" $(FUZZ_DIR)/corpus_$*/; done; \
+	if [ $* = seqio ]; then for f in data/fixtures/seq/*.fa data/fixtures/seq/*.fq; do b=$${f##*/}; \
+		printf '\001' | cat - "$$f" > $(FUZZ_DIR)/corpus_$*/gz_$$b; printf '\002' | cat - "$$f" > $(FUZZ_DIR)/corpus_$*/bgz_$$b; done; fi
+	$(FUZZ_DIR)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=65536 -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_DIR)/crash_$*- $(FUZZ_DIR)/corpus_$* > $(FUZZ_DIR)/$*.log 2>&1; \
+		rc=$$?; grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^Done ' $(FUZZ_DIR)/$*.log | sed 's/^/[fuzz_$*] /'; \
+		[ $$rc = 0 ] || { tail -n 40 $(FUZZ_DIR)/$*.log; echo "[E::fuzz] fuzz_$* failed: see $(FUZZ_DIR)/$*.log"; exit 1; }
+
+fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
