@@ -162,7 +162,7 @@ int pwm_bg_read(const char *path, double bg[4], char *err)
 	static const char letters[] = "ACGT";
 	char *line = NULL;
 	size_t cap = 0;
-	int lineno = 0, seen[4] = {0, 0, 0, 0}, i, s = TS_OK;
+	int lineno = 0, seen[4] = {0, 0, 0, 0}, i, s = TS_OK;  /* seen: line of each letter */
 	double sum = 0;
 	FILE *fp = fopen(path, "r");
 	if (fp == NULL) return ts_fail(err, TS_EIO, "%s: %s", path, strerror(errno));
@@ -190,8 +190,13 @@ int pwm_bg_read(const char *path, double bg[4], char *err)
 			s = ts_fail(err, TS_EDATA, "%s:%d: frequency '%s' of %s is not a number in (0, 1]", path, lineno, val, key);
 			goto done;
 		}
+		if (seen[c - letters]) {
+			s = ts_fail(err, TS_EDATA, "%s:%d: second 0-order frequency for %c (first at line %d)", path, lineno,
+				    letters[c - letters], seen[c - letters]);
+			goto done;
+		}
 		bg[c - letters] = v;
-		seen[c - letters] = 1;
+		seen[c - letters] = lineno;
 	}
 	for (i = 0; i < 4; i++) {
 		if (!seen[i]) {
