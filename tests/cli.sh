@@ -13,6 +13,7 @@
 #   check NAME             close the case: pass if every expectation held
 #   skip NAME WHY          a case that cannot run here (a tool is missing)
 #
+# CLI_CASES (a list of tests/cli/*.sh files) runs a subset.
 # Writes "PASSED FAILED" to the file named by $1.
 set -u
 cd "$(dirname "$0")/.." || exit 3
@@ -48,7 +49,7 @@ check() {
 
 skip() { echo "[SKIP] cli::$1: $2" >&2; why=""; }
 
-for f in tests/cli/*.sh; do
+for f in ${CLI_CASES:-tests/cli/*.sh}; do
 	. "./$f"
 done
 echo "[====] cli: Tested: $((n_pass + n_fail)) | Passing: $n_pass | Failing: $n_fail" >&2
