@@ -198,6 +198,10 @@ int pwm_bg_read(const char *path, double bg[4], char *err)
 		bg[c - letters] = v;
 		seen[c - letters] = lineno;
 	}
+	if (ferror(fp)) {  /* e.g. a directory: fopen succeeds, reading fails */
+		s = ts_fail(err, TS_EIO, "%s: read failed: %s", path, strerror(errno));
+		goto done;
+	}
 	for (i = 0; i < 4; i++) {
 		if (!seen[i]) {
 			s = ts_fail(err, TS_EDATA, "%s: no 0-order frequency for %c", path, letters[i]);
