@@ -1,6 +1,7 @@
 /* motifs: `tessera motifs convert|summary` — check a motif file, convert it
  * to MEME, or describe it.  Reading is done by io/motif; this file only
  * parses options and prints. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,8 @@ static int convert(const motif_set_t *set, const char *out)
 		return ts_exit_code(st);
 	}
 	if (motif_write_meme(of.fp, set) < 0) {
-		ts_log(TS_LOG_ERROR, "motifs", "%s: write failed", out ? out : "standard output");
+		ts_log(TS_LOG_ERROR, "motifs", "%s: write failed: %s", out && strcmp(out, "-") != 0 ? out : "standard output",
+		       strerror(errno));
 		ts_outfile_abort(&of);
 		return 3;
 	}

@@ -1,6 +1,7 @@
 /* scan: `tessera scan` — motif scanning with FIMO's statistics and output.
  * Options and wiring only: backgrounds here, filters and kernels in
  * cnn1d/pwm and cnn1d/scan, formats in io/hits. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,7 +376,8 @@ int cmd_scan(int argc, char **argv)
 	if ((st = ts_outfile_open(&out, c.out_path, err)) < 0) goto fail;
 	out_open = 1;
 	if ((st = write_hits(out.fp, s, &chosen, &c)) < 0) {
-		ts_fail(err, st, "%s: write failed", c.out_path);
+		ts_fail(err, st, "%s: write failed: %s", c.out_path && strcmp(c.out_path, "-") != 0 ? c.out_path : "standard output",
+			strerror(errno));
 		goto fail;
 	}
 	out_open = 0;
