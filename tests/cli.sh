@@ -12,6 +12,7 @@
 #   expect_no_file F       F must not exist (no partial output)
 #   check NAME             close the case: pass if every expectation held
 #   skip NAME WHY          a case that cannot run here (a tool is missing)
+#   can_limit_vm KB        true if the binary starts under ulimit -v KB
 #
 # CLI_CASES (a list of tests/cli/*.sh files) runs a subset.
 # Writes "PASSED FAILED" to the file named by $1.
@@ -48,6 +49,10 @@ check() {
 }
 
 skip() { echo "[SKIP] cli::$1: $2" >&2; why=""; }
+
+# Does the binary start under `ulimit -v KB`?  Not under ASan (its shadow
+# memory is terabytes of address space) nor valgrind: memory-limit cases skip.
+can_limit_vm() { sh -c "ulimit -v $1 && $TESSERA --version" >/dev/null 2>&1; }
 
 for f in ${CLI_CASES:-tests/cli/*.sh}; do
 	. "./$f"
