@@ -60,6 +60,19 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		TESSERA=build-asan/tessera RUN_TESTS=build-asan/tests/run_tests sh tests/run.sh
 
+# Memcheck on the fast CLI cases (the bad-input corpus, resource limits,
+# determinism, view; memory-limit cases skip): any memory error or definite/indirect leak makes
+# valgrind exit 99, which fails the case.  About 9 CPU minutes: not in `make
+# test` nor in CI (.ci/run), which has a 3-minute budget for it.
+VALGRIND = valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q
+VALGRIND_CASES = tests/cli/bad_inputs.sh tests/cli/resources.sh tests/cli/determinism.sh tests/cli/view.sh
+valgrind:
+	@sh tests/deps.sh valgrind
+	@$(MAKE) --no-print-directory tessera
+	@mkdir -p tests/tmp
+	@TESSERA="$(VALGRIND) ./tessera" CLI_CASES="$(VALGRIND_CASES)" REF_PATH=: REF_CACHE=: sh tests/cli.sh tests/tmp/valgrind.counts; \
+		rc=$$?; read p f < tests/tmp/valgrind.counts; echo "valgrind: $$p passed, $$f failed"; exit $$rc
+
 # The main job on bundled data: every bundled JASPAR motif over the E. coli
 # genome, hits in demo/hits.tsv, then the ten best and the busiest motifs.
 demo: deps
