@@ -128,11 +128,13 @@ FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 FUZZ_OBJS = $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
 # Seeds per target: fixture files (seqio also gets gzip/bgzip-mode copies,
 # see tests/fuzz/fuzz_seqio.c).
-FUZZ_SEEDS_motif = data/fixtures/motif/*.meme data/fixtures/motif/*.jaspar data/fixtures/motif/*.transfac data/fixtures/motif/*.txt data/fixtures/scan/bad.meme
-FUZZ_SEEDS_seqio = data/fixtures/seq/*.fa data/fixtures/seq/*.fq data/fixtures/seq/*.gz data/fixtures/seq/*.bgz data/fixtures/pairhmm/*.fa
-FUZZ_SEEDS_bg = data/fixtures/pwm/*
-FUZZ_SEEDS_phmm_json = data/fixtures/pairhmm/*.json
-FUZZ_SEEDS_bed = data/fixtures/seq/*.bed
+FUZZ_SEEDS_motif = data/fixtures/motif/*.meme data/fixtures/motif/*.jaspar data/fixtures/motif/*.transfac data/fixtures/motif/*.txt data/fixtures/scan/bad.meme \
+	data/fixtures/bad/*.meme data/fixtures/bad/*.jaspar data/fixtures/bad/*.transfac
+FUZZ_SEEDS_seqio = data/fixtures/seq/*.fa data/fixtures/seq/*.fq data/fixtures/seq/*.gz data/fixtures/seq/*.bgz data/fixtures/pairhmm/*.fa \
+	data/fixtures/bad/*.fa data/fixtures/bad/*.fq data/fixtures/bad/*.gz data/fixtures/bad/*.bgz data/fixtures/bad/*.sam
+FUZZ_SEEDS_bg = data/fixtures/pwm/* data/fixtures/bad/*.bg
+FUZZ_SEEDS_phmm_json = data/fixtures/pairhmm/*.json data/fixtures/bad/*.json
+FUZZ_SEEDS_bed = data/fixtures/seq/*.bed data/fixtures/bad/*.bed
 
 $(FUZZ_DIR)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
