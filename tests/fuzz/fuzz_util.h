@@ -6,17 +6,24 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include "util/log.h"
 
-/* Path of this process's scratch file, "<dir>/fuzz_<tag>.<pid><suffix>". */
+static char fuzz_scratch[256];
+
+static void fuzz_cleanup(void) { unlink(fuzz_scratch); }
+
+/* Path of this process's scratch file, "<dir>/fuzz_<tag>.<pid><suffix>",
+ * removed when libFuzzer exits. */
 static const char *fuzz_path(const char *tag, const char *suffix)
 {
-	static char path[256];
+	char *path = fuzz_scratch;
 	if (!path[0]) {
 		const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-		snprintf(path, sizeof path, "%s/fuzz_%s.%d%s", dir, tag, (int)getpid(), suffix);
+		snprintf(path, sizeof fuzz_scratch, "%s/fuzz_%s.%d%s", dir, tag, (int)getpid(), suffix);
 		ts_set_verbosity(TS_LOG_QUIET);
+		atexit(fuzz_cleanup);
 	}
 	return path;
 }
