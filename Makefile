@@ -23,7 +23,7 @@ LIB_OBJS   = $(LIB_SRCS:.c=.o)
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 HDRS      := $(wildcard src/*.h src/*/*.h)
 
-.PHONY: all deps test check asan demo bench install uninstall clean fuzz
+.PHONY: all deps test check asan valgrind demo bench install uninstall clean fuzz fuzz-build fuzz-smoke
 .SUFFIXES:
 
 all: tessera
@@ -59,6 +59,19 @@ asan: deps
 	@$(MAKE) --no-print-directory -C build-asan tessera tests/run_tests CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)"
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		TESSERA=build-asan/tessera RUN_TESTS=build-asan/tests/run_tests sh tests/run.sh
+
+# Memcheck on the fast CLI cases (the bad-input corpus, resource limits,
+# determinism, view; memory-limit cases skip): any memory error or definite/indirect leak makes
+# valgrind exit 99, which fails the case.  About 9 CPU minutes: not in `make
+# test` nor in CI (.ci/run), which has a 3-minute budget for it.
+VALGRIND = valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q
+VALGRIND_CASES = tests/cli/bad_inputs.sh tests/cli/resources.sh tests/cli/determinism.sh tests/cli/view.sh
+valgrind:
+	@sh tests/deps.sh valgrind
+	@$(MAKE) --no-print-directory tessera
+	@mkdir -p tests/tmp
+	@TESSERA="$(VALGRIND) ./tessera" CLI_CASES="$(VALGRIND_CASES)" REF_PATH=: REF_CACHE=: sh tests/cli.sh tests/tmp/valgrind.counts; \
+		rc=$$?; read p f < tests/tmp/valgrind.counts; echo "valgrind: $$p passed, $$f failed"; exit $$rc
 
 # The main job on bundled data: every bundled JASPAR motif over the E. coli
 # genome, hits in demo/hits.tsv, then the ten best and the busiest motifs.
@@ -103,16 +116,53 @@ clean:
 	rm -f tessera libtessera.a src/*.o src/*/*.o tests/run_tests bench/dp_kernels
 	rm -rf build-asan tests/tmp demo
 
-# Coverage-guided fuzzing of the parsers with libFuzzer (needs clang):
-# `make fuzz FUZZ_SECS=60` runs each target, seeded from data/fixtures.
+# Coverage-guided fuzzing of the parsers with libFuzzer (needs clang and
+# libclang-rt-14-dev): `make fuzz FUZZ_SECONDS=60` runs each target for that
+# long (FUZZ_SECS is the old name), or until FUZZ_RUNS executions; `make -j5
+# fuzz` runs them side by side.  Corpora are seeded from data/fixtures; logs
+# and crash inputs land in tests/tmp/fuzz.  `make fuzz-smoke` is 10 s each.
+# Not part of `make test`.  Results of the long runs: tests/fuzz/RESULTS.md.
 FUZZ_SECS ?= 60
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-FUZZ_SRCS := $(sort $(wildcard src/util/*.c src/io/*.c))
-fuzz:
-	@mkdir -p tests/tmp/fuzz
-	@for t in motif:motif seqio:seq; do n=$${t%%:*}; d=$${t#*:}; \
-		clang $(FUZZ_FLAGS) $(TS_CFLAGS) $(ALL_CPPFLAGS) -o tests/tmp/fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c $(FUZZ_SRCS) $(LIBS) || exit 1; \
-		rm -rf tests/tmp/fuzz/corpus_$$n && mkdir -p tests/tmp/fuzz/corpus_$$n; \
-		find data/fixtures/$$d -type f -size -64k -exec cp {} tests/tmp/fuzz/corpus_$$n/ \; ; \
-		tests/tmp/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECS) -max_len=65536 tests/tmp/fuzz/corpus_$$n || exit 1; \
-	done
+FUZZ_SECONDS ?= $(FUZZ_SECS)
+FUZZ_RUNS ?= -1
+FUZZ_DIR = tests/tmp/fuzz
+FUZZ_TARGETS = motif seqio bg phmm_json bed
+FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_OBJS = $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+# Seeds per target: fixture files (seqio also gets gzip/bgzip-mode copies,
+# see tests/fuzz/fuzz_seqio.c).
+FUZZ_SEEDS_motif = data/fixtures/motif/*.meme data/fixtures/motif/*.jaspar data/fixtures/motif/*.transfac data/fixtures/motif/*.txt data/fixtures/scan/bad.meme \
+	data/fixtures/bad/*.meme data/fixtures/bad/*.jaspar data/fixtures/bad/*.transfac
+FUZZ_SEEDS_seqio = data/fixtures/seq/*.fa data/fixtures/seq/*.fq data/fixtures/seq/*.gz data/fixtures/seq/*.bgz data/fixtures/pairhmm/*.fa \
+	data/fixtures/bad/*.fa data/fixtures/bad/*.fq data/fixtures/bad/*.gz data/fixtures/bad/*.bgz data/fixtures/bad/*.sam
+FUZZ_SEEDS_bg = data/fixtures/pwm/* data/fixtures/bad/*.bg
+FUZZ_SEEDS_phmm_json = data/fixtures/pairhmm/*.json data/fixtures/bad/*.json
+FUZZ_SEEDS_bed = data/fixtures/seq/*.bed data/fixtures/bad/*.bed
+
+$(FUZZ_DIR)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(TS_CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/libtessera.a: $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_DIR)/libtessera.a
+	clang $(FUZZ_SAN) -fsanitize=fuzzer $(TS_CFLAGS) $(ALL_CPPFLAGS) -o $@ $< $(FUZZ_DIR)/libtessera.a $(LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+fuzz-run-%: $(FUZZ_DIR)/fuzz_%
+	@rm -rf $(FUZZ_DIR)/corpus_$* && mkdir -p $(FUZZ_DIR)/corpus_$*
+	@for f in $(FUZZ_SEEDS_$*); do [ -f "$$f" ] && cp "$$f" $(FUZZ_DIR)/corpus_$*/; done; \
+	if [ $* = seqio ]; then for f in data/fixtures/seq/*.fa data/fixtures/seq/*.fq; do b=$${f##*/}; \
+		printf '\001' | cat - "$$f" > $(FUZZ_DIR)/corpus_$*/gz_$$b; printf '\002' | cat - "$$f" > $(FUZZ_DIR)/corpus_$*/bgz_$$b; done; fi
+	$(FUZZ_DIR)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=65536 -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_DIR)/crash_$*- $(FUZZ_DIR)/corpus_$* > $(FUZZ_DIR)/$*.log 2>&1; \
+		rc=$$?; grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^Done ' $(FUZZ_DIR)/$*.log | sed 's/^/[fuzz_$*] /'; \
+		[ $$rc = 0 ] || { tail -n 40 $(FUZZ_DIR)/$*.log; echo "[E::fuzz] fuzz_$* failed: see $(FUZZ_DIR)/$*.log"; exit 1; }
+
+fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10

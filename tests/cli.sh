@@ -12,7 +12,9 @@
 #   expect_no_file F       F must not exist (no partial output)
 #   check NAME             close the case: pass if every expectation held
 #   skip NAME WHY          a case that cannot run here (a tool is missing)
+#   can_limit_vm KB        true if the binary starts under ulimit -v KB
 #
+# CLI_CASES (a list of tests/cli/*.sh files) runs a subset.
 # Writes "PASSED FAILED" to the file named by $1.
 set -u
 cd "$(dirname "$0")/.." || exit 3
@@ -23,7 +25,7 @@ OUT=$T/stdout ERR=$T/stderr
 n_pass=0 n_fail=0 why=""
 
 run() { "$@" >"$OUT" 2>"$ERR"; rc=$?; why=""; }
-tessera() { "$TESSERA" "$@"; }
+tessera() { $TESSERA "$@"; }  # unquoted: TESSERA may be "valgrind … ./tessera"
 fail_because() { why="$why; $*"; }
 expect_rc() { [ "$rc" = "$1" ] || fail_because "exit $rc, expected $1"; }
 expect_out_file() { cmp -s "$OUT" "$1" || fail_because "stdout differs from $1"; }
@@ -48,7 +50,14 @@ check() {
 
 skip() { echo "[SKIP] cli::$1: $2" >&2; why=""; }
 
-for f in tests/cli/*.sh; do
+# Does the binary start under `ulimit -v KB`?  Not under ASan (its shadow
+# memory is terabytes of address space) nor valgrind: memory-limit cases skip.
+can_limit_vm() {
+	case "$TESSERA" in *valgrind*) return 1 ;; esac
+	sh -c "ulimit -v $1 && $TESSERA --version" >/dev/null 2>&1
+}
+
+for f in ${CLI_CASES:-tests/cli/*.sh}; do
 	. "./$f"
 done
 echo "[====] cli: Tested: $((n_pass + n_fail)) | Passing: $n_pass | Failing: $n_fail" >&2

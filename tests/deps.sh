@@ -2,7 +2,8 @@
 # deps: install the Debian packages tessera needs, when any is missing.
 # A no-op when everything is present; a clear message when it cannot install.
 set -u
-PKGS="build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev libcriterion-dev samtools tabix time bc python3-biopython libjansson-dev multiqc chromium snakemake"
+# Arguments: extra packages a target needs (make valgrind: valgrind).
+PKGS="build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev libcriterion-dev samtools tabix time bc python3-biopython libjansson-dev multiqc chromium snakemake $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

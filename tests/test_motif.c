@@ -260,3 +260,14 @@ ParameterizedTest(struct bad_case *c, motif, malformed)
 	cr_assert_null(s);
 	cr_assert_str_eq(err, expect);
 }
+
+/* A gzip file cut short is reported as truncated, not parsed as far as it
+ * goes (the cut could fall between motifs and lose the rest silently). */
+Test(motif, truncated_gzip)
+{
+	motif_set_t *set = NULL;
+	char err[TS_ERRLEN];
+	cr_assert_eq(motif_read("data/fixtures/bad/truncated.meme.gz", &set, err), TS_EDATA);
+	cr_assert_null(set);
+	cr_assert_str_eq(err, "data/fixtures/bad/truncated.meme.gz: truncated gzip data after 77 bytes (the compressed stream ends early)");
+}

@@ -209,3 +209,22 @@ Test(pwm, background_files)
 	cr_assert_str_eq(err, "data/fixtures/pwm/bad_value.bg:3: frequency '0.2x' of G is not a number in (0, 1]");
 	cr_assert_eq(pwm_bg_read("data/fixtures/pwm/nonexistent.bg", bg, err), TS_EIO);
 }
+
+/* A comment longer than any line buffer is one line, not two. */
+Test(pwm, background_long_comment)
+{
+	double bg[4];
+	char err[TS_ERRLEN];
+	cr_assert_eq(pwm_bg_read("data/fixtures/bad/long_comment.bg", bg, err), TS_OK, "%s", err);
+	cr_assert_float_eq(bg[0], 0.3, 1e-12);
+	cr_assert_float_eq(bg[2], 0.2, 1e-12);
+}
+
+/* A letter given twice is an error at the second line, not a sum of 1.6. */
+Test(pwm, background_duplicate_letter)
+{
+	double bg[4];
+	char err[TS_ERRLEN];
+	cr_assert_eq(pwm_bg_read("data/fixtures/bad/dup_letter.bg", bg, err), TS_EDATA);
+	cr_assert_str_eq(err, "data/fixtures/bad/dup_letter.bg:5: second 0-order frequency for A (first at line 1)");
+}

@@ -2,6 +2,7 @@
  * convert it to MEME, describe it, or draw its logos; `extract` is in
  * motifs_extract.c.  Reading is done by io/motif, drawing by io/logo; this
  * file only parses options and prints. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,8 @@ static int convert(const motif_set_t *set, const char *out)
 		return ts_exit_code(st);
 	}
 	if (motif_write_meme(of.fp, set) < 0) {
-		ts_log(TS_LOG_ERROR, "motifs", "%s: write failed", out ? out : "standard output");
+		ts_log(TS_LOG_ERROR, "motifs", "%s: write failed: %s", out && strcmp(out, "-") != 0 ? out : "standard output",
+		       strerror(errno));
 		ts_outfile_abort(&of);
 		return 3;
 	}

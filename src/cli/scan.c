@@ -1,6 +1,7 @@
 /* scan: `tessera scan` — motif scanning with FIMO's statistics and output.
  * Options and wiring only: backgrounds here, filters and kernels in
  * cnn1d/pwm and cnn1d/scan, formats in io/hits. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,7 +456,9 @@ int cmd_scan(int argc, char **argv)
 	if ((st = ts_outfile_open(&out, c.out_path, err)) < 0) goto fail;
 	out_open = 1;
 	if ((st = write_hits(out.fp, s, &chosen, &c, &n_hits, per_motif)) < 0) {
-		if (ferror(out.fp) || st != TS_EIO) ts_fail(err, st, "%s: write failed", c.out_path);
+		if (ferror(out.fp) || st != TS_EIO)
+			ts_fail(err, st, "%s: write failed: %s", c.out_path && strcmp(c.out_path, "-") != 0 ? c.out_path : "standard output",
+				strerror(errno));
 		else ts_fail(err, st, "cannot read hits back from a temporary file");
 		goto fail;
 	}

@@ -173,12 +173,15 @@ void pwm_bg_symmetrize(double bg[4])
 int pwm_bg_read(const char *path, double bg[4], char *err)
 {
 	static const char letters[] = "ACGT";
-	char line[1024];
-	int lineno = 0, seen[4] = {0, 0, 0, 0}, i;
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, seen[4] = {0, 0, 0, 0}, i, s = TS_OK;  /* seen: line of each letter */
 	double sum = 0;
 	FILE *fp = fopen(path, "r");
 	if (fp == NULL) return ts_fail(err, TS_EIO, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof line, fp)) {
+	/* getline, not a fixed buffer: a long comment must not be cut into a
+	 * second "line" (nor shift the line numbers of the messages). */
+	while (getline(&line, &cap, fp) >= 0) {
 		char key[64], val[64], extra[2];
 		int n;
 		lineno++;
@@ -186,29 +189,46 @@ int pwm_bg_read(const char *path, double bg[4], char *err)
 		n = sscanf(line, "%63s %63s %1s", key, val, extra);
 		if (n <= 0) continue;
 		if (n != 2) {
-			fclose(fp);
-			return ts_fail(err, TS_EDATA, "%s:%d: expected a letter (or word) and a frequency", path, lineno);
+			s = ts_fail(err, TS_EDATA, "%s:%d: expected a letter (or word) and a frequency", path, lineno);
+			goto done;
 		}
 		if (strlen(key) != 1) continue;  /* higher-order Markov entries: tessera uses order 0 */
 		const char *c = strchr(letters, key[0] & ~0x20);
 		double v;
 		if (c == NULL || key[0] == '\0') {
-			fclose(fp);
-			return ts_fail(err, TS_EDATA, "%s:%d: '%s' is not a DNA letter", path, lineno, key);
+			s = ts_fail(err, TS_EDATA, "%s:%d: '%s' is not a DNA letter", path, lineno, key);
+			goto done;
 		}
 		if (ts_parse_double(val, &v) < 0 || v <= 0 || v > 1) {
-			fclose(fp);
-			return ts_fail(err, TS_EDATA, "%s:%d: frequency '%s' of %s is not a number in (0, 1]", path, lineno, val, key);
+			s = ts_fail(err, TS_EDATA, "%s:%d: frequency '%s' of %s is not a number in (0, 1]", path, lineno, val, key);
+			goto done;
+		}
+		if (seen[c - letters]) {
+			s = ts_fail(err, TS_EDATA, "%s:%d: second 0-order frequency for %c (first at line %d)", path, lineno,
+				    letters[c - letters], seen[c - letters]);
+			goto done;
 		}
 		bg[c - letters] = v;
-		seen[c - letters] = 1;
+		seen[c - letters] = lineno;
 	}
-	fclose(fp);
+	if (ferror(fp)) {  /* e.g. a directory: fopen succeeds, reading fails */
+		s = ts_fail(err, TS_EIO, "%s: read failed: %s", path, strerror(errno));
+		goto done;
+	}
 	for (i = 0; i < 4; i++) {
-		if (!seen[i]) return ts_fail(err, TS_EDATA, "%s: no 0-order frequency for %c", path, letters[i]);
+		if (!seen[i]) {
+			s = ts_fail(err, TS_EDATA, "%s: no 0-order frequency for %c", path, letters[i]);
+			goto done;
+		}
 		sum += bg[i];
 	}
-	if (fabs(sum - 1) > 0.01) return ts_fail(err, TS_EDATA, "%s: 0-order frequencies sum to %g, not 1", path, sum);
+	if (fabs(sum - 1) > 0.01) {
+		s = ts_fail(err, TS_EDATA, "%s: 0-order frequencies sum to %g, not 1", path, sum);
+		goto done;
+	}
 	for (i = 0; i < 4; i++) bg[i] /= sum;
-	return TS_OK;
+done:
+	free(line);
+	fclose(fp);
+	return s;
 }

@@ -680,10 +680,22 @@ int motif_read(const char *path, motif_set_t **out, char *err)
 		if ((n = gzread(gz, text + len, (unsigned)(cap - len))) <= 0) break;
 		len += n;
 	}
-	if (n < 0) {
-		int zerr;
-		const char *msg = gzerror(gz, &zerr);
-		st = ts_fail(err, TS_EIO, "%s: %s", name, zerr == Z_ERRNO ? strerror(errno) : msg);
+	/* A gzip stream cut short reads as a short file: gzread() returns 0 and
+	 * only gzerror() says Z_BUF_ERROR.  Parsing the partial text would report
+	 * a bogus row error, or none if the cut fell between two motifs. */
+	int zerr = Z_OK;
+	const char *msg = gzerror(gz, &zerr);
+	if (n < 0 || zerr != Z_OK) {
+		if (zerr == Z_BUF_ERROR)
+			st = ts_fail(err, TS_EDATA, "%s: truncated gzip data after %zu bytes (the compressed stream ends early)", name, len);
+		else if (zerr == Z_ERRNO)
+			st = ts_fail(err, TS_EIO, "%s: %s", name, strerror(errno));
+		else if (zerr == Z_MEM_ERROR)
+			st = ts_fail(err, TS_ENOMEM, "%s: out of memory", name);
+		else {
+			const char *colon = strrchr(msg, ':');  /* zlib prefixes its own copy of the path */
+			st = ts_fail(err, TS_EDATA, "%s: corrupt gzip data after %zu bytes: %s", name, len, colon ? colon + 2 : msg);
+		}
 		free(text);
 		gzclose(gz);
 		return st;

@@ -115,6 +115,12 @@ int phmm_params_read(const char *path, phmm_params_t *p, char *err)
 	int s;
 	if (fp == NULL) return ts_fail(err, TS_EIO, "%s: %s", path, strerror(errno));
 	j = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
+	if (ferror(fp)) {  /* e.g. a directory: not a syntax error, an I/O one */
+		int e = errno;
+		json_decref(j);
+		fclose(fp);
+		return ts_fail(err, TS_EIO, "%s: read failed: %s", path, strerror(e));
+	}
 	fclose(fp);
 	if (j == NULL) return ts_fail(err, TS_EDATA, "%s:%d: %s", path, je.line, je.text);
 	s = phmm_params_from_json(j, path, p, err);

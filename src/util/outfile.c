@@ -11,14 +11,29 @@
 int ts_outfile_open(ts_outfile_t *of, const char *path, char *err)
 {
 	int fd, status;
+	struct stat st;
 	memset(of, 0, sizeof *of);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		of->fp = stdout;
 		return TS_OK;
 	}
 	of->path = strdup(path);
+	if (of->path == NULL) {
+		status = ts_fail(err, TS_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device, FIFO or terminal (-o /dev/null, /dev/stdout, a named
+		 * pipe) is written in place: renaming a temporary file over it would
+		 * replace /dev/null with a regular file when run as root. */
+		if ((of->fp = fopen(path, "w")) == NULL) {
+			status = ts_fail(err, TS_EIO, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		return TS_OK;
+	}
 	of->tmp = malloc(strlen(path) + 16);
-	if (!of->path || !of->tmp) {
+	if (!of->tmp) {
 		status = ts_fail(err, TS_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -54,8 +69,8 @@ int ts_outfile_commit(ts_outfile_t *of, char *err)
 	if (fflush(of->fp) != 0 || ferror(of->fp)) status = TS_EIO;
 	if (of->fp != stdout) {
 		if (fclose(of->fp) != 0) status = TS_EIO;
-		if (status == TS_OK && rename(of->tmp, of->path) != 0) status = TS_EIO;
-		if (status != TS_OK) unlink(of->tmp);
+		if (of->tmp && status == TS_OK && rename(of->tmp, of->path) != 0) status = TS_EIO;
+		if (of->tmp && status != TS_OK) unlink(of->tmp);
 	}
 	if (status != TS_OK) ts_fail(err, TS_EIO, "%s: write failed: %s", name, strerror(errno));
 	free(of->path);
@@ -68,7 +83,7 @@ void ts_outfile_abort(ts_outfile_t *of)
 {
 	if (of->fp && of->fp != stdout) {
 		fclose(of->fp);
-		unlink(of->tmp);
+		if (of->tmp) unlink(of->tmp);
 	} else if (of->fp) {
 		fflush(of->fp);
 	}

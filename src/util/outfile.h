@@ -3,7 +3,9 @@
  * Results are written to a temporary file beside the destination and renamed
  * over it only when everything succeeded, so a killed or failing pipeline step
  * never leaves a half-written result.  "-" (or NULL) means stdout, which is
- * flushed and error-checked instead. */
+ * flushed and error-checked instead, and so is an existing destination that
+ * is not a regular file (/dev/null, /dev/full, a FIFO): it is written in
+ * place, never replaced. */
 #ifndef TS_OUTFILE_H
 #define TS_OUTFILE_H
 
@@ -12,7 +14,7 @@
 typedef struct ts_outfile {
 	FILE *fp;     /* write here */
 	char *path;   /* destination, NULL for stdout */
-	char *tmp;    /* temporary file, NULL for stdout */
+	char *tmp;    /* temporary file, NULL for stdout and non-regular files */
 } ts_outfile_t;
 
 /** Open `path` ("-" or NULL: stdout) for writing.

@@ -92,6 +92,10 @@ run tessera pairhmm align --params $FX/bad_missing.json $FX/pairs.fa
 expect_rc 2; expect_err_grep "^\[E::pairhmm\] $FX/bad_missing.json: 'eY' is missing"
 check pairhmm_bad_params_field
 
+run tessera pairhmm align --params $FX $FX/pairs.fa
+expect_rc 3; expect_err_grep "^\[E::pairhmm\] $FX: read failed: Is a directory"
+check pairhmm_params_directory_exit3
+
 run tessera pairhmm simulate --params $FX/bad_syntax.json
 expect_rc 2; expect_err_grep "bad_syntax.json:2: "
 check pairhmm_bad_params_syntax

@@ -147,6 +147,10 @@ run tessera scan -m $SM $SF/nonexistent.fa
 expect_rc 3; expect_err_grep "nonexistent.fa: No such file or directory"
 check scan_missing_input
 
+run tessera scan -m $SM --bfile $SF $SF/genome.fa
+expect_rc 3; expect_err_grep "^\[E::scan\] $SF: read failed: Is a directory"
+check scan_bfile_directory_exit3
+
 run tessera scan -m $SF/bad.meme $SF/genome.fa
 expect_rc 2; expect_err_grep "^\[E::scan\] $SF/bad.meme:16: motif MA0602.2 ends after 5 of w= 8 rows"
 [ ! -s "$OUT" ] || fail_because "output from a bad motif file"
