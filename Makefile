@@ -126,7 +126,7 @@ FUZZ_SECS ?= 60
 FUZZ_SECONDS ?= $(FUZZ_SECS)
 FUZZ_RUNS ?= -1
 FUZZ_DIR = tests/tmp/fuzz
-FUZZ_TARGETS = motif seqio bg phmm_json bed
+FUZZ_TARGETS = motif seqio bg phmm_json bed model
 FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 FUZZ_OBJS = $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
 # Seeds per target: fixture files (seqio also gets gzip/bgzip-mode copies,
@@ -138,6 +138,7 @@ FUZZ_SEEDS_seqio = data/fixtures/seq/*.fa data/fixtures/seq/*.fq data/fixtures/s
 FUZZ_SEEDS_bg = data/fixtures/pwm/* data/fixtures/bad/*.bg
 FUZZ_SEEDS_phmm_json = data/fixtures/pairhmm/*.json data/fixtures/bad/*.json
 FUZZ_SEEDS_bed = data/fixtures/seq/*.bed data/fixtures/bad/*.bed
+FUZZ_SEEDS_model = data/fixtures/cnn/*.json tests/fuzz/seeds/model*.json
 
 $(FUZZ_DIR)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)

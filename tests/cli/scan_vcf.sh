@@ -3,6 +3,7 @@
 # the ordinary scan at p < 1 (every window), and the best p-value over the
 # windows overlapping the change is taken per motif and allele
 # (tests/tools/vcf_oracle.py).  Random SNVs, MNPs, indels, record ends,
+# overlapping variants (an SNV inside a deletion, an insertion at the SNV),
 # multi-allelic records; a REF mismatch and a symbolic allele are skipped.
 PY=/usr/bin/python3
 VG=data/fixtures/scan/genome.fa

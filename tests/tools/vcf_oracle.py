@@ -83,6 +83,12 @@ def make(genome, out_vcf, work, seed):
         if "N" in ref.upper() or not alts:
             continue
         rows.append((c, pos, "v%d" % k, ref, ",".join(alts)))
+    # overlapping variants: each is compared with the reference alone
+    c = names[1]
+    s = g[c]
+    rows.append((c, 300, "ovl_snv", s[300], "ACGT"[("ACGT".index(s[300].upper()) + 1) % 4]))
+    rows.append((c, 298, "ovl_del", s[298:304], s[298]))
+    rows.append((c, 300, "ovl_ins", s[300], s[300] + "GATTACA"))
     c = names[0]
     rows.append((c, 100, "mismatch", "".join("T" if b != "T" else "A" for b in g[c][100:103]), "A"))
     rows.append((c, 200, "symbolic", g[c][200], "<DEL>"))
