@@ -23,6 +23,7 @@ cd "$(dirname "$0")/.."
 T=bench/tmp/cnn
 mkdir -p $T
 TESSERA=${TESSERA:-./tessera}
+export TESSERA_DATA=${TESSERA_DATA:-$PWD/data}  # the bundled JASPAR, whichever binary runs
 SIZES=${CNN_SIZES:-500 2000 20000}
 SEEDS=${CNN_SEEDS:-1 2 3}
 THREADS=${CNN_THREADS:-1}

@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 DIR=${CNN_ENCODE_DIR:-../shared/data/cnn/deepbind_encode}
 T=bench/tmp/cnn_encode
 TESSERA=${TESSERA:-./tessera}
+export TESSERA_DATA=${TESSERA_DATA:-$PWD/data}  # the bundled JASPAR, whichever binary runs
 THREADS=${CNN_THREADS:-1}
 if ! ls "$DIR"/*_AC.seq.gz > /dev/null 2>&1; then
 	echo "== ENCODE (DeepBind) benchmark skipped: no $DIR/*_AC.seq.gz"
