@@ -148,26 +148,19 @@ void net_conv(const net_t *n, const uint8_t *x, int len, int strand, double *z)
 
 /* ---- the vectorised filter layer (see the top of this file) */
 
-/* The 4-double helpers are always inlined, so passing vectors by value
- * never crosses a call: GCC's note on the AVX calling convention is moot. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-
 typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4l __attribute__((vector_size(32)));
 
-__attribute__((always_inline)) static inline v4d ld4(const double *p)
-{
-	v4d v;
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-__attribute__((always_inline)) static inline void st4(double *p, v4d v) { memcpy(p, &v, sizeof v); }
+/* Unaligned loads and stores of 4 doubles, through a vector type aligned
+ * like a double that may alias one.  Macros, not functions: a vector passed
+ * by value draws GCC's note on the AVX calling convention when the baseline
+ * (non-AVX) code is compiled, though no call would remain. */
+typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
+#define ld4(p) ((v4d)*(const v4du *)(p))
+#define st4(p, v) ((void)(*(v4du *)(p) = (v)))
 
 /* max(v, 0) as the scalar code has it: v > 0 ? v : 0 (NaN and −0 give +0) */
-__attribute__((always_inline)) static inline v4d relu4(v4d v) { return (v4d)((v4l)v & (v4l)(v > 0)); }
+#define relu4(v) ((v4d)((v4l)(v) & (v4l)((v) > 0)))
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(TS_NO_CLONES)
 #define NET_CLONES __attribute__((target_clones("avx2", "default")))
@@ -285,6 +278,21 @@ void net_forward(const net_t *n, const uint8_t *x, int len, net_work_t *w)
 	for (c = 0; c < n->n_out; c++) w->prob[c] /= z;
 }
 
+/* dst[0..m) += src[0..m), 4 at a time (element-wise: the same sums as the
+ * scalar loop); one filter (max pooling) without the call. */
+NET_CLONES static void add_rows4(double *dst, const double *src, int m)
+{
+	int k;
+	for (k = 0; k + 4 <= m; k += 4) st4(dst + k, ld4(dst + k) + ld4(src + k));
+	for (; k < m; k++) dst[k] += src[k];
+}
+
+static inline void add_row(double *dst, const double *src, int m)
+{
+	if (m == 1) *dst += *src;
+	else add_rows4(dst, src, m);
+}
+
 /* Gradient of row r (strand s, position p) for filters k0..k1−1 with
  * ∂/∂z = gz[k]: into grad (the weights and bias of the row's bank) and/or
  * gx (the input, at the base present). */
@@ -292,19 +300,42 @@ static void row_backward(const net_t *n, const uint8_t *x, int P, int r, int k0,
 			 double *grad, double *gx)
 {
 	int K = n->a.K, s = r / P, p = r % P, g = bank_of(n, s, p, P), j, k;
-	if (grad)
-		for (k = k0; k < k1; k++) grad[n->off_conv_b + (size_t)g * K + k] += gz[k];
+	if (grad) add_row(grad + n->off_conv_b + (size_t)g * K + k0, gz + k0, k1 - k0);
 	for (j = 0; j < n->a.W; j++) {
 		size_t off;
 		if (x[p + j] > 3) continue;
 		off = row_off(n, g, j, x[p + j], s);
-		if (grad)
-			for (k = k0; k < k1; k++) grad[off + k] += gz[k];
+		if (grad) add_row(grad + off + k0, gz + k0, k1 - k0);
 		if (gx) {
 			double d = 0;
 			for (k = k0; k < k1; k++) d += gz[k] * n->conv_w[off + k];
 			gx[p + j] += d;
 		}
+	}
+}
+
+/* ∂/∂z of row r for avg pooling: gz[k] = (gv[k] + [arg[k] = r]·gm[k])·act'(a[k])
+ * with act' = [a > 0] (ReLU) or a (exp); gm NULL without max pooling (the
+ * term is then + 0, as in the scalar form).  4 filters at a time, so gz is
+ * stored as whole vectors, which row_backward then loads as such. */
+NET_CLONES static void row_gz(const double *gv, const double *gm, const int *arg, int r, const double *a, int relu, int K, double *gz)
+{
+	typedef int v4i __attribute__((vector_size(16)));
+	const v4i rv = {r, r, r, r};
+	const v4d one = {1, 1, 1, 1};
+	int k;
+	for (k = 0; k + 4 <= K; k += 4) {
+		v4i ak;
+		v4l at;
+		v4d g, av = ld4(a + k);
+		memcpy(&ak, arg + k, sizeof ak);
+		at = gm ? __builtin_convertvector(ak == rv, v4l) : (v4l){0, 0, 0, 0};
+		g = ld4(gv + k) + (v4d)((gm ? (v4l)ld4(gm + k) : (v4l){0, 0, 0, 0}) & at);
+		st4(gz + k, g * (relu ? (v4d)((v4l)(av > 0) & (v4l)one) : av));
+	}
+	for (; k < K; k++) {
+		double g = gv[k] + (gm && arg[k] == r ? gm[k] : 0);
+		gz[k] = g * (relu ? (a[k] > 0) : a[k]);
 	}
 }
 
@@ -332,13 +363,11 @@ static void backprop(const net_t *n, const uint8_t *x, int len, net_work_t *w, d
 		}
 		return;
 	}
-	/* avg (and both): every row; ∂/∂z = (g_v/R + g_m at the argmax)·act' */
+	/* avg (and both): every row; ∂/∂z = (g_v/R + g_m at the argmax)·act',
+	 * g_v/R divided once (into ga's avg half: it is not read again) */
+	for (k = 0; k < K; k++) ga[v0 + k] /= R;
 	for (r = 0; r < R; r++) {
-		for (k = 0; k < K; k++) {
-			double a = w->a[(size_t)r * K + k], d = n->a.act == NET_RELU ? (a > 0) : a;
-			double g = ga[v0 + k] / R + (has_max && w->arg[k] == r ? ga[k] : 0);
-			w->gz[k] = g * d;
-		}
+		row_gz(ga + v0, has_max ? ga : NULL, w->arg, r, w->a + (size_t)r * K, n->a.act == NET_RELU, K, w->gz);
 		row_backward(n, x, P, r, 0, K, w->gz, grad, gx);
 	}
 }
