@@ -96,12 +96,14 @@ for n in $SIZES; do
 done
 
 echo "== (b) training throughput: K = 32, W = 19, length $LEN, batch 64, 10,000 sequences x 3 epochs"
-echo "   (load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown); other jobs on the machine lower the figures, -@ 2 most)"
+echo "   (load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown); other jobs lower the wall figures,"
+echo "   -@ 2 most; per CPU second of all threads is what the code costs whatever the load)"
 $TESSERA simulate motif -M $MOTIF -n 10000 --len $LEN --seed 7 --pos $T/tp_pos.fa --neg $T/tp_neg.fa
 for th in 1 2; do
 	$TESSERA train --quiet -@ $th -K 32 -W 19 --batch 64 --epochs 3 --val 0 --test 0 --pos $T/tp_pos.fa --neg $T/tp_neg.fa \
 		-o $T/tp_model.json --json $T/tp_report.json
-	printf '   tessera train -@ %d: %8.0f sequences/s\n' "$th" "$(json_num train_seq_per_s $T/tp_report.json)"
+	printf '   tessera train -@ %d: %8.0f sequences/s (wall), %8.0f per CPU second\n' "$th" \
+		"$(json_num train_seq_per_s $T/tp_report.json)" "$(json_num train_seq_per_cpu_s $T/tp_report.json)"
 done
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	for th in 1 2; do

@@ -34,12 +34,14 @@ void train_result_free(train_result_t *r)
 	r->curve = NULL;
 }
 
-static double now(void)
+static double clock_s(clockid_t c)
 {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(c, &t);
 	return t.tv_sec + 1e-9 * t.tv_nsec;
 }
+
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
 
 /* ---- jobs over threads: thread t runs jobs t, t+T, t+2T, …; each job writes
  * only its own outputs, so the assignment cannot change any result. */
@@ -286,7 +288,7 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 {
 	train_state_t st;
 	int s, ep, bad = 0, n = d->n > 0 ? d->n : 1, C = net->a.n_class;
-	double best_auc = -1, t_train = 0;
+	double best_auc = -1, t_train = 0, c_train = 0;
 	memset(&st, 0, sizeof st);
 	memset(res, 0, sizeof *res);
 	res->test_loss = res->test_auroc = res->test_auprc = NAN;
@@ -311,13 +313,14 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 	memcpy(st.best, net->param, net->n_param * sizeof *st.best);
 	for (ep = 1; ep <= o->epochs; ep++) {
 		train_epoch_t *e = &res->curve[ep - 1];
-		double t0 = now();
+		double t0 = now(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		e->epoch = ep;
 		if ((s = train_epoch(net, d, o, &st, ep, &e->train_loss)) < 0) {
 			s = ts_fail(err, TS_EDATA, "epoch %d: the training loss is not finite (training diverged: lower --lr)", ep);
 			goto done;
 		}
 		t_train += now() - t0;
+		c_train += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if ((s = train_predict(net, d, st.va, st.n_va, o->threads, st.prob)) < 0 ||
 		    (s = train_evaluate(net, d, st.va, st.n_va, st.prob, &e->val_loss, &e->val_auroc, &e->val_auprc)) < 0)
 			goto nomem;
@@ -335,6 +338,7 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 	}
 	memcpy(net->param, st.best, net->n_param * sizeof *st.best);
 	res->seq_per_s = t_train > 0 ? (double)st.n_tr * res->n_epoch / t_train : 0;
+	res->seq_per_cpu_s = c_train > 0 ? (double)st.n_tr * res->n_epoch / c_train : 0;
 	if ((s = train_predict(net, d, st.te, st.n_te, o->threads, st.prob)) < 0 ||
 	    (s = train_evaluate(net, d, st.te, st.n_te, st.prob, &res->test_loss, &res->test_auroc, &res->test_auprc)) < 0)
 		goto nomem;
