@@ -77,6 +77,106 @@ static void run_jobs(job_fn fn, void *ctx, int n_jobs, int n_threads)
 	}
 }
 
+/* A crew: the same jobs-over-threads rule, but with threads 1..T−1 started
+ * once for the whole training and woken for every batch (thread 0 is the
+ * caller), since a minibatch takes about a millisecond and starting threads
+ * for each would cost some of it.  A thread that could not be started
+ * leaves its jobs to the caller, as run_jobs does. */
+typedef struct crew crew_t;
+typedef struct {
+	crew_t *c;
+	int t;
+} crew_arg_t;
+
+struct crew {
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	pthread_t th[64];
+	crew_arg_t arg[64];
+	int started[64], T, n_up, ok;
+	job_fn fn;
+	void *ctx;
+	int n_jobs, n_done, quit;
+	long gen;  /* batch number: a worker runs each generation once */
+};
+
+static void *crew_worker(void *p)
+{
+	crew_arg_t *a = p;
+	crew_t *c = a->c;
+	long seen = 0;
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		job_fn fn;
+		void *ctx;
+		int n, j;
+		while (c->gen == seen && !c->quit) pthread_cond_wait(&c->go, &c->mu);
+		if (c->quit) break;
+		seen = c->gen, fn = c->fn, ctx = c->ctx, n = c->n_jobs;
+		pthread_mutex_unlock(&c->mu);
+		for (j = a->t; j < n; j += c->T) fn(ctx, j, a->t);
+		pthread_mutex_lock(&c->mu);
+		if (++c->n_done == c->n_up) pthread_cond_signal(&c->done);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* TS_OK, or TS_ENOMEM if the mutex or conditions cannot be made. */
+static int crew_init(crew_t *c, int T)
+{
+	int t;
+	memset(c, 0, sizeof *c);
+	c->T = T < 1 ? 1 : T > 64 ? 64 : T;
+	if (pthread_mutex_init(&c->mu, NULL) != 0) return TS_ENOMEM;
+	if (pthread_cond_init(&c->go, NULL) != 0) {
+		pthread_mutex_destroy(&c->mu);
+		return TS_ENOMEM;
+	}
+	if (pthread_cond_init(&c->done, NULL) != 0) {
+		pthread_cond_destroy(&c->go);
+		pthread_mutex_destroy(&c->mu);
+		return TS_ENOMEM;
+	}
+	c->ok = 1;
+	for (t = 1; t < c->T; t++) {
+		c->arg[t] = (crew_arg_t){c, t};
+		c->n_up += c->started[t] = pthread_create(&c->th[t], NULL, crew_worker, &c->arg[t]) == 0;
+	}
+	return TS_OK;
+}
+
+static void crew_run(crew_t *c, job_fn fn, void *ctx, int n_jobs)
+{
+	int t, j;
+	pthread_mutex_lock(&c->mu);
+	c->fn = fn, c->ctx = ctx, c->n_jobs = n_jobs, c->n_done = 0, c->gen++;
+	pthread_cond_broadcast(&c->go);
+	pthread_mutex_unlock(&c->mu);
+	for (t = 0; t < c->T; t++)
+		if (t == 0 || !c->started[t])
+			for (j = t; j < n_jobs; j += c->T) fn(ctx, j, t);
+	pthread_mutex_lock(&c->mu);
+	while (c->n_done < c->n_up) pthread_cond_wait(&c->done, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void crew_free(crew_t *c)
+{
+	int t;
+	if (!c->ok) return;
+	pthread_mutex_lock(&c->mu);
+	c->quit = 1;
+	pthread_cond_broadcast(&c->go);
+	pthread_mutex_unlock(&c->mu);
+	for (t = 1; t < c->T; t++)
+		if (c->started[t]) pthread_join(c->th[t], NULL);
+	pthread_cond_destroy(&c->go);
+	pthread_cond_destroy(&c->done);
+	pthread_mutex_destroy(&c->mu);
+	c->ok = 0;
+}
+
 /* ---- prediction */
 
 typedef struct {
@@ -244,6 +344,7 @@ typedef struct {
 	net_work_t *work;
 	adam_t adam;
 	gsl_rng *rng;
+	crew_t crew;
 } train_state_t;
 
 static void state_free(train_state_t *s, int threads)
@@ -258,6 +359,7 @@ static void state_free(train_state_t *s, int threads)
 	free_work(s->work, threads);
 	adam_free(&s->adam);
 	if (s->rng) gsl_rng_free(s->rng);
+	crew_free(&s->crew);
 }
 
 /* One pass over the training set; the mean loss in *loss. */
@@ -270,7 +372,7 @@ static int train_epoch(net_t *net, const data_t *d, const train_opts_t *o, train
 	for (b0 = 0; b0 < st->n_tr; b0 += o->batch) {
 		int bn = st->n_tr - b0 < o->batch ? st->n_tr - b0 : o->batch, n_ch = (bn + TRAIN_CHUNK - 1) / TRAIN_CHUNK;
 		batch_ctx_t b = {net, d, st->tr + b0, bn, st->gbuf, st->loss, st->work};
-		run_jobs(batch_job, &b, n_ch, o->threads);
+		crew_run(&st->crew, batch_job, &b, n_ch);
 		/* fixed reduction order: chunk 0, then 1, … */
 		for (c = 1; c < n_ch; c++) {
 			const double *g = st->gbuf + (size_t)c * net->n_param;
@@ -302,7 +404,8 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 	res->curve = calloc(o->epochs > 0 ? o->epochs : 1, sizeof *res->curve);
 	st.rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!st.tr || !st.va || !st.te || !st.gbuf || !st.loss || !st.prob || !st.best || !res->curve || !st.rng ||
-	    adam_init(&st.adam, net, o->lr, o->weight_decay) < 0 || (st.work = alloc_work(net, o->threads, d->max_len)) == NULL) {
+	    adam_init(&st.adam, net, o->lr, o->weight_decay) < 0 || (st.work = alloc_work(net, o->threads, d->max_len)) == NULL ||
+	    crew_init(&st.crew, o->threads) < 0) {
 		s = ts_fail(err, TS_ENOMEM, "out of memory for training");
 		goto done;
 	}
