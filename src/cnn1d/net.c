@@ -221,18 +221,37 @@ NET_CLONES static void conv_rows(const net_t *n, const uint8_t *x, int P, int s,
 }
 
 /* Global max pooling of R rows: feat[k] = max_r a[r][k], arg[k] = the first
- * row reaching it (strictly greater replaces), 4 filters at a time. */
+ * row reaching it (strictly greater replaces), 16 then 4 filters at a time. */
+#define MAX4(v, best, at, rv)                                           \
+	do {                                                             \
+		v4l gt_ = (v4l)((v) > (best));                           \
+		(best) = (v4d)(((v4l)(v) & gt_) | ((v4l)(best) & ~gt_)); \
+		(at) = ((rv) & gt_) | ((at) & ~gt_);                     \
+	} while (0)
+
 NET_CLONES static void pool_max(const double *a, int R, int K, double *feat, int *arg)
 {
 	int k, r, b;
-	for (k = 0; k + 4 <= K; k += 4) {
+	for (k = 0; k + 16 <= K; k += 16) {  /* 4 running maxima: one pass per 16 filters */
+		v4d b0 = ld4(a + k), b1 = ld4(a + k + 4), b2 = ld4(a + k + 8), b3 = ld4(a + k + 12);
+		v4l t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0;
+		for (r = 1; r < R; r++) {
+			const double *ar = a + (size_t)r * K + k;
+			v4l rv = {r, r, r, r};
+			MAX4(ld4(ar), b0, t0, rv);
+			MAX4(ld4(ar + 4), b1, t1, rv);
+			MAX4(ld4(ar + 8), b2, t2, rv);
+			MAX4(ld4(ar + 12), b3, t3, rv);
+		}
+		st4(feat + k, b0), st4(feat + k + 4, b1), st4(feat + k + 8, b2), st4(feat + k + 12, b3);
+		for (b = 0; b < 4; b++) arg[k + b] = (int)t0[b], arg[k + 4 + b] = (int)t1[b], arg[k + 8 + b] = (int)t2[b], arg[k + 12 + b] = (int)t3[b];
+	}
+	for (; k + 4 <= K; k += 4) {
 		v4d best = ld4(a + k);
 		v4l at = {0, 0, 0, 0};
 		for (r = 1; r < R; r++) {
-			v4d v = ld4(a + (size_t)r * K + k);
-			v4l gt = (v4l)(v > best), rv = {r, r, r, r};
-			best = (v4d)(((v4l)v & gt) | ((v4l)best & ~gt));
-			at = (rv & gt) | (at & ~gt);
+			v4l rv = {r, r, r, r};
+			MAX4(ld4(a + (size_t)r * K + k), best, at, rv);
 		}
 		st4(feat + k, best);
 		for (b = 0; b < 4; b++) arg[k + b] = (int)at[b];
