@@ -15,7 +15,7 @@
 #     best match for that filter.
 # (b) Training throughput (forward + backward + AdamW step, from the train
 #     report): K = 32, W = 19, length 200, batch 64, 1 and 2 threads, and
-#     the test auROC reached in 3 epochs; next to PyTorch on the same
+#     the test auROC reached in 10 epochs; next to PyTorch on the same
 #     architecture, data and epochs (bench/cnn_torch.py) when /usr/bin/python3
 #     has torch.
 #
@@ -97,14 +97,14 @@ for n in $SIZES; do
 	done
 done
 
-echo "== (b) training throughput: K = 32, W = 19, length $LEN, batch 64, 10,000 sequences x 3 epochs, lr 0.001;"
+echo "== (b) training throughput: K = 32, W = 19, length $LEN, batch 64, 10,000 sequences x 10 epochs, lr 0.001;"
 echo "   test auROC on 2,000 sequences simulated separately"
 echo "   (load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown); other jobs lower the wall figures,"
 echo "   -@ 2 most; per CPU second of all threads is what the code costs whatever the load)"
 $TESSERA simulate motif -M $MOTIF -n 10000 --len $LEN --seed 7 --pos $T/tp_pos.fa --neg $T/tp_neg.fa
 $TESSERA simulate motif -M $MOTIF -n 2000 --len $LEN --seed 2007 --pos $T/tp_te_pos.fa --neg $T/tp_te_neg.fa
 for th in 1 2; do
-	$TESSERA train --quiet -@ $th -K 32 -W 19 --batch 64 --epochs 3 --val 0 --pos $T/tp_pos.fa --neg $T/tp_neg.fa \
+	$TESSERA train --quiet -@ $th -K 32 -W 19 --batch 64 --epochs 10 --val 0 --pos $T/tp_pos.fa --neg $T/tp_neg.fa \
 		--test-set pos=$T/tp_te_pos.fa --test-set neg=$T/tp_te_neg.fa -o $T/tp_model.json --json $T/tp_report.json
 	printf '   tessera train -@ %d:  %8.0f sequences/s (wall), %8.0f per CPU second; test auROC %.4f\n' "$th" \
 		"$(json_num train_seq_per_s $T/tp_report.json)" "$(json_num train_seq_per_cpu_s $T/tp_report.json)" \
@@ -113,7 +113,7 @@ done
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	v=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)')
 	for th in 1 2; do
-		/usr/bin/python3 bench/cnn_torch.py $T/tp_pos.fa $T/tp_neg.fa $th $T/tp_te_pos.fa $T/tp_te_neg.fa > $T/torch_out.txt
+		/usr/bin/python3 bench/cnn_torch.py $T/tp_pos.fa $T/tp_neg.fa $th 10 $T/tp_te_pos.fa $T/tp_te_neg.fa > $T/torch_out.txt
 		read rate rate_cpu auc < $T/torch_out.txt
 		printf '   PyTorch %s, %d thread(s): %8.0f sequences/s (wall), %8.0f per CPU second; test auROC %.4f\n' "$v" "$th" \
 			"$rate" "$rate_cpu" "$auc"

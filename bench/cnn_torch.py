@@ -1,11 +1,11 @@
 """cnn_torch: training throughput of the bench/cnn.sh architecture in PyTorch.
 
-Usage: cnn_torch.py POS.fa NEG.fa THREADS [TEST_POS.fa TEST_NEG.fa]
+Usage: cnn_torch.py POS.fa NEG.fa THREADS EPOCHS [TEST_POS.fa TEST_NEG.fa]
   -> prints "sequences/s sequences/CPU-s test_auROC" (auROC NaN without test
   files); CPU seconds are the process's, all threads, over the training loop.
 One-hot DNA (N: all zero) -> Conv1d(4, 32, 19) -> ReLU -> global max pool ->
 Linear(32, 1) -> BCE with logits; AdamW (lr 1e-3, weight decay 1e-4), batch
-64, 3 epochs in a seeded order; only the training loop is timed, as the
+64, EPOCHS epochs in a seeded order; only the training loop is timed, as the
 `train_seq_per_s` of `tessera train` (forward, backward, optimiser step).
 auROC is the Mann-Whitney statistic with midranks, as tessera's.
 Run by bench/cnn.sh only when /usr/bin/python3 can import torch.
@@ -60,7 +60,7 @@ def auroc(score, label):
 
 
 def main():
-    pos, neg, threads = read_fasta(sys.argv[1]), read_fasta(sys.argv[2]), int(sys.argv[3])
+    pos, neg, threads, epochs = read_fasta(sys.argv[1]), read_fasta(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     x = one_hot(pos + neg)
@@ -69,7 +69,7 @@ def main():
                               torch.nn.Flatten(), torch.nn.Linear(32, 1))
     opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    n, epochs, batch = len(y), 3, 64
+    n, batch = len(y), 64
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(epochs):
         order = torch.randperm(n)
@@ -82,8 +82,8 @@ def main():
     rate = n * epochs / (time.perf_counter() - t0)
     rate_cpu = n * epochs / (time.process_time() - c0)
     auc = float("nan")
-    if len(sys.argv) > 5:
-        tp, tn = read_fasta(sys.argv[4]), read_fasta(sys.argv[5])
+    if len(sys.argv) > 6:
+        tp, tn = read_fasta(sys.argv[5]), read_fasta(sys.argv[6])
         with torch.no_grad():
             score = net(one_hot(tp + tn)).squeeze(1)
         auc = auroc(score, torch.cat([torch.ones(len(tp)), torch.zeros(len(tn))]))
