@@ -25,7 +25,7 @@ static const command_t commands[] = {
 	{"predict", cmd_predict, "class probabilities (and saliency) of sequences under a trained model"},
 	{"simulate", cmd_simulate, "simulated training data: sequences with a planted motif (simulate motif)"},
 	{"view", cmd_view, "print sequences from FASTA/FASTQ/SAM/BAM/CRAM, regions or BED"},
-	{"motifs", cmd_motifs, "read, check, summarise and convert motif files"},
+	{"motifs", cmd_motifs, "read, check, summarise, convert and draw motif files; extract learned motifs"},
 	{"pairhmm", cmd_pairhmm, "pair-HMM alignment, EM fits of tied/untied gap models, LRT of symmetry"},
 	{"report", cmd_report, "one self-contained HTML page from scan hits, pair-HMM tests and training runs"},
 };

@@ -66,6 +66,7 @@ Test(motifcmp, self_reverse_complement_and_parts)
 	x = mcmp_compare(&m, &m);
 	cr_assert(fabs(x.sim - 1) < 1e-12, "self %.15g", x.sim);
 	cr_assert_eq(x.offset, 0);
+	cr_assert_eq(x.overlap, m.w);
 	cr_assert_eq(x.strand, '+');
 	x = mcmp_compare(&m, &r);
 	cr_assert(fabs(x.sim - 1) < 1e-12, "rc %.15g", x.sim);
@@ -76,7 +77,7 @@ Test(motifcmp, self_reverse_complement_and_parts)
 	part.w = 6;
 	part.p = m.p + 4 * 2;
 	x = mcmp_compare(&m, &part);
-	cr_assert(fabs(x.sim - 1) < 1e-12 && x.offset == 2 && x.strand == '+', "part: %g at %d %c", x.sim, x.offset, x.strand);
+	cr_assert(fabs(x.sim - 1) < 1e-12 && x.offset == 2 && x.strand == '+' && x.overlap == 6, "part: %g at %d %c", x.sim, x.offset, x.strand);
 	motif_free(&m);
 	motif_free(&r);
 }

@@ -27,7 +27,7 @@ static void usage(FILE *fp)
 		"largest activation over SEQS, aligned and counted (DeepBind/Basset).  Each motif is\n"
 		"matched against a motif database by column-wise Pearson correlation over the best\n"
 		"offset and strand; the matches are a TSV on stdout: filter, nsites, ic, match_id,\n"
-		"match_name, similarity, offset, strand.\n\n"
+		"match_name, similarity, offset, strand, overlap (columns compared).\n\n"
 		"  -M, --model FILE         model (JSON) written by 'tessera train'\n"
 		"      --from FILE          sequences to find the sites in (FASTA/FASTQ/SAM/BAM/CRAM)\n"
 		"  -o, --output FILE        the motifs (MEME), replaced only on success\n"
@@ -115,17 +115,17 @@ static int write_matches(const char *path, const net_t *net, const extract_info_
 	ts_outfile_t of;
 	int k, s;
 	if ((s = ts_outfile_open(&of, path, err)) < 0) return s;
-	fputs("filter\tnsites\tic\tmatch_id\tmatch_name\tsimilarity\toffset\tstrand\n", of.fp);
+	fputs("filter\tnsites\tic\tmatch_id\tmatch_name\tsimilarity\toffset\tstrand\toverlap\n", of.fp);
 	for (k = 0; k < net->a.K; k++) {
 		const extract_info_t *e = &info[k];
 		const mcmp_match_t *b = e->motif >= 0 ? &m[e->motif] : NULL;
 		fprintf(of.fp, "filter%d\t%lld\t", k, (long long)e->nsites);
 		if (e->motif < 0) fputs(".", of.fp);
 		else fprintf(of.fp, "%.3f", mcmp_ic(&set->a[e->motif]));
-		if (b == NULL || b->target < 0) fputs("\t.\t.\t.\t.\t.\n", of.fp);
+		if (b == NULL || b->target < 0) fputs("\t.\t.\t.\t.\t.\t.\n", of.fp);
 		else {
 			const motif_t *t = &db->a[b->target];
-			fprintf(of.fp, "\t%s\t%s\t%.4f\t%d\t%c\n", t->id, t->alt ? t->alt : ".", b->sim, b->offset, b->strand);
+			fprintf(of.fp, "\t%s\t%s\t%.4f\t%d\t%c\t%d\n", t->id, t->alt ? t->alt : ".", b->sim, b->offset, b->strand, b->overlap);
 		}
 	}
 	if (ferror(of.fp)) {

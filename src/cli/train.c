@@ -432,6 +432,7 @@ static json_t *report_json(const train_cli_t *c, const train_result_t *r)
 	if (!bad) bad |= json_object_set_new(o, "test_loss", num(r->test_loss)) < 0;
 	if (!bad) bad |= json_object_set_new(o, "threads", json_integer(c->to.threads)) < 0;
 	if (!bad) bad |= json_object_set_new(o, "train_seq_per_s", num(r->seq_per_s)) < 0;
+	if (!bad) bad |= json_object_set_new(o, "train_seq_per_cpu_s", num(r->seq_per_cpu_s)) < 0;
 	json_decref(curve);
 	if (!bad) return o;
 	json_decref(o);

@@ -26,7 +26,7 @@ static void column(const motif_t *b, int i, char strand, double *out)
 
 mcmp_match_t mcmp_compare(const motif_t *a, const motif_t *b)
 {
-	mcmp_match_t best = {NAN, 0, '+', -1};
+	mcmp_match_t best = {NAN, 0, '+', 0, -1};
 	int min_l = a->w < b->w ? a->w : b->w, o, i, si;
 	if (min_l > 5) min_l = 5;
 	for (si = 0; si < 2; si++) {
@@ -40,7 +40,7 @@ mcmp_match_t mcmp_compare(const motif_t *a, const motif_t *b)
 				sum += mcmp_column_r(a->p + 4 * i, bc);
 			}
 			sum /= hi - lo;
-			if (isnan(best.sim) || sum > best.sim) best = (mcmp_match_t){sum, o, strand, -1};
+			if (isnan(best.sim) || sum > best.sim) best = (mcmp_match_t){sum, o, strand, hi - lo, -1};
 		}
 	}
 	return best;
@@ -48,7 +48,7 @@ mcmp_match_t mcmp_compare(const motif_t *a, const motif_t *b)
 
 mcmp_match_t mcmp_best(const motif_t *a, const motif_set_t *db)
 {
-	mcmp_match_t best = {NAN, 0, '+', -1};
+	mcmp_match_t best = {NAN, 0, '+', 0, -1};
 	int t;
 	for (t = 0; t < db->n; t++) {
 		mcmp_match_t m = mcmp_compare(a, &db->a[t]);

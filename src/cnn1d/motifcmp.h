@@ -24,6 +24,7 @@ typedef struct {
 	double sim;    /* best mean column correlation, in [−1, 1]; NAN if no offset qualifies */
 	int offset;    /* o above */
 	char strand;   /* '+' or '-' */
+	int overlap;   /* L: columns compared at that offset */
 	int target;    /* mcmp_best: index of the best motif of the set, −1 if none */
 } mcmp_match_t;
 

@@ -80,6 +80,7 @@ typedef struct {
 	double *a;      /* activations [s][p][k] */
 	int *arg;       /* argmax row (s·P + p) of each filter */
 	double *feat, *gfeat, *gz, *out, *gout, *prob;
+	const double **rows;  /* W rows of conv_w, one per column of a window; then 4W offsets */
 } net_work_t;
 
 /** Allocate a network of architecture a with all parameters 0 and classes

@@ -34,12 +34,14 @@ void train_result_free(train_result_t *r)
 	r->curve = NULL;
 }
 
-static double now(void)
+static double clock_s(clockid_t c)
 {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(c, &t);
 	return t.tv_sec + 1e-9 * t.tv_nsec;
 }
+
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
 
 /* ---- jobs over threads: thread t runs jobs t, t+T, t+2T, …; each job writes
  * only its own outputs, so the assignment cannot change any result. */
@@ -73,6 +75,106 @@ static void run_jobs(job_fn fn, void *ctx, int n_jobs, int n_threads)
 		if (started[t]) pthread_join(th[t], NULL);
 		else pool_worker(&p[t]);  /* no thread: same jobs, same outputs, here */
 	}
+}
+
+/* A crew: the same jobs-over-threads rule, but with threads 1..T−1 started
+ * once for the whole training and woken for every batch (thread 0 is the
+ * caller), since a minibatch takes about a millisecond and starting threads
+ * for each would cost some of it.  A thread that could not be started
+ * leaves its jobs to the caller, as run_jobs does. */
+typedef struct crew crew_t;
+typedef struct {
+	crew_t *c;
+	int t;
+} crew_arg_t;
+
+struct crew {
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	pthread_t th[64];
+	crew_arg_t arg[64];
+	int started[64], T, n_up, ok;
+	job_fn fn;
+	void *ctx;
+	int n_jobs, n_done, quit;
+	long gen;  /* batch number: a worker runs each generation once */
+};
+
+static void *crew_worker(void *p)
+{
+	crew_arg_t *a = p;
+	crew_t *c = a->c;
+	long seen = 0;
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		job_fn fn;
+		void *ctx;
+		int n, j;
+		while (c->gen == seen && !c->quit) pthread_cond_wait(&c->go, &c->mu);
+		if (c->quit) break;
+		seen = c->gen, fn = c->fn, ctx = c->ctx, n = c->n_jobs;
+		pthread_mutex_unlock(&c->mu);
+		for (j = a->t; j < n; j += c->T) fn(ctx, j, a->t);
+		pthread_mutex_lock(&c->mu);
+		if (++c->n_done == c->n_up) pthread_cond_signal(&c->done);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* TS_OK, or TS_ENOMEM if the mutex or conditions cannot be made. */
+static int crew_init(crew_t *c, int T)
+{
+	int t;
+	memset(c, 0, sizeof *c);
+	c->T = T < 1 ? 1 : T > 64 ? 64 : T;
+	if (pthread_mutex_init(&c->mu, NULL) != 0) return TS_ENOMEM;
+	if (pthread_cond_init(&c->go, NULL) != 0) {
+		pthread_mutex_destroy(&c->mu);
+		return TS_ENOMEM;
+	}
+	if (pthread_cond_init(&c->done, NULL) != 0) {
+		pthread_cond_destroy(&c->go);
+		pthread_mutex_destroy(&c->mu);
+		return TS_ENOMEM;
+	}
+	c->ok = 1;
+	for (t = 1; t < c->T; t++) {
+		c->arg[t] = (crew_arg_t){c, t};
+		c->n_up += c->started[t] = pthread_create(&c->th[t], NULL, crew_worker, &c->arg[t]) == 0;
+	}
+	return TS_OK;
+}
+
+static void crew_run(crew_t *c, job_fn fn, void *ctx, int n_jobs)
+{
+	int t, j;
+	pthread_mutex_lock(&c->mu);
+	c->fn = fn, c->ctx = ctx, c->n_jobs = n_jobs, c->n_done = 0, c->gen++;
+	pthread_cond_broadcast(&c->go);
+	pthread_mutex_unlock(&c->mu);
+	for (t = 0; t < c->T; t++)
+		if (t == 0 || !c->started[t])
+			for (j = t; j < n_jobs; j += c->T) fn(ctx, j, t);
+	pthread_mutex_lock(&c->mu);
+	while (c->n_done < c->n_up) pthread_cond_wait(&c->done, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void crew_free(crew_t *c)
+{
+	int t;
+	if (!c->ok) return;
+	pthread_mutex_lock(&c->mu);
+	c->quit = 1;
+	pthread_cond_broadcast(&c->go);
+	pthread_mutex_unlock(&c->mu);
+	for (t = 1; t < c->T; t++)
+		if (c->started[t]) pthread_join(c->th[t], NULL);
+	pthread_cond_destroy(&c->go);
+	pthread_cond_destroy(&c->done);
+	pthread_mutex_destroy(&c->mu);
+	c->ok = 0;
 }
 
 /* ---- prediction */
@@ -242,6 +344,7 @@ typedef struct {
 	net_work_t *work;
 	adam_t adam;
 	gsl_rng *rng;
+	crew_t crew;
 } train_state_t;
 
 static void state_free(train_state_t *s, int threads)
@@ -256,6 +359,7 @@ static void state_free(train_state_t *s, int threads)
 	free_work(s->work, threads);
 	adam_free(&s->adam);
 	if (s->rng) gsl_rng_free(s->rng);
+	crew_free(&s->crew);
 }
 
 /* One pass over the training set; the mean loss in *loss. */
@@ -268,7 +372,7 @@ static int train_epoch(net_t *net, const data_t *d, const train_opts_t *o, train
 	for (b0 = 0; b0 < st->n_tr; b0 += o->batch) {
 		int bn = st->n_tr - b0 < o->batch ? st->n_tr - b0 : o->batch, n_ch = (bn + TRAIN_CHUNK - 1) / TRAIN_CHUNK;
 		batch_ctx_t b = {net, d, st->tr + b0, bn, st->gbuf, st->loss, st->work};
-		run_jobs(batch_job, &b, n_ch, o->threads);
+		crew_run(&st->crew, batch_job, &b, n_ch);
 		/* fixed reduction order: chunk 0, then 1, … */
 		for (c = 1; c < n_ch; c++) {
 			const double *g = st->gbuf + (size_t)c * net->n_param;
@@ -286,7 +390,7 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 {
 	train_state_t st;
 	int s, ep, bad = 0, n = d->n > 0 ? d->n : 1, C = net->a.n_class;
-	double best_auc = -1, t_train = 0;
+	double best_auc = -1, t_train = 0, c_train = 0;
 	memset(&st, 0, sizeof st);
 	memset(res, 0, sizeof *res);
 	res->test_loss = res->test_auroc = res->test_auprc = NAN;
@@ -300,7 +404,8 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 	res->curve = calloc(o->epochs > 0 ? o->epochs : 1, sizeof *res->curve);
 	st.rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!st.tr || !st.va || !st.te || !st.gbuf || !st.loss || !st.prob || !st.best || !res->curve || !st.rng ||
-	    adam_init(&st.adam, net, o->lr, o->weight_decay) < 0 || (st.work = alloc_work(net, o->threads, d->max_len)) == NULL) {
+	    adam_init(&st.adam, net, o->lr, o->weight_decay) < 0 || (st.work = alloc_work(net, o->threads, d->max_len)) == NULL ||
+	    crew_init(&st.crew, o->threads) < 0) {
 		s = ts_fail(err, TS_ENOMEM, "out of memory for training");
 		goto done;
 	}
@@ -311,13 +416,14 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 	memcpy(st.best, net->param, net->n_param * sizeof *st.best);
 	for (ep = 1; ep <= o->epochs; ep++) {
 		train_epoch_t *e = &res->curve[ep - 1];
-		double t0 = now();
+		double t0 = now(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		e->epoch = ep;
 		if ((s = train_epoch(net, d, o, &st, ep, &e->train_loss)) < 0) {
 			s = ts_fail(err, TS_EDATA, "epoch %d: the training loss is not finite (training diverged: lower --lr)", ep);
 			goto done;
 		}
 		t_train += now() - t0;
+		c_train += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if ((s = train_predict(net, d, st.va, st.n_va, o->threads, st.prob)) < 0 ||
 		    (s = train_evaluate(net, d, st.va, st.n_va, st.prob, &e->val_loss, &e->val_auroc, &e->val_auprc)) < 0)
 			goto nomem;
@@ -335,6 +441,7 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 	}
 	memcpy(net->param, st.best, net->n_param * sizeof *st.best);
 	res->seq_per_s = t_train > 0 ? (double)st.n_tr * res->n_epoch / t_train : 0;
+	res->seq_per_cpu_s = c_train > 0 ? (double)st.n_tr * res->n_epoch / c_train : 0;
 	if ((s = train_predict(net, d, st.te, st.n_te, o->threads, st.prob)) < 0 ||
 	    (s = train_evaluate(net, d, st.te, st.n_te, st.prob, &res->test_loss, &res->test_auroc, &res->test_auprc)) < 0)
 		goto nomem;

@@ -57,6 +57,7 @@ typedef struct {
 	int n_train, n_val, n_test;
 	double test_loss, test_auroc, test_auprc;  /* NaN without a test set */
 	double seq_per_s;          /* training throughput (forward + backward + step, wall) */
+	double seq_per_cpu_s;      /* the same per CPU second of all threads (fair on a busy machine) */
 } train_result_t;
 
 /* Called after each epoch (progress lines); may be NULL. */

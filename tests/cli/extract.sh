@@ -18,7 +18,7 @@ check extract_train_model
 
 run tessera motifs extract -M "$T/ex_model.json" --from $CF/pos.fa -m $CF/planted.meme -o "$T/learned.meme" --logo "$T/logos"
 expect_rc 0
-[ "$(head -n 1 "$OUT")" = "filter	nsites	ic	match_id	match_name	similarity	offset	strand" ] || fail_because "header is '$(head -n 1 "$OUT")'"
+[ "$(head -n 1 "$OUT")" = "filter	nsites	ic	match_id	match_name	similarity	offset	strand	overlap" ] || fail_because "header is '$(head -n 1 "$OUT")'"
 [ "$(wc -l < "$OUT")" = 9 ] || fail_because "not one line per filter"
 awk -F'\t' 'NR > 1 && $4 == "planted" && $6 > 0.8 { ok = 1 } END { exit !ok }' "$OUT" || fail_because "no filter matches the planted motif > 0.8"
 cp "$OUT" "$T/matches.tsv"
