@@ -251,6 +251,7 @@ static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, 
 	scan_hit_t h;
 	int ret;
 	if (buf == NULL) return TS_ENOMEM;
+	memset(&h, 0, sizeof h);  /* the spill writes whole structs: no uninitialised padding */
 	h.motif = k;
 	h.rec = j->rec;
 	h.pos = j->beg + i;

@@ -5,7 +5,7 @@
 GENOME=data/genome/ecoli_k12_mg1655.fa.gz
 rm -f "$T/kill.fifo" "$T/kill.tsv" "$T"/kill.tsv.tmp.*
 mkfifo "$T/kill.fifo"
-"$TESSERA" scan --quiet --motif MA0139.2 -o "$T/kill.tsv" - < "$T/kill.fifo" &
+$TESSERA scan --quiet --motif MA0139.2 -o "$T/kill.tsv" - < "$T/kill.fifo" &
 pid=$!
 exec 3> "$T/kill.fifo"
 gzip -dc $GENOME | head -c 2400000 >&3
@@ -19,7 +19,7 @@ ls "$T"/kill.tsv.tmp.* >/dev/null 2>&1 && fail_because "a temporary file was lef
 run tessera scan --motif MA0139.2 -o "$T/kill.tsv" $GENOME
 expect_rc 0
 [ "$(grep -vc '^motif_id' "$T/kill.tsv")" = 1109 ] || fail_because "rerun: $(grep -vc '^motif_id' "$T/kill.tsv") hits, FIMO finds 1109"
-"$TESSERA" scan --motif MA0139.2 $GENOME 2>/dev/null | cmp -s - "$T/kill.tsv" || fail_because "rerun differs from a run to stdout"
+$TESSERA scan --motif MA0139.2 $GENOME 2>/dev/null | cmp -s - "$T/kill.tsv" || fail_because "rerun differs from a run to stdout"
 rm -f "$T/kill.fifo"
 check scan_sigkill_leaves_no_output_and_rerun_is_complete
 
@@ -28,11 +28,11 @@ check scan_sigkill_leaves_no_output_and_rerun_is_complete
 G=data/genome/ecoli_k12_mg1655.fa.gz
 ARGS="--motif MA0139.2 --motif MA1125.2 --qvalue-scope run"
 for i in 1 2 3 4 5 6 7; do
-	"$TESSERA" scan --quiet $ARGS --shard $i/7 --partial "$T/sh$i.part" $G || fail_because "shard $i failed"
+	$TESSERA scan --quiet $ARGS --shard $i/7 --partial "$T/sh$i.part" $G || fail_because "shard $i failed"
 done
 run tessera scan --quiet $ARGS --gather "$T/sh7.part" "$T/sh3.part" "$T/sh1.part" "$T/sh2.part" "$T/sh5.part" "$T/sh4.part" "$T/sh6.part"
 expect_rc 0
-expect_out_cmd "$TESSERA" scan --quiet $ARGS $G
+expect_out_cmd $TESSERA scan --quiet $ARGS $G
 check scan_shards_gather_to_one_run
 
 run tessera scan --quiet $ARGS --gather "$T/sh1.part" "$T/sh2.part"

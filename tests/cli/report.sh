@@ -53,7 +53,7 @@ else
 fi
 
 # the page: well-formed (it is also valid XML), deterministic, complete
-"$TESSERA" train --quiet --pos data/fixtures/cnn/pos.fa --neg data/fixtures/cnn/neg.fa -K 8 -W 12 --lr 0.01 --batch 32 \
+$TESSERA train --quiet --pos data/fixtures/cnn/pos.fa --neg data/fixtures/cnn/neg.fa -K 8 -W 12 --lr 0.01 --batch 32 \
 	--epochs 6 -o "$T/report_model.json" --json "$T/report_train.json" || fail_because "train failed"
 run tessera report --hits "$T/report_hits.tsv" -m data/fixtures/scan/motifs.meme --fai data/fixtures/scan/genome.fa.fai \
 	--pairhmm "$T/report_pb.json" --train "$T/report_train.json" -o "$T/report.html"

@@ -9,7 +9,7 @@ PY=/usr/bin/python3
 VG=data/fixtures/scan/genome.fa
 VM=data/fixtures/scan/motifs.meme
 $PY tests/tools/vcf_oracle.py make $VG "$T/v.vcf" "$T/v_work.fa" 7
-"$TESSERA" scan --quiet --text --thresh 1 --no-pgc -m $VM "$T/v_work.fa" > "$T/v_all.tsv"
+$TESSERA scan --quiet --text --thresh 1 --no-pgc -m $VM "$T/v_work.fa" > "$T/v_all.tsv"
 $PY tests/tools/vcf_oracle.py expect $VG "$T/v.vcf" "$T/v_all.tsv" 1e-3 | sort > "$T/v_want.txt"
 run tessera scan --vcf "$T/v.vcf" --ref $VG -m $VM --thresh 1e-3 --out-vcf "$T/v_out.vcf" -o "$T/v_got.tsv"
 expect_rc 0
