@@ -45,6 +45,10 @@ int cli_common_opt(int c);
 enum { CLI_BAD_OPT = -1, CLI_NOMEM = -3 };
 int cli_input_opt(const char *cmd, int c, char *arg, sio_opts_t *o);
 
+/** The sample name of --mqc: `given` (--sample) as it is, else the file
+ *  name of `path` without directories and extensions (".bam", ".fa.gz"). */
+void cli_sample_name(const char *given, const char *path, char *buf, size_t size);
+
 /** Report a usage error as "[E::cmd] message", point at --help, return 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

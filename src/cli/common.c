@@ -1,8 +1,9 @@
 /* common: options and usage errors shared by every subcommand. */
 #include <stdarg.h>
 #include <stdio.h>
-#include "cli/cli.h"
 #include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -48,4 +49,12 @@ int cli_input_opt(const char *cmd, int c, char *arg, sio_opts_t *o)
 		return 1;
 	default: return 0;
 	}
+}
+
+void cli_sample_name(const char *given, const char *path, char *buf, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	char *dot;
+	snprintf(buf, size, "%s", given ? given : base ? base + 1 : path);
+	while (!given && (dot = strrchr(buf, '.')) != NULL && dot != buf) *dot = '\0';
 }

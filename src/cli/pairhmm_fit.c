@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "cli/cli.h"
 #include "cli/pairhmm_cli.h"
 #include "pairhmm/boot.h"
 #include "pairhmm/json.h"
@@ -104,16 +105,6 @@ static json_t *json_with(const phc_opts_t *o, const phc_input_t *in, json_t *mem
 	return j;
 }
 
-/* The sample name of --mqc: --sample, else the input file's name without
- * directories and extensions (".bam", ".fa.gz", …). */
-static void sample_name(const phc_opts_t *o, char *buf, size_t size)
-{
-	const char *path = o->sample ? o->sample : o->bam ? o->bam : o->pairs1, *base = strrchr(path, '/');
-	char *dot;
-	snprintf(buf, size, "%s", o->sample || !base ? path : base + 1);
-	while (!o->sample && (dot = strrchr(buf, '.')) != NULL && dot != buf) *dot = 0;
-}
-
 /* MultiQC custom content (https://multiqc.info, "custom content"): one table
  * row per sample, the same section id in every file so MultiQC merges them. */
 static json_t *mqc_json(const report_t *r)
@@ -122,7 +113,7 @@ static json_t *mqc_json(const report_t *r)
 	const phc_input_t *in = r->in;
 	char sample[256];
 	json_t *row, *j;
-	sample_name(r->o, sample, sizeof sample);
+	cli_sample_name(r->o->sample, r->o->bam ? r->o->bam : r->o->pairs1, sample, sizeof sample);
 	row = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "pairs", (json_int_t)in->set->n, "residues",
 			(json_int_t)in->residues, "open_ratio", phmm_json_num(r->lrt->open_ratio), "extend_ratio",
 			phmm_json_num(r->lrt->extend_ratio), "dX", phmm_json_num(a->dX), "dY", phmm_json_num(a->dY), "eX",

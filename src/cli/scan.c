@@ -255,13 +255,11 @@ static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cl
  * extensions. */
 static int write_mqc(const scan_cli_t *c, const int64_t *count, const motif_set_t *set, const char *input, char *err)
 {
-	const char *base = strrchr(input, '/');
-	char sample[256], *dot;
+	char sample[256];
 	json_t *per = json_object(), *cats = json_object(), *j = NULL;
 	ts_outfile_t out;
 	int k, st = TS_ENOMEM;
-	snprintf(sample, sizeof sample, "%s", c->sample ? c->sample : base ? base + 1 : input);
-	while (!c->sample && (dot = strrchr(sample, '.')) != NULL && dot != sample) *dot = 0;
+	cli_sample_name(c->sample, input, sample, sizeof sample);
 	if (!per || !cats) goto done;
 	for (k = 0; k < set->n; k++)
 		if (count[k] > 0) {

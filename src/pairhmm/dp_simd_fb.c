@@ -87,7 +87,6 @@ float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]
  * n+m+1, n+m+2 (after the end; E is cell n+1 of n+m+2) have one cell. */
 typedef struct {
 	const phmm_tables_t *t;
-	const phmm_pair_t *pr;
 	phmm_f32_in_t in;
 	phmm_diag_fn fwd;
 	phmm_bdiag_fn bwd;
@@ -158,7 +157,6 @@ typedef struct {
 	double tr[PH_NTRANS], post[3];  /* transitions; posterior totals of M, X, Y */
 	double *occ, *jump;  /* per diagonal: posterior mass of its cells; M steps into it */
 	float *accX, *accY, *accM;
-	double lnPb;
 } fb_counts_t;
 
 /* Backward diagonal d into gs (3 rotating slots) with its counts. */
@@ -368,7 +366,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_f
 	const int64_t D = pr->n + pr->m;
 	if (!phmm_f32_tables_fit(t) || pr->n == 0 || pr->m == 0 || pr->glocal) return PHMM_REDO;  /* (a); empty: double is instant */
 	memset(&s, 0, sizeof s);
-	s.t = t, s.pr = pr, s.fwd = fwd, s.bwd = bwd;
+	s.t = t, s.fwd = fwd, s.bwd = bwd;
 	s.n = pr->n, s.m = pr->m, s.D = D;
 	s.W = (pr->n < pr->m ? pr->n : pr->m) + 1 + 2 * PHMM_PAD;
 	r = phmm_f32_inputs(t, pr, &mem, &s.in);
