@@ -37,6 +37,28 @@ float phmm_diag_c(const phmm_f32_in_t *in, float *const cur[3], const float *con
 	return mx;
 }
 
+/* The sum form (dp_simd_impl.h): a cell from the sums its predecessors
+ * stored, then the sums it passes on. */
+float phmm_sdiag_c(const phmm_f32_in_t *in, const phmm_sdiag_t *a)
+{
+	const float *t = a->t;
+	float mx = 0;
+	int64_t i;
+	for (i = a->ilo; i <= a->ihi; i++) {
+		const int32_t idx = in->xi[i] + in->yi[a->yoff + i];
+		const float m = in->pmf[idx] * a->f2 * a->S2[i - 1];
+		const float x = in->qxs[i] * a->f1 * a->SX1[i - 1];
+		const float y = in->qys[a->yoff + i] * a->f1 * a->SY1[i];
+		a->S[i] = t[0] * m + t[1] * x + t[2] * y;
+		a->SX[i] = t[3] * m + t[4] * x;
+		a->SY[i] = t[5] * m + t[6] * y;
+		if (m > mx) mx = m;
+		if (x > mx) mx = x;
+		if (y > mx) mx = y;
+	}
+	return mx;
+}
+
 /* ------------------------------------------------------------- driver */
 
 /* Criterion (a): every non-zero entry in [2^−60, 16]. */
@@ -58,6 +80,8 @@ void phmm_f32_mem_free(phmm_f32_mem_t *s)
 	free(s->yi);
 	free(s->qxs);
 	free(s->qys);
+	free(s->xb);
+	free(s->yb);
 	memset(s, 0, sizeof *s);
 }
 
@@ -108,7 +132,9 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 	s->qxs = calloc(n + 1 + 2 * P, sizeof *s->qxs);
 	s->yi = calloc(m + 1 + 2 * P, sizeof *s->yi);
 	s->qys = calloc(m + 1 + 2 * P, sizeof *s->qys);
-	if (!s->xi || !s->qxs || !s->yi || !s->qys) return TS_ENOMEM;
+	s->xb = calloc(n + 1 + 2 * P, 1);
+	s->yb = calloc(m + 1 + 2 * P, 1);
+	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->xb || !s->yb) return TS_ENOMEM;
 	for (i = 1; i <= n; i++) {
 		s->xi[P + i] = s->ky * mx[pr->x[i - 1] & 15];
 		s->qxs[P + i] = (float)(t->qx[pr->x[i - 1] & 15]);
@@ -118,14 +144,23 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 		s->yi[P + i] = my[c];
 		s->qys[P + i] = (float)t->qy[c];
 	}
-	memset(s->pmf, 0, sizeof s->pmf);
+	for (i = 0; i < n + 1 + 2 * P; i++) s->xb[i] = (uint8_t)s->xi[i];
+	for (i = 0; i < m + 1 + 2 * P; i++) s->yb[i] = (uint8_t)s->yi[i];
 	for (a = 0; a < s->kx; a++)
-		for (b = 0; b < s->ky; b++) s->pmf[a * s->ky + b] = (float)t->pm[s->cx[a]][s->cy[b]];
+		for (b = 0; b < s->ky; b++) {
+			s->pmf[a * s->ky + b] = (float)t->pm[s->cx[a]][s->cy[b]];
+			s->qxt[a * s->ky + b] = (float)t->qx[s->cx[a]];
+			s->qyt[a * s->ky + b] = (float)t->qy[s->cy[b]];
+		}
 	in->xi = s->xi + P;
 	in->qxs = s->qxs + P;
 	in->yi = s->yi + P;
 	in->qys = s->qys + P;
 	in->pmf = s->pmf;
+	in->xb = s->xb + P;
+	in->yb = s->yb + P;
+	in->qxt = s->qxt;
+	in->qyt = s->qyt;
 	in->ntab = s->kx * s->ky;
 	in->ky = s->ky;
 	return TS_OK;
@@ -151,58 +186,71 @@ int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *s
 	return TS_OK;
 }
 
-/* One float pass of the forward recursion (dp_simd.h), with kernel fn.
- * Sets *lnL.  Returns 0,
- * PHMM_REDO (criteria b, c) or TS_ENOMEM. */
+/* Where diagonal d's arrays start within their slots: cell i sits at
+ * slot + PHMM_PAD + shift(d) + i, with shift(d) ≡ −⌊d/2⌋ (mod 16), so that
+ * cell i of d, cell i−1 of d−2, and cell i−1 (d even) or i (d odd) of d−1
+ * share their offset within a 64-byte line (the kernels' aligned loads). */
+static int64_t sum_shift(int64_t d) { return 15 - (((d + 32) >> 1) & 15); }
+
+/* One float pass of the forward recursion (dp_simd.h) in sum form
+ * (dp_simd_impl.h), with kernel fn; transitions tr, and start[] the factors
+ * out of B into M, X, Y.  Sets *lnL, and lg_max[d] (if not NULL) to log2 of
+ * a bound on diagonal d's largest cell.  Returns 0, PHMM_REDO (criteria b, c) or
+ * TS_ENOMEM. */
 static int f32_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
-			  phmm_diag_fn fn, double *lnL, double *lg_max)
+			  phmm_sdiag_fn fn, double *lnL, double *lg_max)
 {
-	const int64_t n = pr->n, m = pr->m, len = n + 1 + 2 * PHMM_PAD;
-	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
+	const int64_t n = pr->n, m = pr->m, D = n + m, len = n + 1 + 2 * PHMM_PAD + 16;
+	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
 	phmm_f32_mem_t mem;
 	phmm_f32_in_t in;
-	float *buf = NULL, mx1, mx2 = 0, *diag[3][3];
-	int64_t d, s1, s2, sd = 0, k;
-	int ret, b, st;
+	phmm_sdiag_t a;
+	float *buf = NULL, mx1, mx2 = 0, mx;
+	int64_t d, s1, s2, sd = 0, slen = (len + 15) & ~(int64_t)15;
+	int ret, k, st;
 	unsigned csr;
 	double end;
 	csr = phmm_f32_ftz_on();
 	if ((ret = phmm_f32_inputs(t, pr, &mem, &in)) < 0) goto done;
 	ret = TS_ENOMEM;
-	if (!(buf = calloc(9 * len, sizeof *buf))) goto done;
-	if (lg_max) lg_max[0] = 0;
-	for (b = 0; b < 3; b++)
-		for (st = 0; st < 3; st++) diag[b][st] = buf + (3 * b + st) * len + PHMM_PAD;
-	/* diagonal 0: B = (0,0) in M, value 1 = 2^100 · 2^−100 */
-	diag[0][0][0] = mx1 = ldexpf(1, PHMM_TARGET_EXP);
+	/* 3 rotating slots (d mod 3) of S, SX, SY; 64-byte aligned */
+	if (!(buf = aligned_alloc(64, (size_t)(9 * slen) * sizeof *buf))) goto done;
+	memset(buf, 0, (size_t)(9 * slen) * sizeof *buf);
+	for (k = 0; k < 7; k++) a.t[k] = (float)tr[order[k]];
+#define SLOT(d, st) (buf + (((d) + 3) % 3 * 3 + (st)) * slen + PHMM_PAD + sum_shift(d))
+	/* diagonal 0: B = (0,0), value 1 = 2^100 · 2^−100, passing start[] on */
+	SLOT(0, 0)[0] = (float)(start[0] * ldexp(1, PHMM_TARGET_EXP));
+	SLOT(0, 1)[0] = (float)(start[1] * ldexp(1, PHMM_TARGET_EXP));
+	SLOT(0, 2)[0] = (float)(start[2] * ldexp(1, PHMM_TARGET_EXP));
+	mx1 = ldexpf(1, PHMM_TARGET_EXP);
 	s1 = s2 = PHMM_TARGET_EXP;
-	for (d = 1; d <= n + m; d++) {
-		float *const *cur = diag[d % 3];
-		const float *const *d1 = (const float *const *)diag[(d - 1) % 3], *const *d2 = (const float *const *)diag[(d + 1) % 3];
-		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
-		float c[7], mx;
+	if (lg_max) lg_max[0] = 0;
+	for (d = 1; d <= D; d++) {
+		a.ilo = d > m ? d - m : 0, a.ihi = d < n ? d : n, a.yoff = m - d;
 		if ((ret = phmm_f32_next_scale(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
-		for (k = 0; k < 3; k++) c[k] = (float)(tr[from2[k]] * phmm_pow2(sd - s2));
-		for (k = 0; k < 4; k++) c[3 + k] = (float)(tr[from1[k]] * phmm_pow2(sd - s1));
-		/* out of B (diagonal 0, only M non-zero): into X and Y at d = 1, M at d = 2 */
-		if (d == 1) c[3] = (float)(start[1] * phmm_pow2(sd - s1)), c[5] = (float)(start[2] * phmm_pow2(sd - s1));
-		if (d == 2) c[0] = (float)(start[0] * phmm_pow2(sd - s2));
-		mx = fn(&in, cur, d1, d2, ilo, ihi, m - d, c);
-		/* cells just outside the diagonal must read as 0 later */
-		for (st = 0; st < 3; st++) {
-			cur[st][ilo - 1] = 0;
-			memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 3) * sizeof(float));
-		}
-		if (lg_max) lg_max[d] = mx > 0 ? log2(mx) - (double)sd : -INFINITY;  /* log2 of the true maximum */
+		a.f2 = (float)phmm_pow2(sd - s2), a.f1 = (float)phmm_pow2(sd - s1);
+		a.S = SLOT(d, 0), a.SX = SLOT(d, 1), a.SY = SLOT(d, 2);
+		a.S2 = SLOT(d - 2, 0), a.SX1 = SLOT(d - 1, 1), a.SY1 = SLOT(d - 1, 2);
+		mx = fn(&in, &a);
+		/* the cells just outside the diagonal are read later as 0 */
+		for (st = 0; st < 3; st++) SLOT(d, st)[a.ilo - 1] = SLOT(d, st)[a.ihi + 1] = 0;
+		/* log2 of a bound on the diagonal's true maximum, ≥ 2^(100 − s_d) so
+		 * that 2^(lg_max − 226) bounds what flushing lost (criterion f) */
+		if (lg_max) lg_max[d] = (mx > 0x1p100f ? log2(mx) : PHMM_TARGET_EXP) - (double)sd;
 		mx2 = mx1, s2 = s1;
 		mx1 = mx, s1 = sd;
 	}
 	ret = PHMM_REDO;
 	if (!isfinite(mx1)) goto done;
-	{
-		float *const *last = diag[(n + m) % 3];
-		end = tr[PH_ME] * last[0][n] + tr[PH_XE] * last[1][n] + tr[PH_YE] * last[2][n];
+	{	/* the last cell (n, m), in the scale of diagonal D */
+		const int64_t i = n, idx = in.xi[n] + in.yi[0];
+		double fm = 0, fx = 0, fy = 0;
+		if (n >= 1 && m >= 1) fm = (double)in.pmf[idx] * a.f2 * SLOT(D - 2, 0)[i - 1];
+		if (n >= 1) fx = (double)in.qxs[n] * a.f1 * SLOT(D - 1, 1)[i - 1];
+		if (m >= 1) fy = (double)in.qys[0] * a.f1 * SLOT(D - 1, 2)[i];
+		end = tr[PH_ME] * fm + tr[PH_XE] * fx + tr[PH_YE] * fy;
 	}
+#undef SLOT
 	if (!(end > 0 && isfinite(end))) goto done;  /* (c) */
 	*lnL = log(end) - (double)s1 * M_LN2;
 	ret = TS_OK;
@@ -213,7 +261,7 @@ done:
 	return ret;
 }
 
-static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL, double *lg_max)
+static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fn, double *lnL, double *lg_max)
 {
 	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
 	return f32_pass_model(t, t->t, start, pr, fn, lnL, lg_max);
@@ -223,7 +271,7 @@ static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn 
  * backwards, so a transition a→b becomes b→a, the end factors τ become the
  * start and the start factors (B behaves like M) the end.  Its diagonal
  * D−d−1 and D−d−2 maxima bound the backward values b of diagonal d. */
-static int f32_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL, double *lg_max)
+static int f32_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fn, double *lnL, double *lg_max)
 {
 	double tr[PH_NTRANS], start[3] = {t->t[PH_ME], t->t[PH_XE], t->t[PH_YE]};
 	uint8_t *x = malloc(pr->n + 1), *y = malloc(pr->m + 1);
@@ -245,9 +293,9 @@ static int f32_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag
 }
 
 /* Criterion (f): an upper bound, in log2, on the forward mass lost to
- * underflow.  A cell of diagonal d below float's range holds < 2^(−146) in
- * stored units (flush or subnormal rounding), i.e. < f_max(d)·2^(−146−lg
- * stored max); its paths continue with b ≤ 3·max of the reversed pass on
+ * underflow.  A sum of diagonal d below float's range held < 2^(−126) in
+ * stored units (flushed to 0), i.e. < 2^(lf[d] − 226) (f32_pass_model); its
+ * paths continue on d+1 or d+2 with b ≤ 3·max of the reversed pass on
  * diagonals D−d−1, D−d−2.  Summed over the cells of every diagonal. */
 static double lost_bound(const phmm_pair_t *pr, const double *lf, const double *lr)
 {
@@ -258,14 +306,14 @@ static double lost_bound(const phmm_pair_t *pr, const double *lf, const double *
 		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
 		double b = lr[D - d - 1], v;
 		if (D - d - 2 >= 0 && lr[D - d - 2] > b) b = lr[D - d - 2];
-		/* stored maximum ≈ 2^100..2^102: flushed cells are < 2^(−146) / 2^100 of f_max */
-		v = log2((double)(ihi - ilo + 1)) + lf[d] - 246 + log2(3) + b;
+		/* flushed values are < 2^(−126 − s_d) ≤ 2^(lf − 226) */
+		v = log2((double)(ihi - ilo + 1)) + lf[d] - 226 + log2(3) + b;
 		acc = acc > v ? acc + log2(1 + exp2(v - acc)) : v + (acc > -INFINITY ? log2(1 + exp2(acc - v)) : 0);
 	}
 	return acc;
 }
 
-static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fn, double *lnL)
+static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fn, double *lnL)
 {
 	double ln, back, *lf, *lr;
 	int ret;
@@ -310,7 +358,7 @@ int phmm_kernel_supported(phmm_kernel_t k)
 static phmm_kernel_t chosen = PHMM_KERNEL_SCALAR;
 static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
 
-/* AVX2 > AVX-512 > scalar (see below), unless TESSERA_KERNEL names one (one the CPU
+/* AVX-512 > AVX2 > scalar, unless TESSERA_KERNEL names one (one the CPU
  * lacks gives scalar; an unknown name is ignored). */
 static void choose(void)
 {
@@ -323,10 +371,11 @@ static void choose(void)
 			return;
 		}
 	if (env && *env) ts_warn("TESSERA_KERNEL=%s is not scalar, f32c, avx2 or avx512: ignored", env);
-	/* AVX2 first: on the machines measured (bench/dp.sh) the AVX-512 kernel
-	 * was slower (1.1–2.06 vs 1.2–2.1 GCUPS), 512-bit operations being split */
-	if (phmm_kernel_supported(PHMM_KERNEL_AVX2)) chosen = PHMM_KERNEL_AVX2;
-	else if (phmm_kernel_supported(PHMM_KERNEL_AVX512)) chosen = PHMM_KERNEL_AVX512;
+	/* AVX-512 first: its forward pass measured 3.0–3.7 GCUPS against AVX2's
+	 * 2.4–3.2 on pairs of 1 kb and more (bench/dp.sh), the forward–backward
+	 * 0.40–0.44 against 0.30–0.42 */
+	if (phmm_kernel_supported(PHMM_KERNEL_AVX512)) chosen = PHMM_KERNEL_AVX512;
+	else if (phmm_kernel_supported(PHMM_KERNEL_AVX2)) chosen = PHMM_KERNEL_AVX2;
 }
 
 const char *phmm_kernel_name(void)
@@ -342,6 +391,15 @@ phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k)
 	if (k == PHMM_KERNEL_AVX512) return phmm_diag_avx512;
 #endif
 	return k == PHMM_KERNEL_F32_C ? phmm_diag_c : NULL;
+}
+
+phmm_sdiag_fn phmm_kernel_sdiag(phmm_kernel_t k)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (k == PHMM_KERNEL_AVX2) return phmm_sdiag_avx2;
+	if (k == PHMM_KERNEL_AVX512) return phmm_sdiag_avx512;
+#endif
+	return k == PHMM_KERNEL_F32_C ? phmm_sdiag_c : NULL;
 }
 
 phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k)
@@ -361,14 +419,14 @@ phmm_kernel_t phmm_kernel_chosen(void)
 
 int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
-	phmm_diag_fn fn = phmm_kernel_diag(k);
+	phmm_sdiag_fn fn = phmm_kernel_sdiag(k);
 	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
 	return f32_forward(t, pr, fn, lnL);
 }
 
 int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
-	phmm_diag_fn fn = phmm_kernel_diag(k);
+	phmm_sdiag_fn fn = phmm_kernel_sdiag(k);
 	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
 	return f32_pass(t, pr, fn, lnL, NULL);
 }

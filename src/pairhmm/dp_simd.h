@@ -12,16 +12,20 @@
  *   fX_d[i] = qX[x_i]         · (t_MX fM_{d−1}[i−1] + t_XX fX_{d−1}[i−1])
  *   fY_d[i] = qY[y_{d−i}]     · (t_MY fM_{d−1}[i]   + t_YY fY_{d−1}[i])
  * (x_i, y_j 1-based; y is stored reversed so that y_{d−i} runs forward with
- * i; codes outside the sequences are 0, which emit nothing, so the borders
- * need no special case; p[x,y] is a gather from a 16×16 table.)
+ * i; p[x,y] is looked up in a per-pair table.)  The forward pass keeps, per
+ * cell, not f but the three sums in brackets that its successors read
+ * (S = t_MM fM + t_XM fX + t_YM fY, SX = t_MX fM + t_XX fX, SY = t_MY fM +
+ * t_YY fY): a cell then reads three floats instead of seven, and the arrays
+ * are placed so that the reads and writes are aligned (dp_simd_impl.h).
  *
  * Scaling.  Diagonal d is stored as f̂_d = f_d · 2^{s_d} with an integer
  * exponent s_d chosen before computing it, so that the larger of diagonals
  * d−1 and d−2 has its maximum near 2^100 in that scale: the shifts
  * 2^{s_d − s_{d−1}} and 2^{s_d − s_{d−2}} (exact powers of two) are folded
  * into the seven transition coefficients of the diagonal, so rescaling costs
- * nothing per cell.  A diagonal's cells thus span 2^102 down to 2^−149
- * (≈ e^174) without underflow, whatever the pair's length, and
+ * nothing per cell.  A diagonal's cells thus span 2^102 down to 2^−126
+ * (≈ e^158; subnormals are flushed) without underflow, whatever the pair's
+ * length, and
  * ln P = ln(τ·(f̂M + f̂X + f̂Y)(n, m)) − s_{n+m} ln 2.
  *
  * Redo criterion.  The float kernels return PHMM_REDO, and
@@ -39,8 +43,8 @@
  *   (f) underflow may have lost mass: a second float pass runs from the
  *       other end (the pair reversed, transitions transposed, τ as start),
  *       and its diagonal maxima bound the backward value b of every cell;
- *       a cell under float's range holds < 2^−146 (stored), so the forward
- *       mass lost is ≤ Σ_d cells_d · f_max(d) · 2^−246 · 3·b_max(d).  The
+ *       a value under float's range holds < 2^−126 (stored), so the forward
+ *       mass lost is ≤ Σ_d cells_d · f_max(d) · 2^−226 · 3·b_max(d).  The
  *       result is kept only if that bound is < 10^−8·P and the two passes
  *       agree to 10^−7 (relative, in ln P).  This costs a second pass, so
  *       phmm_forward_fast runs at half a kernel's pass speed.
@@ -52,10 +56,9 @@
  * it returns TS_EDATA on unrelated pairs from about 2 kb and on very
  * unbalanced ones (10 kb × 12 kb related).
  *
- * Dispatch.  The first call picks AVX2 (avx2+fma) > AVX-512 (avx512f+avx512bw)
- * > scalar (AVX2 measured faster here) with __builtin_cpu_supports and
- * caches it; TESSERA_KERNEL=scalar,
- * avx2, avx512 or f32c forces one (a kernel the CPU lacks falls back to
+ * Dispatch.  The first call picks AVX-512 (avx512f+avx512bw) > AVX2
+ * (avx2+fma) > scalar with __builtin_cpu_supports and caches it;
+ * TESSERA_KERNEL=scalar, avx2, avx512 or f32c forces one (a kernel the CPU lacks falls back to
  * scalar).  Banded or glocal pairs always use phmm_forward(). */
 #ifndef TS_PHMM_DP_SIMD_H
 #define TS_PHMM_DP_SIMD_H

@@ -27,6 +27,8 @@ typedef struct {
 	const float *qxs;    /* qX[x_i]; 0 at i = 0 and i > n */
 	const float *qys;    /* qY of the code at yi[k]; 0 at k ≥ m */
 	const float *pmf;    /* p[a][b] at xi + yi, ntab entries (padded to 32) */
+	const uint8_t *xb, *yb;  /* xi and yi as bytes (ntab ≤ 256) */
+	const float *qxt, *qyt;  /* qX[a], qY[b] at the index xi + yi, as pmf */
 	int ntab, ky;        /* ky: codes of y (the backward sorts posteriors by them) */
 } phmm_f32_in_t;
 
@@ -34,8 +36,9 @@ typedef struct {
  * offset by PHMM_PAD. */
 typedef struct {
 	int32_t *xi, *yi;
+	uint8_t *xb, *yb;
 	float *qxs, *qys;
-	float pmf[256];
+	float pmf[256], qxt[256], qyt[256];
 	int kx, ky;
 	uint8_t cx[16], cy[16];  /* renumbered code → nt16 code */
 } phmm_f32_mem_t;
@@ -79,6 +82,26 @@ float phmm_diag_avx2(const phmm_f32_in_t *in, float *const cur[3], const float *
 float phmm_diag_avx512(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
 		       int64_t ilo, int64_t ihi, int64_t yoff, const float c[7]);
 
+/* One diagonal d of the forward in sum form (dp_simd.h): from S of d−2 and
+ * SX, SY of d−1 (cell i at [i]) it writes S, SX, SY of d for the cells
+ * ilo..ihi and 0 in the other lanes of its vectors, and returns the largest
+ * of the cells f̂M, f̂X, f̂Y.  t holds MM XM YM MX XX MY YY unscaled; f2 and
+ * f1 are the shifts 2^(s_d − s_{d−2}), 2^(s_d − s_{d−1}).  The driver
+ * places the arrays so that S[i], S2[i−1] and one of SX1[i−1], SY1[i] share
+ * their alignment (dp_simd.c). */
+typedef struct {
+	float *S, *SX, *SY;
+	const float *S2, *SX1, *SY1;
+	int64_t ilo, ihi, yoff;
+	float t[7], f2, f1;
+} phmm_sdiag_t;
+
+typedef float (*phmm_sdiag_fn)(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
+
+float phmm_sdiag_c(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
+float phmm_sdiag_avx2(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
+float phmm_sdiag_avx512(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
+
 /* One diagonal d of the backward pass of dp_simd_fb.c with its expected
  * counts (recursions there): g is written for cells ilo..ihi (a kernel
  * writes 0 in the lanes past ihi of its last vector); f0/f1 are the forward
@@ -105,6 +128,7 @@ float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float su
 /** The kernels of k (NULL for PHMM_KERNEL_SCALAR or one without them), and
  *  the kernel phmm_forward_fast() and phmm_expect_fast() use. */
 phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k);
+phmm_sdiag_fn phmm_kernel_sdiag(phmm_kernel_t k);
 phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k);
 phmm_kernel_t phmm_kernel_chosen(void);
 

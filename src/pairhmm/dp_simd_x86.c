@@ -93,6 +93,52 @@ __attribute__((target("avx2,fma"))) float phmm_diag_avx2(const phmm_f32_in_t *in
 	return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
 }
 
+/* The forward in sum form (phmm_sdiag_c is the twin): the loop starts at the
+ * 8-float boundary below ilo so that S, S2 and one of SX1, SY1 are read and
+ * written aligned; lanes outside ilo..ihi are zeroed. */
+AVX2 float sdiag_avx2(const phmm_f32_in_t *in, const phmm_sdiag_t *a, int how)
+{
+	const __m256 MM = _mm256_set1_ps(a->t[0]), XM = _mm256_set1_ps(a->t[1]), YM = _mm256_set1_ps(a->t[2]);
+	const __m256 MX = _mm256_set1_ps(a->t[3]), XX = _mm256_set1_ps(a->t[4]), MY = _mm256_set1_ps(a->t[5]), YY = _mm256_set1_ps(a->t[6]);
+	const __m256 F2 = _mm256_set1_ps(a->f2), F1 = _mm256_set1_ps(a->f1);
+	const int64_t ilo = a->ilo, ihi = a->ihi;
+	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + a->yoff;
+	const float *restrict qxs = in->qxs, *restrict qys = in->qys + a->yoff;
+	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1;
+	float *restrict S = a->S, *restrict SX = a->SX, *restrict SY = a->SY;
+	const __m256 tab[4] = {_mm256_mul_ps(_mm256_loadu_ps(in->pmf), F2), _mm256_mul_ps(_mm256_loadu_ps(in->pmf + 8), F2),
+			       _mm256_mul_ps(_mm256_loadu_ps(in->pmf + 16), F2), _mm256_mul_ps(_mm256_loadu_ps(in->pmf + 24), F2)};
+	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	__m256 mx = _mm256_setzero_ps();
+	int64_t i = ilo - (int64_t)(((uintptr_t)(S + ilo) >> 2) & 7);
+	for (; i <= ihi; i += 8) {
+		__m256i idx = _mm256_add_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(xb + i))),
+					       _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(yb + i))));
+		__m256 p = how == GATHER ? _mm256_mul_ps(_mm256_i32gather_ps(in->pmf, idx, 4), F2) : look_avx2(in->pmf, tab, idx, how);
+		__m256 m = _mm256_mul_ps(p, _mm256_load_ps(S2 + i));
+		__m256 x = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(qxs + i), F1), _mm256_loadu_ps(SX1 + i));
+		__m256 y = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(qys + i), F1), _mm256_loadu_ps(SY1 + i));
+		if (i < ilo || ihi - i < 7) {
+			__m256i li = _mm256_add_epi32(lane, _mm256_set1_epi32((int)(i - ilo)));
+			__m256 keep = _mm256_castsi256_ps(_mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_setzero_si256(), li),
+									      _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(ihi - ilo + 1)), li)));
+			m = _mm256_and_ps(m, keep), x = _mm256_and_ps(x, keep), y = _mm256_and_ps(y, keep);
+		}
+		_mm256_store_ps(S + i, _mm256_fmadd_ps(MM, m, _mm256_fmadd_ps(XM, x, _mm256_mul_ps(YM, y))));
+		_mm256_store_ps(SX + i, _mm256_fmadd_ps(MX, m, _mm256_mul_ps(XX, x)));
+		_mm256_store_ps(SY + i, _mm256_fmadd_ps(MY, m, _mm256_mul_ps(YY, y)));
+		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
+	}
+	return hmax_avx2(mx);
+}
+
+__attribute__((target("avx2,fma"))) float phmm_sdiag_avx2(const phmm_f32_in_t *in, const phmm_sdiag_t *a)
+{
+	if (in->ntab <= 16) return sdiag_avx2(in, a, LOOK16);
+	if (in->ntab <= 32) return sdiag_avx2(in, a, LOOK32);
+	return sdiag_avx2(in, a, GATHER);
+}
+
 /* The backward diagonal with its counts (dp_simd_fb.c; phmm_bdiag_c is the
  * twin).  The lanes past ihi of the last vector are masked to 0, so they add
  * nothing to the counts. */
@@ -212,6 +258,57 @@ __attribute__((target("avx512f,avx512bw"))) float phmm_diag_avx512(const phmm_f3
 	if (in->ntab <= 32) return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK32);
 	return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
 }
+/* The forward in sum form in 16 lanes: the emission tables, scaled by the
+ * diagonal's shifts, are looked up by one permute each; masked first and
+ * last vectors. */
+AVX512 float sdiag_avx512(const phmm_f32_in_t *in, const phmm_sdiag_t *a, int how)
+{
+	const __m512 MM = _mm512_set1_ps(a->t[0]), XM = _mm512_set1_ps(a->t[1]), YM = _mm512_set1_ps(a->t[2]);
+	const __m512 MX = _mm512_set1_ps(a->t[3]), XX = _mm512_set1_ps(a->t[4]), MY = _mm512_set1_ps(a->t[5]), YY = _mm512_set1_ps(a->t[6]);
+	const __m512 F2 = _mm512_set1_ps(a->f2), F1 = _mm512_set1_ps(a->f1);
+	const int64_t ilo = a->ilo, ihi = a->ihi;
+	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + a->yoff;
+	const float *restrict qxs = in->qxs, *restrict qys = in->qys + a->yoff;
+	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1;
+	float *restrict S = a->S, *restrict SX = a->SX, *restrict SY = a->SY;
+	const __m512 p0 = _mm512_mul_ps(_mm512_loadu_ps(in->pmf), F2), p1 = _mm512_mul_ps(_mm512_loadu_ps(in->pmf + 16), F2);
+	const __m512 x0 = _mm512_mul_ps(_mm512_loadu_ps(in->qxt), F1), x1 = _mm512_mul_ps(_mm512_loadu_ps(in->qxt + 16), F1);
+	const __m512 y0 = _mm512_mul_ps(_mm512_loadu_ps(in->qyt), F1), y1 = _mm512_mul_ps(_mm512_loadu_ps(in->qyt + 16), F1);
+	__m512 mx = _mm512_setzero_ps();
+	int64_t i = ilo - (int64_t)(((uintptr_t)(S + ilo) >> 2) & 15);
+	for (; i <= ihi; i += 16) {
+		__mmask16 k = 0xffff;
+		__m512i idx = _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(xb + i))),
+					       _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(yb + i))));
+		__m512 p, qx, qy, m, x, y;
+		if (i < ilo) k = (__mmask16)(k << (ilo - i));
+		if (ihi - i < 15) k &= (__mmask16)((1u << (ihi - i + 1)) - 1);
+		if (how == LOOK16) {
+			p = _mm512_permutexvar_ps(idx, p0), qx = _mm512_permutexvar_ps(idx, x0), qy = _mm512_permutexvar_ps(idx, y0);
+		} else if (how == LOOK32) {
+			p = _mm512_permutex2var_ps(p0, idx, p1), qx = _mm512_permutex2var_ps(x0, idx, x1), qy = _mm512_permutex2var_ps(y0, idx, y1);
+		} else {
+			p = _mm512_mul_ps(_mm512_i32gather_ps(idx, in->pmf, 4), F2);
+			qx = _mm512_mul_ps(_mm512_loadu_ps(qxs + i), F1), qy = _mm512_mul_ps(_mm512_loadu_ps(qys + i), F1);
+		}
+		m = _mm512_maskz_mul_ps(k, p, _mm512_load_ps(S2 + i));
+		x = _mm512_maskz_mul_ps(k, qx, _mm512_loadu_ps(SX1 + i));
+		y = _mm512_maskz_mul_ps(k, qy, _mm512_loadu_ps(SY1 + i));
+		_mm512_store_ps(S + i, _mm512_fmadd_ps(MM, m, _mm512_fmadd_ps(XM, x, _mm512_mul_ps(YM, y))));
+		_mm512_store_ps(SX + i, _mm512_fmadd_ps(MX, m, _mm512_mul_ps(XX, x)));
+		_mm512_store_ps(SY + i, _mm512_fmadd_ps(MY, m, _mm512_mul_ps(YY, y)));
+		mx = _mm512_max_ps(mx, _mm512_max_ps(m, _mm512_max_ps(x, y)));
+	}
+	return _mm512_reduce_max_ps(mx);
+}
+
+__attribute__((target("avx512f,avx512bw"))) float phmm_sdiag_avx512(const phmm_f32_in_t *in, const phmm_sdiag_t *a)
+{
+	if (in->ntab <= 16) return sdiag_avx512(in, a, LOOK16);
+	if (in->ntab <= 32) return sdiag_avx512(in, a, LOOK32);
+	return sdiag_avx512(in, a, GATHER);
+}
+
 /* The backward diagonal with its counts in 16 lanes: one permute per lookup,
  * masked adds for the posteriors by y code, a masked tail. */
 AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8], int how)
