@@ -12,7 +12,6 @@
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
-#define MAX_SHIFT 60      /* largest exponent shift per diagonal (criterion b) */
 
 /* ------------------------------------------------------ plain-C kernel */
 
@@ -166,32 +165,6 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 	return TS_OK;
 }
 
-/* ⌊log2 v⌋ of a normal positive float (−127 for a subnormal: only picks a scale) */
-static int64_t float_exp(float v)
-{
-	union { float f; uint32_t u; } b = {.f = v};
-	return (int64_t)(b.u >> 23 & 0xff) - 127;
-}
-
-int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
-{
-	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
-	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
-	if (mx1 > 0) e1 = float_exp(mx1);
-	if (mx2 > 0) e2 = float_exp(mx2) + s1 - s2;  /* in the scale of d−1 */
-	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
-	e = e1 > e2 ? e1 : e2;
-	*sd = s1 + PHMM_TARGET_EXP - e;
-	if (*sd - s1 > MAX_SHIFT || *sd - s1 < -MAX_SHIFT || *sd - s2 > MAX_SHIFT || *sd - s2 < -MAX_SHIFT) return PHMM_REDO;
-	return TS_OK;
-}
-
-/* Where diagonal d's arrays start within their slots: cell i sits at
- * slot + PHMM_PAD + shift(d) + i, with shift(d) ≡ −⌊d/2⌋ (mod 16), so that
- * cell i of d, cell i−1 of d−2, and cell i−1 (d even) or i (d odd) of d−1
- * share their offset within a 64-byte line (the kernels' aligned loads). */
-static int64_t sum_shift(int64_t d) { return 15 - (((d + 32) >> 1) & 15); }
-
 /* One float pass of the forward recursion (dp_simd.h) in sum form
  * (dp_simd_impl.h), with kernel fn; transitions tr, and start[] the factors
  * out of B into M, X, Y.  Sets *lnL, and lg_max[d] (if not NULL) to log2 of
@@ -217,7 +190,7 @@ static int f32_pass_model(const phmm_tables_t *t, const double *tr, const double
 	if (!(buf = aligned_alloc(64, (size_t)(9 * slen) * sizeof *buf))) goto done;
 	memset(buf, 0, (size_t)(9 * slen) * sizeof *buf);
 	for (k = 0; k < 7; k++) a.t[k] = (float)tr[order[k]];
-#define SLOT(d, st) (buf + (((d) + 3) % 3 * 3 + (st)) * slen + PHMM_PAD + sum_shift(d))
+#define SLOT(d, st) (buf + (((d) + 3) % 3 * 3 + (st)) * slen + PHMM_PAD + phmm_sum_shift(d))
 	/* diagonal 0: B = (0,0), value 1 = 2^100 · 2^−100, passing start[] on */
 	SLOT(0, 0)[0] = (float)(start[0] * ldexp(1, PHMM_TARGET_EXP));
 	SLOT(0, 1)[0] = (float)(start[1] * ldexp(1, PHMM_TARGET_EXP));

@@ -41,10 +41,10 @@
 
 /* ------------------------------------------------------ plain-C kernel */
 
-float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8])
+float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5])
 {
 	const float *c = a->c;
-	float mx = 0, s[8] = {0};
+	float mx = 0, s[5] = {0};
 	int64_t i;
 	for (i = a->ilo; i <= a->ihi; i++) {
 		const int64_t k = a->yoff + i;
@@ -54,25 +54,19 @@ float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]
 		const float SM = c[0] * gm2 + c[3] * a->g1[1][i + 1] + c[5] * a->g1[2][i];
 		const float SX = c[1] * gm2 + c[4] * a->g1[1][i + 1];
 		const float SY = c[2] * gm2 + c[6] * a->g1[2][i];
-		float gM = in->pmf[idx] * SM, gX = in->qxs[i] * SX, gY = in->qys[k] * SY, GX, GY, pM, pX, pY;
+		float gM = in->pmf[idx] * SM, gX = in->qxs[i] * SX, gY = in->qys[k] * SY, GM, GX, GY, pM;
 		a->g[0][i] = gM, a->g[1][i] = gX, a->g[2][i] = gY;
 		if (gM > mx) mx = gM;
 		if (gX > mx) mx = gX;
 		if (gY > mx) mx = gY;
-		GX = gX * a->b, GY = gY * a->b;  /* Ĝ */
-		/* gap transitions into the cell (the rest follow from the posteriors) */
-		s[0] += a->f1[0][i - 1] * GX;
-		s[1] += a->f1[1][i - 1] * GX;
-		s[2] += a->f1[0][i] * GY;
-		s[3] += a->f1[2][i] * GY;
-		/* its emission posteriors f̂·Ĝ·(2^−100/e)·a = f̂·(S·b)·(2^−100·a) */
-		pM = a->f0[0][i] * (SM * a->b) * a->a;
-		pX = a->f0[1][i] * (SX * a->b) * a->a;
-		pY = a->f0[2][i] * (SY * a->b) * a->a;
-		a->accM[in->yi[k] * a->mstride + i] += pM;
-		a->accX[i] += pX;
-		a->accY[k] += pY;
-		s[4] += pM, s[5] += pX, s[6] += pY;
+		GM = gM * a->b, GX = gX * a->b, GY = gY * a->b;  /* Ĝ */
+		pM = a->S2[i - 1] * GM;
+		s[0] += pM;
+		s[1] += a->SX1[i - 1] * GX;
+		s[2] += a->SY1[i] * GY;
+		s[3] += in->qxs[i - 1] * a->SX2[i - 2] * GX;  /* f̂X(i−1, j), but for its shift */
+		s[4] += in->qys[k + 1] * a->SY2[i] * GY;      /* f̂Y(i, j−1) */
+		a->accM[in->yi[k] * a->mstride + i] += pM * a->pa;
 	}
 	memcpy(sums, s, sizeof s);
 	return mx;
@@ -81,15 +75,19 @@ float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]
 /* ------------------------------------------------------------- driver */
 
 
-/* Diagonal slots: 3 arrays (M, X, Y) of the diagonal's length + 2·PAD floats
- * each (slot_floats); the cells i of diagonal d sit at
- * slot + st·stride + PAD + i − lo.  Diagonals −2, −1 (zeros before B) and
- * n+m+1, n+m+2 (after the end; E is cell n+1 of n+m+2) have one cell. */
+/* Diagonal slots: 3 arrays (S, SX, SY of the forward, or M, X, Y of the
+ * backward) of the diagonal's length + 2·PAD + 16 floats each, rounded up
+ * to 16 (slot_floats); the cells i of diagonal d sit at slot + st·stride +
+ * PAD + ((shift(d) + lo) mod 16) + i − lo, so that every slot being 64-byte
+ * aligned gives the alignment phmm_sum_shift() promises.  Diagonals −2, −1
+ * (zeros before B) and n+m+1, n+m+2 (after the end; E is cell n+1 of
+ * n+m+2) have one cell. */
 typedef struct {
 	const phmm_tables_t *t;
 	phmm_f32_in_t in;
-	phmm_diag_fn fwd;
+	phmm_sdiag_fn fwd;
 	phmm_bdiag_fn bwd;
+	float tf[7];       /* MM XM YM MX XX MY YY as the forward sums use them */
 	int64_t n, m, D, W;
 	float **fslot;     /* forward slot of diagonal d at fslot[d + 2] (d ≥ −2) */
 	int64_t *sf, *sg;  /* exponents of f and g by diagonal, at [d + 2] */
@@ -98,14 +96,16 @@ typedef struct {
 	int64_t *lo, *hi;  /* the cells lo[d]..hi[d] of diagonal d (within the band) */
 } fb_t;
 
-static int64_t geom(const fb_t *s, int64_t d, int64_t *lo)
+static inline int64_t stride_of(int64_t cells) { return (cells + 2 * PHMM_PAD + 16 + 15) & ~(int64_t)15; }
+
+static inline int64_t geom(const fb_t *s, int64_t d, int64_t *lo)
 {
 	if (d < 0 || d > s->D) {
 		*lo = d < 0 ? 0 : s->n;
-		return 1 + 2 * PHMM_PAD;
+		return stride_of(1);
 	}
 	*lo = s->lo[d];
-	return s->hi[d] - *lo + 1 + 2 * PHMM_PAD;
+	return stride_of(s->hi[d] - *lo + 1);
 }
 
 static int64_t slot_floats(const fb_t *s, int64_t d)
@@ -114,40 +114,42 @@ static int64_t slot_floats(const fb_t *s, int64_t d)
 	return 3 * geom(s, d, &lo);
 }
 
-static float *cell0(const fb_t *s, float *slot, int64_t d, int st)
+static inline float *cell0(const fb_t *s, float *slot, int64_t d, int st)
 {
 	int64_t lo, stride = geom(s, d, &lo);
-	return slot + st * stride + PHMM_PAD - lo;
+	return slot + st * stride + PHMM_PAD + ((phmm_sum_shift(d) + lo) & 15) - lo;
 }
 
-/* Forward diagonal d into fslot[d + 2], from d−1 and d−2 (recursion and
- * scale of dp_simd.h; B is diagonal 0). */
+/* Forward diagonal d, in sum form, into fslot[d + 2], from d−1 and d−2
+ * (recursion and scale of dp_simd.h; B is diagonal 0).  Two cells on each
+ * side are zeroed: the backward reads f̂ of d+1 from cells i−2 and i+2. */
 static int fwd_diag(fb_t *s, int64_t d)
 {
-	static const int from2[3] = {PH_MM, PH_XM, PH_YM}, from1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
 	const int64_t ilo = s->lo[d], ihi = s->hi[d];
-	float *cur[3], *d1[3], *d2[3], c[7], mx;
+	phmm_sdiag_t a;
+	float *cur[3], mx;
 	int64_t sd;
-	int st, k;
-	for (st = 0; st < 3; st++) {
-		cur[st] = cell0(s, s->fslot[d + 2], d, st);
-		d1[st] = d >= 1 ? cell0(s, s->fslot[d + 1], d - 1, st) : NULL;
-		d2[st] = cell0(s, s->fslot[d], d - 2, st);
-	}
-	if (d == 0) {
-		for (st = 0; st < 3; st++) memset(cur[st] - 1, 0, (PHMM_VMAX + 5) * sizeof(float));
-		cur[0][0] = s->fmax[2] = ldexpf(1, PHMM_TARGET_EXP);
+	int st;
+	for (st = 0; st < 3; st++) cur[st] = cell0(s, s->fslot[d + 2], d, st);
+	if (d == 0) {  /* B = (0,0), value 1 = 2^100 · 2^−100, left as from M */
+		static const int out_of_b[3] = {PH_MM, PH_MX, PH_MY};
+		for (st = 0; st < 3; st++) {
+			memset(cur[st] - 2, 0, 5 * sizeof(float));
+			cur[st][0] = (float)(s->t->t[out_of_b[st]] * ldexp(1, PHMM_TARGET_EXP));
+		}
+		s->fmax[2] = ldexpf(1, PHMM_TARGET_EXP);
 		s->sf[2] = PHMM_TARGET_EXP;
 		return TS_OK;
 	}
 	if (phmm_f32_next_scale(s->fmax[d + 1], s->sf[d + 1], s->fmax[d], s->sf[d], &sd) != TS_OK) return PHMM_REDO;
-	for (k = 0; k < 3; k++) c[k] = (float)(s->t->t[from2[k]] * phmm_pow2(sd - s->sf[d]));
-	for (k = 0; k < 4; k++) c[3 + k] = (float)(s->t->t[from1[k]] * phmm_pow2(sd - s->sf[d + 1]));
-	mx = s->fwd(&s->in, cur, (const float *const *)d1, (const float *const *)d2, ilo, ihi, s->m - d, c);
-	for (st = 0; st < 3; st++) {
-		cur[st][ilo - 1] = 0;
-		memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 3) * sizeof(float));
-	}
+	memcpy(a.t, s->tf, sizeof a.t);
+	a.f2 = (float)phmm_pow2(sd - s->sf[d]), a.f1 = (float)phmm_pow2(sd - s->sf[d + 1]);
+	a.S = cur[0], a.SX = cur[1], a.SY = cur[2];
+	a.S2 = cell0(s, s->fslot[d], d - 2, 0);
+	a.SX1 = cell0(s, s->fslot[d + 1], d - 1, 1), a.SY1 = cell0(s, s->fslot[d + 1], d - 1, 2);
+	a.ilo = ilo, a.ihi = ihi, a.yoff = s->m - d;
+	mx = s->fwd(&s->in, &a);
+	for (st = 0; st < 3; st++) cur[st][ilo - 2] = cur[st][ilo - 1] = cur[st][ihi + 1] = cur[st][ihi + 2] = 0;
 	if (!isfinite(mx)) return PHMM_REDO;
 	s->fmax[d + 2] = mx, s->sf[d + 2] = sd;
 	return TS_OK;
@@ -156,7 +158,7 @@ static int fwd_diag(fb_t *s, int64_t d)
 typedef struct {
 	double tr[PH_NTRANS], post[3];  /* transitions; posterior totals of M, X, Y */
 	double *occ, *jump;  /* per diagonal: posterior mass of its cells; M steps into it */
-	float *accX, *accY, *accM;
+	float *accM;         /* M posteriors by row and renumbered code of y */
 } fb_counts_t;
 
 /* Backward diagonal d into gs (3 rotating slots) with its counts. */
@@ -166,8 +168,8 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, fb_cou
 	static const int to_end[3] = {PH_ME, PH_XE, PH_YE};
 	const int64_t n = s->n, m = s->m, D = s->D, ilo = s->lo[d], ihi = s->hi[d];
 	phmm_bdiag_t a;
-	float sums[8], mx;
-	double e, ea;
+	float sums[5], mx;
+	double e, ea, scale, c2, c1, c1p, pa, post[3], xx, yy;
 	int64_t sd;
 	int st, k;
 	const int64_t i1 = (d + 1) + 2, i2 = (d + 2) + 2;  /* index of d+1, d+2 in sg/gmax */
@@ -176,23 +178,31 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, fb_cou
 		a.g[st] = cell0(s, gs[d % 3], d, st);
 		a.g1[st] = cell0(s, gs[(d + 1) % 3], d + 1, st);
 		a.g2[st] = cell0(s, gs[(d + 2) % 3], d + 2, st);
-		a.f0[st] = cell0(s, s->fslot[d + 2], d, st);
-		a.f1[st] = cell0(s, s->fslot[d + 1], d - 1, st);
 	}
+	a.S2 = cell0(s, s->fslot[d], d - 2, 0), a.SX2 = cell0(s, s->fslot[d], d - 2, 1), a.SY2 = cell0(s, s->fslot[d], d - 2, 2);
+	a.SX1 = cell0(s, s->fslot[d + 1], d - 1, 1), a.SY1 = cell0(s, s->fslot[d + 1], d - 1, 2);
 	for (k = 0; k < 3; k++) a.c[k] = (float)(s->t->t[d == D ? to_end[k] : to2[k]] * phmm_pow2(sd - s->sg[i2]));
 	for (k = 0; k < 4; k++) a.c[3 + k] = (float)(s->t->t[to1[k]] * phmm_pow2(sd - s->sg[i1]));
-	/* Ĝ = ĝ·c, and a posterior is f̂·Ĝ·(2^−100/e)·a with a·c = 2^E,
+	/* Ĝ = ĝ·b, and a posterior is f̂·Ĝ·(2^−100/e)·a with a·b = 2^E,
 	 * E = 100 − s_f − s_g − log2 P.  At every cell f̂·ĝ ≤ e·2^(100−E) (its
 	 * posterior is ≤ 1) and ĝ ≤ 2^(PHMM_TARGET_EXP + 4) (scale and table
-	 * bound), so c = 2^min(E, −20) keeps Ĝ and f̂·Ĝ (≤ 2^104) finite, and the
+	 * bound), so b = 2^min(E, −20) keeps Ĝ and f̂·Ĝ (≤ 2^104) finite, and the
 	 * integer a = 2^max(0, ⌈E + 20⌉) carries the rest; E > 106 (the two
-	 * passes peaking > 200 bits apart on this diagonal) is left to double. */
+	 * passes peaking > 200 bits apart on this diagonal) is left to double.
+	 * The kernel multiplies Ĝ by the forward sums, f̂/(e·shift): a product
+	 * out of float's range becomes inf and fails the occupancy check. */
 	e = PHMM_TARGET_EXP - (double)s->sf[d + 2] - (double)sd - log2P;
 	ea = e > -20 ? ceil(e + 20) : 0;
 	if (!(e > -148 && e <= 106)) return PHMM_REDO;
 	a.b = (float)exp2(e - ea);
-	a.a = (float)phmm_pow2((int64_t)ea - 100);  /* with the 2^−100 of a posterior */
-	a.accX = o->accX + PHMM_PAD, a.accY = o->accY + PHMM_PAD, a.accM = o->accM + PHMM_PAD;
+	scale = phmm_pow2((int64_t)ea - 100);  /* a, with the 2^−100 of a posterior */
+	c2 = phmm_pow2(s->sf[d + 2] - s->sf[d]);       /* the forward shifts d−2 → d, */
+	c1 = phmm_pow2(s->sf[d + 2] - s->sf[d + 1]);   /* d−1 → d */
+	c1p = phmm_pow2(s->sf[d + 1] - s->sf[d]);      /* and d−2 → d−1 */
+	pa = c2 * scale;
+	if (!(pa >= 0x1p-126 && pa <= 0x1p127)) return PHMM_REDO;
+	a.pa = (float)pa;
+	a.accM = o->accM + PHMM_PAD;
 	a.mstride = n + 1 + 2 * PHMM_PAD;
 	a.ilo = ilo, a.ihi = ihi, a.yoff = m - d;
 	mx = s->bwd(&s->in, &a, sums);
@@ -202,12 +212,14 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, fb_cou
 	}
 	if (!isfinite(mx)) return PHMM_REDO;
 	s->gmax[d + 2] = mx, s->sg[d + 2] = sd;
-	/* sums[0..3] are f̂·Ĝ: a transition count is t·f̂·Ĝ·a·2^(s_f(d) − s_f(d−1) − 100) */
-	for (k = 0; k < 4; k++)
-		o->tr[to1[k]] += s->t->t[to1[k]] * sums[k] * phmm_pow2(s->sf[d + 2] - s->sf[d + 1] - PHMM_TARGET_EXP + (int64_t)ea);
-	for (st = 0; st < 3; st++) o->post[st] += sums[4 + st];
-	o->occ[d] = (double)sums[4] + sums[5] + sums[6];
-	o->jump[d] = sums[4];  /* every M visit on d came by an M step from d−2 */
+	post[0] = sums[0] * c2 * scale, post[1] = sums[1] * c1 * scale, post[2] = sums[2] * c1 * scale;
+	/* gap steps into d: X visits come from M or X, SX = t_MX f̂M + t_XX f̂X */
+	xx = s->tf[4] * c1p * sums[3] * c1 * scale, yy = s->tf[6] * c1p * sums[4] * c1 * scale;
+	o->tr[PH_XX] += xx, o->tr[PH_MX] += post[1] - xx;
+	o->tr[PH_YY] += yy, o->tr[PH_MY] += post[2] - yy;
+	for (st = 0; st < 3; st++) o->post[st] += post[st];
+	o->occ[d] = post[0] + post[1] + post[2];
+	o->jump[d] = post[0];  /* every M visit on d came by an M step from d−2 */
 	return TS_OK;
 }
 
@@ -220,6 +232,15 @@ static int fwd_range(fb_t *s, int64_t d0, int64_t d1)
 	for (d = d0; d < d1; d++)
 		if ((r = fwd_diag(s, d)) != TS_OK) return r;
 	return TS_OK;
+}
+
+/* n floats, zeroed, 64-byte aligned (NULL when out of memory) */
+static float *aligned_zeros(int64_t n)
+{
+	size_t bytes = ((size_t)n * sizeof(float) + 63) & ~(size_t)63;
+	float *p = aligned_alloc(64, bytes ? bytes : 64);
+	if (p) memset(p, 0, bytes);
+	return p;
 }
 
 static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
@@ -243,16 +264,16 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 		if (acc > segmax) segmax = acc;
 	}
 	memset(&o, 0, sizeof o);
-	seg = malloc((size_t)segmax * sizeof *seg);  /* every cell read is written first */
-	ckpt = nseg > 1 ? malloc((size_t)(2 * nseg) * W * sizeof *ckpt) : NULL;
-	rot = nseg > 1 ? malloc((size_t)3 * W * sizeof *rot) : NULL;
-	gbuf = calloc((size_t)3 * W, sizeof *gbuf);
+	/* 64-byte aligned (the forward kernels' aligned loads and stores) and
+	 * zeroed (their masked lanes read cells never written) */
+	seg = aligned_zeros(segmax);
+	ckpt = nseg > 1 ? aligned_zeros(2 * nseg * W) : NULL;
+	rot = nseg > 1 ? aligned_zeros(3 * W) : NULL;
+	gbuf = aligned_zeros(3 * W);
 	o.occ = calloc(D + 2, sizeof *o.occ);
 	o.jump = calloc(D + 2, sizeof *o.jump);
-	o.accX = calloc(n + 1 + 2 * PHMM_PAD, sizeof *o.accX);
-	o.accY = calloc(m + 1 + 2 * PHMM_PAD, sizeof *o.accY);
 	o.accM = calloc((size_t)s->in.ky * (n + 1 + 2 * PHMM_PAD), sizeof *o.accM);
-	if (!seg || (nseg > 1 && (!ckpt || !rot)) || !gbuf || !o.occ || !o.jump || !o.accX || !o.accY || !o.accM) goto done;
+	if (!seg || (nseg > 1 && (!ckpt || !rot)) || !gbuf || !o.occ || !o.jump || !o.accM) goto done;
 	s->fslot[0] = s->fslot[1] = s->zero;
 	/* pass 1 (only when blocks are recomputed): the forward through 3
 	 * rotating slots, keeping diagonals kS−2 and kS−1 of every block k ≥ 1 */
@@ -278,7 +299,13 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 		if ((r = fwd_range(s, d0, d1)) != TS_OK) goto done;
 		if (k == nseg - 1) {  /* the end: P from the forward, and the E transitions */
 			static const int to_end[3] = {PH_ME, PH_XE, PH_YE};
-			for (st = 0; st < 3; st++) endsum += end[st] = s->t->t[to_end[st]] * cell0(s, s->fslot[D + 2], D, st)[n];
+			const int32_t idx = s->in.xi[n] + s->in.yi[0];
+			const double c2 = phmm_pow2(s->sf[D + 2] - s->sf[D]), c1 = phmm_pow2(s->sf[D + 2] - s->sf[D + 1]);
+			double f[3];  /* the cells (n, m) from their predecessors' sums */
+			f[0] = s->in.pmf[idx] * c2 * cell0(s, s->fslot[D], D - 2, 0)[n - 1];
+			f[1] = s->in.qxs[n] * c1 * cell0(s, s->fslot[D + 1], D - 1, 1)[n - 1];
+			f[2] = s->in.qys[0] * c1 * cell0(s, s->fslot[D + 1], D - 1, 2)[n];
+			for (st = 0; st < 3; st++) endsum += end[st] = s->t->t[to_end[st]] * f[st];
 			r = PHMM_REDO;
 			if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
 			for (st = 0; st < 3; st++) o.tr[to_end[st]] += end[st] / endsum;
@@ -303,13 +330,19 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 	for (d = 1; d <= D; d++)
 		if (!(fabs(o.occ[d] + (d < D ? o.jump[d + 1] : 0) - 1) <= OCC_TOL)) goto done;
 	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(lnP)) goto done;  /* (d) */
-	/* emissions by code: x codes by row, y codes by reversed column */
+	/* emissions by code: M by row and code of y; every residue is emitted
+	 * once, by M or by its gap state, so X of row i is 1 − M of row i, and
+	 * Y of code b is the residues b of y less the M emissions of b */
 	for (i = 1; i <= n; i++) {
 		int a = s->in.xi[i] / s->in.ky, b;
+		double row = 0;
+		for (b = 0; b < s->in.ky; b++) row += o.accM[b * (n + 1 + 2 * PHMM_PAD) + PHMM_PAD + i];
 		for (b = 0; b < s->in.ky; b++) cc->m[a][b] += o.accM[b * (n + 1 + 2 * PHMM_PAD) + PHMM_PAD + i];
-		cc->x[a] += o.accX[PHMM_PAD + i];
+		cc->x[a] += 1 - row;
 	}
-	for (k = 0; k < m; k++) cc->y[s->in.yi[k]] += o.accY[PHMM_PAD + k];
+	for (k = 0; k < m; k++) cc->y[s->in.yi[k]] += 1;
+	for (k = 0; k < 16; k++)
+		for (i = 0; i < 16; i++) cc->y[k] -= cc->m[i][k];
 	memcpy(cc->t, o.tr, sizeof o.tr);
 	r = TS_OK;
 done:
@@ -319,8 +352,6 @@ done:
 	free(gbuf);
 	free(o.occ);
 	free(o.jump);
-	free(o.accX);
-	free(o.accY);
 	free(o.accM);
 	return r;
 }
@@ -356,11 +387,12 @@ static int diag_bounds(const phmm_pair_t *pr, int64_t *lo, int64_t *hi)
 	return TS_OK;
 }
 
-static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_fn fwd, phmm_bdiag_fn bwd,
+static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fwd, phmm_bdiag_fn bwd,
 		      phmm_counts_t *c, double *lnL)
 {
 	phmm_f32_mem_t mem;
 	phmm_code_counts_t cc, cn;
+	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
 	fb_t s;
 	int r, a, b;
 	const int64_t D = pr->n + pr->m;
@@ -368,14 +400,15 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_f
 	memset(&s, 0, sizeof s);
 	s.t = t, s.fwd = fwd, s.bwd = bwd;
 	s.n = pr->n, s.m = pr->m, s.D = D;
-	s.W = (pr->n < pr->m ? pr->n : pr->m) + 1 + 2 * PHMM_PAD;
+	for (a = 0; a < 7; a++) s.tf[a] = (float)t->t[order[a]];
+	s.W = stride_of((pr->n < pr->m ? pr->n : pr->m) + 1);
 	r = phmm_f32_inputs(t, pr, &mem, &s.in);
 	s.fslot = calloc(D + 5, sizeof *s.fslot);
 	s.sf = calloc(D + 5, sizeof *s.sf);
 	s.sg = calloc(D + 5, sizeof *s.sg);
 	s.fmax = calloc(D + 5, sizeof *s.fmax);
 	s.gmax = calloc(D + 5, sizeof *s.gmax);
-	s.zero = calloc(3 * s.W, sizeof *s.zero);
+	s.zero = aligned_zeros(3 * s.W);
 	s.lo = malloc((D + 1) * sizeof *s.lo);
 	s.hi = malloc((D + 1) * sizeof *s.hi);
 	if (r == TS_OK && (!s.fslot || !s.sf || !s.sg || !s.fmax || !s.gmax || !s.zero || !s.lo || !s.hi)) r = TS_ENOMEM;
@@ -411,7 +444,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_diag_f
 
 int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL)
 {
-	phmm_diag_fn fwd = phmm_kernel_diag(k);
+	phmm_sdiag_fn fwd = phmm_kernel_sdiag(k);
 	phmm_bdiag_fn bwd = phmm_kernel_bdiag(k);
 	if (!fwd || !bwd) return phmm_expect(t, pr, c, lnL);
 	return expect_f32(t, pr, fwd, bwd, c, lnL);

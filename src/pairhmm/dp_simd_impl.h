@@ -6,8 +6,10 @@
 #ifndef TS_PHMM_DP_SIMD_IMPL_H
 #define TS_PHMM_DP_SIMD_IMPL_H
 
+#include <math.h>
 #include <stdint.h>
 #include "pairhmm/dp_simd.h"
+#include "util/log.h"
 
 #define PHMM_VMAX 16  /* widest vector, in floats */
 #define PHMM_PAD 32   /* padding before and after every per-position array */
@@ -65,9 +67,31 @@ void phmm_f32_ftz_restore(unsigned csr);
 /** Criterion (a) of dp_simd.h: every non-zero entry of t in [2^−60, 16]. */
 int phmm_f32_tables_fit(const phmm_tables_t *t);
 
-/** The exponent *sd of a diagonal from the maxima mx1, mx2 of the two before
- *  it (exponents s1, s2): 0, or PHMM_REDO (criterion b of dp_simd.h). */
-int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd);
+#define PHMM_MAX_SHIFT 60  /* largest exponent shift per diagonal (criterion b) */
+
+/* ⌊log2 v⌋ of a normal positive float (−127 for a subnormal: only picks a scale) */
+static inline int64_t phmm_float_exp(float v)
+{
+	union { float f; uint32_t u; } b = {.f = v};
+	return (int64_t)(b.u >> 23 & 0xff) - 127;
+}
+
+/* The exponent *sd of a diagonal from the maxima mx1, mx2 of the two before
+ * it (exponents s1, s2): 0, or PHMM_REDO (criterion b of dp_simd.h).  Inline:
+ * it runs once per diagonal. */
+static inline int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
+{
+	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
+	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
+	if (mx1 > 0) e1 = phmm_float_exp(mx1);
+	if (mx2 > 0) e2 = phmm_float_exp(mx2) + s1 - s2;  /* in the scale of d−1 */
+	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
+	e = e1 > e2 ? e1 : e2;
+	*sd = s1 + PHMM_TARGET_EXP - e;
+	if (*sd - s1 > PHMM_MAX_SHIFT || *sd - s1 < -PHMM_MAX_SHIFT || *sd - s2 > PHMM_MAX_SHIFT || *sd - s2 < -PHMM_MAX_SHIFT) return PHMM_REDO;
+	return TS_OK;
+}
+
 
 /* One diagonal: cur/d1/d2 are the M, X, Y arrays of diagonals d, d−1, d−2;
  * c the seven coefficients MM XM YM (with the d−2 shift) MX XX MY YY (with
@@ -98,32 +122,42 @@ typedef struct {
 
 typedef float (*phmm_sdiag_fn)(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
 
+/* Where diagonal d's sums sit: cell i at offset ≡ phmm_sum_shift(d) + i
+ * (mod 16 floats) from a 64-byte boundary, shift(d) ≡ −⌊d/2⌋ (mod 16), so
+ * that cell i of d, cell i−1 of d−2, and cell i−1 (d even) or i (d odd) of
+ * d−1 share their offset within a 64-byte line (d ≥ −32). */
+static inline int64_t phmm_sum_shift(int64_t d) { return 15 - (((d + 32) >> 1) & 15); }
+
 float phmm_sdiag_c(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
 float phmm_sdiag_avx2(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
 float phmm_sdiag_avx512(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
 
 /* One diagonal d of the backward pass of dp_simd_fb.c with its expected
  * counts (recursions there): g is written for cells ilo..ihi (a kernel
- * writes 0 in the lanes past ihi of its last vector); f0/f1 are the forward
- * diagonals d, d−1, g1/g2 the backward d+1, d+2; c the seven coefficients
- * MM XM YM (to d+2) MX XX MY YY (to d+1); Ĝ = ĝ·b, and a cell's posterior
- * is f̂·Ĝ·(2^−100/e)·a.  The kernel adds each cell's emission posteriors to
- * accX[i], accY[k] and accM[yc·mstride + i] (yc the renumbered code of y at
- * k), and returns in sums the diagonal's totals of f̂_{d−1}·Ĝ_X from M and
- * from X, of f̂_{d−1}·Ĝ_Y from M and from Y, and of the M, X, Y posteriors. */
+ * writes 0 in the lanes past ihi of its last vector); g1/g2 are the
+ * backward d+1, d+2; the forward is read in sum form (phmm_sdiag_t): S2 =
+ * S of d−2, SX1/SY1 of d−1, SX2/SY2 of d−2; c holds the seven coefficients
+ * MM XM YM (to d+2) MX XX MY YY (to d+1), and Ĝ = ĝ·b.  With the forward
+ * cells f̂M_d = p·S2[i−1]·2^(s_d − s_{d−2}) and so on, the kernel returns in
+ * sums the diagonal's totals of S2[i−1]·ĜM, SX1[i−1]·ĜX, SY1[i]·ĜY (the M,
+ * X, Y posteriors but for a per-diagonal factor), and of qX[x_{i−1}]·
+ * SX2[i−2]·ĜX and qY[y_{j−1}]·SY2[i]·ĜY (the X→X and Y→Y steps into d,
+ * but for one); and adds each cell's M posterior, S2[i−1]·ĜM·pa, to
+ * accM[yc·mstride + i] (yc the renumbered code of y at k). */
 typedef struct {
 	float *g[3];
-	const float *g1[3], *g2[3], *f0[3], *f1[3];
-	float *accX, *accY, *accM;
+	const float *g1[3], *g2[3];
+	const float *S2, *SX1, *SY1, *SX2, *SY2;
+	float *accM;
 	int64_t mstride, ilo, ihi, yoff;
-	float c[7], b, a;
+	float c[7], b, pa;
 } phmm_bdiag_t;
 
-typedef float (*phmm_bdiag_fn)(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
+typedef float (*phmm_bdiag_fn)(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
 
-float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
-float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
-float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8]);
+float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
+float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
+float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
 
 /** The kernels of k (NULL for PHMM_KERNEL_SCALAR or one without them), and
  *  the kernel phmm_forward_fast() and phmm_expect_fast() use. */

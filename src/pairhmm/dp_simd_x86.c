@@ -142,37 +142,36 @@ __attribute__((target("avx2,fma"))) float phmm_sdiag_avx2(const phmm_f32_in_t *i
 /* The backward diagonal with its counts (dp_simd_fb.c; phmm_bdiag_c is the
  * twin).  The lanes past ihi of the last vector are masked to 0, so they add
  * nothing to the counts. */
-AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8], int how)
+AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5], int how)
 {
 	const __m256 MM = _mm256_set1_ps(a->c[0]), XM = _mm256_set1_ps(a->c[1]), YM = _mm256_set1_ps(a->c[2]);
 	const __m256 MX = _mm256_set1_ps(a->c[3]), XX = _mm256_set1_ps(a->c[4]), MY = _mm256_set1_ps(a->c[5]), YY = _mm256_set1_ps(a->c[6]);
-	const __m256 B = _mm256_set1_ps(a->b), A = _mm256_set1_ps(a->a);
+	const __m256 B = _mm256_set1_ps(a->b), PA = _mm256_set1_ps(a->pa);
 	const int64_t yoff = a->yoff, ms = a->mstride;
 	const int ky = how == LOOK16 && in->ky == 4 ? 4 : in->ky;  /* plain DNA: a constant trip count */
-	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
+	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + yoff;
 	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
 	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
-	const float *fM1p = a->f1[0] - 1, *fX1 = a->f1[1] - 1;
-	const float *fM1 = a->f1[0], *fY1 = a->f1[2], *fM0 = a->f0[0], *fX0 = a->f0[1], *fY0 = a->f0[2];
+	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1, *SX2 = a->SX2 - 2, *SY2 = a->SY2;
 	float *restrict gM = a->g[0], *restrict gX = a->g[1], *restrict gY = a->g[2];
-	float *restrict accX = a->accX, *restrict accY = a->accY + yoff, *restrict accM = a->accM;
+	float *restrict accM = a->accM;
 	const __m256 tab[4] = {_mm256_loadu_ps(in->pmf), _mm256_loadu_ps(in->pmf + 8), _mm256_loadu_ps(in->pmf + 16),
 			       _mm256_loadu_ps(in->pmf + 24)};
 	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-	__m256 mx = _mm256_setzero_ps(), s[7];
+	__m256 mx = _mm256_setzero_ps(), s[5];
 	int64_t i;
 	int k, c;
-	for (k = 0; k < 7; k++) s[k] = _mm256_setzero_ps();
+	for (k = 0; k < 5; k++) s[k] = _mm256_setzero_ps();
 	for (i = a->ilo; i <= a->ihi; i += 8) {
-		__m256i yc = _mm256_loadu_si256((const __m256i *)(yi + i));
-		__m256i idx = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(xi + i)), yc);
+		__m256i yc = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(yb + i)));
+		__m256i idx = _mm256_add_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(xb + i))), yc);
 		__m256 p = look_avx2(in->pmf, tab, idx, how);
 		__m256 m2 = _mm256_loadu_ps(gM2 + i), x1 = _mm256_loadu_ps(gX1 + i), y1 = _mm256_loadu_ps(gY1 + i);
 		/* the sums before the emission: ĝ = e·S */
 		__m256 sm = _mm256_fmadd_ps(MM, m2, _mm256_fmadd_ps(MX, x1, _mm256_mul_ps(MY, y1)));
 		__m256 sx = _mm256_fmadd_ps(XM, m2, _mm256_mul_ps(XX, x1));
 		__m256 sy = _mm256_fmadd_ps(YM, m2, _mm256_mul_ps(YY, y1));
-		__m256 m, x, y, pm, px, py;
+		__m256 m, x, y, pm;
 		if (a->ihi - i < 7) {
 			__m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(a->ihi - i + 1)), lane));
 			sm = _mm256_and_ps(sm, keep), sx = _mm256_and_ps(sx, keep), sy = _mm256_and_ps(sy, keep);
@@ -184,29 +183,25 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 		_mm256_storeu_ps(gX + i, x);
 		_mm256_storeu_ps(gY + i, y);
 		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
-		x = _mm256_mul_ps(x, B), y = _mm256_mul_ps(y, B);  /* Ĝ */
-		s[0] = _mm256_fmadd_ps(_mm256_loadu_ps(fM1p + i), x, s[0]);
-		s[1] = _mm256_fmadd_ps(_mm256_loadu_ps(fX1 + i), x, s[1]);
-		s[2] = _mm256_fmadd_ps(_mm256_loadu_ps(fM1 + i), y, s[2]);
-		s[3] = _mm256_fmadd_ps(_mm256_loadu_ps(fY1 + i), y, s[3]);
-		/* emission posteriors f̂·(S·b)·(2^−100·a) */
-		pm = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(fM0 + i), _mm256_mul_ps(sm, B)), A);
-		px = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(fX0 + i), _mm256_mul_ps(sx, B)), A);
-		py = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(fY0 + i), _mm256_mul_ps(sy, B)), A);
-		_mm256_storeu_ps(accX + i, _mm256_add_ps(_mm256_loadu_ps(accX + i), px));
-		_mm256_storeu_ps(accY + i, _mm256_add_ps(_mm256_loadu_ps(accY + i), py));
-		/* M posteriors by the code of y: accM[yc·ms + i] += pm */
+		m = _mm256_mul_ps(m, B), x = _mm256_mul_ps(x, B), y = _mm256_mul_ps(y, B);  /* Ĝ */
+		pm = _mm256_mul_ps(_mm256_loadu_ps(S2 + i), m);
+		s[0] = _mm256_add_ps(s[0], pm);
+		s[1] = _mm256_fmadd_ps(_mm256_loadu_ps(SX1 + i), x, s[1]);
+		s[2] = _mm256_fmadd_ps(_mm256_loadu_ps(SY1 + i), y, s[2]);
+		s[3] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qxs + i - 1), _mm256_loadu_ps(SX2 + i)), x, s[3]);
+		s[4] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qys + i + 1), _mm256_loadu_ps(SY2 + i)), y, s[4]);
+		/* M posteriors by the code of y: accM[yc·ms + i] += pm·pa */
+		pm = _mm256_mul_ps(pm, PA);
 		for (c = 0; c < ky; c++) {
 			__m256 is_c = _mm256_castsi256_ps(_mm256_cmpeq_epi32(yc, _mm256_set1_epi32(c)));
 			_mm256_storeu_ps(accM + c * ms + i, _mm256_add_ps(_mm256_loadu_ps(accM + c * ms + i), _mm256_and_ps(pm, is_c)));
 		}
-		s[4] = _mm256_add_ps(s[4], pm), s[5] = _mm256_add_ps(s[5], px), s[6] = _mm256_add_ps(s[6], py);
 	}
-	for (k = 0; k < 7; k++) sums[k] = hsum_avx2(s[k]);
+	for (k = 0; k < 5; k++) sums[k] = hsum_avx2(s[k]);
 	return hmax_avx2(mx);
 }
 
-__attribute__((target("avx2,fma"))) float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8])
+__attribute__((target("avx2,fma"))) float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5])
 {
 	if (in->ntab <= 16) return bdiag_avx2(in, a, sums, LOOK16);
 	if (in->ntab <= 32) return bdiag_avx2(in, a, sums, LOOK32);
@@ -311,64 +306,64 @@ __attribute__((target("avx512f,avx512bw"))) float phmm_sdiag_avx512(const phmm_f
 
 /* The backward diagonal with its counts in 16 lanes: one permute per lookup,
  * masked adds for the posteriors by y code, a masked tail. */
-AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[8], int how)
+AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5], int how)
 {
 	const __m512 MM = _mm512_set1_ps(a->c[0]), XM = _mm512_set1_ps(a->c[1]), YM = _mm512_set1_ps(a->c[2]);
 	const __m512 MX = _mm512_set1_ps(a->c[3]), XX = _mm512_set1_ps(a->c[4]), MY = _mm512_set1_ps(a->c[5]), YY = _mm512_set1_ps(a->c[6]);
-	const __m512 B = _mm512_set1_ps(a->b), A = _mm512_set1_ps(a->a);
+	const __m512 B = _mm512_set1_ps(a->b), PA = _mm512_set1_ps(a->pa);
 	const int64_t yoff = a->yoff, ms = a->mstride;
 	const int ky = how == LOOK16 && in->ky == 4 ? 4 : in->ky;
-	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
+	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + yoff;
 	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
 	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
-	const float *fM1p = a->f1[0] - 1, *fX1 = a->f1[1] - 1;
-	const float *fM1 = a->f1[0], *fY1 = a->f1[2], *fM0 = a->f0[0], *fX0 = a->f0[1], *fY0 = a->f0[2];
+	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1, *SX2 = a->SX2 - 2, *SY2 = a->SY2;
 	float *restrict gM = a->g[0], *restrict gX = a->g[1], *restrict gY = a->g[2];
-	float *restrict accX = a->accX, *restrict accY = a->accY + yoff, *restrict accM = a->accM;
+	float *restrict accM = a->accM;
 	const __m512 t0 = _mm512_loadu_ps(in->pmf), t1 = _mm512_loadu_ps(in->pmf + 16);
-	__m512 mx = _mm512_setzero_ps(), s[7];
+	const __m512 x0 = _mm512_loadu_ps(in->qxt), x1t = _mm512_loadu_ps(in->qxt + 16);
+	const __m512 y0 = _mm512_loadu_ps(in->qyt), y1t = _mm512_loadu_ps(in->qyt + 16);
+	__m512 mx = _mm512_setzero_ps(), s[5];
 	int64_t i;
 	int k, c;
-	for (k = 0; k < 7; k++) s[k] = _mm512_setzero_ps();
+	for (k = 0; k < 5; k++) s[k] = _mm512_setzero_ps();
 	for (i = a->ilo; i <= a->ihi; i += 16) {
 		const __mmask16 keep = a->ihi - i >= 15 ? 0xffff : (__mmask16)((1u << (a->ihi - i + 1)) - 1);
-		__m512i yc = _mm512_loadu_si512(yi + i);
-		__m512 p = look_avx512(in->pmf, t0, t1, _mm512_add_epi32(_mm512_loadu_si512(xi + i), yc), how);
+		__m512i yc = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(yb + i)));
+		__m512i idx = _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(xb + i))), yc);
+		__m512 p = look_avx512(in->pmf, t0, t1, idx, how), qx, qy;
 		__m512 m2 = _mm512_loadu_ps(gM2 + i), x1 = _mm512_loadu_ps(gX1 + i), y1 = _mm512_loadu_ps(gY1 + i);
+		if (how == LOOK16) qx = _mm512_permutexvar_ps(idx, x0), qy = _mm512_permutexvar_ps(idx, y0);
+		else if (how == LOOK32) qx = _mm512_permutex2var_ps(x0, idx, x1t), qy = _mm512_permutex2var_ps(y0, idx, y1t);
+		else qx = _mm512_loadu_ps(qxs + i), qy = _mm512_loadu_ps(qys + i);
 		/* the sums before the emission: ĝ = e·S (0 past ihi) */
 		__m512 sm = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(MM, m2, _mm512_fmadd_ps(MX, x1, _mm512_mul_ps(MY, y1))));
 		__m512 sx = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(XM, m2, _mm512_mul_ps(XX, x1)));
 		__m512 sy = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(YM, m2, _mm512_mul_ps(YY, y1)));
-		__m512 m = _mm512_mul_ps(p, sm), x = _mm512_mul_ps(_mm512_loadu_ps(qxs + i), sx), y = _mm512_mul_ps(_mm512_loadu_ps(qys + i), sy);
-		__m512 pm, px, py;
+		__m512 m = _mm512_mul_ps(p, sm), x = _mm512_mul_ps(qx, sx), y = _mm512_mul_ps(qy, sy), pm;
 		_mm512_storeu_ps(gM + i, m);
 		_mm512_storeu_ps(gX + i, x);
 		_mm512_storeu_ps(gY + i, y);
 		mx = _mm512_max_ps(mx, _mm512_max_ps(m, _mm512_max_ps(x, y)));
-		x = _mm512_mul_ps(x, B), y = _mm512_mul_ps(y, B);  /* Ĝ */
-		s[0] = _mm512_fmadd_ps(_mm512_loadu_ps(fM1p + i), x, s[0]);
-		s[1] = _mm512_fmadd_ps(_mm512_loadu_ps(fX1 + i), x, s[1]);
-		s[2] = _mm512_fmadd_ps(_mm512_loadu_ps(fM1 + i), y, s[2]);
-		s[3] = _mm512_fmadd_ps(_mm512_loadu_ps(fY1 + i), y, s[3]);
-		/* emission posteriors f̂·(S·b)·(2^−100·a) */
-		pm = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(fM0 + i), _mm512_mul_ps(sm, B)), A);
-		px = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(fX0 + i), _mm512_mul_ps(sx, B)), A);
-		py = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(fY0 + i), _mm512_mul_ps(sy, B)), A);
-		_mm512_storeu_ps(accX + i, _mm512_add_ps(_mm512_loadu_ps(accX + i), px));
-		_mm512_storeu_ps(accY + i, _mm512_add_ps(_mm512_loadu_ps(accY + i), py));
-		for (c = 0; c < ky; c++) {  /* accM[yc·ms + i] += pm */
+		m = _mm512_mul_ps(m, B), x = _mm512_mul_ps(x, B), y = _mm512_mul_ps(y, B);  /* Ĝ */
+		pm = _mm512_mul_ps(_mm512_loadu_ps(S2 + i), m);
+		s[0] = _mm512_add_ps(s[0], pm);
+		s[1] = _mm512_fmadd_ps(_mm512_loadu_ps(SX1 + i), x, s[1]);
+		s[2] = _mm512_fmadd_ps(_mm512_loadu_ps(SY1 + i), y, s[2]);
+		s[3] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qxs + i - 1), _mm512_loadu_ps(SX2 + i)), x, s[3]);
+		s[4] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qys + i + 1), _mm512_loadu_ps(SY2 + i)), y, s[4]);
+		pm = _mm512_mul_ps(pm, PA);
+		for (c = 0; c < ky; c++) {  /* accM[yc·ms + i] += pm·pa */
 			__mmask16 is_c = _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(c));
 			__m512 acc = _mm512_loadu_ps(accM + c * ms + i);
 			_mm512_storeu_ps(accM + c * ms + i, _mm512_mask_add_ps(acc, is_c, acc, pm));
 		}
-		s[4] = _mm512_add_ps(s[4], pm), s[5] = _mm512_add_ps(s[5], px), s[6] = _mm512_add_ps(s[6], py);
 	}
-	for (k = 0; k < 7; k++) sums[k] = _mm512_reduce_add_ps(s[k]);
+	for (k = 0; k < 5; k++) sums[k] = _mm512_reduce_add_ps(s[k]);
 	return _mm512_reduce_max_ps(mx);
 }
 
 __attribute__((target("avx512f,avx512bw"))) float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a,
-								    float sums[8])
+								    float sums[5])
 {
 	if (in->ntab <= 16) return bdiag_avx512(in, a, sums, LOOK16);
 	if (in->ntab <= 32) return bdiag_avx512(in, a, sums, LOOK32);
