@@ -94,6 +94,7 @@ typedef struct {
 	float *fmax, *gmax;
 	float *zero;       /* a slot of zeros (diagonals −2, −1) */
 	int64_t *lo, *hi;  /* the cells lo[d]..hi[d] of diagonal d (within the band) */
+	int64_t *stride, *off;  /* slot geometry of diagonal d at [d + 2] (cell0) */
 } fb_t;
 
 static inline int64_t stride_of(int64_t cells) { return (cells + 2 * PHMM_PAD + 16 + 15) & ~(int64_t)15; }
@@ -114,15 +115,27 @@ static int64_t slot_floats(const fb_t *s, int64_t d)
 	return 3 * geom(s, d, &lo);
 }
 
+/* Fill stride and off for d = −2 .. D+2 (cell0 runs once per array per
+ * diagonal: short banded diagonals make it count). */
+static void slot_geometry(fb_t *s)
+{
+	int64_t d, lo;
+	for (d = -2; d <= s->D + 2; d++) {
+		s->stride[d + 2] = geom(s, d, &lo);
+		s->off[d + 2] = PHMM_PAD + ((phmm_sum_shift(d) + lo) & 15) - lo;
+	}
+}
+
 static inline float *cell0(const fb_t *s, float *slot, int64_t d, int st)
 {
-	int64_t lo, stride = geom(s, d, &lo);
-	return slot + st * stride + PHMM_PAD + ((phmm_sum_shift(d) + lo) & 15) - lo;
+	return slot + st * s->stride[d + 2] + s->off[d + 2];
 }
 
 /* Forward diagonal d, in sum form, into fslot[d + 2], from d−1 and d−2
- * (recursion and scale of dp_simd.h; B is diagonal 0).  Two cells on each
- * side are zeroed: the backward reads f̂ of d+1 from cells i−2 and i+2. */
+ * (recursion and scale of dp_simd.h; B is diagonal 0).  Two cells before
+ * it and 17 after are zeroed: the backward reads cells i−2 to i+2 of d+1
+ * and d+2, and its last vector up to 15 lanes past the end (its masked lanes
+ * multiply them by 0, which must not meet a NaN). */
 static int fwd_diag(fb_t *s, int64_t d)
 {
 	const int64_t ilo = s->lo[d], ihi = s->hi[d];
@@ -149,7 +162,10 @@ static int fwd_diag(fb_t *s, int64_t d)
 	a.SX1 = cell0(s, s->fslot[d + 1], d - 1, 1), a.SY1 = cell0(s, s->fslot[d + 1], d - 1, 2);
 	a.ilo = ilo, a.ihi = ihi, a.yoff = s->m - d;
 	mx = s->fwd(&s->in, &a);
-	for (st = 0; st < 3; st++) cur[st][ilo - 2] = cur[st][ilo - 1] = cur[st][ihi + 1] = cur[st][ihi + 2] = 0;
+	for (st = 0; st < 3; st++) {
+		cur[st][ilo - 2] = cur[st][ilo - 1] = 0;
+		memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 1) * sizeof(float));
+	}
 	if (!isfinite(mx)) return PHMM_REDO;
 	s->fmax[d + 2] = mx, s->sf[d + 2] = sd;
 	return TS_OK;
@@ -161,8 +177,9 @@ typedef struct {
 	float *accM;         /* M posteriors by row and renumbered code of y */
 } fb_counts_t;
 
-/* Backward diagonal d into gs (3 rotating slots) with its counts. */
-static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, fb_counts_t *o)
+/* Backward diagonal d into gs (3 rotating slots) with its counts; frac is
+ * 2^(⌊log2 P⌋ − log2 P). */
+static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, double frac, fb_counts_t *o)
 {
 	static const int to2[3] = {PH_MM, PH_XM, PH_YM}, to1[4] = {PH_MX, PH_XX, PH_MY, PH_YY};
 	static const int to_end[3] = {PH_ME, PH_XE, PH_YE};
@@ -194,7 +211,7 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, fb_cou
 	e = PHMM_TARGET_EXP - (double)s->sf[d + 2] - (double)sd - log2P;
 	ea = e > -20 ? ceil(e + 20) : 0;
 	if (!(e > -148 && e <= 106)) return PHMM_REDO;
-	a.b = (float)exp2(e - ea);
+	a.b = (float)(phmm_pow2((int64_t)(PHMM_TARGET_EXP - s->sf[d + 2] - sd - floor(log2P) - ea)) * frac);  /* 2^(e − ea) */
 	scale = phmm_pow2((int64_t)ea - 100);  /* a, with the 2^−100 of a posterior */
 	c2 = phmm_pow2(s->sf[d + 2] - s->sf[d]);       /* the forward shifts d−2 → d, */
 	c1 = phmm_pow2(s->sf[d + 2] - s->sf[d + 1]);   /* d−1 → d */
@@ -234,24 +251,26 @@ static int fwd_range(fb_t *s, int64_t d0, int64_t d1)
 	return TS_OK;
 }
 
-/* n floats, zeroed, 64-byte aligned (NULL when out of memory) */
-static float *aligned_zeros(int64_t n)
+/* n floats, 64-byte aligned, zeroed if asked (NULL when out of memory) */
+static float *aligned_floats(int64_t n, int zeroed)
 {
 	size_t bytes = ((size_t)n * sizeof(float) + 63) & ~(size_t)63;
 	float *p = aligned_alloc(64, bytes ? bytes : 64);
-	if (p) memset(p, 0, bytes);
+	if (p && zeroed) memset(p, 0, bytes);
 	return p;
 }
 
 static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 {
-	const int64_t n = s->n, m = s->m, D = s->D, W = 3 * s->W;
-	int64_t full = 0, S, nseg, segmax = 0, acc, d, k, i;
+	const int64_t n = s->n, m = s->m, D = s->D;
+	int64_t full = 0, S, nseg, segmax = 0, acc, d, k, i, W = 0;
 	float *seg = NULL, *ckpt = NULL, *rot = NULL, *gbuf = NULL, *gs[3];
 	fb_counts_t o;
 	double end[3], endsum = 0, lnP, log2P, Pb;
 	int r = TS_ENOMEM, st;
 	for (d = 0; d <= D; d++) full += slot_floats(s, d);
+	for (d = -2; d <= D + 2; d++)  /* the largest slot: a checkpoint or rotating slot holds any diagonal */
+		if (slot_floats(s, d) > W) W = slot_floats(s, d);
 	/* blocks of S diagonals that fit in cache (FB_BLOCK_BYTES), unless the
 	 * checkpoints, 2 diagonals per block, would exceed FB_CKPT_BYTES */
 	S = FB_BLOCK_BYTES / (W * (int64_t)sizeof(float));
@@ -264,12 +283,13 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 		if (acc > segmax) segmax = acc;
 	}
 	memset(&o, 0, sizeof o);
-	/* 64-byte aligned (the forward kernels' aligned loads and stores) and
-	 * zeroed (their masked lanes read cells never written) */
-	seg = aligned_zeros(segmax);
-	ckpt = nseg > 1 ? aligned_zeros(2 * nseg * W) : NULL;
-	rot = nseg > 1 ? aligned_zeros(3 * W) : NULL;
-	gbuf = aligned_zeros(3 * W);
+	/* 64-byte aligned (the forward kernels' aligned loads and stores); the
+	 * forward slots need no zeroing: every cell read is written first, but
+	 * for lanes that the kernels mask */
+	seg = aligned_floats(segmax, 0);
+	ckpt = nseg > 1 ? aligned_floats(2 * nseg * W, 0) : NULL;
+	rot = nseg > 1 ? aligned_floats(3 * W, 0) : NULL;
+	gbuf = aligned_floats(3 * W, 1);
 	o.occ = calloc(D + 2, sizeof *o.occ);
 	o.jump = calloc(D + 2, sizeof *o.jump);
 	o.accM = calloc((size_t)s->in.ky * (n + 1 + 2 * PHMM_PAD), sizeof *o.accM);
@@ -312,7 +332,7 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 			log2P = log2(endsum) - (double)s->sf[D + 2];
 		}
 		for (d = d1 - 1; d >= (d0 > 1 ? d0 : 1); d--)
-			if ((r = bwd_diag(s, d, gs, log2P, &o)) != TS_OK) goto done;
+			if ((r = bwd_diag(s, d, gs, log2P, exp2(floor(log2P) - log2P), &o)) != TS_OK) goto done;
 	}
 	/* the other transitions, from the posteriors: into X, MX + XX = PX, and
 	 * out of it, XM + XX + XE = PX, so XM = MX − XE (Y likewise); into M,
@@ -408,11 +428,15 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	s.sg = calloc(D + 5, sizeof *s.sg);
 	s.fmax = calloc(D + 5, sizeof *s.fmax);
 	s.gmax = calloc(D + 5, sizeof *s.gmax);
-	s.zero = aligned_zeros(3 * s.W);
+	s.zero = aligned_floats(3 * s.W, 1);
 	s.lo = malloc((D + 1) * sizeof *s.lo);
 	s.hi = malloc((D + 1) * sizeof *s.hi);
-	if (r == TS_OK && (!s.fslot || !s.sf || !s.sg || !s.fmax || !s.gmax || !s.zero || !s.lo || !s.hi)) r = TS_ENOMEM;
+	s.stride = malloc((D + 5) * sizeof *s.stride);
+	s.off = malloc((D + 5) * sizeof *s.off);
+	if (r == TS_OK && (!s.fslot || !s.sf || !s.sg || !s.fmax || !s.gmax || !s.zero || !s.lo || !s.hi || !s.stride || !s.off))
+		r = TS_ENOMEM;
 	if (r == TS_OK) r = diag_bounds(pr, s.lo, s.hi);
+	if (r == TS_OK) slot_geometry(&s);
 	if (r == TS_OK) {
 		unsigned csr = phmm_f32_ftz_on();
 		s.sf[0] = s.sf[1] = PHMM_TARGET_EXP;
@@ -439,6 +463,8 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	free(s.zero);
 	free(s.lo);
 	free(s.hi);
+	free(s.stride);
+	free(s.off);
 	return r;
 }
 
