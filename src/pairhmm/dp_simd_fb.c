@@ -132,10 +132,10 @@ static inline float *cell0(const fb_t *s, float *slot, int64_t d, int st)
 }
 
 /* Forward diagonal d, in sum form, into fslot[d + 2], from d−1 and d−2
- * (recursion and scale of dp_simd.h; B is diagonal 0).  Two cells before
- * it and 17 after are zeroed: the backward reads cells i−2 to i+2 of d+1
- * and d+2, and its last vector up to 15 lanes past the end (its masked lanes
- * multiply them by 0, which must not meet a NaN). */
+ * (recursion and scale of dp_simd.h; B is diagonal 0).  Two cells on each
+ * side are zeroed: the backward reads f̂ of d+1 and d+2 from cells i−2 to
+ * i+2.  Other cells of the slot keep what they held (the kernels mask the
+ * lanes that read them). */
 static int fwd_diag(fb_t *s, int64_t d)
 {
 	const int64_t ilo = s->lo[d], ihi = s->hi[d];
@@ -162,10 +162,7 @@ static int fwd_diag(fb_t *s, int64_t d)
 	a.SX1 = cell0(s, s->fslot[d + 1], d - 1, 1), a.SY1 = cell0(s, s->fslot[d + 1], d - 1, 2);
 	a.ilo = ilo, a.ihi = ihi, a.yoff = s->m - d;
 	mx = s->fwd(&s->in, &a);
-	for (st = 0; st < 3; st++) {
-		cur[st][ilo - 2] = cur[st][ilo - 1] = 0;
-		memset(cur[st] + ihi + 1, 0, (PHMM_VMAX + 1) * sizeof(float));
-	}
+	for (st = 0; st < 3; st++) cur[st][ilo - 2] = cur[st][ilo - 1] = cur[st][ihi + 1] = cur[st][ihi + 2] = 0;
 	if (!isfinite(mx)) return PHMM_REDO;
 	s->fmax[d + 2] = mx, s->sf[d + 2] = sd;
 	return TS_OK;

@@ -171,10 +171,15 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 		__m256 sm = _mm256_fmadd_ps(MM, m2, _mm256_fmadd_ps(MX, x1, _mm256_mul_ps(MY, y1)));
 		__m256 sx = _mm256_fmadd_ps(XM, m2, _mm256_mul_ps(XX, x1));
 		__m256 sy = _mm256_fmadd_ps(YM, m2, _mm256_mul_ps(YY, y1));
-		__m256 m, x, y, pm;
+		/* the forward sums, kept only in the lanes up to ihi (past it a slot
+		 * holds whatever it held, possibly a NaN that 0 would not clear) */
+		__m256 fs2 = _mm256_loadu_ps(S2 + i), fx1 = _mm256_loadu_ps(SX1 + i), fy1 = _mm256_loadu_ps(SY1 + i);
+		__m256 fx2 = _mm256_loadu_ps(SX2 + i), fy2 = _mm256_loadu_ps(SY2 + i), m, x, y, pm;
 		if (a->ihi - i < 7) {
 			__m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(a->ihi - i + 1)), lane));
 			sm = _mm256_and_ps(sm, keep), sx = _mm256_and_ps(sx, keep), sy = _mm256_and_ps(sy, keep);
+			fs2 = _mm256_and_ps(fs2, keep), fx1 = _mm256_and_ps(fx1, keep), fy1 = _mm256_and_ps(fy1, keep);
+			fx2 = _mm256_and_ps(fx2, keep), fy2 = _mm256_and_ps(fy2, keep);
 		}
 		m = _mm256_mul_ps(p, sm);
 		x = _mm256_mul_ps(_mm256_loadu_ps(qxs + i), sx);
@@ -184,12 +189,12 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 		_mm256_storeu_ps(gY + i, y);
 		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
 		m = _mm256_mul_ps(m, B), x = _mm256_mul_ps(x, B), y = _mm256_mul_ps(y, B);  /* Ĝ */
-		pm = _mm256_mul_ps(_mm256_loadu_ps(S2 + i), m);
+		pm = _mm256_mul_ps(fs2, m);
 		s[0] = _mm256_add_ps(s[0], pm);
-		s[1] = _mm256_fmadd_ps(_mm256_loadu_ps(SX1 + i), x, s[1]);
-		s[2] = _mm256_fmadd_ps(_mm256_loadu_ps(SY1 + i), y, s[2]);
-		s[3] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qxs + i - 1), _mm256_loadu_ps(SX2 + i)), x, s[3]);
-		s[4] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qys + i + 1), _mm256_loadu_ps(SY2 + i)), y, s[4]);
+		s[1] = _mm256_fmadd_ps(fx1, x, s[1]);
+		s[2] = _mm256_fmadd_ps(fy1, y, s[2]);
+		s[3] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qxs + i - 1), fx2), x, s[3]);
+		s[4] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qys + i + 1), fy2), y, s[4]);
 		/* M posteriors by the code of y: accM[yc·ms + i] += pm·pa */
 		pm = _mm256_mul_ps(pm, PA);
 		for (c = 0; c < ky; c++) {
@@ -345,12 +350,14 @@ AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float 
 		_mm512_storeu_ps(gY + i, y);
 		mx = _mm512_max_ps(mx, _mm512_max_ps(m, _mm512_max_ps(x, y)));
 		m = _mm512_mul_ps(m, B), x = _mm512_mul_ps(x, B), y = _mm512_mul_ps(y, B);  /* Ĝ */
-		pm = _mm512_mul_ps(_mm512_loadu_ps(S2 + i), m);
+		/* the forward sums, read only in the lanes up to ihi (past it a
+		 * slot holds whatever it held, possibly a NaN that 0 would not clear) */
+		pm = _mm512_mul_ps(_mm512_maskz_loadu_ps(keep, S2 + i), m);
 		s[0] = _mm512_add_ps(s[0], pm);
-		s[1] = _mm512_fmadd_ps(_mm512_loadu_ps(SX1 + i), x, s[1]);
-		s[2] = _mm512_fmadd_ps(_mm512_loadu_ps(SY1 + i), y, s[2]);
-		s[3] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qxs + i - 1), _mm512_loadu_ps(SX2 + i)), x, s[3]);
-		s[4] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qys + i + 1), _mm512_loadu_ps(SY2 + i)), y, s[4]);
+		s[1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SX1 + i), x, s[1]);
+		s[2] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SY1 + i), y, s[2]);
+		s[3] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qxs + i - 1), _mm512_maskz_loadu_ps(keep, SX2 + i)), x, s[3]);
+		s[4] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qys + i + 1), _mm512_maskz_loadu_ps(keep, SY2 + i)), y, s[4]);
 		pm = _mm512_mul_ps(pm, PA);
 		for (c = 0; c < ky; c++) {  /* accM[yc·ms + i] += pm·pa */
 			__mmask16 is_c = _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(c));
