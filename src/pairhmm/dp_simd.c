@@ -58,6 +58,26 @@ float phmm_sdiag_c(const phmm_f32_in_t *in, const phmm_sdiag_t *a)
 	return mx;
 }
 
+double phmm_sdiag64_c(const phmm_f32_in_t *in, const phmm_sdiag64_t *a)
+{
+	const double *t = a->t;
+	double mx = 0;
+	int64_t i;
+	for (i = a->ilo; i <= a->ihi; i++) {
+		const int32_t idx = in->xi[i] + in->yi[a->yoff + i];
+		const double m = in->pmfd[idx] * a->f2 * a->S2[i - 1];
+		const double x = in->qxsd[i] * a->f1 * a->SX1[i - 1];
+		const double y = in->qysd[a->yoff + i] * a->f1 * a->SY1[i];
+		a->S[i] = t[0] * m + t[1] * x + t[2] * y;
+		a->SX[i] = t[3] * m + t[4] * x;
+		a->SY[i] = t[5] * m + t[6] * y;
+		if (m > mx) mx = m;
+		if (x > mx) mx = x;
+		if (y > mx) mx = y;
+	}
+	return mx;
+}
+
 /* ------------------------------------------------------------- driver */
 
 /* Criterion (a): every non-zero entry in [2^−60, 16]. */
@@ -81,6 +101,8 @@ void phmm_f32_mem_free(phmm_f32_mem_t *s)
 	free(s->qys);
 	free(s->xb);
 	free(s->yb);
+	free(s->qxsd);
+	free(s->qysd);
 	memset(s, 0, sizeof *s);
 }
 
@@ -133,23 +155,25 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 	s->qys = calloc(m + 1 + 2 * P, sizeof *s->qys);
 	s->xb = calloc(n + 1 + 2 * P, 1);
 	s->yb = calloc(m + 1 + 2 * P, 1);
-	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->xb || !s->yb) return TS_ENOMEM;
+	s->qxsd = calloc(n + 1 + 2 * P, sizeof *s->qxsd);
+	s->qysd = calloc(m + 1 + 2 * P, sizeof *s->qysd);
+	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->xb || !s->yb || !s->qxsd || !s->qysd) return TS_ENOMEM;
 	for (i = 1; i <= n; i++) {
 		s->xi[P + i] = s->ky * mx[pr->x[i - 1] & 15];
-		s->qxs[P + i] = (float)(t->qx[pr->x[i - 1] & 15]);
+		s->qxs[P + i] = (float)(s->qxsd[P + i] = t->qx[pr->x[i - 1] & 15]);
 	}
 	for (i = 0; i < m; i++) {
 		int c = pr->y[m - 1 - i] & 15;
 		s->yi[P + i] = my[c];
-		s->qys[P + i] = (float)t->qy[c];
+		s->qys[P + i] = (float)(s->qysd[P + i] = t->qy[c]);
 	}
 	for (i = 0; i < n + 1 + 2 * P; i++) s->xb[i] = (uint8_t)s->xi[i];
 	for (i = 0; i < m + 1 + 2 * P; i++) s->yb[i] = (uint8_t)s->yi[i];
 	for (a = 0; a < s->kx; a++)
 		for (b = 0; b < s->ky; b++) {
-			s->pmf[a * s->ky + b] = (float)t->pm[s->cx[a]][s->cy[b]];
-			s->qxt[a * s->ky + b] = (float)t->qx[s->cx[a]];
-			s->qyt[a * s->ky + b] = (float)t->qy[s->cy[b]];
+			s->pmf[a * s->ky + b] = (float)(s->pmfd[a * s->ky + b] = t->pm[s->cx[a]][s->cy[b]]);
+			s->qxt[a * s->ky + b] = (float)(s->qxtd[a * s->ky + b] = t->qx[s->cx[a]]);
+			s->qyt[a * s->ky + b] = (float)(s->qytd[a * s->ky + b] = t->qy[s->cy[b]]);
 		}
 	in->xi = s->xi + P;
 	in->qxs = s->qxs + P;
@@ -160,152 +184,31 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 	in->yb = s->yb + P;
 	in->qxt = s->qxt;
 	in->qyt = s->qyt;
+	in->pmfd = s->pmfd, in->qxtd = s->qxtd, in->qytd = s->qytd;
+	in->qxsd = s->qxsd + P, in->qysd = s->qysd + P;
 	in->ntab = s->kx * s->ky;
 	in->ky = s->ky;
 	return TS_OK;
 }
 
-/* One float pass of the forward recursion (dp_simd.h) in sum form
- * (dp_simd_impl.h), with kernel fn; transitions tr, and start[] the factors
- * out of B into M, X, Y.  Sets *lnL, and lg_max[d] (if not NULL) to log2 of
- * a bound on diagonal d's largest cell.  Returns 0, PHMM_REDO (criteria b, c) or
- * TS_ENOMEM. */
-static int f32_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
-			  phmm_sdiag_fn fn, double *lnL, double *lg_max)
-{
-	const int64_t n = pr->n, m = pr->m, D = n + m, len = n + 1 + 2 * PHMM_PAD + 16;
-	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
-	phmm_f32_mem_t mem;
-	phmm_f32_in_t in;
-	phmm_sdiag_t a;
-	float *buf = NULL, mx1, mx2 = 0, mx;
-	int64_t d, s1, s2, sd = 0, slen = (len + 15) & ~(int64_t)15;
-	int ret, k, st;
-	unsigned csr;
-	double end;
-	csr = phmm_f32_ftz_on();
-	if ((ret = phmm_f32_inputs(t, pr, &mem, &in)) < 0) goto done;
-	ret = TS_ENOMEM;
-	/* 3 rotating slots (d mod 3) of S, SX, SY; 64-byte aligned */
-	if (!(buf = aligned_alloc(64, (size_t)(9 * slen) * sizeof *buf))) goto done;
-	memset(buf, 0, (size_t)(9 * slen) * sizeof *buf);
-	for (k = 0; k < 7; k++) a.t[k] = (float)tr[order[k]];
-#define SLOT(d, st) (buf + (((d) + 3) % 3 * 3 + (st)) * slen + PHMM_PAD + phmm_sum_shift(d))
-	/* diagonal 0: B = (0,0), value 1 = 2^100 · 2^−100, passing start[] on */
-	SLOT(0, 0)[0] = (float)(start[0] * ldexp(1, PHMM_TARGET_EXP));
-	SLOT(0, 1)[0] = (float)(start[1] * ldexp(1, PHMM_TARGET_EXP));
-	SLOT(0, 2)[0] = (float)(start[2] * ldexp(1, PHMM_TARGET_EXP));
-	mx1 = ldexpf(1, PHMM_TARGET_EXP);
-	s1 = s2 = PHMM_TARGET_EXP;
-	if (lg_max) lg_max[0] = 0;
-	for (d = 1; d <= D; d++) {
-		a.ilo = d > m ? d - m : 0, a.ihi = d < n ? d : n, a.yoff = m - d;
-		if ((ret = phmm_f32_next_scale(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
-		a.f2 = (float)phmm_pow2(sd - s2), a.f1 = (float)phmm_pow2(sd - s1);
-		a.S = SLOT(d, 0), a.SX = SLOT(d, 1), a.SY = SLOT(d, 2);
-		a.S2 = SLOT(d - 2, 0), a.SX1 = SLOT(d - 1, 1), a.SY1 = SLOT(d - 1, 2);
-		mx = fn(&in, &a);
-		/* the cells just outside the diagonal are read later as 0 */
-		for (st = 0; st < 3; st++) SLOT(d, st)[a.ilo - 1] = SLOT(d, st)[a.ihi + 1] = 0;
-		/* log2 of a bound on the diagonal's true maximum, ≥ 2^(100 − s_d) so
-		 * that 2^(lg_max − 226) bounds what flushing lost (criterion f) */
-		if (lg_max) lg_max[d] = (mx > 0x1p100f ? log2(mx) : PHMM_TARGET_EXP) - (double)sd;
-		mx2 = mx1, s2 = s1;
-		mx1 = mx, s1 = sd;
-	}
-	ret = PHMM_REDO;
-	if (!isfinite(mx1)) goto done;
-	{	/* the last cell (n, m), in the scale of diagonal D */
-		const int64_t i = n, idx = in.xi[n] + in.yi[0];
-		double fm = 0, fx = 0, fy = 0;
-		if (n >= 1 && m >= 1) fm = (double)in.pmf[idx] * a.f2 * SLOT(D - 2, 0)[i - 1];
-		if (n >= 1) fx = (double)in.qxs[n] * a.f1 * SLOT(D - 1, 1)[i - 1];
-		if (m >= 1) fy = (double)in.qys[0] * a.f1 * SLOT(D - 1, 2)[i];
-		end = tr[PH_ME] * fm + tr[PH_XE] * fx + tr[PH_YE] * fy;
-	}
-#undef SLOT
-	if (!(end > 0 && isfinite(end))) goto done;  /* (c) */
-	*lnL = log(end) - (double)s1 * M_LN2;
-	ret = TS_OK;
-done:
-	phmm_f32_ftz_restore(csr);
-	phmm_f32_mem_free(&mem);
-	free(buf);
-	return ret;
-}
+/* The float and the double forward passes, criteria (b)–(f) */
+#define REAL float
+#define PFX(name) f32_##name
+#define SDIAG_T phmm_sdiag_t
+#define SDIAG_FN phmm_sdiag_fn
+#define NEXT_SCALE phmm_f32_next_scale
+#define TAB(in, name) (in).name
+#define DOUBLE_PASS 0
+#include "pairhmm/dp_simd_pass.h"
 
-static int f32_pass(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fn, double *lnL, double *lg_max)
-{
-	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
-	return f32_pass_model(t, t->t, start, pr, fn, lnL, lg_max);
-}
-
-/* The same P from the other end: the pair reversed, each path read
- * backwards, so a transition a→b becomes b→a, the end factors τ become the
- * start and the start factors (B behaves like M) the end.  Its diagonal
- * D−d−1 and D−d−2 maxima bound the backward values b of diagonal d. */
-static int f32_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fn, double *lnL, double *lg_max)
-{
-	double tr[PH_NTRANS], start[3] = {t->t[PH_ME], t->t[PH_XE], t->t[PH_YE]};
-	uint8_t *x = malloc(pr->n + 1), *y = malloc(pr->m + 1);
-	phmm_pair_t rp = {.x = x, .n = pr->n, .y = y, .m = pr->m};
-	int64_t i;
-	int ret = TS_ENOMEM;
-	if (x && y) {
-		for (i = 0; i < pr->n; i++) x[i] = pr->x[pr->n - 1 - i];
-		for (i = 0; i < pr->m; i++) y[i] = pr->y[pr->m - 1 - i];
-		tr[PH_MM] = t->t[PH_MM], tr[PH_XX] = t->t[PH_XX], tr[PH_YY] = t->t[PH_YY];
-		tr[PH_MX] = t->t[PH_XM], tr[PH_XM] = t->t[PH_MX];
-		tr[PH_MY] = t->t[PH_YM], tr[PH_YM] = t->t[PH_MY];
-		tr[PH_ME] = t->t[PH_MM], tr[PH_XE] = t->t[PH_MX], tr[PH_YE] = t->t[PH_MY];
-		ret = f32_pass_model(t, tr, start, &rp, fn, lnL, lg_max);
-	}
-	free(x);
-	free(y);
-	return ret;
-}
-
-/* Criterion (f): an upper bound, in log2, on the forward mass lost to
- * underflow.  A sum of diagonal d below float's range held < 2^(−126) in
- * stored units (flushed to 0), i.e. < 2^(lf[d] − 226) (f32_pass_model); its
- * paths continue on d+1 or d+2 with b ≤ 3·max of the reversed pass on
- * diagonals D−d−1, D−d−2.  Summed over the cells of every diagonal. */
-static double lost_bound(const phmm_pair_t *pr, const double *lf, const double *lr)
-{
-	const int64_t n = pr->n, m = pr->m, D = n + m;
-	double acc = -INFINITY;
-	int64_t d;
-	for (d = 1; d < D; d++) {
-		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
-		double b = lr[D - d - 1], v;
-		if (D - d - 2 >= 0 && lr[D - d - 2] > b) b = lr[D - d - 2];
-		/* flushed values are < 2^(−126 − s_d) ≤ 2^(lf − 226) */
-		v = log2((double)(ihi - ilo + 1)) + lf[d] - 226 + log2(3) + b;
-		acc = acc > v ? acc + log2(1 + exp2(v - acc)) : v + (acc > -INFINITY ? log2(1 + exp2(acc - v)) : 0);
-	}
-	return acc;
-}
-
-static int f32_forward(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fn, double *lnL)
-{
-	double ln, back, *lf, *lr;
-	int ret;
-	if (!phmm_f32_tables_fit(t)) return PHMM_REDO;  /* (a) */
-	lf = malloc((pr->n + pr->m + 1) * sizeof *lf);
-	lr = malloc((pr->n + pr->m + 1) * sizeof *lr);
-	ret = !lf || !lr ? TS_ENOMEM : f32_pass(t, pr, fn, &ln, lf);
-	if (ret == TS_OK) ret = f32_reversed(t, pr, fn, &back, lr);
-	if (ret == TS_OK) {
-		/* (f) both ends agree, and the bound on lost mass is < 10^-8 of P */
-		if (fabs(back - ln) > 1e-7 * fabs(ln) || lost_bound(pr, lf, lr) > ln / M_LN2 + log2(1e-8)) ret = PHMM_REDO;
-		/* (d) the rounding of ~n+m float factors against 10^-6 of ln P */
-		else if ((double)(pr->n + pr->m + 2) * ldexp(1, -23) > 1e-6 * fabs(ln)) ret = PHMM_REDO;
-		else *lnL = ln;
-	}
-	free(lf);
-	free(lr);
-	return ret;
-}
+#define REAL double
+#define PFX(name) f64_##name
+#define SDIAG_T phmm_sdiag64_t
+#define SDIAG_FN phmm_sdiag64_fn
+#define NEXT_SCALE phmm_f64_next_scale
+#define TAB(in, name) (in).name##d
+#define DOUBLE_PASS 1
+#include "pairhmm/dp_simd_pass.h"
 
 /* ----------------------------------------------------------- dispatch */
 
@@ -375,6 +278,15 @@ phmm_sdiag_fn phmm_kernel_sdiag(phmm_kernel_t k)
 	return k == PHMM_KERNEL_F32_C ? phmm_sdiag_c : NULL;
 }
 
+/* The double kernel: AVX-512, else the plain-C twin for any float kernel */
+phmm_sdiag64_fn phmm_kernel_sdiag64(phmm_kernel_t k)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (k == PHMM_KERNEL_AVX512) return phmm_sdiag64_avx512;
+#endif
+	return k == PHMM_KERNEL_SCALAR ? NULL : phmm_sdiag64_c;
+}
+
 phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -410,5 +322,18 @@ int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL
 	pthread_once(&chosen_once, choose);
 	if (chosen == PHMM_KERNEL_SCALAR || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
 	r = phmm_forward_kernel(chosen, t, pr, lnL);
+	return r == PHMM_REDO ? phmm_forward(t, pr, lnL) : r;
+}
+
+int phmm_forward_kernel64(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	phmm_sdiag64_fn fn = phmm_kernel_sdiag64(k);
+	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	return f64_forward(t, pr, fn, lnL);
+}
+
+int phmm_forward_fast64(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	int r = phmm_forward_kernel64(phmm_kernel_chosen(), t, pr, lnL);
 	return r == PHMM_REDO ? phmm_forward(t, pr, lnL) : r;
 }

@@ -80,6 +80,17 @@ typedef enum {
  *  @return 0, TS_ENOMEM, or TS_EDATA (probability 0). */
 int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
 
+/** ln P(x, y) to double precision, as phmm_forward(), by the same
+ *  anti-diagonal sum form in double (AVX-512, else its plain-C twin; a
+ *  diagonal's maximum near 2^500, values below 2^−1022 flushed) with
+ *  criteria (c), (d), (f) at double's precision: both passes agree to
+ *  10^−11, the lost mass is < 10^−13 of P; else phmm_forward().  0,
+ *  TS_ENOMEM or TS_EDATA.  The EM's final ln L. */
+int phmm_forward_fast64(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
+/** The double kernel of float kernel k alone, as phmm_forward_kernel(). */
+int phmm_forward_kernel64(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
 /** Name of the kernel phmm_forward_fast() uses: "scalar", "f32c", "avx2"
  *  or "avx512" (static string). */
 const char *phmm_kernel_name(void);

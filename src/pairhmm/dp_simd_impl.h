@@ -14,6 +14,7 @@
 #define PHMM_VMAX 16  /* widest vector, in floats */
 #define PHMM_PAD 32   /* padding before and after every per-position array */
 #define PHMM_TARGET_EXP 100  /* a diagonal's maximum is brought near 2^100 */
+#define PHMM_TARGET_EXP64 500  /* in the double pass, near 2^500 */
 
 /* Per-pair inputs, all indexed so that lane i of a diagonal reads [i] (x
  * side) or [yoff + i] (y side, y reversed).  The codes are renumbered per
@@ -31,6 +32,7 @@ typedef struct {
 	const float *pmf;    /* p[a][b] at xi + yi, ntab entries (padded to 32) */
 	const uint8_t *xb, *yb;  /* xi and yi as bytes (ntab ≤ 256) */
 	const float *qxt, *qyt;  /* qX[a], qY[b] at the index xi + yi, as pmf */
+	const double *pmfd, *qxtd, *qytd, *qxsd, *qysd;  /* the same in double */
 	int ntab, ky;        /* ky: codes of y (the backward sorts posteriors by them) */
 } phmm_f32_in_t;
 
@@ -41,6 +43,7 @@ typedef struct {
 	uint8_t *xb, *yb;
 	float *qxs, *qys;
 	float pmf[256], qxt[256], qyt[256];
+	double pmfd[256], qxtd[256], qytd[256], *qxsd, *qysd;
 	int kx, ky;
 	uint8_t cx[16], cy[16];  /* renumbered code → nt16 code */
 } phmm_f32_mem_t;
@@ -92,6 +95,20 @@ static inline int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t 
 	return TS_OK;
 }
 
+/* The same for the double pass (target 2^500, shifts up to 2^400). */
+static inline int phmm_f64_next_scale(double mx1, int64_t s1, double mx2, int64_t s2, int64_t *sd)
+{
+	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
+	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
+	if (mx1 > 0) e1 = ilogb(mx1);
+	if (mx2 > 0) e2 = ilogb(mx2) + s1 - s2;  /* in the scale of d−1 */
+	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
+	e = e1 > e2 ? e1 : e2;
+	*sd = s1 + PHMM_TARGET_EXP64 - e;
+	if (*sd - s1 > 400 || *sd - s1 < -400 || *sd - s2 > 400 || *sd - s2 < -400) return PHMM_REDO;
+	return TS_OK;
+}
+
 
 /* One diagonal: cur/d1/d2 are the M, X, Y arrays of diagonals d, d−1, d−2;
  * c the seven coefficients MM XM YM (with the d−2 shift) MX XX MY YY (with
@@ -128,6 +145,20 @@ typedef float (*phmm_sdiag_fn)(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
  * d−1 share their offset within a 64-byte line (d ≥ −32). */
 static inline int64_t phmm_sum_shift(int64_t d) { return 15 - (((d + 32) >> 1) & 15); }
 
+/* The same in double, for phmm_forward_fast64 (8 doubles per AVX-512 vector;
+ * the alignment above holds for them too). */
+typedef struct {
+	double *S, *SX, *SY;
+	const double *S2, *SX1, *SY1;
+	int64_t ilo, ihi, yoff;
+	double t[7], f2, f1;
+} phmm_sdiag64_t;
+
+typedef double (*phmm_sdiag64_fn)(const phmm_f32_in_t *in, const phmm_sdiag64_t *a);
+
+double phmm_sdiag64_c(const phmm_f32_in_t *in, const phmm_sdiag64_t *a);
+double phmm_sdiag64_avx512(const phmm_f32_in_t *in, const phmm_sdiag64_t *a);
+
 float phmm_sdiag_c(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
 float phmm_sdiag_avx2(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
 float phmm_sdiag_avx512(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
@@ -163,6 +194,7 @@ float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float su
  *  the kernel phmm_forward_fast() and phmm_expect_fast() use. */
 phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k);
 phmm_sdiag_fn phmm_kernel_sdiag(phmm_kernel_t k);
+phmm_sdiag64_fn phmm_kernel_sdiag64(phmm_kernel_t k);
 phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k);
 phmm_kernel_t phmm_kernel_chosen(void);
 

@@ -309,6 +309,59 @@ __attribute__((target("avx512f,avx512bw"))) float phmm_sdiag_avx512(const phmm_f
 	return sdiag_avx512(in, a, GATHER);
 }
 
+/* The forward in sum form in double, 8 lanes (phmm_sdiag64_c is the twin):
+ * ≤ 8 table entries one permute, ≤ 16 a two-table permute (plain DNA),
+ * more a gather. */
+enum { LOOK8 = 3 };
+
+AVX512 double sdiag64_avx512(const phmm_f32_in_t *in, const phmm_sdiag64_t *a, int how)
+{
+	const __m512d MM = _mm512_set1_pd(a->t[0]), XM = _mm512_set1_pd(a->t[1]), YM = _mm512_set1_pd(a->t[2]);
+	const __m512d MX = _mm512_set1_pd(a->t[3]), XX = _mm512_set1_pd(a->t[4]), MY = _mm512_set1_pd(a->t[5]), YY = _mm512_set1_pd(a->t[6]);
+	const __m512d F2 = _mm512_set1_pd(a->f2), F1 = _mm512_set1_pd(a->f1);
+	const int64_t ilo = a->ilo, ihi = a->ihi;
+	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + a->yoff;
+	const double *restrict qxs = in->qxsd, *restrict qys = in->qysd + a->yoff;
+	const double *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1;
+	double *restrict S = a->S, *restrict SX = a->SX, *restrict SY = a->SY;
+	const __m512d p0 = _mm512_mul_pd(_mm512_loadu_pd(in->pmfd), F2), p1 = _mm512_mul_pd(_mm512_loadu_pd(in->pmfd + 8), F2);
+	const __m512d x0 = _mm512_mul_pd(_mm512_loadu_pd(in->qxtd), F1), x1 = _mm512_mul_pd(_mm512_loadu_pd(in->qxtd + 8), F1);
+	const __m512d y0 = _mm512_mul_pd(_mm512_loadu_pd(in->qytd), F1), y1 = _mm512_mul_pd(_mm512_loadu_pd(in->qytd + 8), F1);
+	__m512d mx = _mm512_setzero_pd();
+	int64_t i = ilo - (int64_t)(((uintptr_t)(S + ilo) >> 3) & 7);
+	for (; i <= ihi; i += 8) {
+		__mmask8 k = 0xff;
+		__m512i idx = _mm512_add_epi64(_mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(xb + i))),
+					       _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(yb + i))));
+		__m512d p, qx, qy, m, x, y;
+		if (i < ilo) k = (__mmask8)(k << (ilo - i));
+		if (ihi - i < 7) k &= (__mmask8)((1u << (ihi - i + 1)) - 1);
+		if (how == LOOK8) {
+			p = _mm512_permutexvar_pd(idx, p0), qx = _mm512_permutexvar_pd(idx, x0), qy = _mm512_permutexvar_pd(idx, y0);
+		} else if (how == LOOK16) {
+			p = _mm512_permutex2var_pd(p0, idx, p1), qx = _mm512_permutex2var_pd(x0, idx, x1), qy = _mm512_permutex2var_pd(y0, idx, y1);
+		} else {
+			p = _mm512_mul_pd(_mm512_i64gather_pd(idx, in->pmfd, 8), F2);
+			qx = _mm512_mul_pd(_mm512_loadu_pd(qxs + i), F1), qy = _mm512_mul_pd(_mm512_loadu_pd(qys + i), F1);
+		}
+		m = _mm512_maskz_mul_pd(k, p, _mm512_load_pd(S2 + i));
+		x = _mm512_maskz_mul_pd(k, qx, _mm512_loadu_pd(SX1 + i));
+		y = _mm512_maskz_mul_pd(k, qy, _mm512_loadu_pd(SY1 + i));
+		_mm512_store_pd(S + i, _mm512_fmadd_pd(MM, m, _mm512_fmadd_pd(XM, x, _mm512_mul_pd(YM, y))));
+		_mm512_store_pd(SX + i, _mm512_fmadd_pd(MX, m, _mm512_mul_pd(XX, x)));
+		_mm512_store_pd(SY + i, _mm512_fmadd_pd(MY, m, _mm512_mul_pd(YY, y)));
+		mx = _mm512_max_pd(mx, _mm512_max_pd(m, _mm512_max_pd(x, y)));
+	}
+	return _mm512_reduce_max_pd(mx);
+}
+
+__attribute__((target("avx512f,avx512bw"))) double phmm_sdiag64_avx512(const phmm_f32_in_t *in, const phmm_sdiag64_t *a)
+{
+	if (in->ntab <= 8) return sdiag64_avx512(in, a, LOOK8);
+	if (in->ntab <= 16) return sdiag64_avx512(in, a, LOOK16);
+	return sdiag64_avx512(in, a, GATHER);
+}
+
 /* The backward diagonal with its counts in 16 lanes: one permute per lookup,
  * masked adds for the posteriors by y code, a masked tail. */
 AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5], int how)

@@ -41,7 +41,7 @@ static void *estep_worker(void *arg)
 			phmm_counts_zero(&e->counts[k]);
 			e->status[k] = phmm_expect_fast(e->t, &e->pairs[k], &e->counts[k], &e->lnL[k]);
 		} else {
-			e->status[k] = phmm_forward(e->t, &e->pairs[k], &e->lnL[k]);
+			e->status[k] = phmm_forward_fast64(e->t, &e->pairs[k], &e->lnL[k]);
 		}
 	}
 	return NULL;
