@@ -439,6 +439,40 @@ Test(dp_simd, fb_f32c_equals_double) { fb_random_pairs(PHMM_KERNEL_F32_C); }
 Test(dp_simd, fb_avx2_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX2); }
 Test(dp_simd, fb_avx512_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX512); }
 
+/* Very unequal lengths (17 x 241, unrelated, random parameters): find pairs
+ * where the row-scaled double forward loses mass silently (ln P off from
+ * long double by > 10^-6 relative); phmm_expect must detect it (a row's
+ * residue not emitted exactly once) and give the long double counts, not
+ * the double ones. */
+Test(dp_simd, expect_redoes_rows_that_lose_mass)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[17], y[241];
+	int rep, found = 0;
+	gsl_rng_set(r, 240);
+	ambiguous = 0;
+	for (rep = 0; rep < 400 && found < 5; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		phmm_pair_t pr = {.x = x, .n = 17, .y = y, .m = 241};
+		phmm_counts_t cd, cl;
+		double d, ld, le;
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		random_pair(x, 17, y, 241, 0, 0, 0, r);
+		if (phmm_forward_d(&t, &pr, &d) != TS_OK || phmm_forward_ld(&t, &pr, &ld) != TS_OK || close_rel(d, ld, 1e-6)) continue;
+		found++;
+		phmm_counts_zero(&cd), phmm_counts_zero(&cl);
+		cr_assert_eq(phmm_expect(&t, &pr, &cd, &le), TS_OK);
+		cr_assert_eq(phmm_expect_ld(&t, &pr, &cl, &ld), TS_OK);
+		cr_assert_eq(le, ld, "ln P %.12g, long double %.12g (row-scaled double %.12g)", le, ld, d);
+		cr_assert_eq(memcmp(&cd, &cl, sizeof cd), 0, "counts differ from the long double ones");
+	}
+	cr_log_info("%d of %d pairs lost mass in double rows", found, rep);
+	cr_assert_gt(found, 0, "no pair of 400 exercised the loss");
+	gsl_rng_free(r);
+}
+
 /* Bands of half-width 3..40 around the line from (0,0) to (n,m), as around a
  * read's CIGAR path, against banded phmm_expect; and pairs of length 1. */
 Test(dp_simd, fb_banded_and_short)

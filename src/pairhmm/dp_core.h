@@ -355,7 +355,12 @@ done:
 /* ---------------------------------------------------- 4. expected counts */
 
 /* Counts by emitted code while the DP runs (one add per cell, no branching
- * on ambiguity); shared out among bases once per pair in phmm_expect(). */
+ * on ambiguity); shared out among bases once per pair in phmm_expect().
+ * Each row checks that its residue x_i is emitted once (its M and X
+ * posteriors sum to 1 within 10^-6): a row spanning more than the type's
+ * range loses cells to underflow silently (very unequal lengths: 17 x 241
+ * bases, ln P off by 0.001 in double), and the pair is then redone in long
+ * double (dp.c). */
 typedef phmm_code_counts_t code_counts_t;
 
 static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t *r, void *arg)
@@ -364,14 +369,14 @@ static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row
 	const int64_t i = r->i, n = pr->n, m = pr->m;
 	const uint8_t *y = pr->y;
 	const real_t iP = 1 / r->P, inx = r->inv_s_next * iP;
-	double tr[PH_NTRANS] = {0};
+	double tr[PH_NTRANS] = {0}, emitted = 0;
 	int64_t j;
 	const double *pm = i < n ? t->pm[pr->x[i]] : NULL, qx = i < n ? t->qx[pr->x[i]] : 0;
 	for (j = r->lo; j <= r->hi; j++) {
 		const real_t fM = r->fM[j], fX = r->fX[j], fY = r->fY[j];
 		/* emissions of cell (i, j) */
-		if (i > 0 && j > 0) c->m[pr->x[i - 1]][y[j - 1]] += fM * r->bM[j] * iP;
-		if (i > 0) c->x[pr->x[i - 1]] += fX * r->bX[j] * iP;
+		if (i > 0 && j > 0) c->m[pr->x[i - 1]][y[j - 1]] += fM * r->bM[j] * iP, emitted += fM * r->bM[j] * iP;
+		if (i > 0) c->x[pr->x[i - 1]] += fX * r->bX[j] * iP, emitted += fX * r->bX[j] * iP;
 		if (j > 0) c->y[y[j - 1]] += fY * r->bY[j] * iP;
 		/* transitions out of (i, j): into row i+1 (M, X) or along row i (Y) */
 		if (i < n && j < m) {
@@ -397,7 +402,7 @@ static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row
 		}
 	}
 	for (j = 0; j < PH_NTRANS; j++) c->t[j] += tr[j];
-	return TS_OK;
+	return i == 0 || fabs(emitted - 1) <= 1e-6 ? TS_OK : TS_EDATA;
 }
 
 int DP_FN(expect)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL)
