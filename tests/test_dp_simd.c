@@ -326,16 +326,21 @@ Test(dp_simd, shifted_pair_redone_or_equal)
 	gsl_rng_free(r);
 }
 
-Test(dp_simd, banded_and_glocal_use_double)
+/* Glocal pairs go to phmm_forward.  Banded pairs run on the band's cells:
+ * bands of half-width 3..40 around the line from (0,0) to (n,m), as around a
+ * read's CIGAR path; the float kernels against banded phmm_forward (10^-6,
+ * or refused and then exactly phmm_forward), the double pass against the
+ * banded long double forward (10^-11). */
+Test(dp_simd, banded_kernels_and_glocal_double)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	uint8_t x[200], y[260];
-	int32_t lo[201], hi[201];
+	uint8_t x[420], y[420];
+	int32_t lo[421], hi[421];
 	phmm_params_t p;
 	phmm_tables_t t;
 	phmm_pair_t pr = {.x = x, .n = 200, .y = y, .m = 260, .glocal = 1};
-	double f, s;
-	int i;
+	double f, s, ld;
+	int rep, k, kept = 0, kept64 = 0, st;
 	gsl_rng_set(r, 3);
 	random_params(&p, r);
 	phmm_tables(&p, &t);
@@ -343,11 +348,46 @@ Test(dp_simd, banded_and_glocal_use_double)
 	cr_assert_eq(phmm_forward(&t, &pr, &s), TS_OK);
 	cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
 	cr_assert_eq(f, s);
-	for (i = 0; i <= 200; i++) lo[i] = i - 30, hi[i] = i + 90;
-	pr.lo = lo, pr.hi = hi, pr.glocal = 0;
-	cr_assert_eq(phmm_forward(&t, &pr, &s), TS_OK);
-	cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
+	cr_assert_eq(phmm_forward_fast64(&t, &pr, &f), TS_OK);
 	cr_assert_eq(f, s);
+	ambiguous = 0.05;
+	for (rep = 0; rep < 120; rep++) {
+		int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 400), i, w = 3 + (int64_t)gsl_rng_uniform_int(r, 38);
+		pr = (phmm_pair_t){.x = x, .n = n, .y = y};
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		pr.m = random_pair(x, n, y, n + 20, 1, 0.04, 0.04, r);
+		if (pr.m == 0) continue;
+		for (i = 0; i <= n; i++) {
+			int64_t c = i * pr.m / n;
+			lo[i] = (int32_t)(c - w), hi[i] = (int32_t)(c + w);
+		}
+		lo[0] = 0, hi[n] = (int32_t)pr.m;
+		pr.lo = lo, pr.hi = hi;
+		if (phmm_forward(&t, &pr, &s) != TS_OK || phmm_forward_ld(&t, &pr, &ld) != TS_OK) continue;
+		for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++) {
+			if (!phmm_kernel_supported((phmm_kernel_t)k)) continue;
+			st = phmm_forward_kernel((phmm_kernel_t)k, &t, &pr, &f);
+			cr_assert(st == TS_OK || st == PHMM_REDO);
+			if (st == TS_OK) {
+				kept++;
+				cr_assert(close_rel(f, s, 1e-6), "%s banded %ld x %ld: %.12g, double %.12g",
+					  phmm_kernel_label((phmm_kernel_t)k), (long)n, (long)pr.m, f, s);
+			}
+			st = phmm_forward_kernel64((phmm_kernel_t)k, &t, &pr, &f);
+			cr_assert(st == TS_OK || st == PHMM_REDO);
+			if (st == TS_OK) {
+				kept64++;
+				cr_assert(close_rel(f, ld, 1e-11), "%s double banded %ld x %ld: %.15g, long double %.15g",
+					  phmm_kernel_label((phmm_kernel_t)k), (long)n, (long)pr.m, f, ld);
+			}
+		}
+		cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
+		cr_assert(close_rel(f, s, 1e-6));
+	}
+	cr_log_info("banded: %d float and %d double kernel runs kept", kept, kept64);
+	cr_assert_gt(kept, 150, "only %d banded float runs kept", kept);
+	cr_assert_gt(kept64, 200, "only %d banded double runs kept", kept64);
 	gsl_rng_free(r);
 }
 

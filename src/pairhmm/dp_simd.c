@@ -191,6 +191,37 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 	return TS_OK;
 }
 
+/* The cells of each diagonal: i from max(0, d − m) to min(d, n), and within
+ * a band i + lo_band[i] ≤ d ≤ i + hi_band[i].  Both bounds are strictly
+ * increasing in i for a band that never narrows leftwards (io/pairs bands
+ * around a CIGAR path), so a diagonal's band cells are one interval that
+ * moves by at most one cell per diagonal, as the kernels assume.  Any other
+ * band, or one leaving a diagonal empty, goes to double (PHMM_REDO). */
+int phmm_diag_bounds(const phmm_pair_t *pr, int64_t *lo, int64_t *hi)
+{
+	const int64_t n = pr->n, m = pr->m, D = n + m;
+	int64_t d, i;
+#define BAND_LO(i) (pr->lo[i] > 0 ? (int64_t)pr->lo[i] : 0)
+#define BAND_HI(i) (pr->hi[i] < m ? (int64_t)pr->hi[i] : m)
+	for (d = 0; d <= D; d++) lo[d] = d > m ? d - m : 0, hi[d] = d < n ? d : n;
+	if (!pr->lo) return TS_OK;
+	for (i = 1; i <= n; i++)
+		if (BAND_LO(i) < BAND_LO(i - 1) || BAND_HI(i) < BAND_HI(i - 1)) return PHMM_REDO;
+	if (BAND_LO(0) != 0 || BAND_HI(n) != m) return PHMM_REDO;  /* B and the end inside */
+	for (d = 0, i = 0; d <= D; d++) {  /* first i with i + hi[i] ≥ d */
+		while (i <= n && i + BAND_HI(i) < d) i++;
+		if (i > lo[d]) lo[d] = i;
+	}
+	for (d = D, i = n; d >= 0; d--) {  /* last i with i + lo[i] ≤ d */
+		while (i >= 0 && i + BAND_LO(i) > d) i--;
+		if (i < hi[d]) hi[d] = i;
+		if (lo[d] > hi[d]) return PHMM_REDO;
+	}
+#undef BAND_LO
+#undef BAND_HI
+	return TS_OK;
+}
+
 /* The float and the double forward passes, criteria (b)–(f) */
 #define REAL float
 #define PFX(name) f32_##name
@@ -305,22 +336,30 @@ phmm_kernel_t phmm_kernel_chosen(void)
 int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
 	phmm_sdiag_fn fn = phmm_kernel_sdiag(k);
-	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	if (!fn || pr->glocal) return phmm_forward(t, pr, lnL);
 	return f32_forward(t, pr, fn, lnL);
 }
 
 int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
 	phmm_sdiag_fn fn = phmm_kernel_sdiag(k);
-	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
-	return f32_pass(t, pr, fn, lnL, NULL);
+	int64_t *lo, *hi;
+	int r;
+	if (!fn || pr->glocal) return phmm_forward(t, pr, lnL);
+	lo = malloc((pr->n + pr->m + 1) * sizeof *lo);
+	hi = malloc((pr->n + pr->m + 1) * sizeof *hi);
+	r = !lo || !hi ? TS_ENOMEM : phmm_diag_bounds(pr, lo, hi);
+	if (r == TS_OK) r = f32_pass(t, pr, lo, hi, fn, lnL, NULL);
+	free(lo);
+	free(hi);
+	return r;
 }
 
 int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
 	int r;
 	pthread_once(&chosen_once, choose);
-	if (chosen == PHMM_KERNEL_SCALAR || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	if (chosen == PHMM_KERNEL_SCALAR || pr->glocal) return phmm_forward(t, pr, lnL);
 	r = phmm_forward_kernel(chosen, t, pr, lnL);
 	return r == PHMM_REDO ? phmm_forward(t, pr, lnL) : r;
 }
@@ -328,7 +367,7 @@ int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL
 int phmm_forward_kernel64(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
 	phmm_sdiag64_fn fn = phmm_kernel_sdiag64(k);
-	if (!fn || pr->lo || pr->glocal) return phmm_forward(t, pr, lnL);
+	if (!fn || pr->glocal) return phmm_forward(t, pr, lnL);
 	return f64_forward(t, pr, fn, lnL);
 }
 

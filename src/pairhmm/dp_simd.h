@@ -59,7 +59,8 @@
  * Dispatch.  The first call picks AVX-512 (avx512f+avx512bw) > AVX2
  * (avx2+fma) > scalar with __builtin_cpu_supports and caches it;
  * TESSERA_KERNEL=scalar, avx2, avx512 or f32c forces one (a kernel the CPU lacks falls back to
- * scalar).  Banded or glocal pairs always use phmm_forward(). */
+ * scalar).  Banded pairs run on the band's cells (a band that narrows
+ * leftwards goes to double); glocal pairs always use phmm_forward(). */
 #ifndef TS_PHMM_DP_SIMD_H
 #define TS_PHMM_DP_SIMD_H
 
@@ -99,7 +100,7 @@ const char *phmm_kernel_name(void);
 const char *phmm_kernel_label(phmm_kernel_t k);
 int phmm_kernel_supported(phmm_kernel_t k);
 
-/** Run kernel k alone (no redo), for tests and benches; unbanded, non-glocal
+/** Run kernel k alone (no redo), for tests and benches; non-glocal
  *  pairs only, and k must be supported.  PHMM_KERNEL_SCALAR is phmm_forward.
  *  @return 0, PHMM_REDO (see the criterion above), TS_ENOMEM or TS_EDATA. */
 int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);

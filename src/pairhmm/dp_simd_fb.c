@@ -88,6 +88,7 @@ typedef struct {
 	phmm_sdiag_fn fwd;
 	phmm_bdiag_fn bwd;
 	float tf[7];       /* MM XM YM MX XX MY YY as the forward sums use them */
+	phmm_sdiag_t fa;   /* the forward kernel's argument (tf set once) */
 	int64_t n, m, D, W;
 	float **fslot;     /* forward slot of diagonal d at fslot[d + 2] (d ≥ −2) */
 	int64_t *sf, *sg;  /* exponents of f and g by diagonal, at [d + 2] */
@@ -97,7 +98,11 @@ typedef struct {
 	int64_t *stride, *off;  /* slot geometry of diagonal d at [d + 2] (cell0) */
 } fb_t;
 
-static inline int64_t stride_of(int64_t cells) { return (cells + 2 * PHMM_PAD + 16 + 15) & ~(int64_t)15; }
+/* FB_FRONT cells before a diagonal's first (the kernels read 16 before it),
+ * the alignment shift (≤ 15), and 20 after its last (the backward reads 16
+ * and zeroes 19 past it): short banded diagonals make the slack count */
+#define FB_FRONT 16
+static inline int64_t stride_of(int64_t cells) { return (cells + FB_FRONT + 15 + 20 + 15) & ~(int64_t)15; }
 
 static inline int64_t geom(const fb_t *s, int64_t d, int64_t *lo)
 {
@@ -122,7 +127,7 @@ static void slot_geometry(fb_t *s)
 	int64_t d, lo;
 	for (d = -2; d <= s->D + 2; d++) {
 		s->stride[d + 2] = geom(s, d, &lo);
-		s->off[d + 2] = PHMM_PAD + ((phmm_sum_shift(d) + lo) & 15) - lo;
+		s->off[d + 2] = FB_FRONT + ((phmm_sum_shift(d) + lo) & 15) - lo;
 	}
 }
 
@@ -139,7 +144,7 @@ static inline float *cell0(const fb_t *s, float *slot, int64_t d, int st)
 static int fwd_diag(fb_t *s, int64_t d)
 {
 	const int64_t ilo = s->lo[d], ihi = s->hi[d];
-	phmm_sdiag_t a;
+	phmm_sdiag_t *a = &s->fa;
 	float *cur[3], mx;
 	int64_t sd;
 	int st;
@@ -155,13 +160,12 @@ static int fwd_diag(fb_t *s, int64_t d)
 		return TS_OK;
 	}
 	if (phmm_f32_next_scale(s->fmax[d + 1], s->sf[d + 1], s->fmax[d], s->sf[d], &sd) != TS_OK) return PHMM_REDO;
-	memcpy(a.t, s->tf, sizeof a.t);
-	a.f2 = (float)phmm_pow2(sd - s->sf[d]), a.f1 = (float)phmm_pow2(sd - s->sf[d + 1]);
-	a.S = cur[0], a.SX = cur[1], a.SY = cur[2];
-	a.S2 = cell0(s, s->fslot[d], d - 2, 0);
-	a.SX1 = cell0(s, s->fslot[d + 1], d - 1, 1), a.SY1 = cell0(s, s->fslot[d + 1], d - 1, 2);
-	a.ilo = ilo, a.ihi = ihi, a.yoff = s->m - d;
-	mx = s->fwd(&s->in, &a);
+	a->f2 = (float)phmm_pow2(sd - s->sf[d]), a->f1 = (float)phmm_pow2(sd - s->sf[d + 1]);
+	a->S = cur[0], a->SX = cur[1], a->SY = cur[2];
+	a->S2 = cell0(s, s->fslot[d], d - 2, 0);
+	a->SX1 = cell0(s, s->fslot[d + 1], d - 1, 1), a->SY1 = cell0(s, s->fslot[d + 1], d - 1, 2);
+	a->ilo = ilo, a->ihi = ihi, a->yoff = s->m - d;
+	mx = s->fwd(&s->in, a);
 	for (st = 0; st < 3; st++) cur[st][ilo - 2] = cur[st][ilo - 1] = cur[st][ihi + 1] = cur[st][ihi + 2] = 0;
 	if (!isfinite(mx)) return PHMM_REDO;
 	s->fmax[d + 2] = mx, s->sf[d + 2] = sd;
@@ -263,7 +267,7 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 	int64_t full = 0, S, nseg, segmax = 0, acc, d, k, i, W = 0;
 	float *seg = NULL, *ckpt = NULL, *rot = NULL, *gbuf = NULL, *gs[3];
 	fb_counts_t o;
-	double end[3], endsum = 0, lnP, log2P, Pb;
+	double end[3], endsum = 0, lnP, log2P, Pb, frac = 1;
 	int r = TS_ENOMEM, st;
 	for (d = 0; d <= D; d++) full += slot_floats(s, d);
 	for (d = -2; d <= D + 2; d++)  /* the largest slot: a checkpoint or rotating slot holds any diagonal */
@@ -327,9 +331,10 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 			if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
 			for (st = 0; st < 3; st++) o.tr[to_end[st]] += end[st] / endsum;
 			log2P = log2(endsum) - (double)s->sf[D + 2];
+			frac = exp2(floor(log2P) - log2P);
 		}
 		for (d = d1 - 1; d >= (d0 > 1 ? d0 : 1); d--)
-			if ((r = bwd_diag(s, d, gs, log2P, exp2(floor(log2P) - log2P), &o)) != TS_OK) goto done;
+			if ((r = bwd_diag(s, d, gs, log2P, frac, &o)) != TS_OK) goto done;
 	}
 	/* the other transitions, from the posteriors: into X, MX + XX = PX, and
 	 * out of it, XM + XX + XE = PX, so XM = MX − XE (Y likewise); into M,
@@ -373,37 +378,6 @@ done:
 	return r;
 }
 
-/* The cells of each diagonal: i from max(0, d − m) to min(d, n), and within
- * a band i + lo_band[i] ≤ d ≤ i + hi_band[i].  Both bounds are strictly
- * increasing in i for a band that never narrows leftwards (io/pairs bands
- * around a CIGAR path), so a diagonal's band cells are one interval that
- * moves by at most one cell per diagonal, as the kernels assume.  Any other
- * band, or one leaving a diagonal empty, goes to double (PHMM_REDO). */
-static int diag_bounds(const phmm_pair_t *pr, int64_t *lo, int64_t *hi)
-{
-	const int64_t n = pr->n, m = pr->m, D = n + m;
-	int64_t d, i;
-#define BAND_LO(i) (pr->lo[i] > 0 ? (int64_t)pr->lo[i] : 0)
-#define BAND_HI(i) (pr->hi[i] < m ? (int64_t)pr->hi[i] : m)
-	for (d = 0; d <= D; d++) lo[d] = d > m ? d - m : 0, hi[d] = d < n ? d : n;
-	if (!pr->lo) return TS_OK;
-	for (i = 1; i <= n; i++)
-		if (BAND_LO(i) < BAND_LO(i - 1) || BAND_HI(i) < BAND_HI(i - 1)) return PHMM_REDO;
-	if (BAND_LO(0) != 0 || BAND_HI(n) != m) return PHMM_REDO;  /* B and the end inside */
-	for (d = 0, i = 0; d <= D; d++) {  /* first i with i + hi[i] ≥ d */
-		while (i <= n && i + BAND_HI(i) < d) i++;
-		if (i > lo[d]) lo[d] = i;
-	}
-	for (d = D, i = n; d >= 0; d--) {  /* last i with i + lo[i] ≤ d */
-		while (i >= 0 && i + BAND_LO(i) > d) i--;
-		if (i < hi[d]) hi[d] = i;
-		if (lo[d] > hi[d]) return PHMM_REDO;
-	}
-#undef BAND_LO
-#undef BAND_HI
-	return TS_OK;
-}
-
 static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fwd, phmm_bdiag_fn bwd,
 		      phmm_counts_t *c, double *lnL)
 {
@@ -417,7 +391,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	memset(&s, 0, sizeof s);
 	s.t = t, s.fwd = fwd, s.bwd = bwd;
 	s.n = pr->n, s.m = pr->m, s.D = D;
-	for (a = 0; a < 7; a++) s.tf[a] = (float)t->t[order[a]];
+	for (a = 0; a < 7; a++) s.fa.t[a] = s.tf[a] = (float)t->t[order[a]];
 	s.W = stride_of((pr->n < pr->m ? pr->n : pr->m) + 1);
 	r = phmm_f32_inputs(t, pr, &mem, &s.in);
 	s.fslot = calloc(D + 5, sizeof *s.fslot);
@@ -432,7 +406,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	s.off = malloc((D + 5) * sizeof *s.off);
 	if (r == TS_OK && (!s.fslot || !s.sf || !s.sg || !s.fmax || !s.gmax || !s.zero || !s.lo || !s.hi || !s.stride || !s.off))
 		r = TS_ENOMEM;
-	if (r == TS_OK) r = diag_bounds(pr, s.lo, s.hi);
+	if (r == TS_OK) r = phmm_diag_bounds(pr, s.lo, s.hi);
 	if (r == TS_OK) slot_geometry(&s);
 	if (r == TS_OK) {
 		unsigned csr = phmm_f32_ftz_on();

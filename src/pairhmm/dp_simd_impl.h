@@ -67,6 +67,11 @@ static inline double phmm_pow2(int64_t e)
 unsigned phmm_f32_ftz_on(void);
 void phmm_f32_ftz_restore(unsigned csr);
 
+/** The cells lo[d]..hi[d] of each diagonal d = 0..n+m (within pr's band):
+ *  0, or PHMM_REDO for a band the kernels cannot follow (one that narrows
+ *  leftwards or leaves a diagonal empty). */
+int phmm_diag_bounds(const phmm_pair_t *pr, int64_t *lo, int64_t *hi);
+
 /** Criterion (a) of dp_simd.h: every non-zero entry of t in [2^−60, 16]. */
 int phmm_f32_tables_fit(const phmm_tables_t *t);
 

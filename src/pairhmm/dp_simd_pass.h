@@ -24,12 +24,12 @@
 #endif
 
 /* One pass of the forward recursion (dp_simd.h) in sum form
- * (dp_simd_impl.h), with kernel fn; transitions tr, and start[] the factors
- * out of B into M, X, Y.  Sets *lnL, and lg_max[d] (if not NULL) to log2 of
- * a bound on diagonal d's largest cell.  Returns 0, PHMM_REDO (criteria b,
- * c) or TS_ENOMEM. */
+ * (dp_simd_impl.h), with kernel fn, over the cells lo[d]..hi[d] of each
+ * diagonal; transitions tr, and start[] the factors out of B into M, X, Y.
+ * Sets *lnL, and lg_max[d] (if not NULL) to log2 of a bound on diagonal d's
+ * largest cell.  Returns 0, PHMM_REDO (criteria b, c) or TS_ENOMEM. */
 static int PFX(pass_model)(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
-			   SDIAG_FN fn, double *lnL, double *lg_max)
+			   const int64_t *lo, const int64_t *hi, SDIAG_FN fn, double *lnL, double *lg_max)
 {
 	const int64_t n = pr->n, m = pr->m, D = n + m, len = n + 1 + 2 * PHMM_PAD + 16;
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
@@ -55,7 +55,7 @@ static int PFX(pass_model)(const phmm_tables_t *t, const double *tr, const doubl
 	s1 = s2 = TGT;
 	if (lg_max) lg_max[0] = 0;
 	for (d = 1; d <= D; d++) {
-		a.ilo = d > m ? d - m : 0, a.ihi = d < n ? d : n, a.yoff = m - d;
+		a.ilo = lo[d], a.ihi = hi[d], a.yoff = m - d;
 		if ((ret = NEXT_SCALE(mx1, s1, mx2, s2, &sd)) != TS_OK) goto done;
 		a.f2 = (REAL)phmm_pow2(sd - s2), a.f1 = (REAL)phmm_pow2(sd - s1);
 		a.S = SLOT(d, 0), a.SX = SLOT(d, 1), a.SY = SLOT(d, 2);
@@ -90,34 +90,42 @@ done:
 	return ret;
 }
 
-static int PFX(pass)(const phmm_tables_t *t, const phmm_pair_t *pr, SDIAG_FN fn, double *lnL, double *lg_max)
+static int PFX(pass)(const phmm_tables_t *t, const phmm_pair_t *pr, const int64_t *lo, const int64_t *hi, SDIAG_FN fn,
+		     double *lnL, double *lg_max)
 {
 	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
-	return PFX(pass_model)(t, t->t, start, pr, fn, lnL, lg_max);
+	return PFX(pass_model)(t, t->t, start, pr, lo, hi, fn, lnL, lg_max);
 }
 
 /* The same P from the other end: the pair reversed, each path read
  * backwards, so a transition a→b becomes b→a, the end factors τ become the
- * start and the start factors (B behaves like M) the end.  Its diagonal
- * D−d−1 and D−d−2 maxima bound the backward values b of diagonal d. */
-static int PFX(reversed)(const phmm_tables_t *t, const phmm_pair_t *pr, SDIAG_FN fn, double *lnL, double *lg_max)
+ * start and the start factors (B behaves like M) the end; cell (i, j) of
+ * diagonal d is cell (n − i, m − j) of D − d.  Its diagonal D−d−1 and
+ * D−d−2 maxima bound the backward values b of diagonal d. */
+static int PFX(reversed)(const phmm_tables_t *t, const phmm_pair_t *pr, const int64_t *lo, const int64_t *hi, SDIAG_FN fn,
+			 double *lnL, double *lg_max)
 {
+	const int64_t D = pr->n + pr->m;
 	double tr[PH_NTRANS], start[3] = {t->t[PH_ME], t->t[PH_XE], t->t[PH_YE]};
 	uint8_t *x = malloc(pr->n + 1), *y = malloc(pr->m + 1);
+	int64_t *rlo = malloc((D + 1) * sizeof *rlo), *rhi = malloc((D + 1) * sizeof *rhi);
 	phmm_pair_t rp = {.x = x, .n = pr->n, .y = y, .m = pr->m};
 	int64_t i;
 	int ret = TS_ENOMEM;
-	if (x && y) {
+	if (x && y && rlo && rhi) {
 		for (i = 0; i < pr->n; i++) x[i] = pr->x[pr->n - 1 - i];
 		for (i = 0; i < pr->m; i++) y[i] = pr->y[pr->m - 1 - i];
+		for (i = 0; i <= D; i++) rlo[i] = pr->n - hi[D - i], rhi[i] = pr->n - lo[D - i];
 		tr[PH_MM] = t->t[PH_MM], tr[PH_XX] = t->t[PH_XX], tr[PH_YY] = t->t[PH_YY];
 		tr[PH_MX] = t->t[PH_XM], tr[PH_XM] = t->t[PH_MX];
 		tr[PH_MY] = t->t[PH_YM], tr[PH_YM] = t->t[PH_MY];
 		tr[PH_ME] = t->t[PH_MM], tr[PH_XE] = t->t[PH_MX], tr[PH_YE] = t->t[PH_MY];
-		ret = PFX(pass_model)(t, tr, start, &rp, fn, lnL, lg_max);
+		ret = PFX(pass_model)(t, tr, start, &rp, rlo, rhi, fn, lnL, lg_max);
 	}
 	free(x);
 	free(y);
+	free(rlo);
+	free(rhi);
 	return ret;
 }
 
@@ -126,39 +134,48 @@ static int PFX(reversed)(const phmm_tables_t *t, const phmm_pair_t *pr, SDIAG_FN
  * TGT) in stored units (flushed to 0), i.e. < 2^(lf[d] − LOST_BITS); its
  * paths continue on d+1 or d+2 with b ≤ 3·max of the reversed pass on
  * diagonals D−d−1, D−d−2.  Summed over the cells of every diagonal. */
-static double PFX(lost_bound)(const phmm_pair_t *pr, const double *lf, const double *lr)
+static double PFX(lost_bound)(const phmm_pair_t *pr, const int64_t *lo, const int64_t *hi, const double *lf, const double *lr)
 {
-	const int64_t n = pr->n, m = pr->m, D = n + m;
+	const int64_t D = pr->n + pr->m;
 	double acc = -INFINITY;
 	int64_t d;
 	for (d = 1; d < D; d++) {
-		int64_t ilo = d > m ? d - m : 0, ihi = d < n ? d : n;
 		double b = lr[D - d - 1], v;
 		if (D - d - 2 >= 0 && lr[D - d - 2] > b) b = lr[D - d - 2];
-		v = log2((double)(ihi - ilo + 1)) + lf[d] - LOST_BITS + log2(3) + b;
+		v = log2((double)(hi[d] - lo[d] + 1)) + lf[d] - LOST_BITS + log2(3) + b;
 		acc = acc > v ? acc + log2(1 + exp2(v - acc)) : v + (acc > -INFINITY ? log2(1 + exp2(acc - v)) : 0);
 	}
 	return acc;
 }
 
+/* Criteria (a)–(f) around both passes, over the band's cells (any band
+ * phmm_diag_bounds accepts). */
 static int PFX(forward)(const phmm_tables_t *t, const phmm_pair_t *pr, SDIAG_FN fn, double *lnL)
 {
+	const int64_t D = pr->n + pr->m;
 	double ln, back, *lf, *lr;
+	int64_t *lo, *hi;
 	int ret;
 	if (!DOUBLE_PASS && !phmm_f32_tables_fit(t)) return PHMM_REDO;  /* (a) */
-	lf = malloc((pr->n + pr->m + 1) * sizeof *lf);
-	lr = malloc((pr->n + pr->m + 1) * sizeof *lr);
-	ret = !lf || !lr ? TS_ENOMEM : PFX(pass)(t, pr, fn, &ln, lf);
-	if (ret == TS_OK) ret = PFX(reversed)(t, pr, fn, &back, lr);
+	lf = malloc((D + 1) * sizeof *lf);
+	lr = malloc((D + 1) * sizeof *lr);
+	lo = malloc((D + 1) * sizeof *lo);
+	hi = malloc((D + 1) * sizeof *hi);
+	ret = !lf || !lr || !lo || !hi ? TS_ENOMEM : phmm_diag_bounds(pr, lo, hi);
+	if (ret == TS_OK) ret = PFX(pass)(t, pr, lo, hi, fn, &ln, lf);
+	if (ret == TS_OK) ret = PFX(reversed)(t, pr, lo, hi, fn, &back, lr);
 	if (ret == TS_OK) {
 		/* (f) both ends agree, and the bound on lost mass is < LOST_REL of P */
-		if (fabs(back - ln) > AGREE * fabs(ln) || PFX(lost_bound)(pr, lf, lr) > ln / M_LN2 + log2(LOST_REL)) ret = PHMM_REDO;
+		if (fabs(back - ln) > AGREE * fabs(ln) || PFX(lost_bound)(pr, lo, hi, lf, lr) > ln / M_LN2 + log2(LOST_REL))
+			ret = PHMM_REDO;
 		/* (d) the rounding of ~n+m factors against ROUND_REL of ln P */
 		else if ((double)(pr->n + pr->m + 2) * ldexp(1, -EPS_BITS) > ROUND_REL * fabs(ln)) ret = PHMM_REDO;
 		else *lnL = ln;
 	}
 	free(lf);
 	free(lr);
+	free(lo);
+	free(hi);
 	return ret;
 }
 
