@@ -37,46 +37,30 @@ float phmm_diag_c(const phmm_f32_in_t *in, float *const cur[3], const float *con
 }
 
 /* The sum form (dp_simd_impl.h): a cell from the sums its predecessors
- * stored, then the sums it passes on. */
-float phmm_sdiag_c(const phmm_f32_in_t *in, const phmm_sdiag_t *a)
-{
-	const float *t = a->t;
-	float mx = 0;
-	int64_t i;
-	for (i = a->ilo; i <= a->ihi; i++) {
-		const int32_t idx = in->xi[i] + in->yi[a->yoff + i];
-		const float m = in->pmf[idx] * a->f2 * a->S2[i - 1];
-		const float x = in->qxs[i] * a->f1 * a->SX1[i - 1];
-		const float y = in->qys[a->yoff + i] * a->f1 * a->SY1[i];
-		a->S[i] = t[0] * m + t[1] * x + t[2] * y;
-		a->SX[i] = t[3] * m + t[4] * x;
-		a->SY[i] = t[5] * m + t[6] * y;
-		if (m > mx) mx = m;
-		if (x > mx) mx = x;
-		if (y > mx) mx = y;
+ * stored, then the sums it passes on; in float and in double. */
+#define SUM_FORM_C(name, real, arg_t, pm, qx, qy)                                        \
+	real name(const phmm_f32_in_t *in, const arg_t *a)                                \
+	{                                                                                 \
+		const real *t = a->t;                                                     \
+		real mx = 0;                                                              \
+		int64_t i;                                                                \
+		for (i = a->ilo; i <= a->ihi; i++) {                                      \
+			const int32_t idx = in->xi[i] + in->yi[a->yoff + i];              \
+			const real m = in->pm[idx] * a->f2 * a->S2[i - 1];                \
+			const real x = in->qx[i] * a->f1 * a->SX1[i - 1];                 \
+			const real y = in->qy[a->yoff + i] * a->f1 * a->SY1[i];           \
+			a->S[i] = t[0] * m + t[1] * x + t[2] * y;                         \
+			a->SX[i] = t[3] * m + t[4] * x;                                   \
+			a->SY[i] = t[5] * m + t[6] * y;                                   \
+			if (m > mx) mx = m;                                               \
+			if (x > mx) mx = x;                                               \
+			if (y > mx) mx = y;                                               \
+		}                                                                         \
+		return mx;                                                                \
 	}
-	return mx;
-}
-
-double phmm_sdiag64_c(const phmm_f32_in_t *in, const phmm_sdiag64_t *a)
-{
-	const double *t = a->t;
-	double mx = 0;
-	int64_t i;
-	for (i = a->ilo; i <= a->ihi; i++) {
-		const int32_t idx = in->xi[i] + in->yi[a->yoff + i];
-		const double m = in->pmfd[idx] * a->f2 * a->S2[i - 1];
-		const double x = in->qxsd[i] * a->f1 * a->SX1[i - 1];
-		const double y = in->qysd[a->yoff + i] * a->f1 * a->SY1[i];
-		a->S[i] = t[0] * m + t[1] * x + t[2] * y;
-		a->SX[i] = t[3] * m + t[4] * x;
-		a->SY[i] = t[5] * m + t[6] * y;
-		if (m > mx) mx = m;
-		if (x > mx) mx = x;
-		if (y > mx) mx = y;
-	}
-	return mx;
-}
+SUM_FORM_C(phmm_sdiag_c, float, phmm_sdiag_t, pmf, qxs, qys)
+SUM_FORM_C(phmm_sdiag64_c, double, phmm_sdiag64_t, pmfd, qxsd, qysd)
+#undef SUM_FORM_C
 
 /* ------------------------------------------------------------- driver */
 

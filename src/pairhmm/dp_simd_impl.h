@@ -77,41 +77,42 @@ int phmm_f32_tables_fit(const phmm_tables_t *t);
 
 #define PHMM_MAX_SHIFT 60  /* largest exponent shift per diagonal (criterion b) */
 
-/* ⌊log2 v⌋ of a normal positive float (−127 for a subnormal: only picks a scale) */
-static inline int64_t phmm_float_exp(float v)
+/* ⌊log2 v⌋ of a positive normal double (floats convert exactly; with
+ * subnormals flushed, a diagonal's maximum is 0 or normal) */
+static inline int64_t phmm_exp2_of(double v)
 {
-	union { float f; uint32_t u; } b = {.f = v};
-	return (int64_t)(b.u >> 23 & 0xff) - 127;
+	union { double d; uint64_t u; } b = {.d = v};
+	return (int64_t)(b.u >> 52 & 0x7ff) - 1023;
 }
 
 /* The exponent *sd of a diagonal from the maxima mx1, mx2 of the two before
- * it (exponents s1, s2): 0, or PHMM_REDO (criterion b of dp_simd.h).  Inline:
- * it runs once per diagonal. */
-static inline int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
+ * it (exponents s1, s2), bringing the larger near 2^target: 0, or
+ * PHMM_REDO (criterion b of dp_simd.h: both 0, not finite, or a shift
+ * beyond 2^max_shift).  Inline: it runs once per diagonal. */
+static inline int phmm_next_scale(double mx1, int64_t s1, double mx2, int64_t s2, int64_t target, int64_t max_shift,
+				  int64_t *sd)
 {
 	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
 	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
-	if (mx1 > 0) e1 = phmm_float_exp(mx1);
-	if (mx2 > 0) e2 = phmm_float_exp(mx2) + s1 - s2;  /* in the scale of d−1 */
+	if (mx1 > 0) e1 = phmm_exp2_of(mx1);
+	if (mx2 > 0) e2 = phmm_exp2_of(mx2) + s1 - s2;  /* in the scale of d−1 */
 	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
 	e = e1 > e2 ? e1 : e2;
-	*sd = s1 + PHMM_TARGET_EXP - e;
-	if (*sd - s1 > PHMM_MAX_SHIFT || *sd - s1 < -PHMM_MAX_SHIFT || *sd - s2 > PHMM_MAX_SHIFT || *sd - s2 < -PHMM_MAX_SHIFT) return PHMM_REDO;
+	*sd = s1 + target - e;
+	if (*sd - s1 > max_shift || *sd - s1 < -max_shift || *sd - s2 > max_shift || *sd - s2 < -max_shift) return PHMM_REDO;
 	return TS_OK;
 }
 
-/* The same for the double pass (target 2^500, shifts up to 2^400). */
+/* The float passes (target 2^100, shifts up to 2^60) and the double one
+ * (2^500, 2^400). */
+static inline int phmm_f32_next_scale(float mx1, int64_t s1, float mx2, int64_t s2, int64_t *sd)
+{
+	return phmm_next_scale(mx1, s1, mx2, s2, PHMM_TARGET_EXP, PHMM_MAX_SHIFT, sd);
+}
+
 static inline int phmm_f64_next_scale(double mx1, int64_t s1, double mx2, int64_t s2, int64_t *sd)
 {
-	int64_t e, e1 = INT64_MIN, e2 = INT64_MIN;
-	if (!isfinite(mx1) || !isfinite(mx2)) return PHMM_REDO;
-	if (mx1 > 0) e1 = ilogb(mx1);
-	if (mx2 > 0) e2 = ilogb(mx2) + s1 - s2;  /* in the scale of d−1 */
-	if (mx1 <= 0 && mx2 <= 0) return PHMM_REDO;
-	e = e1 > e2 ? e1 : e2;
-	*sd = s1 + PHMM_TARGET_EXP64 - e;
-	if (*sd - s1 > 400 || *sd - s1 < -400 || *sd - s2 > 400 || *sd - s2 < -400) return PHMM_REDO;
-	return TS_OK;
+	return phmm_next_scale(mx1, s1, mx2, s2, PHMM_TARGET_EXP64, 400, sd);
 }
 
 
