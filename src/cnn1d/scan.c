@@ -635,13 +635,14 @@ static int motif_prepare(const scan_t *s, motif_filter_t *m, const motif_t *mot,
 {
 	const scan_opts_t *o = &s->opt;
 	int counted, blocks;
-	if (pwm_build(&m->pwm, mot, bg, pseudo) < 0) return TS_ENOMEM;
+	/* scanning needs the p-values of hit levels only; q-values
+	 * recompute the full table at the end, one motif at a time */
+	if (pwm_build_tail(&m->pwm, mot, bg, pseudo, o->use_min_score ? 0 : o->use_qv_thresh ? o->qv_thresh : o->thresh) < 0)
+		return TS_ENOMEM;
 	if (o->use_min_score) m->thresh_q = pwm_threshold_score(&m->pwm, o->min_score);
 	else m->thresh_q = pwm_threshold(&m->pwm, o->use_qv_thresh ? o->qv_thresh : o->thresh);
 	m->active = m->thresh_q <= m->pwm.max_q;
-	/* scanning needs the p-values of hit levels only; q-values
-	 * recompute the full table at the end, one motif at a time */
-	if (pwm_pv_trim(&m->pwm, m->thresh_q) < 0) return TS_ENOMEM;
+	if ((o->use_min_score ? pwm_pv_from(&m->pwm, m->thresh_q) : pwm_pv_trim(&m->pwm, m->thresh_q)) < 0) return TS_ENOMEM;
 	if (!m->active) return TS_OK;
 	counted = s->cnt_fn && m->pwm.w <= COUNT_MAX_W;
 	blocks = o->qvalues ? !counted : !s->pf_fn;
