@@ -22,6 +22,7 @@
 #define NCODES (1 << (2 * BLOCK))
 #define SCAN_CHUNK (1 << 19)    /* bases per job: 8 bytes of scratch each per thread */
 #define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
+#define RUN_TEXT (2 << 20)      /* bytes of formatted hits a job holds (opt.format) */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
 #define COL_NOT_ACGT (-(1 << 24))  /* < −w·PWM_RANGE: a window with one is below any threshold */
 
@@ -95,6 +96,12 @@ typedef struct {
 
 static const uint8_t nt4_lower_upper[16] = {4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4};
 
+/* A window of a sub-block that reached the threshold: start − sub-block start, level */
+typedef struct {
+	uint32_t at;
+	int32_t q;
+} found_t;
+
 typedef struct {
 	uint16_t *code;   /* code of the 5 bases starting at each position */
 	uint8_t *pcode;   /* code of the k bases there, for the prefilter */
@@ -103,6 +110,8 @@ typedef struct {
 	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
 	uint8_t *nt4;
 	int64_t cap;
+	found_t *found[2];   /* threshold-only: the hits of one sub-block, per strand */
+	spill_lines_t lines; /* opt.format: the job's formatted hits not yet written */
 } scratch_t;
 
 /* One chunk of sequence, shared by the jobs that scan it with different
@@ -123,6 +132,8 @@ typedef struct job_s {
 	struct seqbuf_s *buf;
 	int k0, k1;       /* motifs [k0, k1) of the bank */
 	hitbuf_t hits;
+	scan_rec_t rec_info;  /* opt.format: the record (s->recs may move meanwhile) */
+	int64_t chunk_no, n_flushes;  /* opt.format: keys of its text runs */
 	struct job_s *next;
 } job_t;
 
@@ -150,7 +161,7 @@ struct scan_s {
 	job_t *queue_head, *queue_tail;
 	int queued, stopping, failed;
 	/* sharding: chunks read so far; shards loaded by scan_load_partial() */
-	int64_t chunk_no;
+	int64_t chunk_no, chunks_scanned;
 	int n_shards_seen;
 	unsigned char *shard_seen;
 };
@@ -230,9 +241,16 @@ static void hitbuf_free(hitbuf_t *h)
 }
 
 /* Write the job's hits out as a run (scan_spill.h) and empty its buffer. */
-static int flush_run(scan_t *s, job_t *j)
+static int flush_run(scan_t *s, job_t *j, scratch_t *sc)
 {
 	int r;
+	if (s->opt.format) {
+		if ((r = spill_lines_group(&sc->lines)) < 0) return r;
+		pthread_mutex_lock(&s->lock);
+		r = spill_add_text_run(s->spill, j->chunk_no, j->n_flushes++, &sc->lines);
+		pthread_mutex_unlock(&s->lock);
+		return r;
+	}
 	spill_sort(j->hits.a, j->hits.n);
 	pthread_mutex_lock(&s->lock);
 	r = spill_add_run(s->spill, j->hits.a, j->hits.n, j->hits.text);
@@ -243,11 +261,11 @@ static int flush_run(scan_t *s, job_t *j)
 
 /* Record a candidate window: exact score, the min-score test when asked,
  * and the matched sequence in motif orientation. */
-static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, int strand, int32_t q)
+static int take_hit(scan_t *s, job_t *j, scratch_t *sc, int k, int64_t i, int strand, int32_t q)
 {
 	const motif_filter_t *m = &s->mf[k];
 	int w = m->pwm.w, t;
-	char text[1024], *buf = w <= (int)sizeof text ? text : malloc(w);
+	char text[1024], *buf = w < (int)sizeof text ? text : malloc(w + 1);
 	scan_hit_t h;
 	int ret;
 	if (buf == NULL) return TS_ENOMEM;
@@ -268,9 +286,16 @@ static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, 
 		for (t = 0; t < w; t++) buf[t] = "TGCA"[sc->nt4[i + w - 1 - t]];
 	else
 		sio_decode(j->seq + i, w, buf);
+	buf[w] = '\0';
+	if (s->opt.format) {
+		ret = s->opt.format(s->opt.format_ctx, &h, buf, pwm_pvalue(&m->pwm, q), &j->rec_info, &sc->lines.text);
+		if (ret == TS_OK) ret = spill_lines_end(&sc->lines, k);
+		if (buf != text) free(buf);
+		return ret == TS_OK && sc->lines.text.l >= RUN_TEXT ? flush_run(s, j, sc) : ret;
+	}
 	ret = hitbuf_add(&j->hits, &h, buf, w);
 	if (buf != text) free(buf);
-	return ret == TS_OK && j->hits.n >= RUN_HITS ? flush_run(s, j) : ret;
+	return ret == TS_OK && j->hits.n >= RUN_HITS ? flush_run(s, j, sc) : ret;
 }
 
 /* Exact integer score of the window whose first block code is code[0]. */
@@ -283,7 +308,7 @@ static inline int32_t block_score(const filter_t *f, const uint16_t *code)
 }
 
 /* Every window scored: counts per score level for q-values, hits above T. */
-static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
+static int kernel_count(scan_t *s, job_t *j, scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
@@ -305,7 +330,7 @@ static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int str
 
 /* Every window scored by a counting kernel, SUB_BLOCK at a time; the
  * histogram's spare bin (max_q + 1) collects the windows that are not tests. */
-static int kernel_count_fast(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
+static int kernel_count_fast(scan_t *s, job_t *j, scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const int spare = m->pwm.max_q + 1;
@@ -322,8 +347,9 @@ static int kernel_count_fast(scan_t *s, job_t *j, const scratch_t *sc, int k, in
 	return TS_OK;
 }
 
-/* Threshold only, windows beg..end−1: abandon a window once it cannot reach T. */
-static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
+/* Threshold only, windows beg..end−1: abandon a window once it cannot reach
+ * T; the windows that reach it into found[], by position.  Returns their number. */
+static int kernel_filter(const scan_t *s, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end, found_t *found)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
@@ -331,6 +357,7 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 	const uint16_t *tab0 = f->tab;
 	const int32_t rest0 = f->rest[0];
 	int64_t i;
+	int nf = 0;
 	for (i = beg; i < end; i++) {
 		int32_t q = tab0[sc->code[i]];
 		int b;
@@ -341,29 +368,48 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 		}
 		if (b < nb || q < T) continue;
 		if (sc->namb[i + w] != sc->namb[i]) continue;
-		int r = take_hit(s, j, sc, k, i, strand, q);
-		if (r < 0) return r;
+		found[nf++] = (found_t){(uint32_t)(i - beg), q};
 	}
-	return TS_OK;
+	return nf;
 }
 
 /* Threshold only, windows beg..end−1: the prefilter kernel's candidates,
  * re-scored exactly column by column (the few candidates would miss the
  * cache in the block tables of 879 motifs); a non-ACGT base scores
  * COL_NOT_ACGT, which no sum of w columns can make up. */
-static int kernel_prefilter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
+static int kernel_prefilter(const scan_t *s, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end, found_t *found)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const int w = m->pwm.w;
 	const int32_t *col = m->f[strand].col;
-	int c, nc = s->pf_fn(&m->pf[strand], sc->pcode + beg, (int)(end - beg), sc->cand);
+	int c, nf = 0, nc;
+	/* about one call in two has candidates: fetch the columns while the kernel runs */
+	for (c = 0; c < 5 * w; c += 64 / sizeof *col) __builtin_prefetch(col + c);
+	nc = s->pf_fn(&m->pf[strand], sc->pcode + beg, (int)(end - beg), sc->cand);
 	for (c = 0; c < nc; c++) {
-		int64_t i = beg + sc->cand[c], q = 0;
-		int t, r;
-		for (t = 0; t < w; t++) q += col[5 * t + sc->nt4[i + t]];
-		if (q >= m->thresh_q && (r = take_hit(s, j, sc, k, i, strand, (int32_t)q)) < 0) return r;
+		const uint8_t *nt4 = sc->nt4 + beg + sc->cand[c];
+		int64_t q = 0;
+		int t;
+		for (t = 0; t < w; t++) q += col[5 * t + nt4[t]];
+		if (q >= m->thresh_q) {
+			__builtin_prefetch(m->pwm.pv + (q - m->pwm.pv_base));  /* for take_hit */
+			found[nf++] = (found_t){sc->cand[c], (int32_t)q};
+		}
 	}
-	return TS_OK;
+	return nf;
+}
+
+/* The hits of motif k in a sub-block, both strands merged by position (+
+ * before − at the same one): each motif's hits leave a job in output order. */
+static int take_found(scan_t *s, job_t *j, scratch_t *sc, int k, int64_t beg, const int nf[2])
+{
+	int a = 0, b = 0, r = TS_OK;
+	while (r == TS_OK && (a < nf[0] || b < nf[1])) {
+		int strand = b == nf[1] || (a < nf[0] && sc->found[0][a].at <= sc->found[1][b].at) ? 0 : 1;
+		const found_t *f = strand ? &sc->found[1][b++] : &sc->found[0][a++];
+		r = take_hit(s, j, sc, k, beg + f->at, strand, f->q);
+	}
+	return r;
 }
 
 static uint64_t hist_get(const motif_filter_t *m, int q)
@@ -452,10 +498,11 @@ static int filter_job(scan_t *s, job_t *j, scratch_t *sc)
 			int64_t end = job_end(j, &s->mf[k]);
 			if (!s->mf[k].active || end <= beg) continue;
 			if (end > beg + SUB_BLOCK) end = beg + SUB_BLOCK;
-			for (strand = 0; strand <= s->opt.both_strands; strand++) {
-				r = s->pf_fn ? kernel_prefilter(s, j, sc, k, strand, beg, end) : kernel_filter(s, j, sc, k, strand, beg, end);
-				if (r < 0) return r;
-			}
+			int nf[2] = {0, 0};
+			for (strand = 0; strand <= s->opt.both_strands; strand++)
+				nf[strand] = s->pf_fn ? kernel_prefilter(s, sc, k, strand, beg, end, sc->found[strand])
+						      : kernel_filter(s, sc, k, strand, beg, end, sc->found[strand]);
+			if ((r = take_found(s, j, sc, k, beg, nf)) < 0) return r;
 		}
 	return TS_OK;
 }
@@ -465,7 +512,7 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 {
 	int r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_ROUND, s->pf_k);
 	if (r == TS_OK) r = s->opt.qvalues ? count_job(s, j, sc, hist) : filter_job(s, j, sc);
-	return r == TS_OK ? flush_run(s, j) : r;
+	return r == TS_OK ? flush_run(s, j, sc) : r;
 }
 
 /* ------------------------------------------------ 3. jobs and workers */
@@ -485,7 +532,9 @@ static int scratch_init(scratch_t *sc)
 	memset(sc, 0, sizeof *sc);
 	sc->cand = malloc(SUB_BLOCK * sizeof *sc->cand);
 	sc->lv = malloc((SUB_BLOCK + 32) * sizeof *sc->lv);
-	return sc->cand && sc->lv ? TS_OK : TS_ENOMEM;
+	sc->found[0] = malloc(SUB_BLOCK * sizeof *sc->found[0]);
+	sc->found[1] = malloc(SUB_BLOCK * sizeof *sc->found[1]);
+	return sc->cand && sc->lv && sc->found[0] && sc->found[1] ? TS_OK : TS_ENOMEM;
 }
 
 static void scratch_free(scratch_t *sc)
@@ -496,6 +545,9 @@ static void scratch_free(scratch_t *sc)
 	free(sc->lv);
 	free(sc->namb);
 	free(sc->nt4);
+	free(sc->found[0]);
+	free(sc->found[1]);
+	spill_lines_free(&sc->lines);
 	memset(sc, 0, sizeof *sc);
 }
 
@@ -708,6 +760,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	*out = NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	s->opt = *o;
+	if (o->qvalues) s->opt.format = NULL;  /* q-values are known after the scan only */
 	s->n_mf = set->n;
 	if (scan_kernel_supported(o->kernel)) {
 		if (o->qvalues) s->cnt_fn = scan_counter_fn(o->kernel);
@@ -846,12 +899,15 @@ int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, ch
 			j->k0 = s->group[g];
 			j->k1 = s->group[g + 1];
 			j->rec = (uint32_t)(s->n_recs - 1);
+			j->rec_info = s->recs[j->rec];
+			j->chunk_no = s->chunks_scanned;
 			j->beg = rec.beg;
 			j->n = rec.n;
 			j->last = rec.is_last;
 			j->n_starts = rec.is_last ? rec.n : rec.n - so.overlap;
 			r = submit(s, j);
 		}
+		s->chunks_scanned++;
 		if (r < 0) break;
 		if (s->opt.progress && s->bases >= next_report) {
 			show_progress(s, 0);
@@ -1017,6 +1073,11 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
 {
 	const motif_filter_t *m = &s->mf[h->motif];
 	return m->qv ? m->qv[h->level - m->thresh_q] : NAN;
+}
+
+int scan_next_text(scan_t *s, uint32_t *motif, int64_t *n, const char **text, size_t *len)
+{
+	return spill_next_text(s->spill, motif, n, text, len);
 }
 
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)

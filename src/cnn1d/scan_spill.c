@@ -10,12 +10,22 @@
 
 #define SPILL_BUF (16 << 10)   /* read buffer per run */
 
+/* header of a segment of a text run */
+typedef struct {
+	uint32_t motif, n;     /* motif, lines */
+	uint64_t bytes;
+} seg_t;
+
 typedef struct {
 	int64_t at, end;       /* next unread byte of the file, end of the run */
 	char *buf;
 	int len, pos;          /* buffered bytes buf[pos..len) */
 	scan_hit_t head;       /* first unread hit, its text in buf */
 	const char *text;
+	int64_t key[2];        /* text runs: chunk, flush */
+	seg_t seg;             /* text runs: the segment being read, */
+	uint64_t seg_left;     /* its unread bytes */
+	int has_seg, fresh;    /* seg is valid; none of it returned yet */
 } run_t;
 
 struct spill_s {
@@ -26,6 +36,9 @@ struct spill_s {
 	int n_runs, m_runs;
 	int *heap, n_heap;     /* runs with a head, by cmp_hit of their heads */
 	int last;              /* run whose head spill_next returned, −1: none */
+	int text;              /* the runs are text runs */
+	uint32_t cur_motif;    /* text: the motif being read, */
+	int cur_run;           /* from this run on (n_runs: choose the next motif) */
 };
 
 static int cmp_hit(const scan_hit_t *x, const scan_hit_t *y)
@@ -86,33 +99,50 @@ int spill_add_run(spill_t *sp, const scan_hit_t *a, int64_t n, const char *text)
 	return TS_OK;
 }
 
+/* Buffer at least `need` (<= SPILL_BUF) bytes of the run: 1, 0 when the run
+ * is exhausted with nothing buffered, TS_EIO when it ends short. */
+static int run_fill(spill_t *sp, run_t *r, int need)
+{
+	int keep = r->len - r->pos;
+	int64_t want = SPILL_BUF - keep < r->end - r->at ? SPILL_BUF - keep : r->end - r->at;
+	if (keep >= need) return 1;
+	memmove(r->buf, r->buf + r->pos, keep);
+	r->pos = 0;
+	r->len = keep;
+	if (want > 0) {
+		if (pread(fileno(sp->fp), r->buf + keep, want, r->at) != want) return TS_EIO;
+		r->at += want;
+		r->len += want;
+	}
+	if (r->len >= need) return 1;
+	return r->len == 0 ? 0 : TS_EIO;
+}
+
 /* Make the run's next record its head: 1, 0 when the run is exhausted, or TS_EIO. */
 static int run_advance(spill_t *sp, run_t *r)
 {
-	int need = sizeof r->head;
-	for (int pass = 0; pass < 2; pass++) {
-		if (r->len - r->pos < need) {
-			int keep = r->len - r->pos;
-			int64_t want = SPILL_BUF - keep < r->end - r->at ? SPILL_BUF - keep : r->end - r->at;
-			ssize_t got;
-			memmove(r->buf, r->buf + r->pos, keep);
-			r->pos = 0;
-			r->len = keep;
-			if (want > 0) {
-				if ((got = pread(fileno(sp->fp), r->buf + keep, want, r->at)) != want) return TS_EIO;
-				r->at += got;
-				r->len += got;
-			}
-			if (r->len - r->pos < need) return r->len == r->pos && pass == 0 ? 0 : TS_EIO;
-		}
-		if (pass == 0) {
-			memcpy(&r->head, r->buf + r->pos, sizeof r->head);
-			need += sp->widths[r->head.motif];
-		}
-	}
+	int st = run_fill(sp, r, sizeof r->head), need;
+	if (st <= 0) return st;
+	memcpy(&r->head, r->buf + r->pos, sizeof r->head);
+	need = sizeof r->head + sp->widths[r->head.motif];
+	if (run_fill(sp, r, need) != 1) return TS_EIO;
 	r->text = r->buf + r->pos + sizeof r->head;
 	r->pos += need;
 	return 1;
+}
+
+/* Text runs: read the header of the run's next segment (has_seg = 0 at the
+ * end): 0 or TS_EIO. */
+static int run_next_seg(spill_t *sp, run_t *r)
+{
+	int st = run_fill(sp, r, sizeof r->seg);
+	r->has_seg = st == 1;
+	if (st <= 0) return st;
+	memcpy(&r->seg, r->buf + r->pos, sizeof r->seg);
+	r->pos += sizeof r->seg;
+	r->seg_left = r->seg.bytes;
+	r->fresh = 1;
+	return TS_OK;
 }
 
 static int heap_less(const spill_t *sp, int a, int b)
@@ -134,17 +164,30 @@ static void heap_down(spill_t *sp, int i)
 	}
 }
 
+static int cmp_run_key(const void *a, const void *b)
+{
+	const run_t *x = a, *y = b;
+	if (x->key[0] != y->key[0]) return x->key[0] < y->key[0] ? -1 : 1;
+	return x->key[1] < y->key[1] ? -1 : x->key[1] > y->key[1];
+}
+
 int spill_rewind(spill_t *sp)
 {
 	int i, r;
 	if (fflush(sp->fp) != 0) return TS_EIO;
 	if ((sp->heap = malloc((sp->n_runs + 1) * sizeof *sp->heap)) == NULL) return TS_ENOMEM;
+	if (sp->text && sp->n_runs > 1) qsort(sp->runs, sp->n_runs, sizeof *sp->runs, cmp_run_key);
 	for (i = 0; i < sp->n_runs; i++) {
 		if ((sp->runs[i].buf = malloc(SPILL_BUF)) == NULL) return TS_ENOMEM;
+		if (sp->text) {
+			if ((r = run_next_seg(sp, &sp->runs[i])) < 0) return r;
+			continue;
+		}
 		if ((r = run_advance(sp, &sp->runs[i])) < 0) return r;
 		if (r) sp->heap[sp->n_heap++] = i;
 	}
 	for (i = sp->n_heap / 2 - 1; i >= 0; i--) heap_down(sp, i);
+	sp->cur_run = sp->n_runs;
 	return TS_OK;
 }
 
@@ -164,6 +207,132 @@ int spill_next(spill_t *sp, scan_hit_t *h, const char **text)
 	*h = r->head;
 	*text = r->text;
 	return 1;
+}
+
+int spill_lines_end(spill_lines_t *l, uint32_t k)
+{
+	if (l->n == l->m) {
+		int64_t m = l->m ? 2 * l->m : 4096;
+		uint32_t *motif = realloc(l->motif, m * sizeof *motif);
+		size_t *end = motif ? realloc(l->end, m * sizeof *end) : NULL;
+		if (motif) l->motif = motif;
+		if (end == NULL) return TS_ENOMEM;
+		l->end = end;
+		l->m = m;
+	}
+	l->motif[l->n] = k;
+	l->end[l->n++] = l->text.l;
+	return TS_OK;
+}
+
+/* A counting sort of the lines by motif: for motif k (lo <= k <= hi), at
+ * holds its lines, its bytes and where its next line goes in the run. */
+int spill_lines_group(spill_lines_t *l)
+{
+	uint32_t lo = UINT32_MAX, hi = 0, k;
+	int64_t i;
+	size_t total = 0, beg, *at;
+	l->grouped.l = 0;
+	if (l->n == 0) return TS_OK;
+	for (i = 0; i < l->n; i++) {
+		if (l->motif[i] < lo) lo = l->motif[i];
+		if (l->motif[i] > hi) hi = l->motif[i];
+	}
+	if (3 * (int64_t)(hi - lo + 1) > l->m_at) {
+		if ((at = realloc(l->at, 3 * (size_t)(hi - lo + 1) * sizeof *at)) == NULL) return TS_ENOMEM;
+		l->at = at;
+		l->m_at = 3 * (int64_t)(hi - lo + 1);
+	}
+	at = l->at;
+	memset(at, 0, 3 * (size_t)(hi - lo + 1) * sizeof *at);
+	for (i = 0, beg = 0; i < l->n; beg = l->end[i++]) {
+		at[3 * (l->motif[i] - lo)]++;
+		at[3 * (l->motif[i] - lo) + 1] += l->end[i] - beg;
+	}
+	for (k = 0; k <= hi - lo; k++)
+		if (at[3 * k]) {
+			at[3 * k + 2] = total + sizeof(seg_t);
+			total += sizeof(seg_t) + at[3 * k + 1];
+		}
+	if (ks_resize(&l->grouped, total) < 0) return TS_ENOMEM;
+	for (k = 0; k <= hi - lo; k++)
+		if (at[3 * k]) {
+			seg_t h = {lo + k, (uint32_t)at[3 * k], at[3 * k + 1]};
+			memcpy(l->grouped.s + at[3 * k + 2] - sizeof h, &h, sizeof h);
+		}
+	for (i = 0, beg = 0; i < l->n; beg = l->end[i++]) {
+		size_t *to = &at[3 * (l->motif[i] - lo) + 2];
+		memcpy(l->grouped.s + *to, l->text.s + beg, l->end[i] - beg);
+		*to += l->end[i] - beg;
+	}
+	l->grouped.l = total;
+	return TS_OK;
+}
+
+void spill_lines_free(spill_lines_t *l)
+{
+	free(l->text.s);
+	free(l->motif);
+	free(l->end);
+	free(l->grouped.s);
+	free(l->at);
+	memset(l, 0, sizeof *l);
+}
+
+int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, spill_lines_t *l)
+{
+	int64_t beg = sp->size;
+	if (l->n == 0) return TS_OK;
+	if (sp->n_runs == sp->m_runs) {
+		int m = sp->m_runs ? 2 * sp->m_runs : 64;
+		run_t *r = realloc(sp->runs, m * sizeof *r);
+		if (r == NULL) return TS_ENOMEM;
+		sp->runs = r;
+		sp->m_runs = m;
+	}
+	if (fwrite(l->grouped.s, 1, l->grouped.l, sp->fp) != l->grouped.l) return TS_EIO;
+	sp->size += l->grouped.l;
+	sp->runs[sp->n_runs++] = (run_t){.at = beg, .end = sp->size, .key = {chunk, flush}};
+	sp->n_hits += l->n;
+	sp->text = 1;
+	l->n = 0;
+	l->text.l = l->grouped.l = 0;
+	return TS_OK;
+}
+
+int spill_next_text(spill_t *sp, uint32_t *motif, int64_t *n, const char **text, size_t *len)
+{
+	for (;;) {
+		run_t *r;
+		int i, st, found = 0;
+		if (sp->cur_run == sp->n_runs) {  /* the next motif: the smallest of the runs' segments */
+			for (i = 0; i < sp->n_runs; i++) {
+				r = &sp->runs[i];
+				if (r->has_seg && r->seg_left == 0 && (st = run_next_seg(sp, r)) < 0) return st;
+				if (r->has_seg && (!found || r->seg.motif < sp->cur_motif)) {
+					sp->cur_motif = r->seg.motif;
+					found = 1;
+				}
+			}
+			if (!found) return 0;
+			sp->cur_run = 0;
+		}
+		r = &sp->runs[sp->cur_run];
+		if (r->has_seg && r->seg_left == 0 && (st = run_next_seg(sp, r)) < 0) return st;
+		if (!r->has_seg || r->seg.motif != sp->cur_motif) {
+			sp->cur_run++;
+			continue;
+		}
+		if (r->pos == r->len && run_fill(sp, r, 1) != 1) return TS_EIO;
+		*len = (uint64_t)(r->len - r->pos) < r->seg_left ? (size_t)(r->len - r->pos) : (size_t)r->seg_left;
+		*motif = r->seg.motif;
+		*n = r->fresh ? r->seg.n : 0;
+		*text = r->buf + r->pos;
+		r->fresh = 0;
+		r->pos += *len;
+		r->seg_left -= *len;
+		return 1;
+	}
 }
 
 int64_t spill_count(const spill_t *sp) { return sp->n_hits; }

@@ -11,6 +11,7 @@
 #define TS_SCAN_SPILL_H
 
 #include <stdint.h>
+#include <htslib/kstring.h>
 #include "cnn1d/scan.h"
 
 typedef struct spill_s spill_t;
@@ -32,6 +33,43 @@ int spill_rewind(spill_t *sp);
 /** Next hit in (motif, record, position, strand) order: 1, 0 at the end, or
  *  an error.  *text points at its w matched characters until the next call. */
 int spill_next(spill_t *sp, scan_hit_t *h, const char **text);
+
+/* Text runs, for a scan that formats its hits as it finds them.  A job
+ * appends each hit's line as it finds it, which is output order within
+ * each motif (the windows of a motif in a job come by position, + before
+ * −), so a run stores its lines grouped by motif, as segments (a header:
+ * motif, lines, bytes; then the text), and reading concatenates, motif by
+ * motif, that motif's segments of every run in the order of the runs' keys
+ * (chunk number, then flush number within the chunk's job): no hit is
+ * compared with another.  A store holds runs of one kind. */
+typedef struct {
+	kstring_t text;        /* the lines, in the order they were found */
+	uint32_t *motif;       /* motif of line i; it ends at text.s + end[i] */
+	size_t *end;
+	int64_t n, m;
+	kstring_t grouped;     /* the run as written: segments in motif order */
+	size_t *at;            /* scratch of spill_lines_group, per motif */
+	int64_t m_at;
+} spill_lines_t;
+
+/** Record that the text appended since the last line is a line of motif k.
+ *  0 or TS_ENOMEM. */
+int spill_lines_end(spill_lines_t *l, uint32_t k);
+
+/** Group the lines into l->grouped, ready for spill_add_text_run (needs no
+ *  lock).  0 or TS_ENOMEM. */
+int spill_lines_group(spill_lines_t *l);
+void spill_lines_free(spill_lines_t *l);
+
+/** Append l->grouped as one run with key (chunk, flush) and empty l.  0 or
+ *  TS_EIO. */
+int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, spill_lines_t *l);
+
+/** Next piece of the output (after spill_rewind): the text of lines of
+ *  motif *motif, valid until the next call; *n is the number of lines of
+ *  the segment the piece belongs to on its first piece, 0 on the others.
+ *  1, 0 at the end, or an error. */
+int spill_next_text(spill_t *sp, uint32_t *motif, int64_t *n, const char **text, size_t *len);
 
 int64_t spill_count(const spill_t *sp);
 void spill_close(spill_t *sp);
