@@ -84,13 +84,13 @@ int pwm_pv_full(pwm_t *p) { return pwm_pv_from(p, 0); }
 
 int pwm_pv_from(pwm_t *p, int from)
 {
-	int i, x, w = p->w, top = 0, need = p->max_q, n;
+	int i, x, w = p->w, top = 0, need = p->max_q, n, base = 0;
 	double *pdf, *next, *pv;
 	if (from < 0) from = 0;
 	if (from > p->max_q + 1) from = p->max_q + 1;
 	n = p->max_q + 2 - from;
-	pdf = calloc(p->max_q + 1, sizeof *pdf), next = calloc(p->max_q + 1, sizeof *next);
-	pv = malloc(n * sizeof *pv);
+	/* levels base..top of a column are held, at pdf[0..top − base] */
+	pdf = malloc(n * sizeof *pdf), next = malloc(n * sizeof *next), pv = malloc(n * sizeof *pv);
 	if (!pdf || !next || !pv) {
 		free(pdf);
 		free(next);
@@ -108,7 +108,7 @@ int pwm_pv_from(pwm_t *p, int from)
 	 * s < lo_i = from − rest_i never contributes to a level ≥ from, and
 	 * pdf_i[s] for s ≥ lo_i reads pdf_{i−1} at levels ≥ lo_{i−1} only, so
 	 * every value kept is computed with the same terms, in the same order,
-	 * as in the full table. */
+	 * as in the full table.  A column holds at most max_q − from + 1 levels. */
 	pdf[0] = 1.0;
 	for (i = 0; i < w; i++) {
 		const int *q = &p->q[4 * i];
@@ -123,21 +123,22 @@ int pwm_pv_from(pwm_t *p, int from)
 				order[b] = order[b - 1];
 				order[b - 1] = t;
 			}
-		memset(next + lo, 0, (top + col_max + 1 - lo) * sizeof *next);
+		memset(next, 0, (top + col_max + 1 - lo) * sizeof *next);
 		for (a = 0; a < 4; a++) {
 			const double bgx = p->bg[order[a]];
-			double *restrict dst = next + q[order[a]];
-			const double *restrict src = pdf;
-			for (s = lo - q[order[a]] > 0 ? lo - q[order[a]] : 0; s <= top; s++) dst[s] += src[s] * bgx;
+			double *restrict dst = next + q[order[a]] - lo;
+			const double *restrict src = pdf - base;
+			for (s = lo - q[order[a]] > base ? lo - q[order[a]] : base; s <= top; s++) dst[s] += src[s] * bgx;
 		}
 		top += col_max;
+		base = lo;
 		double *t = pdf;
 		pdf = next;
 		next = t;
 	}
 	/* pv[Q] = Σ_{s ≥ Q} pdf[s], summed from the top so small tails keep their precision */
 	pv[n - 1] = 0;
-	for (i = p->max_q; i >= from; i--) pv[i - from] = pv[i - from + 1] + pdf[i];
+	for (i = p->max_q; i >= from; i--) pv[i - from] = pv[i - from + 1] + pdf[i - base];
 	free(pdf);
 	free(next);
 	free(p->pv);
