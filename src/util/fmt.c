@@ -40,7 +40,9 @@ static int floor10_estimate(double a)
 	uint64_t bits;
 	memcpy(&bits, &a, sizeof bits);
 	double b = (double)((int)(bits >> 52 & 0x7ff) - 1023) + (double)(bits & ((1ull << 52) - 1)) * 0x1p-52;
-	return (int)floor(b * 0.30102999566398120);
+	double l = b * 0.30102999566398120;
+	int e = (int)l;  /* truncation: floor below 0 is one less */
+	return e - (l < e);
 }
 
 int ts_fmt_g(char *buf, double x, int prec)
@@ -58,7 +60,7 @@ int ts_fmt_g(char *buf, double x, int prec)
 		k = prec - 1 - e;
 		if (scaled(a, k, &m) < 0 || m >= p10[prec] || m < p10[prec - 1]) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
 	}
-	r = floor(m);
+	r = (double)(uint64_t)m;  /* floor: 1 <= m < 10^9 */
 	if (fabs(m - r - 0.5) < FMT_TIE) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
 	d = (uint64_t)r + (m - r > 0.5);
 	if (d == (uint64_t)p10[prec]) {  /* 9.99…5 rounded up to 10.0… */
