@@ -234,31 +234,20 @@ static int format_tsv(void *ctx, const scan_hit_t *h, const char *matched, doubl
 	const tsv_ctx_t *c = ctx;
 	hit_t o;
 	hit_of_scan(&o, &c->set->a[h->motif], rec, h, pvalue, NAN, c->skip_matched ? NULL : matched);
-	if (ks_resize(out, out->l + hits_tsv_size(&o)) < 0) return TS_ENOMEM;
-	out->l += hits_tsv_line(out->s + out->l, &o);
+	size_t n, room = 1024;
+	for (;; room *= 2) {  /* names longer than room: try again with more */
+		if (out->m - out->l < room && ks_resize(out, out->l + room) < 0) return TS_ENOMEM;
+		if ((n = hits_tsv_line(out->s + out->l, out->m - out->l, &o)) > 0) break;
+	}
+	out->l += n;
 	return TS_OK;
 }
 
-/* The lines format_tsv composed, in order. */
-static int write_text(FILE *fp, scan_t *s, int64_t *n_hits, int64_t *per_motif)
-{
-	uint32_t k;
-	int64_t n;
-	const char *text;
-	size_t len;
-	int r;
-	*n_hits = 0;
-	while ((r = scan_next_text(s, &k, &n, &text, &len)) == 1) {
-		*n_hits += n;
-		per_motif[k] += n;
-		if (fwrite(text, 1, len, fp) != len) return TS_EIO;
-	}
-	return r < 0 ? r : ferror(fp) ? TS_EIO : TS_OK;
-}
-
 /* The hits, and their number per motif in per_motif (set->n entries);
- * formatted: the scanner formatted them with format_tsv. */
-static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cli_t *c, int formatted, int64_t *n_hits, int64_t *per_motif)
+ * formatted: the scanner formatted them with format_tsv.  *out_failed: a
+ * TS_EIO came from writing fp. */
+static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cli_t *c, int formatted, int64_t *n_hits, int64_t *per_motif,
+		      int *out_failed)
 {
 	int64_t n_recs, n_in_seq = 0;
 	const scan_rec_t *recs = scan_recs(s, &n_recs);
@@ -266,15 +255,12 @@ static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cl
 	const char *text;
 	char *matched = NULL;
 	int max_w = 0, k, r;
+	hits_write_header(fp, c->format);
+	*n_hits = 0;
+	if (formatted) return scan_write_text(s, fp, per_motif, n_hits, out_failed);
 	for (k = 0; k < set->n; k++)
 		if (set->a[k].w > max_w) max_w = set->a[k].w;
 	if ((matched = malloc(max_w + 1)) == NULL) return TS_ENOMEM;
-	hits_write_header(fp, c->format);
-	if (formatted) {
-		free(matched);
-		return write_text(fp, s, n_hits, per_motif);
-	}
-	*n_hits = 0;
 	while ((r = scan_next_hit(s, &h, &text)) == 1) {
 		const motif_t *m = &set->a[h.motif];
 		hit_t out;
@@ -451,7 +437,7 @@ int cmd_scan(int argc, char **argv)
 	ts_outfile_t out = {0};
 	char err[TS_ERRLEN], *motif_path = NULL;
 	double bg[4];
-	int st = TS_OK, i, exit_code = 1, out_open = 0;
+	int st = TS_OK, i, exit_code = 1, out_open = 0, out_failed = 0;
 	int64_t n_hits = 0, *per_motif = NULL;
 	clock_t cpu0 = clock();
 	tsv_ctx_t tsv_ctx = {&chosen, 0};
@@ -504,8 +490,8 @@ int cmd_scan(int argc, char **argv)
 	}
 	if ((st = ts_outfile_open(&out, c.out_path, err)) < 0) goto fail;
 	out_open = 1;
-	if ((st = write_hits(out.fp, s, &chosen, &c, so.format != NULL, &n_hits, per_motif)) < 0) {
-		if (ferror(out.fp) || st != TS_EIO)
+	if ((st = write_hits(out.fp, s, &chosen, &c, so.format != NULL, &n_hits, per_motif, &out_failed)) < 0) {
+		if (ferror(out.fp) || out_failed || st != TS_EIO)
 			ts_fail(err, st, "%s: write failed: %s", c.out_path && strcmp(c.out_path, "-") != 0 ? c.out_path : "standard output",
 				strerror(errno));
 		else ts_fail(err, st, "cannot read hits back from a temporary file");

@@ -1075,9 +1075,9 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
 	return m->qv ? m->qv[h->level - m->thresh_q] : NAN;
 }
 
-int scan_next_text(scan_t *s, uint32_t *motif, int64_t *n, const char **text, size_t *len)
+int scan_write_text(scan_t *s, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed)
 {
-	return spill_next_text(s->spill, motif, n, text, len);
+	return spill_write_text(s->spill, fp, per_motif, n, out_failed);
 }
 
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)

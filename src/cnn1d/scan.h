@@ -37,11 +37,12 @@
  * q-values a caller may have the hits formatted in the threads
  * (opts.format): a motif's hits leave a job already in output order (both
  * strands of a sub-block merged by position), so the runs are text grouped
- * by motif and reading them is concatenation. */
+ * by motif and the output is their concatenation. */
 #ifndef TS_SCAN_H
 #define TS_SCAN_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <htslib/kstring.h>
 #include "cnn1d/pwm.h"
 #include "io/motif.h"
@@ -91,7 +92,7 @@ typedef struct {
 	                       * records) with c mod n_shards = shard − 1; 0: all */
 	scan_kernel_t kernel; /* scan_opts_init(): scan_kernel_default() */
 	scan_format_fn format;  /* without q-values: format hits in the threads and */
-	void *format_ctx;       /* read them with scan_next_text(); NULL: scan_next_hit() */
+	void *format_ctx;       /* write them with scan_write_text(); NULL: scan_next_hit() */
 } scan_opts_t;
 
 void scan_opts_init(scan_opts_t *o);
@@ -135,11 +136,11 @@ int scan_finish(scan_t *s, char *err);
  *  complement in uppercase on −, input case on +), valid until the next call. */
 int scan_next_hit(scan_t *s, scan_hit_t *h, const char **text);
 
-/** With opts.format: the next piece of the output text, in the order of
- *  scan_next_hit() — the lines of motif *motif, *n of them counted on the
- *  first piece of each run of its lines (0 on the others) — valid until the
- *  next call: 1, 0 after the last, or TS_EIO. */
-int scan_next_text(scan_t *s, uint32_t *motif, int64_t *n, const char **text, size_t *len);
+/** With opts.format, instead of scan_next_hit(): write the formatted hits,
+ *  in the order of scan_next_hit(), to fp, adding each motif's hits to
+ *  per_motif[motif] and all to *n.  0, TS_ENOMEM or TS_EIO, with
+ *  *out_failed set when it was writing fp that failed. */
+int scan_write_text(scan_t *s, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed);
 
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n);
 

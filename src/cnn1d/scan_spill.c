@@ -9,12 +9,7 @@
 #include "util/log.h"
 
 #define SPILL_BUF (16 << 10)   /* read buffer per run */
-
-/* header of a segment of a text run */
-typedef struct {
-	uint32_t motif, n;     /* motif, lines */
-	uint64_t bytes;
-} seg_t;
+#define COPY_BUF (256 << 10)   /* text runs copied without the kernel's help */
 
 typedef struct {
 	int64_t at, end;       /* next unread byte of the file, end of the run */
@@ -22,10 +17,9 @@ typedef struct {
 	int len, pos;          /* buffered bytes buf[pos..len) */
 	scan_hit_t head;       /* first unread hit, its text in buf */
 	const char *text;
-	int64_t key[2];        /* text runs: chunk, flush */
-	seg_t seg;             /* text runs: the segment being read, */
-	uint64_t seg_left;     /* its unread bytes */
-	int has_seg, fresh;    /* seg is valid; none of it returned yet */
+	int64_t key[2];        /* text runs: chunk, flush; */
+	spill_seg_t *seg;      /* their segments, the next one at seg[next] */
+	int n_seg, next;
 } run_t;
 
 struct spill_s {
@@ -37,8 +31,6 @@ struct spill_s {
 	int *heap, n_heap;     /* runs with a head, by cmp_hit of their heads */
 	int last;              /* run whose head spill_next returned, −1: none */
 	int text;              /* the runs are text runs */
-	uint32_t cur_motif;    /* text: the motif being read, */
-	int cur_run;           /* from this run on (n_runs: choose the next motif) */
 };
 
 static int cmp_hit(const scan_hit_t *x, const scan_hit_t *y)
@@ -131,20 +123,6 @@ static int run_advance(spill_t *sp, run_t *r)
 	return 1;
 }
 
-/* Text runs: read the header of the run's next segment (has_seg = 0 at the
- * end): 0 or TS_EIO. */
-static int run_next_seg(spill_t *sp, run_t *r)
-{
-	int st = run_fill(sp, r, sizeof r->seg);
-	r->has_seg = st == 1;
-	if (st <= 0) return st;
-	memcpy(&r->seg, r->buf + r->pos, sizeof r->seg);
-	r->pos += sizeof r->seg;
-	r->seg_left = r->seg.bytes;
-	r->fresh = 1;
-	return TS_OK;
-}
-
 static int heap_less(const spill_t *sp, int a, int b)
 {
 	return cmp_hit(&sp->runs[sp->heap[a]].head, &sp->runs[sp->heap[b]].head) < 0;
@@ -175,19 +153,17 @@ int spill_rewind(spill_t *sp)
 {
 	int i, r;
 	if (fflush(sp->fp) != 0) return TS_EIO;
+	if (sp->text) {  /* read by spill_write_text */
+		if (sp->n_runs > 1) qsort(sp->runs, sp->n_runs, sizeof *sp->runs, cmp_run_key);
+		return TS_OK;
+	}
 	if ((sp->heap = malloc((sp->n_runs + 1) * sizeof *sp->heap)) == NULL) return TS_ENOMEM;
-	if (sp->text && sp->n_runs > 1) qsort(sp->runs, sp->n_runs, sizeof *sp->runs, cmp_run_key);
 	for (i = 0; i < sp->n_runs; i++) {
 		if ((sp->runs[i].buf = malloc(SPILL_BUF)) == NULL) return TS_ENOMEM;
-		if (sp->text) {
-			if ((r = run_next_seg(sp, &sp->runs[i])) < 0) return r;
-			continue;
-		}
 		if ((r = run_advance(sp, &sp->runs[i])) < 0) return r;
 		if (r) sp->heap[sp->n_heap++] = i;
 	}
 	for (i = sp->n_heap / 2 - 1; i >= 0; i--) heap_down(sp, i);
-	sp->cur_run = sp->n_runs;
 	return TS_OK;
 }
 
@@ -233,15 +209,19 @@ int spill_lines_group(spill_lines_t *l)
 	int64_t i;
 	size_t total = 0, beg, *at;
 	l->grouped.l = 0;
+	l->n_seg = 0;
 	if (l->n == 0) return TS_OK;
 	for (i = 0; i < l->n; i++) {
 		if (l->motif[i] < lo) lo = l->motif[i];
 		if (l->motif[i] > hi) hi = l->motif[i];
 	}
-	if (3 * (int64_t)(hi - lo + 1) > l->m_at) {
-		if ((at = realloc(l->at, 3 * (size_t)(hi - lo + 1) * sizeof *at)) == NULL) return TS_ENOMEM;
+	if (4 * (int64_t)(hi - lo + 1) > l->m_at) {  /* at: 3 per motif; seg: as many as motifs */
+		size_t m = 4 * (size_t)(hi - lo + 1);
+		spill_seg_t *seg = realloc(l->seg, (hi - lo + 1) * sizeof *seg);
+		if (seg) l->seg = seg;
+		if (seg == NULL || (at = realloc(l->at, m * sizeof *at)) == NULL) return TS_ENOMEM;
 		l->at = at;
-		l->m_at = 3 * (int64_t)(hi - lo + 1);
+		l->m_at = (int64_t)m;
 	}
 	at = l->at;
 	memset(at, 0, 3 * (size_t)(hi - lo + 1) * sizeof *at);
@@ -251,15 +231,11 @@ int spill_lines_group(spill_lines_t *l)
 	}
 	for (k = 0; k <= hi - lo; k++)
 		if (at[3 * k]) {
-			at[3 * k + 2] = total + sizeof(seg_t);
-			total += sizeof(seg_t) + at[3 * k + 1];
+			l->seg[l->n_seg++] = (spill_seg_t){lo + k, (uint32_t)at[3 * k], at[3 * k + 1]};
+			at[3 * k + 2] = total;
+			total += at[3 * k + 1];
 		}
 	if (ks_resize(&l->grouped, total) < 0) return TS_ENOMEM;
-	for (k = 0; k <= hi - lo; k++)
-		if (at[3 * k]) {
-			seg_t h = {lo + k, (uint32_t)at[3 * k], at[3 * k + 1]};
-			memcpy(l->grouped.s + at[3 * k + 2] - sizeof h, &h, sizeof h);
-		}
 	for (i = 0, beg = 0; i < l->n; beg = l->end[i++]) {
 		size_t *to = &at[3 * (l->motif[i] - lo) + 2];
 		memcpy(l->grouped.s + *to, l->text.s + beg, l->end[i] - beg);
@@ -275,13 +251,14 @@ void spill_lines_free(spill_lines_t *l)
 	free(l->motif);
 	free(l->end);
 	free(l->grouped.s);
+	free(l->seg);
 	free(l->at);
 	memset(l, 0, sizeof *l);
 }
 
 int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, spill_lines_t *l)
 {
-	int64_t beg = sp->size;
+	spill_seg_t *seg;
 	if (l->n == 0) return TS_OK;
 	if (sp->n_runs == sp->m_runs) {
 		int m = sp->m_runs ? 2 * sp->m_runs : 64;
@@ -290,9 +267,14 @@ int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, spill_lines_t 
 		sp->runs = r;
 		sp->m_runs = m;
 	}
-	if (fwrite(l->grouped.s, 1, l->grouped.l, sp->fp) != l->grouped.l) return TS_EIO;
+	if ((seg = malloc(l->n_seg * sizeof *seg)) == NULL) return TS_ENOMEM;
+	memcpy(seg, l->seg, l->n_seg * sizeof *seg);
+	if (fwrite(l->grouped.s, 1, l->grouped.l, sp->fp) != l->grouped.l) {
+		free(seg);
+		return TS_EIO;
+	}
+	sp->runs[sp->n_runs++] = (run_t){.at = sp->size, .key = {chunk, flush}, .seg = seg, .n_seg = l->n_seg};
 	sp->size += l->grouped.l;
-	sp->runs[sp->n_runs++] = (run_t){.at = beg, .end = sp->size, .key = {chunk, flush}};
 	sp->n_hits += l->n;
 	sp->text = 1;
 	l->n = 0;
@@ -300,39 +282,70 @@ int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, spill_lines_t 
 	return TS_OK;
 }
 
-int spill_next_text(spill_t *sp, uint32_t *motif, int64_t *n, const char **text, size_t *len)
+/* Copy len bytes at `at` of the store to fp: in the kernel (copy_file_range)
+ * while it can (both files; *in_kernel), else through *buf.  0, TS_ENOMEM,
+ * or TS_EIO with *out_failed set when writing fp failed. */
+static int copy_extent(spill_t *sp, FILE *fp, int64_t at, uint64_t len, int *in_kernel, char **buf, int *out_failed)
 {
-	for (;;) {
-		run_t *r;
-		int i, st, found = 0;
-		if (sp->cur_run == sp->n_runs) {  /* the next motif: the smallest of the runs' segments */
-			for (i = 0; i < sp->n_runs; i++) {
-				r = &sp->runs[i];
-				if (r->has_seg && r->seg_left == 0 && (st = run_next_seg(sp, r)) < 0) return st;
-				if (r->has_seg && (!found || r->seg.motif < sp->cur_motif)) {
-					sp->cur_motif = r->seg.motif;
-					found = 1;
-				}
-			}
-			if (!found) return 0;
-			sp->cur_run = 0;
+	off_t off = at;
+	while (len > 0 && *in_kernel) {
+		ssize_t got = copy_file_range(fileno(sp->fp), &off, fileno(fp), NULL, len, 0);
+		if (got > 0) {
+			len -= got;
+		} else if (got < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EBADF || errno == EOPNOTSUPP)) {
+			*in_kernel = 0;  /* a pipe, a terminal, another file system, a memory stream: fp from here on */
+		} else {
+			*out_failed = got < 0;
+			return TS_EIO;
 		}
-		r = &sp->runs[sp->cur_run];
-		if (r->has_seg && r->seg_left == 0 && (st = run_next_seg(sp, r)) < 0) return st;
-		if (!r->has_seg || r->seg.motif != sp->cur_motif) {
-			sp->cur_run++;
-			continue;
-		}
-		if (r->pos == r->len && run_fill(sp, r, 1) != 1) return TS_EIO;
-		*len = (uint64_t)(r->len - r->pos) < r->seg_left ? (size_t)(r->len - r->pos) : (size_t)r->seg_left;
-		*motif = r->seg.motif;
-		*n = r->fresh ? r->seg.n : 0;
-		*text = r->buf + r->pos;
-		r->fresh = 0;
-		r->pos += *len;
-		r->seg_left -= *len;
-		return 1;
 	}
+	if (len > 0 && *buf == NULL && (*buf = malloc(COPY_BUF)) == NULL) return TS_ENOMEM;
+	while (len > 0) {
+		size_t k = len < COPY_BUF ? (size_t)len : COPY_BUF;
+		if (pread(fileno(sp->fp), *buf, k, off) != (ssize_t)k) return TS_EIO;
+		if (fwrite(*buf, 1, k, fp) != k) {
+			*out_failed = 1;
+			return TS_EIO;
+		}
+		off += k;
+		len -= k;
+	}
+	return TS_OK;
+}
+
+int spill_write_text(spill_t *sp, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed)
+{
+	int i, in_kernel = 1, r = TS_OK;
+	char *buf = NULL;
+	*out_failed = 0;
+	if (fflush(fp) != 0) {
+		*out_failed = 1;
+		return TS_EIO;
+	}
+	while (r == TS_OK) {
+		uint32_t k = 0;
+		int found = 0;
+		for (i = 0; i < sp->n_runs; i++) {  /* the next motif: the smallest of the runs' next segments */
+			const run_t *ru = &sp->runs[i];
+			if (ru->next < ru->n_seg && (!found || ru->seg[ru->next].motif < k)) {
+				k = ru->seg[ru->next].motif;
+				found = 1;
+			}
+		}
+		if (!found) break;
+		for (i = 0; i < sp->n_runs && r == TS_OK; i++) {
+			run_t *ru = &sp->runs[i];
+			const spill_seg_t *g;
+			if (ru->next == ru->n_seg || ru->seg[ru->next].motif != k) continue;
+			g = &ru->seg[ru->next++];
+			per_motif[k] += g->n;
+			*n += g->n;
+			r = copy_extent(sp, fp, ru->at, g->bytes, &in_kernel, &buf, out_failed);
+			ru->at += g->bytes;
+		}
+	}
+	free(buf);
+	return r;
 }
 
 int64_t spill_count(const spill_t *sp) { return sp->n_hits; }
@@ -342,7 +355,10 @@ void spill_close(spill_t *sp)
 	int i;
 	if (sp == NULL) return;
 	if (sp->fp) fclose(sp->fp);
-	for (i = 0; i < sp->n_runs; i++) free(sp->runs[i].buf);
+	for (i = 0; i < sp->n_runs; i++) {
+		free(sp->runs[i].buf);
+		free(sp->runs[i].seg);
+	}
 	free(sp->runs);
 	free(sp->heap);
 	free(sp);

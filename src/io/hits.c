@@ -31,23 +31,18 @@ static void put_gff_escaped(FILE *fp, const char *s)
 	}
 }
 
-size_t hits_tsv_size(const hit_t *h)
-{
-	return strlen(h->motif_id) + (h->motif_alt ? strlen(h->motif_alt) : 0) + strlen(h->seq_name) + (h->matched ? strlen(h->matched) : 0) +
-	       5 * TS_FMT_MAX + 16;
-}
-
 /* "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t%.3g\t%s\n" composed without
  * printf: the 760k lines of a genome scan took longer to print than to find. */
-size_t hits_tsv_line(char *buf, const hit_t *h)
+size_t hits_tsv_line(char *buf, size_t cap, const hit_t *h)
 {
 	char *p = buf;
 	const char *strs[4] = {h->motif_id, h->motif_alt ? h->motif_alt : "", h->seq_name, h->matched ? h->matched : ""};
-	size_t len, i;
+	size_t len[4], i;
+	for (i = 0; i < 4; i++) len[i] = strlen(strs[i]);
+	if (len[0] + len[1] + len[2] + len[3] + 5 * TS_FMT_MAX + 16 > cap) return 0;
 	for (i = 0; i < 3; i++) {
-		len = strlen(strs[i]);
-		memcpy(p, strs[i], len);
-		p += len;
+		memcpy(p, strs[i], len[i]);
+		p += len[i];
 		*p++ = '\t';
 	}
 	p += ts_fmt_i64(p, h->start + 1);
@@ -62,9 +57,8 @@ size_t hits_tsv_line(char *buf, const hit_t *h)
 	*p++ = '\t';
 	if (!isnan(h->qvalue)) p += ts_fmt_g(p, h->qvalue, 3);
 	*p++ = '\t';
-	len = strlen(strs[3]);
-	memcpy(p, strs[3], len);
-	p += len;
+	memcpy(p, strs[3], len[3]);
+	p += len[3];
 	*p++ = '\n';
 	return p - buf;
 }
@@ -74,14 +68,15 @@ size_t hits_tsv_line(char *buf, const hit_t *h)
 static void put_tsv(FILE *fp, const hit_t *h)
 {
 	char line[1024];
-	if (hits_tsv_size(h) > sizeof line) {
-		fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t", h->motif_id, h->motif_alt ? h->motif_alt : "", h->seq_name,
-			(long long)h->start + 1, (long long)(h->start + h->w), h->strand, h->score, h->pvalue);
-		if (!isnan(h->qvalue)) fprintf(fp, "%.3g", h->qvalue);
-		fprintf(fp, "\t%s\n", h->matched ? h->matched : "");
+	size_t n = hits_tsv_line(line, sizeof line, h);
+	if (n > 0) {
+		fwrite(line, 1, n, fp);
 		return;
 	}
-	fwrite(line, 1, hits_tsv_line(line, h), fp);
+	fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t", h->motif_id, h->motif_alt ? h->motif_alt : "", h->seq_name,
+		(long long)h->start + 1, (long long)(h->start + h->w), h->strand, h->score, h->pvalue);
+	if (!isnan(h->qvalue)) fprintf(fp, "%.3g", h->qvalue);
+	fprintf(fp, "\t%s\n", h->matched ? h->matched : "");
 }
 
 void hits_write(FILE *fp, hits_format_t f, const hit_t *h, int64_t n_in_seq)
