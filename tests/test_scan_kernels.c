@@ -134,8 +134,8 @@ static int format_test(void *ctx, const scan_hit_t *h, const char *matched, doub
 /* Hits formatted in the scanning threads (opts.format) are written as the
  * lines of the hits scan_next_hit gives, in the same order, with their
  * count per motif: every kernel, small chunks, 1–3 threads, enough hits at
- * 1e-2 that jobs write several text runs, copied file to file in the kernel
- * (a temporary file) and through a buffer (a memory stream). */
+ * 1e-2 that jobs write several text runs, written after a header already
+ * in the FILE's buffer, to a temporary file and to a memory stream. */
 Test(scan_kernels, formatted_text_equals_hits, .timeout = 600)
 {
 	static const double bg[4] = {0.25, 0.25, 0.25, 0.25}, thresholds[] = {1e-2, 1e-5};

@@ -245,11 +245,12 @@ static int flush_run(scan_t *s, job_t *j, scratch_t *sc)
 {
 	int r;
 	if (s->opt.format) {
+		int64_t at;
 		if ((r = spill_lines_group(&sc->lines)) < 0) return r;
 		pthread_mutex_lock(&s->lock);
-		r = spill_add_text_run(s->spill, j->chunk_no, j->n_flushes++, &sc->lines);
+		r = spill_add_text_run(s->spill, j->chunk_no, j->n_flushes++, &sc->lines, &at);
 		pthread_mutex_unlock(&s->lock);
-		return r;
+		return r == TS_OK ? spill_write_text_run(s->spill, at, &sc->lines) : r;
 	}
 	spill_sort(j->hits.a, j->hits.n);
 	pthread_mutex_lock(&s->lock);
