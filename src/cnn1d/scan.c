@@ -151,6 +151,7 @@ struct scan_s {
 	counter_fn cnt_fn;      /* counting kernel, NULL: block tables (scalar) */
 	int pf_k;               /* its columns per lookup */
 	int *group, n_groups;   /* motif groups [group[g], group[g+1]) per job */
+	char *arena;            /* the prefilters' tables and columns, packed (pack_tables) */
 	scratch_t inline_sc;    /* for scanning in the calling thread */
 	uint32_t *inline_hist;
 	/* worker pool */
@@ -683,6 +684,43 @@ static int make_groups(scan_t *s)
 	return TS_OK;
 }
 
+/* The tables a threshold-only scan reads for every motif and strand of a
+ * sub-block — prefilter lookups and offsets, the columns of the re-scoring
+ * — moved into one block in the order they are read (scattered by malloc,
+ * they missed the cache: 3–5 % more CPU for the bundled motifs). */
+#define ALIGN64(n) (((n) + 63) & ~(size_t)63)
+static int pack_tables(scan_t *s)
+{
+	size_t total = 0, at = 0;
+	int k, strand;
+	for (k = 0; k < s->n_mf; k++)
+		for (strand = 0; strand < 2 && s->mf[k].active; strand++) {
+			const prefilter_t *pf = &s->mf[k].pf[strand];
+			total += ALIGN64((size_t)pf->ng * PF_TAB) + ALIGN64(pf->ng * sizeof *pf->off) + ALIGN64(5 * s->mf[k].pwm.w * sizeof(int32_t));
+		}
+	if (total == 0) return TS_OK;
+	if ((s->arena = aligned_alloc(64, total)) == NULL) return TS_ENOMEM;
+	for (k = 0; k < s->n_mf; k++)
+		for (strand = 0; strand < 2 && s->mf[k].active; strand++) {
+			prefilter_t *pf = &s->mf[k].pf[strand];
+			filter_t *f = &s->mf[k].f[strand];
+			size_t tab = (size_t)pf->ng * PF_TAB, off = pf->ng * sizeof *pf->off, col = 5 * s->mf[k].pwm.w * sizeof *f->col;
+			memcpy(s->arena + at, pf->tab, tab);
+			free(pf->tab);
+			pf->tab = (uint8_t *)(s->arena + at);
+			at += ALIGN64(tab);
+			memcpy(s->arena + at, pf->off, off);
+			free(pf->off);
+			pf->off = (int32_t *)(void *)(s->arena + at);
+			at += ALIGN64(off);
+			memcpy(s->arena + at, f->col, col);
+			free(f->col);
+			f->col = (int32_t *)(void *)(s->arena + at);
+			at += ALIGN64(col);
+		}
+	return TS_OK;
+}
+
 /* One motif's filter, threshold and the tables of the chosen kernels. */
 static int motif_prepare(const scan_t *s, motif_filter_t *m, const motif_t *mot, const double bg[4], double pseudo)
 {
@@ -796,7 +834,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	}
 	free(weak.s);
 	if ((s->inline_hist = malloc((s->max_q + 2) * sizeof *s->inline_hist)) == NULL || scratch_init(&s->inline_sc) < 0) goto nomem;
-	if (make_groups(s) < 0) goto nomem;
+	if (make_groups(s) < 0 || (s->pf_fn && pack_tables(s) < 0)) goto nomem;
 	if ((r = pool_start(s)) < 0) {
 		scan_free(s);
 		return ts_fail(err, r, "cannot start %d threads", o->threads);
@@ -1100,6 +1138,9 @@ void scan_free(scan_t *s)
 	if (s == NULL) return;
 	if (s->n_workers) pool_stop(s);
 	for (k = 0; s->mf && k < s->n_mf; k++) {
+		int strand;
+		for (strand = 0; strand < 2 && s->arena && s->mf[k].active; strand++)  /* pack_tables() owns them */
+			s->mf[k].pf[strand].tab = NULL, s->mf[k].pf[strand].off = NULL, s->mf[k].f[strand].col = NULL;
 		pwm_free(&s->mf[k].pwm);
 		filter_free(&s->mf[k].f[0]);
 		filter_free(&s->mf[k].f[1]);
@@ -1111,6 +1152,7 @@ void scan_free(scan_t *s)
 		free(s->mf[k].qv);
 	}
 	free(s->mf);
+	free(s->arena);
 	free(s->shard_seen);
 	free(s->group);
 	spill_close(s->spill);
