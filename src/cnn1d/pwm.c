@@ -65,12 +65,26 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 
 /* The band of levels from max_q − gap doubles until its lowest level's
  * p-value reaches thresh (or the band is the whole table): a DP restricted
- * to a band of width g costs w·g steps instead of about w²·R/2. */
+ * to a band of width g costs w·g steps instead of about w²·R/2.  The first
+ * band reaches down to μ + z·σ of the score under the background with
+ * P(N(0,1) > z) = 4·thresh (a bounded sum's tail is lighter than the
+ * normal's; when it is not, the band doubles). */
 int pwm_build_tail(pwm_t *p, const motif_t *m, const double bg[4], double pseudo, double thresh)
 {
-	int gap;
+	int gap, i, x;
+	double mu = 0, var = 0, z = thresh > 0 && thresh < 0.25 ? sqrt(2 * log(1 / (4 * thresh))) : 0, low;
 	if (build_matrix(p, m, bg, pseudo) < 0) goto nomem;
-	for (gap = p->max_q / 10 + 1;; gap *= 2) {
+	for (i = 0; i < p->w; i++) {
+		double e = 0, e2 = 0;
+		for (x = 0; x < 4; x++) {
+			e += bg[x] * p->q[4 * i + x];
+			e2 += bg[x] * p->q[4 * i + x] * p->q[4 * i + x];
+		}
+		mu += e;
+		var += e2 - e * e;
+	}
+	low = thresh > 0 ? mu + z * sqrt(var > 0 ? var : 0) : p->max_q;  /* thresh 0: any band will do */
+	for (gap = low < p->max_q - 16 ? p->max_q - (int)low : 16;; gap *= 2) {
 		int from = gap < p->max_q ? p->max_q - gap : 0;
 		if (pwm_pv_from(p, from) < 0) goto nomem;
 		if (from == 0 || pwm_pvalue(p, from) >= thresh) return TS_OK;
