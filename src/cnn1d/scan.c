@@ -753,15 +753,17 @@ typedef struct {
 	const motif_set_t *set;
 	const double *bg;
 	double pseudo;
-	int first, step;   /* this builder prepares motifs first, first + step, … */
+	int *next;         /* the next motif nobody took yet, shared by the builders */
 	int status;
 } builder_t;
 
+/* Motifs are taken one at a time, so builders end together however their
+ * costs (width, band of the p-value DP) vary. */
 static void *builder_main(void *arg)
 {
 	builder_t *b = arg;
 	int k;
-	for (k = b->first; k < b->set->n && b->status == TS_OK; k += b->step)
+	while (b->status == TS_OK && (k = __atomic_fetch_add(b->next, 1, __ATOMIC_RELAXED)) < b->set->n)
 		b->status = motif_prepare(b->s, &b->s->mf[k], &b->set->a[k], b->bg, b->pseudo);
 	return NULL;
 }
@@ -770,17 +772,17 @@ static void *builder_main(void *arg)
  * tables are most of the start-up, which would not scale otherwise. */
 static int prepare_all(scan_t *s, const motif_set_t *set, const double bg[4], double pseudo)
 {
-	int n = s->opt.threads > 1 ? s->opt.threads : 1, t, r = TS_OK;
+	int n = s->opt.threads > 1 ? s->opt.threads : 1, t, r = TS_OK, next = 0;
 	builder_t *b = calloc(n, sizeof *b);
 	pthread_t *th = calloc(n, sizeof *th);
 	char *started = calloc(n, 1);
 	if (!b || !th || !started) r = TS_ENOMEM;
 	for (t = 0; t < n && r == TS_OK; t++) {
-		b[t] = (builder_t){s, set, bg, pseudo, t, n, TS_OK};
+		b[t] = (builder_t){s, set, bg, pseudo, &next, TS_OK};
 		started[t] = t > 0 && pthread_create(&th[t], NULL, builder_main, &b[t]) == 0;
 	}
 	for (t = 0; t < n && r == TS_OK; t++)
-		if (!started[t]) builder_main(&b[t]);  /* this thread's share, and any that did not start */
+		if (!started[t]) builder_main(&b[t]);  /* this thread, and any that did not start */
 	for (t = 0; t < n && b && started; t++) {
 		if (started[t]) pthread_join(th[t], NULL);
 		if (r == TS_OK) r = b[t].status;
