@@ -398,6 +398,7 @@ static int kernel_prefilter(const scan_t *s, const scratch_t *sc, int k, int str
 			found[nf++] = (found_t){sc->cand[c], (int32_t)q};
 		}
 	}
+	for (c = 0; nf && c < 4 * w; c += 64 / sizeof *m->pwm.lo) __builtin_prefetch(m->pwm.lo + c);  /* pwm_score */
 	return nf;
 }
 
