@@ -7,7 +7,8 @@
 #  2. the same for CTCF alone (MA0139.2, uniform background), as the mean of
 #     REPS runs, and its scanning time beyond start-up (the same command with
 #     an unreachable threshold reads the genome and scans nothing);
-#  3. threads: the default kernel with -@ 1 and -@ 2 (CPU and wall seconds);
+#  3. threads: the default kernel with -@ 1 and -@ 2 (CPU and wall seconds,
+#     and the wall-time speed-up of -@ 2, the min of REPS_T runs each);
 #  4. q-values (the default output), which count every window;
 #  5. peak RSS for the genome concatenated 10× (bench/tmp/ecoli_x10.fa);
 #  6. Bio.motifs on CTCF, run here on the same model.
@@ -102,6 +103,17 @@ line() {  # line LABEL CMD...
 }
 line "879 motifs, --text, -@ 1" $TESSERA scan --text -@ 1 $GENOME
 line "879 motifs, --text, -@ 2" $TESSERA scan --text -@ 2 $GENOME
+# speed-up of two threads: the fastest of REPS_T runs each, alternated (a
+# busy machine slows single runs at random)
+best1=99 best2=99 i=0
+while [ $i -lt ${REPS_T:-5} ]; do
+	set -- $(run $TESSERA scan --text -@ 1 $GENOME)
+	best1=$(echo "if ($2 < $best1) $2 else $best1" | bc)
+	set -- $(run $TESSERA scan --text -@ 2 $GENOME)
+	best2=$(echo "if ($2 < $best2) $2 else $best2" | bc)
+	i=$((i + 1))
+done
+echo "  --text, fastest of ${REPS_T:-5}: -@ 1 $best1 s, -@ 2 $best2 s wall: $(echo "scale=3; $best1 / $best2" | bc | awk '{ printf "%.2f", $1 }')x"
 line "879 motifs, q-values, -@ 1" $TESSERA scan -@ 1 $GENOME
 line "879 motifs, q-values, -@ 2" $TESSERA scan -@ 2 $GENOME
 if [ ! -s $T/ecoli_x10.fa ]; then

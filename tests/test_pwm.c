@@ -161,6 +161,30 @@ Test(pwm, thresholds)
 	motif_set_free(set);
 }
 
+/* The banded DP of a scan (pwm_build_tail, pwm_pv_from) gives every level
+ * it keeps bit-identical to the full table, and the same threshold. */
+Test(pwm, tail_table_equals_full_table)
+{
+	motif_set_t *set = jaspar();
+	const double bg[4] = {0.3, 0.2, 0.2, 0.3}, th[3] = {1e-2, 1e-4, 1e-8};
+	int k, i, q;
+	for (k = 0; k < set->n; k += 3) {
+		pwm_t full, tail;
+		cr_assert_eq(pwm_build(&full, &set->a[k], bg, 0.1), TS_OK);
+		for (i = 0; i < 3; i++) {
+			cr_assert_eq(pwm_build_tail(&tail, &set->a[k], bg, 0.1, th[i]), TS_OK);
+			cr_assert(tail.pv_base == 0 || pwm_pvalue(&tail, tail.pv_base) >= th[i]);
+			cr_assert_eq(pwm_threshold(&tail, th[i]), pwm_threshold(&full, th[i]), "%s at %g", set->a[k].id, th[i]);
+			for (q = tail.pv_base; q <= full.max_q + 1; q++) cr_assert(pwm_pvalue(&tail, q) == full.pv[q], "%s: level %d", set->a[k].id, q);
+			cr_assert_eq(pwm_pv_from(&tail, full.max_q / 2), TS_OK);
+			for (q = full.max_q / 2; q <= full.max_q + 1; q++) cr_assert(pwm_pvalue(&tail, q) == full.pv[q]);
+			pwm_free(&tail);
+		}
+		pwm_free(&full);
+	}
+	motif_set_free(set);
+}
+
 Test(pwm, reverse_strand_is_reverse_complement)
 {
 	motif_set_t *set = jaspar();

@@ -71,6 +71,7 @@ static scan_t *run_scan_q(const char *fa, const motif_set_t *set, scan_kernel_t 
 /* the tests run in parallel: one input file each */
 #define FA_FILTER "tests/tmp/scan_kernels_filter.fa"
 #define FA_COUNT "tests/tmp/scan_kernels_count.fa"
+#define FA_TEXT "tests/tmp/scan_kernels_text.fa"
 
 static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk)
 {
@@ -119,6 +120,92 @@ Test(scan_kernels, every_kernel_equals_scalar, .timeout = 600)
 		scan_free(ref);
 	}
 	cr_assert_geq(n_kernels, 1);  /* at least the plain-C twin */
+	motif_set_free(set);
+}
+
+/* scan_format_fn of the test: every field of the hit, and its record */
+static int format_test(void *ctx, const scan_hit_t *h, const char *matched, double pvalue, const scan_rec_t *rec, kstring_t *out)
+{
+	(void)ctx;
+	return ksprintf(out, "%u %s %lld %c %d %.17g %.17g %s\n", h->motif, rec->name, (long long)h->pos, h->strand, h->level, h->score,
+			pvalue, matched) < 0 ? TS_ENOMEM : TS_OK;
+}
+
+/* Hits formatted in the scanning threads (opts.format) are written as the
+ * lines of the hits scan_next_hit gives, in the same order, with their
+ * count per motif: every kernel, small chunks, 1–3 threads, enough hits at
+ * 1e-2 that jobs write several text runs, written after a header already
+ * in the FILE's buffer, to a temporary file and to a memory stream. */
+Test(scan_kernels, formatted_text_equals_hits, .timeout = 600)
+{
+	static const double bg[4] = {0.25, 0.25, 0.25, 0.25}, thresholds[] = {1e-2, 1e-5};
+	motif_set_t *set;
+	char err[TS_ERRLEN];
+	size_t t;
+	int k;
+	ts_verbosity = TS_LOG_ERROR;
+	cr_assert_eq(motif_read(JASPAR, &set, err), TS_OK, "%s", err);
+	write_records(FA_TEXT, 11);
+	for (t = 0; t < sizeof thresholds / sizeof *thresholds; t++) {
+		scan_t *ref = run_scan_q(FA_TEXT, set, SCAN_KERNEL_SCALAR, thresholds[t], 1, 0, 0);
+		collected_t c = scan_collect(ref, set);
+		kstring_t want = {0, 0, NULL};
+		int64_t i, *count = calloc(set->n, sizeof *count), *want_count = calloc(set->n, sizeof *want_count);
+		int64_t n_recs;
+		const scan_rec_t *recs = scan_recs(ref, &n_recs);
+		cr_assert(count && want_count);
+		for (i = 0; i < c.n; i++) {
+			cr_assert_eq(format_test(NULL, &c.a[i], c.text[i], scan_hit_pvalue(ref, &c.a[i]), &recs[c.a[i].rec], &want), TS_OK);
+			want_count[c.a[i].motif]++;
+		}
+		if (t == 0) cr_assert_gt(want.l, 3 << 20, "too few hits to fill several text runs");
+		for (k = SCAN_KERNEL_SCALAR; k < SCAN_KERNEL_COUNT; k++) {
+			scan_opts_t o;
+			sio_opts_t io;
+			scan_t *s;
+			char *got = NULL;
+			size_t got_len = 0;
+			int64_t n = 0;
+			int out_failed;
+			FILE *fp;
+			if (!scan_kernel_supported((scan_kernel_t)k)) continue;
+			cr_assert_not_null(fp = k % 2 ? tmpfile() : open_memstream(&got, &got_len));
+			scan_opts_init(&o);
+			o.kernel = (scan_kernel_t)k;
+			o.thresh = thresholds[t];
+			o.qvalues = 0;
+			o.threads = 1 + k % 3;
+			o.chunk = k % 2 ? 1000 : 0;
+			o.format = format_test;
+			sio_opts_init(&io);
+			cr_assert_eq(scan_init(&s, set, bg, 0.1, &o, err), TS_OK, "%s", err);
+			cr_assert_eq(scan_input(s, FA_TEXT, &io, 0, err), TS_OK, "%s", err);
+			cr_assert_eq(scan_finish(s, err), TS_OK, "%s", err);
+			memset(count, 0, set->n * sizeof *count);
+			fputs("#\n", fp);  /* a header in fp's buffer goes first */
+			cr_assert_eq(scan_write_text(s, fp, count, &n, &out_failed), TS_OK);
+			if (k % 2) {
+				got_len = (size_t)ftell(fp);
+				cr_assert((got = malloc(got_len)) != NULL);
+				rewind(fp);
+				cr_assert_eq(fread(got, 1, got_len, fp), got_len);
+			}
+			fclose(fp);
+			cr_assert_eq(got_len, want.l + 2, "%s at %g: %zu bytes, want %zu", scan_kernel_label(k), thresholds[t], got_len, want.l + 2);
+			cr_assert(memcmp(got, "#\n", 2) == 0 && memcmp(got + 2, want.s, want.l) == 0, "%s at %g: text differs", scan_kernel_label(k),
+				  thresholds[t]);
+			cr_assert_eq(n, c.n);
+			cr_assert(memcmp(count, want_count, set->n * sizeof *count) == 0, "%s at %g: lines per motif differ", scan_kernel_label(k),
+				  thresholds[t]);
+			free(got);
+			scan_free(s);
+		}
+		free(want.s);
+		free(count);
+		free(want_count);
+		collected_free(&c);
+		scan_free(ref);
+	}
 	motif_set_free(set);
 }
 

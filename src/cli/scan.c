@@ -207,8 +207,47 @@ static int select_motifs(const motif_set_t *all, char **ids, int n_ids, motif_se
 	return TS_OK;
 }
 
-/* The hits, and their number per motif in per_motif (set->n entries). */
-static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cli_t *c, int64_t *n_hits, int64_t *per_motif)
+/* The output record of a scanner's hit. */
+static void hit_of_scan(hit_t *out, const motif_t *m, const scan_rec_t *rec, const scan_hit_t *h, double pvalue, double qvalue,
+			const char *matched)
+{
+	out->motif_id = m->id;
+	out->motif_alt = m->alt;
+	out->seq_name = rec->chrom ? rec->chrom : rec->name;
+	out->start = rec->offset + h->pos;
+	out->w = m->w;
+	out->strand = (char)h->strand;
+	out->score = h->score;
+	out->pvalue = pvalue;
+	out->qvalue = qvalue;
+	out->matched = matched;
+}
+
+typedef struct {
+	const motif_set_t *set;
+	int skip_matched;
+} tsv_ctx_t;
+
+/* A hit's TSV line, composed in a scanning thread (scan_format_fn). */
+static int format_tsv(void *ctx, const scan_hit_t *h, const char *matched, double pvalue, const scan_rec_t *rec, kstring_t *out)
+{
+	const tsv_ctx_t *c = ctx;
+	hit_t o;
+	hit_of_scan(&o, &c->set->a[h->motif], rec, h, pvalue, NAN, c->skip_matched ? NULL : matched);
+	size_t n, room = 1024;
+	for (;; room *= 2) {  /* names longer than room: try again with more */
+		if (out->m - out->l < room && ks_resize(out, out->l + room) < 0) return TS_ENOMEM;
+		if ((n = hits_tsv_line(out->s + out->l, out->m - out->l, &o)) > 0) break;
+	}
+	out->l += n;
+	return TS_OK;
+}
+
+/* The hits, and their number per motif in per_motif (set->n entries);
+ * formatted: the scanner formatted them with format_tsv.  *out_failed: a
+ * TS_EIO came from writing fp. */
+static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cli_t *c, int formatted, int64_t *n_hits, int64_t *per_motif,
+		      int *out_failed)
 {
 	int64_t n_recs, n_in_seq = 0;
 	const scan_rec_t *recs = scan_recs(s, &n_recs);
@@ -216,13 +255,13 @@ static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cl
 	const char *text;
 	char *matched = NULL;
 	int max_w = 0, k, r;
+	hits_write_header(fp, c->format);
+	*n_hits = 0;
+	if (formatted) return scan_write_text(s, fp, per_motif, n_hits, out_failed);
 	for (k = 0; k < set->n; k++)
 		if (set->a[k].w > max_w) max_w = set->a[k].w;
 	if ((matched = malloc(max_w + 1)) == NULL) return TS_ENOMEM;
-	hits_write_header(fp, c->format);
-	*n_hits = 0;
 	while ((r = scan_next_hit(s, &h, &text)) == 1) {
-		const scan_rec_t *rec = &recs[h.rec];
 		const motif_t *m = &set->a[h.motif];
 		hit_t out;
 		n_in_seq = *n_hits > 0 && prev.motif == h.motif && prev.rec == h.rec ? n_in_seq + 1 : 1;
@@ -231,16 +270,7 @@ static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cl
 		per_motif[h.motif]++;
 		memcpy(matched, text, m->w);
 		matched[m->w] = '\0';
-		out.motif_id = m->id;
-		out.motif_alt = m->alt;
-		out.seq_name = rec->chrom ? rec->chrom : rec->name;
-		out.start = rec->offset + h.pos;
-		out.w = m->w;
-		out.strand = (char)h.strand;
-		out.score = h.score;
-		out.pvalue = scan_hit_pvalue(s, &h);
-		out.qvalue = scan_hit_qvalue(s, &h);
-		out.matched = c->skip_matched ? NULL : matched;
+		hit_of_scan(&out, m, &recs[h.rec], &h, scan_hit_pvalue(s, &h), scan_hit_qvalue(s, &h), c->skip_matched ? NULL : matched);
 		hits_write(fp, c->format, &out, n_in_seq);
 	}
 	free(matched);
@@ -407,13 +437,15 @@ int cmd_scan(int argc, char **argv)
 	ts_outfile_t out = {0};
 	char err[TS_ERRLEN], *motif_path = NULL;
 	double bg[4];
-	int st = TS_OK, i, exit_code = 1, out_open = 0;
+	int st = TS_OK, i, exit_code = 1, out_open = 0, out_failed = 0;
 	int64_t n_hits = 0, *per_motif = NULL;
 	clock_t cpu0 = clock();
+	tsv_ctx_t tsv_ctx = {&chosen, 0};
 	memset(&chosen, 0, sizeof chosen);
 	scan_opts_init(&so);
 	sio_opts_init(&io);
 	if (parse_args(argc, argv, &c, &so, &io, &exit_code) < 0) goto done;
+	tsv_ctx.skip_matched = c.skip_matched;
 	so.progress = ts_verbosity >= TS_LOG_WARN && isatty(2);  /* not with --quiet, not in pipelines */
 	motif_path = c.motif_path ? strdup(c.motif_path) : ts_data_path(TS_DEFAULT_MOTIFS);
 	if (motif_path == NULL) {
@@ -437,6 +469,11 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	ts_log(TS_LOG_INFO, "scan", "%d motifs from %s; background A %.4f C %.4f G %.4f T %.4f", chosen.n, motif_path, bg[0], bg[1], bg[2], bg[3]);
+	/* TSV without q-values: lines are composed in the scanning threads */
+	if (c.format == HITS_TSV && !so.qvalues && !c.partial && !c.gather) {
+		so.format = format_tsv;
+		so.format_ctx = &tsv_ctx;
+	}
 	if ((st = scan_init(&s, &chosen, bg, c.pseudo, &so, err)) < 0) goto fail;
 	for (i = optind; i < argc; i++)
 		if ((st = c.gather ? scan_load_partial(s, argv[i], err) : scan_input(s, argv[i], &io, c.pgc, err)) < 0) goto fail;
@@ -453,8 +490,8 @@ int cmd_scan(int argc, char **argv)
 	}
 	if ((st = ts_outfile_open(&out, c.out_path, err)) < 0) goto fail;
 	out_open = 1;
-	if ((st = write_hits(out.fp, s, &chosen, &c, &n_hits, per_motif)) < 0) {
-		if (ferror(out.fp) || st != TS_EIO)
+	if ((st = write_hits(out.fp, s, &chosen, &c, so.format != NULL, &n_hits, per_motif, &out_failed)) < 0) {
+		if (ferror(out.fp) || out_failed || st != TS_EIO)
 			ts_fail(err, st, "%s: write failed: %s", c.out_path && strcmp(c.out_path, "-") != 0 ? c.out_path : "standard output",
 				strerror(errno));
 		else ts_fail(err, st, "cannot read hits back from a temporary file");

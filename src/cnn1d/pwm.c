@@ -13,7 +13,8 @@
  * −∞; it is floored here so scaling stays finite (about −33 bits). */
 #define PWM_MIN_FREQ 1e-10
 
-int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
+/* The integer-scaled filter of motif m, without its p-value table. */
+static int build_matrix(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 {
 	int i, x, w = m->w;
 	/* FIMO keeps nsites as an integer (truncated), so do we */
@@ -23,7 +24,7 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 	p->w = w;
 	p->lo = malloc(4 * w * sizeof *p->lo);
 	p->q = malloc(4 * w * sizeof *p->q);
-	if (!p->lo || !p->q) goto nomem;
+	if (!p->lo || !p->q) return TS_ENOMEM;
 	for (i = 0; i < w; i++) {
 		/* rows of a file rounded to 6 decimals sum to 1 ± 2e-6: normalise
 		 * exactly, as FIMO and Biopython do */
@@ -50,18 +51,60 @@ int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
 		p->max_q += best;
 	}
 	memcpy(p->bg, bg, sizeof p->bg);
-	if (pwm_pv_full(p) < 0) goto nomem;
 	return TS_OK;
+}
+
+int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo)
+{
+	if (build_matrix(p, m, bg, pseudo) < 0 || pwm_pv_full(p) < 0) {
+		pwm_free(p);
+		return TS_ENOMEM;
+	}
+	return TS_OK;
+}
+
+/* The band of levels from max_q − gap doubles until its lowest level's
+ * p-value reaches thresh (or the band is the whole table): a DP restricted
+ * to a band of width g costs w·g steps instead of about w²·R/2.  The first
+ * band reaches down to μ + z·σ of the score under the background with
+ * P(N(0,1) > z) = 4·thresh (a bounded sum's tail is lighter than the
+ * normal's; when it is not, the band doubles). */
+int pwm_build_tail(pwm_t *p, const motif_t *m, const double bg[4], double pseudo, double thresh)
+{
+	int gap, i, x;
+	double mu = 0, var = 0, z = thresh > 0 && thresh < 0.25 ? sqrt(2 * log(1 / (4 * thresh))) : 0, low;
+	if (build_matrix(p, m, bg, pseudo) < 0) goto nomem;
+	for (i = 0; i < p->w; i++) {
+		double e = 0, e2 = 0;
+		for (x = 0; x < 4; x++) {
+			e += bg[x] * p->q[4 * i + x];
+			e2 += bg[x] * p->q[4 * i + x] * p->q[4 * i + x];
+		}
+		mu += e;
+		var += e2 - e * e;
+	}
+	low = thresh > 0 ? mu + z * sqrt(var > 0 ? var : 0) : p->max_q;  /* thresh 0: any band will do */
+	for (gap = low < p->max_q - 16 ? p->max_q - (int)low : 16;; gap *= 2) {
+		int from = gap < p->max_q ? p->max_q - gap : 0;
+		if (pwm_pv_from(p, from) < 0) goto nomem;
+		if (from == 0 || pwm_pvalue(p, from) >= thresh) return TS_OK;
+	}
 nomem:
 	pwm_free(p);
 	return TS_ENOMEM;
 }
 
-int pwm_pv_full(pwm_t *p)
+int pwm_pv_full(pwm_t *p) { return pwm_pv_from(p, 0); }
+
+int pwm_pv_from(pwm_t *p, int from)
 {
-	int i, x, w = p->w, top = 0;
-	double *pdf = calloc(p->max_q + 1, sizeof *pdf), *next = calloc(p->max_q + 1, sizeof *next);
-	double *pv = malloc((p->max_q + 2) * sizeof *pv);
+	int i, x, w = p->w, top = 0, need = p->max_q, n, base = 0;
+	double *pdf, *next, *pv;
+	if (from < 0) from = 0;
+	if (from > p->max_q + 1) from = p->max_q + 1;
+	n = p->max_q + 2 - from;
+	/* levels base..top of a column are held, at pdf[0..top − base] */
+	pdf = malloc(n * sizeof *pdf), next = malloc(n * sizeof *next), pv = malloc(n * sizeof *pv);
 	if (!pdf || !next || !pv) {
 		free(pdf);
 		free(next);
@@ -73,39 +116,48 @@ int pwm_pv_full(pwm_t *p)
 	 * The terms of each sum are added in a fixed order (largest q first,
 	 * then smaller x), one pass over s per x so the passes vectorise; the
 	 * order, and so every rounding, is that of adding pdf_{i-1}[s'] · bg[x]
-	 * to pdf_i[s' + q[i][x]] for s' ascending, x ascending. */
+	 * to pdf_i[s' + q[i][x]] for s' ascending, x ascending.
+	 * Only levels that can still reach `from` are kept: after column i, with
+	 * rest_i the best score of the columns after it, pdf_i[s] for
+	 * s < lo_i = from − rest_i never contributes to a level ≥ from, and
+	 * pdf_i[s] for s ≥ lo_i reads pdf_{i−1} at levels ≥ lo_{i−1} only, so
+	 * every value kept is computed with the same terms, in the same order,
+	 * as in the full table.  A column holds at most max_q − from + 1 levels. */
 	pdf[0] = 1.0;
 	for (i = 0; i < w; i++) {
 		const int *q = &p->q[4 * i];
-		int col_max = 0, s, order[4] = {0, 1, 2, 3}, a, b;
+		int col_max = 0, s, order[4] = {0, 1, 2, 3}, a, b, lo;
 		for (x = 0; x < 4; x++)
 			if (q[x] > col_max) col_max = q[x];
+		need -= col_max;  /* rest_i */
+		lo = from - need > 0 ? from - need : 0;
 		for (a = 1; a < 4; a++)  /* insertion sort: q descending, x ascending */
 			for (b = a; b > 0 && q[order[b - 1]] < q[order[b]]; b--) {
 				int t = order[b];
 				order[b] = order[b - 1];
 				order[b - 1] = t;
 			}
-		memset(next, 0, (top + col_max + 1) * sizeof *next);
+		memset(next, 0, (top + col_max + 1 - lo) * sizeof *next);
 		for (a = 0; a < 4; a++) {
 			const double bgx = p->bg[order[a]];
-			double *restrict dst = next + q[order[a]];
-			const double *restrict src = pdf;
-			for (s = 0; s <= top; s++) dst[s] += src[s] * bgx;
+			double *restrict dst = next + q[order[a]] - lo;
+			const double *restrict src = pdf - base;
+			for (s = lo - q[order[a]] > base ? lo - q[order[a]] : base; s <= top; s++) dst[s] += src[s] * bgx;
 		}
 		top += col_max;
+		base = lo;
 		double *t = pdf;
 		pdf = next;
 		next = t;
 	}
 	/* pv[Q] = Σ_{s ≥ Q} pdf[s], summed from the top so small tails keep their precision */
-	pv[p->max_q + 1] = 0;
-	for (i = p->max_q; i >= 0; i--) pv[i] = pv[i + 1] + pdf[i];
+	pv[n - 1] = 0;
+	for (i = p->max_q; i >= from; i--) pv[i - from] = pv[i - from + 1] + pdf[i - base];
 	free(pdf);
 	free(next);
 	free(p->pv);
 	p->pv = pv;
-	p->pv_base = 0;
+	p->pv_base = from;
 	return TS_OK;
 }
 

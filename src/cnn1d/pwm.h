@@ -53,6 +53,12 @@ typedef struct {
  *  @return 0, or TS_ENOMEM.  Free with pwm_free(). */
 int pwm_build(pwm_t *p, const motif_t *m, const double bg[4], double pseudo);
 
+/** The filter with only the p-values a scan at p < thresh needs: exact for
+ *  every level from pv_base on, where pv_base is 0 or a level whose p-value
+ *  is >= thresh (so pwm_threshold() finds the same level as with the full
+ *  table).  0, or TS_ENOMEM. */
+int pwm_build_tail(pwm_t *p, const motif_t *m, const double bg[4], double pseudo, double thresh);
+
 void pwm_free(pwm_t *p);
 
 /** p-value of integer score Q (Q >= pv_base). */
@@ -64,6 +70,10 @@ int pwm_pv_trim(pwm_t *p, int from);
 
 /** Recompute the full table (pv_base 0) after a trim.  0 ok, TS_ENOMEM. */
 int pwm_pv_full(pwm_t *p);
+
+/** Compute the table of levels >= from only (pv_base = from), each value
+ *  bit-identical to the full table's.  0 ok, TS_ENOMEM. */
+int pwm_pv_from(pwm_t *p, int from);
 
 /** Smallest integer score whose p-value is < thresh; max_q + 1 if none. */
 int pwm_threshold(const pwm_t *p, double thresh);

@@ -22,6 +22,7 @@
 #define NCODES (1 << (2 * BLOCK))
 #define SCAN_CHUNK (1 << 19)    /* bases per job: 8 bytes of scratch each per thread */
 #define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
+#define RUN_TEXT (2 << 20)      /* bytes of formatted hits a job holds (opt.format) */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
 #define COL_NOT_ACGT (-(1 << 24))  /* < −w·PWM_RANGE: a window with one is below any threshold */
 
@@ -95,6 +96,12 @@ typedef struct {
 
 static const uint8_t nt4_lower_upper[16] = {4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4};
 
+/* A window of a sub-block that reached the threshold: start − sub-block start, level */
+typedef struct {
+	uint32_t at;
+	int32_t q;
+} found_t;
+
 typedef struct {
 	uint16_t *code;   /* code of the 5 bases starting at each position */
 	uint8_t *pcode;   /* code of the k bases there, for the prefilter */
@@ -103,6 +110,8 @@ typedef struct {
 	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
 	uint8_t *nt4;
 	int64_t cap;
+	found_t *found[2];   /* threshold-only: the hits of one sub-block, per strand */
+	spill_lines_t lines; /* opt.format: the job's formatted hits not yet written */
 } scratch_t;
 
 /* One chunk of sequence, shared by the jobs that scan it with different
@@ -123,6 +132,8 @@ typedef struct job_s {
 	struct seqbuf_s *buf;
 	int k0, k1;       /* motifs [k0, k1) of the bank */
 	hitbuf_t hits;
+	scan_rec_t rec_info;  /* opt.format: the record (s->recs may move meanwhile) */
+	int64_t chunk_no, n_flushes;  /* opt.format: keys of its text runs */
 	struct job_s *next;
 } job_t;
 
@@ -140,6 +151,7 @@ struct scan_s {
 	counter_fn cnt_fn;      /* counting kernel, NULL: block tables (scalar) */
 	int pf_k;               /* its columns per lookup */
 	int *group, n_groups;   /* motif groups [group[g], group[g+1]) per job */
+	char *arena;            /* the prefilters' tables and columns, packed (pack_tables) */
 	scratch_t inline_sc;    /* for scanning in the calling thread */
 	uint32_t *inline_hist;
 	/* worker pool */
@@ -150,7 +162,7 @@ struct scan_s {
 	job_t *queue_head, *queue_tail;
 	int queued, stopping, failed;
 	/* sharding: chunks read so far; shards loaded by scan_load_partial() */
-	int64_t chunk_no;
+	int64_t chunk_no, chunks_scanned;
 	int n_shards_seen;
 	unsigned char *shard_seen;
 };
@@ -230,9 +242,17 @@ static void hitbuf_free(hitbuf_t *h)
 }
 
 /* Write the job's hits out as a run (scan_spill.h) and empty its buffer. */
-static int flush_run(scan_t *s, job_t *j)
+static int flush_run(scan_t *s, job_t *j, scratch_t *sc)
 {
 	int r;
+	if (s->opt.format) {
+		int64_t at;
+		if ((r = spill_lines_group(&sc->lines)) < 0) return r;
+		pthread_mutex_lock(&s->lock);
+		r = spill_add_text_run(s->spill, j->chunk_no, j->n_flushes++, &sc->lines, &at);
+		pthread_mutex_unlock(&s->lock);
+		return r == TS_OK ? spill_write_text_run(s->spill, at, &sc->lines) : r;
+	}
 	spill_sort(j->hits.a, j->hits.n);
 	pthread_mutex_lock(&s->lock);
 	r = spill_add_run(s->spill, j->hits.a, j->hits.n, j->hits.text);
@@ -243,11 +263,11 @@ static int flush_run(scan_t *s, job_t *j)
 
 /* Record a candidate window: exact score, the min-score test when asked,
  * and the matched sequence in motif orientation. */
-static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, int strand, int32_t q)
+static int take_hit(scan_t *s, job_t *j, scratch_t *sc, int k, int64_t i, int strand, int32_t q)
 {
 	const motif_filter_t *m = &s->mf[k];
 	int w = m->pwm.w, t;
-	char text[1024], *buf = w <= (int)sizeof text ? text : malloc(w);
+	char text[1024], *buf = w < (int)sizeof text ? text : malloc(w + 1);
 	scan_hit_t h;
 	int ret;
 	if (buf == NULL) return TS_ENOMEM;
@@ -268,9 +288,16 @@ static int take_hit(scan_t *s, job_t *j, const scratch_t *sc, int k, int64_t i, 
 		for (t = 0; t < w; t++) buf[t] = "TGCA"[sc->nt4[i + w - 1 - t]];
 	else
 		sio_decode(j->seq + i, w, buf);
+	buf[w] = '\0';
+	if (s->opt.format) {
+		ret = s->opt.format(s->opt.format_ctx, &h, buf, pwm_pvalue(&m->pwm, q), &j->rec_info, &sc->lines.text);
+		if (ret == TS_OK) ret = spill_lines_end(&sc->lines, k);
+		if (buf != text) free(buf);
+		return ret == TS_OK && sc->lines.text.l >= RUN_TEXT ? flush_run(s, j, sc) : ret;
+	}
 	ret = hitbuf_add(&j->hits, &h, buf, w);
 	if (buf != text) free(buf);
-	return ret == TS_OK && j->hits.n >= RUN_HITS ? flush_run(s, j) : ret;
+	return ret == TS_OK && j->hits.n >= RUN_HITS ? flush_run(s, j, sc) : ret;
 }
 
 /* Exact integer score of the window whose first block code is code[0]. */
@@ -283,7 +310,7 @@ static inline int32_t block_score(const filter_t *f, const uint16_t *code)
 }
 
 /* Every window scored: counts per score level for q-values, hits above T. */
-static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
+static int kernel_count(scan_t *s, job_t *j, scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
@@ -305,7 +332,7 @@ static int kernel_count(scan_t *s, job_t *j, const scratch_t *sc, int k, int str
 
 /* Every window scored by a counting kernel, SUB_BLOCK at a time; the
  * histogram's spare bin (max_q + 1) collects the windows that are not tests. */
-static int kernel_count_fast(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
+static int kernel_count_fast(scan_t *s, job_t *j, scratch_t *sc, int k, int strand, int64_t end, uint32_t *hist, uint64_t *tests)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const int spare = m->pwm.max_q + 1;
@@ -322,8 +349,9 @@ static int kernel_count_fast(scan_t *s, job_t *j, const scratch_t *sc, int k, in
 	return TS_OK;
 }
 
-/* Threshold only, windows beg..end−1: abandon a window once it cannot reach T. */
-static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
+/* Threshold only, windows beg..end−1: abandon a window once it cannot reach
+ * T; the windows that reach it into found[], by position.  Returns their number. */
+static int kernel_filter(const scan_t *s, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end, found_t *found)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const filter_t *f = &m->f[strand];
@@ -331,6 +359,7 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 	const uint16_t *tab0 = f->tab;
 	const int32_t rest0 = f->rest[0];
 	int64_t i;
+	int nf = 0;
 	for (i = beg; i < end; i++) {
 		int32_t q = tab0[sc->code[i]];
 		int b;
@@ -341,29 +370,49 @@ static int kernel_filter(scan_t *s, job_t *j, const scratch_t *sc, int k, int st
 		}
 		if (b < nb || q < T) continue;
 		if (sc->namb[i + w] != sc->namb[i]) continue;
-		int r = take_hit(s, j, sc, k, i, strand, q);
-		if (r < 0) return r;
+		found[nf++] = (found_t){(uint32_t)(i - beg), q};
 	}
-	return TS_OK;
+	return nf;
 }
 
 /* Threshold only, windows beg..end−1: the prefilter kernel's candidates,
  * re-scored exactly column by column (the few candidates would miss the
  * cache in the block tables of 879 motifs); a non-ACGT base scores
  * COL_NOT_ACGT, which no sum of w columns can make up. */
-static int kernel_prefilter(scan_t *s, job_t *j, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end)
+static int kernel_prefilter(const scan_t *s, const scratch_t *sc, int k, int strand, int64_t beg, int64_t end, found_t *found)
 {
 	const motif_filter_t *m = &s->mf[k];
 	const int w = m->pwm.w;
 	const int32_t *col = m->f[strand].col;
-	int c, nc = s->pf_fn(&m->pf[strand], sc->pcode + beg, (int)(end - beg), sc->cand);
+	int c, nf = 0, nc;
+	/* about one call in two has candidates: fetch the columns while the kernel runs */
+	for (c = 0; c < 5 * w; c += 64 / sizeof *col) __builtin_prefetch(col + c);
+	nc = s->pf_fn(&m->pf[strand], sc->pcode + beg, (int)(end - beg), sc->cand);
 	for (c = 0; c < nc; c++) {
-		int64_t i = beg + sc->cand[c], q = 0;
-		int t, r;
-		for (t = 0; t < w; t++) q += col[5 * t + sc->nt4[i + t]];
-		if (q >= m->thresh_q && (r = take_hit(s, j, sc, k, i, strand, (int32_t)q)) < 0) return r;
+		const uint8_t *nt4 = sc->nt4 + beg + sc->cand[c];
+		int64_t q = 0;
+		int t;
+		for (t = 0; t < w; t++) q += col[5 * t + nt4[t]];
+		if (q >= m->thresh_q) {
+			__builtin_prefetch(m->pwm.pv + (q - m->pwm.pv_base));  /* for take_hit */
+			found[nf++] = (found_t){sc->cand[c], (int32_t)q};
+		}
 	}
-	return TS_OK;
+	for (c = 0; nf && c < 4 * w; c += 64 / sizeof *m->pwm.lo) __builtin_prefetch(m->pwm.lo + c);  /* pwm_score */
+	return nf;
+}
+
+/* The hits of motif k in a sub-block, both strands merged by position (+
+ * before − at the same one): each motif's hits leave a job in output order. */
+static int take_found(scan_t *s, job_t *j, scratch_t *sc, int k, int64_t beg, const int nf[2])
+{
+	int a = 0, b = 0, r = TS_OK;
+	while (r == TS_OK && (a < nf[0] || b < nf[1])) {
+		int strand = b == nf[1] || (a < nf[0] && sc->found[0][a].at <= sc->found[1][b].at) ? 0 : 1;
+		const found_t *f = strand ? &sc->found[1][b++] : &sc->found[0][a++];
+		r = take_hit(s, j, sc, k, beg + f->at, strand, f->q);
+	}
+	return r;
 }
 
 static uint64_t hist_get(const motif_filter_t *m, int q)
@@ -452,10 +501,11 @@ static int filter_job(scan_t *s, job_t *j, scratch_t *sc)
 			int64_t end = job_end(j, &s->mf[k]);
 			if (!s->mf[k].active || end <= beg) continue;
 			if (end > beg + SUB_BLOCK) end = beg + SUB_BLOCK;
-			for (strand = 0; strand <= s->opt.both_strands; strand++) {
-				r = s->pf_fn ? kernel_prefilter(s, j, sc, k, strand, beg, end) : kernel_filter(s, j, sc, k, strand, beg, end);
-				if (r < 0) return r;
-			}
+			int nf[2] = {0, 0};
+			for (strand = 0; strand <= s->opt.both_strands; strand++)
+				nf[strand] = s->pf_fn ? kernel_prefilter(s, sc, k, strand, beg, end, sc->found[strand])
+						      : kernel_filter(s, sc, k, strand, beg, end, sc->found[strand]);
+			if ((r = take_found(s, j, sc, k, beg, nf)) < 0) return r;
 		}
 	return TS_OK;
 }
@@ -465,7 +515,7 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 {
 	int r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_ROUND, s->pf_k);
 	if (r == TS_OK) r = s->opt.qvalues ? count_job(s, j, sc, hist) : filter_job(s, j, sc);
-	return r == TS_OK ? flush_run(s, j) : r;
+	return r == TS_OK ? flush_run(s, j, sc) : r;
 }
 
 /* ------------------------------------------------ 3. jobs and workers */
@@ -485,7 +535,9 @@ static int scratch_init(scratch_t *sc)
 	memset(sc, 0, sizeof *sc);
 	sc->cand = malloc(SUB_BLOCK * sizeof *sc->cand);
 	sc->lv = malloc((SUB_BLOCK + 32) * sizeof *sc->lv);
-	return sc->cand && sc->lv ? TS_OK : TS_ENOMEM;
+	sc->found[0] = malloc(SUB_BLOCK * sizeof *sc->found[0]);
+	sc->found[1] = malloc(SUB_BLOCK * sizeof *sc->found[1]);
+	return sc->cand && sc->lv && sc->found[0] && sc->found[1] ? TS_OK : TS_ENOMEM;
 }
 
 static void scratch_free(scratch_t *sc)
@@ -496,6 +548,9 @@ static void scratch_free(scratch_t *sc)
 	free(sc->lv);
 	free(sc->namb);
 	free(sc->nt4);
+	free(sc->found[0]);
+	free(sc->found[1]);
+	spill_lines_free(&sc->lines);
 	memset(sc, 0, sizeof *sc);
 }
 
@@ -630,18 +685,56 @@ static int make_groups(scan_t *s)
 	return TS_OK;
 }
 
+/* The tables a threshold-only scan reads for every motif and strand of a
+ * sub-block — prefilter lookups and offsets, the columns of the re-scoring
+ * — moved into one block in the order they are read (scattered by malloc,
+ * they missed the cache: 3–5 % more CPU for the bundled motifs). */
+#define ALIGN64(n) (((n) + 63) & ~(size_t)63)
+static int pack_tables(scan_t *s)
+{
+	size_t total = 0, at = 0;
+	int k, strand;
+	for (k = 0; k < s->n_mf; k++)
+		for (strand = 0; strand < 2 && s->mf[k].active; strand++) {
+			const prefilter_t *pf = &s->mf[k].pf[strand];
+			total += ALIGN64((size_t)pf->ng * PF_TAB) + ALIGN64(pf->ng * sizeof *pf->off) + ALIGN64(5 * s->mf[k].pwm.w * sizeof(int32_t));
+		}
+	if (total == 0) return TS_OK;
+	if ((s->arena = aligned_alloc(64, total)) == NULL) return TS_ENOMEM;
+	for (k = 0; k < s->n_mf; k++)
+		for (strand = 0; strand < 2 && s->mf[k].active; strand++) {
+			prefilter_t *pf = &s->mf[k].pf[strand];
+			filter_t *f = &s->mf[k].f[strand];
+			size_t tab = (size_t)pf->ng * PF_TAB, off = pf->ng * sizeof *pf->off, col = 5 * s->mf[k].pwm.w * sizeof *f->col;
+			memcpy(s->arena + at, pf->tab, tab);
+			free(pf->tab);
+			pf->tab = (uint8_t *)(s->arena + at);
+			at += ALIGN64(tab);
+			memcpy(s->arena + at, pf->off, off);
+			free(pf->off);
+			pf->off = (int32_t *)(void *)(s->arena + at);
+			at += ALIGN64(off);
+			memcpy(s->arena + at, f->col, col);
+			free(f->col);
+			f->col = (int32_t *)(void *)(s->arena + at);
+			at += ALIGN64(col);
+		}
+	return TS_OK;
+}
+
 /* One motif's filter, threshold and the tables of the chosen kernels. */
 static int motif_prepare(const scan_t *s, motif_filter_t *m, const motif_t *mot, const double bg[4], double pseudo)
 {
 	const scan_opts_t *o = &s->opt;
 	int counted, blocks;
-	if (pwm_build(&m->pwm, mot, bg, pseudo) < 0) return TS_ENOMEM;
+	/* scanning needs the p-values of hit levels only; q-values
+	 * recompute the full table at the end, one motif at a time */
+	if (pwm_build_tail(&m->pwm, mot, bg, pseudo, o->use_min_score ? 0 : o->use_qv_thresh ? o->qv_thresh : o->thresh) < 0)
+		return TS_ENOMEM;
 	if (o->use_min_score) m->thresh_q = pwm_threshold_score(&m->pwm, o->min_score);
 	else m->thresh_q = pwm_threshold(&m->pwm, o->use_qv_thresh ? o->qv_thresh : o->thresh);
 	m->active = m->thresh_q <= m->pwm.max_q;
-	/* scanning needs the p-values of hit levels only; q-values
-	 * recompute the full table at the end, one motif at a time */
-	if (pwm_pv_trim(&m->pwm, m->thresh_q) < 0) return TS_ENOMEM;
+	if ((o->use_min_score ? pwm_pv_from(&m->pwm, m->thresh_q) : pwm_pv_trim(&m->pwm, m->thresh_q)) < 0) return TS_ENOMEM;
 	if (!m->active) return TS_OK;
 	counted = s->cnt_fn && m->pwm.w <= COUNT_MAX_W;
 	blocks = o->qvalues ? !counted : !s->pf_fn;
@@ -661,15 +754,17 @@ typedef struct {
 	const motif_set_t *set;
 	const double *bg;
 	double pseudo;
-	int first, step;   /* this builder prepares motifs first, first + step, … */
+	int *next;         /* the next motif nobody took yet, shared by the builders */
 	int status;
 } builder_t;
 
+/* Motifs are taken one at a time, so builders end together however their
+ * costs (width, band of the p-value DP) vary. */
 static void *builder_main(void *arg)
 {
 	builder_t *b = arg;
 	int k;
-	for (k = b->first; k < b->set->n && b->status == TS_OK; k += b->step)
+	while (b->status == TS_OK && (k = __atomic_fetch_add(b->next, 1, __ATOMIC_RELAXED)) < b->set->n)
 		b->status = motif_prepare(b->s, &b->s->mf[k], &b->set->a[k], b->bg, b->pseudo);
 	return NULL;
 }
@@ -678,17 +773,17 @@ static void *builder_main(void *arg)
  * tables are most of the start-up, which would not scale otherwise. */
 static int prepare_all(scan_t *s, const motif_set_t *set, const double bg[4], double pseudo)
 {
-	int n = s->opt.threads > 1 ? s->opt.threads : 1, t, r = TS_OK;
+	int n = s->opt.threads > 1 ? s->opt.threads : 1, t, r = TS_OK, next = 0;
 	builder_t *b = calloc(n, sizeof *b);
 	pthread_t *th = calloc(n, sizeof *th);
 	char *started = calloc(n, 1);
 	if (!b || !th || !started) r = TS_ENOMEM;
 	for (t = 0; t < n && r == TS_OK; t++) {
-		b[t] = (builder_t){s, set, bg, pseudo, t, n, TS_OK};
+		b[t] = (builder_t){s, set, bg, pseudo, &next, TS_OK};
 		started[t] = t > 0 && pthread_create(&th[t], NULL, builder_main, &b[t]) == 0;
 	}
 	for (t = 0; t < n && r == TS_OK; t++)
-		if (!started[t]) builder_main(&b[t]);  /* this thread's share, and any that did not start */
+		if (!started[t]) builder_main(&b[t]);  /* this thread, and any that did not start */
 	for (t = 0; t < n && b && started; t++) {
 		if (started[t]) pthread_join(th[t], NULL);
 		if (r == TS_OK) r = b[t].status;
@@ -707,6 +802,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	*out = NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	s->opt = *o;
+	if (o->qvalues) s->opt.format = NULL;  /* q-values are known after the scan only */
 	s->n_mf = set->n;
 	if (scan_kernel_supported(o->kernel)) {
 		if (o->qvalues) s->cnt_fn = scan_counter_fn(o->kernel);
@@ -741,7 +837,7 @@ int scan_init(scan_t **out, const motif_set_t *set, const double bg[4], double p
 	}
 	free(weak.s);
 	if ((s->inline_hist = malloc((s->max_q + 2) * sizeof *s->inline_hist)) == NULL || scratch_init(&s->inline_sc) < 0) goto nomem;
-	if (make_groups(s) < 0) goto nomem;
+	if (make_groups(s) < 0 || (s->pf_fn && pack_tables(s) < 0)) goto nomem;
 	if ((r = pool_start(s)) < 0) {
 		scan_free(s);
 		return ts_fail(err, r, "cannot start %d threads", o->threads);
@@ -845,12 +941,15 @@ int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, ch
 			j->k0 = s->group[g];
 			j->k1 = s->group[g + 1];
 			j->rec = (uint32_t)(s->n_recs - 1);
+			j->rec_info = s->recs[j->rec];
+			j->chunk_no = s->chunks_scanned;
 			j->beg = rec.beg;
 			j->n = rec.n;
 			j->last = rec.is_last;
 			j->n_starts = rec.is_last ? rec.n : rec.n - so.overlap;
 			r = submit(s, j);
 		}
+		s->chunks_scanned++;
 		if (r < 0) break;
 		if (s->opt.progress && s->bases >= next_report) {
 			show_progress(s, 0);
@@ -1018,6 +1117,11 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
 	return m->qv ? m->qv[h->level - m->thresh_q] : NAN;
 }
 
+int scan_write_text(scan_t *s, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed)
+{
+	return spill_write_text(s->spill, fp, per_motif, n, out_failed);
+}
+
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)
 {
 	*n = s->n_recs;
@@ -1037,6 +1141,9 @@ void scan_free(scan_t *s)
 	if (s == NULL) return;
 	if (s->n_workers) pool_stop(s);
 	for (k = 0; s->mf && k < s->n_mf; k++) {
+		int strand;
+		for (strand = 0; strand < 2 && s->arena && s->mf[k].active; strand++)  /* pack_tables() owns them */
+			s->mf[k].pf[strand].tab = NULL, s->mf[k].pf[strand].off = NULL, s->mf[k].f[strand].col = NULL;
 		pwm_free(&s->mf[k].pwm);
 		filter_free(&s->mf[k].f[0]);
 		filter_free(&s->mf[k].f[1]);
@@ -1048,6 +1155,7 @@ void scan_free(scan_t *s)
 		free(s->mf[k].qv);
 	}
 	free(s->mf);
+	free(s->arena);
 	free(s->shard_seen);
 	free(s->group);
 	spill_close(s->spill);

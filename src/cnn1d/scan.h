@@ -33,11 +33,17 @@
  * Threads split the input into chunks; each chunk's hits are sorted and
  * written to a temporary file as one run (scan_spill.h), and the runs are
  * merged as they are read, so the result is identical for any number of
- * threads and memory does not grow with the number of hits. */
+ * threads and memory does not grow with the number of hits.  Without
+ * q-values a caller may have the hits formatted in the threads
+ * (opts.format): a motif's hits leave a job already in output order (both
+ * strands of a sub-block merged by position), so the runs are text grouped
+ * by motif and the output is their concatenation. */
 #ifndef TS_SCAN_H
 #define TS_SCAN_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <htslib/kstring.h>
 #include "cnn1d/pwm.h"
 #include "io/motif.h"
 #include "io/seqio.h"
@@ -59,6 +65,17 @@ scan_kernel_t scan_kernel_default(void);
 int scan_kernel_supported(scan_kernel_t k);
 const char *scan_kernel_label(scan_kernel_t k);
 
+struct scan_hit_s;
+struct scan_rec_s;
+
+/* Formatting hits as they are found, in the scanning threads (an output
+ * that needs nothing computed after the scan: no q-values).  Appends the
+ * text of hit h (matched: its w characters, NUL-terminated, as
+ * scan_next_hit gives them; pvalue: its p-value; rec: its record) to out;
+ * 0 or TS_ENOMEM. */
+typedef int (*scan_format_fn)(void *ctx, const struct scan_hit_s *h, const char *matched, double pvalue, const struct scan_rec_s *rec,
+			      kstring_t *out);
+
 typedef struct {
 	double thresh;        /* hit when p < thresh (default 1e-4) */
 	int use_min_score;    /* hit when score >= min_score instead */
@@ -74,12 +91,14 @@ typedef struct {
 	int shard, n_shards;  /* scan only chunk c of the input (counted over all
 	                       * records) with c mod n_shards = shard − 1; 0: all */
 	scan_kernel_t kernel; /* scan_opts_init(): scan_kernel_default() */
+	scan_format_fn format;  /* without q-values: format hits in the threads and */
+	void *format_ctx;       /* write them with scan_write_text(); NULL: scan_next_hit() */
 } scan_opts_t;
 
 void scan_opts_init(scan_opts_t *o);
 
 /* One hit. */
-typedef struct {
+typedef struct scan_hit_s {
 	uint32_t motif;       /* index in the motif set */
 	uint32_t rec;         /* index in the records, see scan_recs() */
 	int64_t pos;          /* 0-based start within the record */
@@ -89,7 +108,7 @@ typedef struct {
 	char strand;          /* '+' or '-' */
 } scan_hit_t;
 
-typedef struct {
+typedef struct scan_rec_s {
 	char *name;           /* record name */
 	char *chrom;          /* reference name for genomic coordinates, else NULL */
 	int64_t offset;       /* genomic position of record base 0 (0 if not genomic) */
@@ -116,6 +135,12 @@ int scan_finish(scan_t *s, char *err);
  *  its matched sequence (w chars, not terminated, motif orientation: reverse
  *  complement in uppercase on −, input case on +), valid until the next call. */
 int scan_next_hit(scan_t *s, scan_hit_t *h, const char **text);
+
+/** With opts.format, instead of scan_next_hit(): write the formatted hits,
+ *  in the order of scan_next_hit(), to fp, adding each motif's hits to
+ *  per_motif[motif] and all to *n.  0, TS_ENOMEM or TS_EIO, with
+ *  *out_failed set when it was writing fp that failed. */
+int scan_write_text(scan_t *s, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed);
 
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n);
 

@@ -29,20 +29,22 @@ static int cmp_lookup(const void *a, const void *b)
 
 /* Lookups to add before the first test (scan_kernel.h): dist[s] is the
  * probability that a random window's partial sum is s ≤ lim,
- *     dist_j[s] = Σ_c prob_j(c) · dist_{j−1}[s − e_j(c)],
+ *     dist_j[s] = Σ_e P_j(e) · dist_{j−1}[s − e],   P_j(e) = Σ_{c: e_j(c) = e} prob_j(c),
  * and a vector of 64 windows stays alive with probability 1 − (1 − Σ_s dist_j[s])^64. */
 static int first_test(const prefilter_t *f, const lookup_t *lk, int n_codes)
 {
-	double dist[256], next[256];
-	int j, s, c, lim = f->lim;
+	double dist[256], next[256], pe[256];
+	int j, s, c, e, lim = f->lim;
 	memset(dist, 0, sizeof dist);
 	dist[0] = 1;
 	for (j = 0; j < f->ng; j++) {
 		double alive = 0;
+		memset(pe, 0, sizeof pe);
+		for (c = 0; c < n_codes; c++) pe[lk[j].tab[c]] += lk[j].prob[c];
 		memset(next, 0, sizeof next);
-		for (s = 0; s <= lim; s++)
-			for (c = 0; c < n_codes && dist[s] > 0; c++)
-				if (s + lk[j].tab[c] <= lim) next[s + lk[j].tab[c]] += dist[s] * lk[j].prob[c];
+		for (e = 0; e <= lim; e++)
+			if (pe[e] > 0)
+				for (s = 0; s <= lim - e; s++) next[s + e] += dist[s] * pe[e];
 		memcpy(dist, next, sizeof dist);
 		for (s = 0; s <= lim; s++) alive += dist[s];
 		if (j >= 1 && 1 - pow(1 - alive, PF_LANES) < PF_ALIVE) return j + 1;

@@ -9,6 +9,10 @@
 #include "util/log.h"
 
 #define SPILL_BUF (16 << 10)   /* read buffer per run */
+#define TEXT_BUF_MAX (64 << 10)  /* text runs: read buffer per run, at most, */
+#define TEXT_BUF_MIN (4 << 10)   /* at least, */
+#define TEXT_BUFS (4 << 20)      /* and all of them together unless that is below the minimum */
+#define TEXT_OUT (1 << 20)       /* text runs: the output is written in blocks of this size */
 
 typedef struct {
 	int64_t at, end;       /* next unread byte of the file, end of the run */
@@ -16,6 +20,9 @@ typedef struct {
 	int len, pos;          /* buffered bytes buf[pos..len) */
 	scan_hit_t head;       /* first unread hit, its text in buf */
 	const char *text;
+	int64_t key[2];        /* text runs: chunk, flush; */
+	spill_seg_t seg;       /* the header of the next segment, */
+	int has_seg;           /* if there is one */
 } run_t;
 
 struct spill_s {
@@ -26,6 +33,8 @@ struct spill_s {
 	int n_runs, m_runs;
 	int *heap, n_heap;     /* runs with a head, by cmp_hit of their heads */
 	int last;              /* run whose head spill_next returned, −1: none */
+	int text;              /* the runs are text runs */
+	int buf_size;          /* bytes of each run's read buffer */
 };
 
 static int cmp_hit(const scan_hit_t *x, const scan_hit_t *y)
@@ -86,30 +95,33 @@ int spill_add_run(spill_t *sp, const scan_hit_t *a, int64_t n, const char *text)
 	return TS_OK;
 }
 
+/* Buffer at least `need` (<= buf_size) bytes of the run: 1, 0 when the run
+ * is exhausted with nothing buffered, TS_EIO when it ends short. */
+static int run_fill(spill_t *sp, run_t *r, int need)
+{
+	int keep = r->len - r->pos;
+	int64_t want = sp->buf_size - keep < r->end - r->at ? sp->buf_size - keep : r->end - r->at;
+	if (keep >= need) return 1;
+	memmove(r->buf, r->buf + r->pos, keep);
+	r->pos = 0;
+	r->len = keep;
+	if (want > 0) {
+		if (pread(fileno(sp->fp), r->buf + keep, want, r->at) != want) return TS_EIO;
+		r->at += want;
+		r->len += want;
+	}
+	if (r->len >= need) return 1;
+	return r->len == 0 ? 0 : TS_EIO;
+}
+
 /* Make the run's next record its head: 1, 0 when the run is exhausted, or TS_EIO. */
 static int run_advance(spill_t *sp, run_t *r)
 {
-	int need = sizeof r->head;
-	for (int pass = 0; pass < 2; pass++) {
-		if (r->len - r->pos < need) {
-			int keep = r->len - r->pos;
-			int64_t want = SPILL_BUF - keep < r->end - r->at ? SPILL_BUF - keep : r->end - r->at;
-			ssize_t got;
-			memmove(r->buf, r->buf + r->pos, keep);
-			r->pos = 0;
-			r->len = keep;
-			if (want > 0) {
-				if ((got = pread(fileno(sp->fp), r->buf + keep, want, r->at)) != want) return TS_EIO;
-				r->at += got;
-				r->len += got;
-			}
-			if (r->len - r->pos < need) return r->len == r->pos && pass == 0 ? 0 : TS_EIO;
-		}
-		if (pass == 0) {
-			memcpy(&r->head, r->buf + r->pos, sizeof r->head);
-			need += sp->widths[r->head.motif];
-		}
-	}
+	int st = run_fill(sp, r, sizeof r->head), need;
+	if (st <= 0) return st;
+	memcpy(&r->head, r->buf + r->pos, sizeof r->head);
+	need = sizeof r->head + sp->widths[r->head.motif];
+	if (run_fill(sp, r, need) != 1) return TS_EIO;
 	r->text = r->buf + r->pos + sizeof r->head;
 	r->pos += need;
 	return 1;
@@ -134,10 +146,41 @@ static void heap_down(spill_t *sp, int i)
 	}
 }
 
+/* Text runs: read the header of the run's next segment (has_seg = 0 at the
+ * end of the run): 0 or TS_EIO. */
+static int run_next_seg(spill_t *sp, run_t *r)
+{
+	int st = run_fill(sp, r, sizeof r->seg);
+	r->has_seg = st == 1;
+	if (st <= 0) return st;
+	memcpy(&r->seg, r->buf + r->pos, sizeof r->seg);
+	r->pos += sizeof r->seg;
+	return TS_OK;
+}
+
+static int cmp_run_key(const void *a, const void *b)
+{
+	const run_t *x = a, *y = b;
+	if (x->key[0] != y->key[0]) return x->key[0] < y->key[0] ? -1 : 1;
+	return x->key[1] < y->key[1] ? -1 : x->key[1] > y->key[1];
+}
+
 int spill_rewind(spill_t *sp)
 {
 	int i, r;
 	if (fflush(sp->fp) != 0) return TS_EIO;
+	sp->buf_size = SPILL_BUF;
+	if (sp->text) {  /* read by spill_write_text */
+		if (sp->n_runs > 1) qsort(sp->runs, sp->n_runs, sizeof *sp->runs, cmp_run_key);
+		sp->buf_size = sp->n_runs ? TEXT_BUFS / sp->n_runs : TEXT_BUF_MAX;
+		if (sp->buf_size > TEXT_BUF_MAX) sp->buf_size = TEXT_BUF_MAX;
+		if (sp->buf_size < TEXT_BUF_MIN) sp->buf_size = TEXT_BUF_MIN;
+		for (i = 0; i < sp->n_runs; i++) {
+			if ((sp->runs[i].buf = malloc(sp->buf_size)) == NULL) return TS_ENOMEM;
+			if ((r = run_next_seg(sp, &sp->runs[i])) < 0) return r;
+		}
+		return TS_OK;
+	}
 	if ((sp->heap = malloc((sp->n_runs + 1) * sizeof *sp->heap)) == NULL) return TS_ENOMEM;
 	for (i = 0; i < sp->n_runs; i++) {
 		if ((sp->runs[i].buf = malloc(SPILL_BUF)) == NULL) return TS_ENOMEM;
@@ -164,6 +207,166 @@ int spill_next(spill_t *sp, scan_hit_t *h, const char **text)
 	*h = r->head;
 	*text = r->text;
 	return 1;
+}
+
+int spill_lines_end(spill_lines_t *l, uint32_t k)
+{
+	if (l->n == l->m) {
+		int64_t m = l->m ? 2 * l->m : 4096;
+		uint32_t *motif = realloc(l->motif, m * sizeof *motif);
+		size_t *end = motif ? realloc(l->end, m * sizeof *end) : NULL;
+		if (motif) l->motif = motif;
+		if (end == NULL) return TS_ENOMEM;
+		l->end = end;
+		l->m = m;
+	}
+	l->motif[l->n] = k;
+	l->end[l->n++] = l->text.l;
+	return TS_OK;
+}
+
+/* A counting sort of the lines by motif: for motif k (lo <= k <= hi), at
+ * holds its lines, its bytes and where its next line goes in the run. */
+int spill_lines_group(spill_lines_t *l)
+{
+	uint32_t lo = UINT32_MAX, hi = 0, k;
+	int64_t i;
+	size_t total = 0, beg, *at;
+	l->grouped.l = 0;
+	if (l->n == 0) return TS_OK;
+	for (i = 0; i < l->n; i++) {
+		if (l->motif[i] < lo) lo = l->motif[i];
+		if (l->motif[i] > hi) hi = l->motif[i];
+	}
+	if (3 * (int64_t)(hi - lo + 1) > l->m_at) {
+		if ((at = realloc(l->at, 3 * (size_t)(hi - lo + 1) * sizeof *at)) == NULL) return TS_ENOMEM;
+		l->at = at;
+		l->m_at = 3 * (int64_t)(hi - lo + 1);
+	}
+	at = l->at;
+	memset(at, 0, 3 * (size_t)(hi - lo + 1) * sizeof *at);
+	for (i = 0, beg = 0; i < l->n; beg = l->end[i++]) {
+		at[3 * (l->motif[i] - lo)]++;
+		at[3 * (l->motif[i] - lo) + 1] += l->end[i] - beg;
+	}
+	for (k = 0; k <= hi - lo; k++)  /* segment k: its header, then its lines */
+		if (at[3 * k]) {
+			at[3 * k + 2] = total + sizeof(spill_seg_t);
+			total += sizeof(spill_seg_t) + at[3 * k + 1];
+		}
+	if (ks_resize(&l->grouped, total) < 0) return TS_ENOMEM;
+	for (k = 0; k <= hi - lo; k++)
+		if (at[3 * k]) {
+			spill_seg_t h = {lo + k, (uint32_t)at[3 * k], at[3 * k + 1]};
+			memcpy(l->grouped.s + at[3 * k + 2] - sizeof h, &h, sizeof h);
+		}
+	for (i = 0, beg = 0; i < l->n; beg = l->end[i++]) {
+		size_t *to = &at[3 * (l->motif[i] - lo) + 2];
+		memcpy(l->grouped.s + *to, l->text.s + beg, l->end[i] - beg);
+		*to += l->end[i] - beg;
+	}
+	l->grouped.l = total;
+	return TS_OK;
+}
+
+void spill_lines_free(spill_lines_t *l)
+{
+	free(l->text.s);
+	free(l->motif);
+	free(l->end);
+	free(l->grouped.s);
+	free(l->at);
+	memset(l, 0, sizeof *l);
+}
+
+int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, const spill_lines_t *l, int64_t *at)
+{
+	*at = sp->size;
+	if (l->n == 0) return TS_OK;
+	if (sp->n_runs == sp->m_runs) {
+		int m = sp->m_runs ? 2 * sp->m_runs : 64;
+		run_t *r = realloc(sp->runs, m * sizeof *r);
+		if (r == NULL) return TS_ENOMEM;
+		sp->runs = r;
+		sp->m_runs = m;
+	}
+	sp->runs[sp->n_runs++] = (run_t){.at = sp->size, .end = sp->size + (int64_t)l->grouped.l, .key = {chunk, flush}};
+	sp->size += l->grouped.l;
+	sp->n_hits += l->n;
+	sp->text = 1;
+	return TS_OK;
+}
+
+int spill_write_text_run(spill_t *sp, int64_t at, spill_lines_t *l)
+{
+	size_t done = 0;
+	while (done < l->grouped.l) {
+		ssize_t k = pwrite(fileno(sp->fp), l->grouped.s + done, l->grouped.l - done, at + (int64_t)done);
+		if (k <= 0) return TS_EIO;
+		done += k;
+	}
+	l->n = 0;
+	l->text.l = l->grouped.l = 0;
+	return TS_OK;
+}
+
+/* Append the run's next len bytes to out (TEXT_OUT bytes, *n_out used),
+ * writing out to fp whenever it is full.  0, or TS_EIO with *out_failed
+ * set when writing fp failed. */
+static int copy_segment(spill_t *sp, run_t *r, uint64_t len, FILE *fp, char *out, size_t *n_out, int *out_failed)
+{
+	while (len > 0) {
+		size_t k;
+		if (r->pos == r->len && run_fill(sp, r, 1) != 1) return TS_EIO;
+		k = (uint64_t)(r->len - r->pos) < len ? (size_t)(r->len - r->pos) : (size_t)len;
+		if (k > TEXT_OUT - *n_out) k = TEXT_OUT - *n_out;
+		memcpy(out + *n_out, r->buf + r->pos, k);
+		*n_out += k;
+		r->pos += k;
+		len -= k;
+		if (*n_out == TEXT_OUT) {
+			if (fwrite(out, 1, TEXT_OUT, fp) != TEXT_OUT) {
+				*out_failed = 1;
+				return TS_EIO;
+			}
+			*n_out = 0;
+		}
+	}
+	return TS_OK;
+}
+
+int spill_write_text(spill_t *sp, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed)
+{
+	int i, r = TS_OK;
+	size_t n_out = 0;
+	char *out = malloc(TEXT_OUT);
+	*out_failed = 0;
+	if (out == NULL) return TS_ENOMEM;
+	while (r == TS_OK) {
+		uint32_t k = 0;
+		int found = 0;
+		for (i = 0; i < sp->n_runs; i++) {  /* the next motif: the smallest of the runs' next segments */
+			const run_t *ru = &sp->runs[i];
+			if (ru->has_seg && (!found || ru->seg.motif < k)) {
+				k = ru->seg.motif;
+				found = 1;
+			}
+		}
+		if (!found) break;
+		for (i = 0; i < sp->n_runs && r == TS_OK; i++) {
+			run_t *ru = &sp->runs[i];
+			if (!ru->has_seg || ru->seg.motif != k) continue;
+			per_motif[k] += ru->seg.n;
+			*n += ru->seg.n;
+			if ((r = copy_segment(sp, ru, ru->seg.bytes, fp, out, &n_out, out_failed)) == TS_OK) r = run_next_seg(sp, ru);
+		}
+	}
+	if (r == TS_OK && fwrite(out, 1, n_out, fp) != n_out) {
+		*out_failed = 1;
+		r = TS_EIO;
+	}
+	free(out);
+	return r;
 }
 
 int64_t spill_count(const spill_t *sp) { return sp->n_hits; }

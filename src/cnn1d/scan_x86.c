@@ -14,29 +14,39 @@
 #define AVX2 __attribute__((target("avx2"), always_inline)) static inline
 #define PF_UNROLL512 2  /* 128 windows per round (measured: 1, 4 and 8 were slower) */
 
-/* Vectors of V lanes, U at a time: the first lookups for all U without a
- * test (the first two with their tables held in registers), then one test
- * of the U together before each further lookup.  LOOK(t, idx) is the byte
- * lookup, ALIVE(acc) the bits of the lanes ≤ lim; lanes past n are dropped. */
+/* Vectors of V lanes, U at a time: the first `first` lookups for all U
+ * without a test (the first two with their tables held in registers), then
+ * the lanes still ≤ lim as bit masks, recomputed after each further lookup
+ * until none is left or every lookup is added.  LOOK(t, idx) is the byte
+ * lookup, ALIVE(acc) the bits of the lanes ≤ lim; lanes past n are dropped.
+ * The masks stay in registers (keeping acc[] in a loop that can stop early
+ * sent it through the stack, the slowest part of the kernel). */
 #define PF_BODY(VEC, V, U, LOAD, LOOK, ADDS, ALIVE)                                         \
 	const VEC t0 = LOAD(f->tab), t1 = LOAD(f->tab + PF_TAB);                            \
 	int i, nc = 0;                                                                      \
 	const uint8_t *c0 = code + f->off[0], *c1 = code + f->off[1];                       \
 	for (i = 0; i < n; i += U * V) {                                                    \
 		VEC acc[U];                                                                 \
-		uint64_t alive = 1;  /* 0 only when every lane was abandoned */             \
+		uint64_t live[U], any = 0;                                                  \
 		int j, u;                                                                   \
 		for (u = 0; u < U; u++)                                                     \
 			acc[u] = ADDS(LOOK(t0, LOAD(c0 + i + u * V)), LOOK(t1, LOAD(c1 + i + u * V))); \
-		for (j = 2; j < f->ng && alive; j++) {                                      \
+		for (j = 2; j < f->first; j++) {                                           \
 			const VEC t = LOAD(f->tab + (size_t)j * PF_TAB);                    \
 			const uint8_t *c = code + i + f->off[j];                            \
-			if (j >= f->first)                                                  \
-				for (u = 0, alive = 0; u < U; u++) alive |= ALIVE(acc[u]);  \
-			for (u = 0; u < U && alive; u++) acc[u] = ADDS(acc[u], LOOK(t, LOAD(c + u * V))); \
+			for (u = 0; u < U; u++) acc[u] = ADDS(acc[u], LOOK(t, LOAD(c + u * V))); \
 		}                                                                           \
-		for (u = 0; alive && u < U; u++)                                            \
-			for (uint64_t m = ALIVE(acc[u]); m; m &= m - 1) {                   \
+		for (u = 0; u < U; u++) any |= live[u] = ALIVE(acc[u]);                     \
+		for (; j < f->ng && any; j++) {                                             \
+			const VEC t = LOAD(f->tab + (size_t)j * PF_TAB);                    \
+			const uint8_t *c = code + i + f->off[j];                            \
+			for (u = 0, any = 0; u < U; u++) {                                  \
+				acc[u] = ADDS(acc[u], LOOK(t, LOAD(c + u * V)));            \
+				any |= live[u] = ALIVE(acc[u]);                             \
+			}                                                                   \
+		}                                                                           \
+		for (u = 0; any && u < U; u++)                                              \
+			for (uint64_t m = live[u]; m; m &= m - 1) {                         \
 				int at = i + u * V + __builtin_ctzll(m);                    \
 				if (at >= n) break;                                         \
 				cand[nc++] = at;                                            \

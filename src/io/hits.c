@@ -31,23 +31,15 @@ static void put_gff_escaped(FILE *fp, const char *s)
 	}
 }
 
-/* One TSV line, "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t%.3g\t%s\n", composed
- * without printf and written at once: the 760k lines of a genome scan took
- * longer to print than to find.  Lines too long for the buffer (very long
- * names) go through fprintf. */
-static void put_tsv(FILE *fp, const hit_t *h, const char *alt, int has_q)
+/* "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t%.3g\t%s\n" composed without
+ * printf: the 760k lines of a genome scan took longer to print than to find. */
+size_t hits_tsv_line(char *buf, size_t cap, const hit_t *h)
 {
-	char line[1024], *p = line;
-	const char *strs[4] = {h->motif_id, alt, h->seq_name, h->matched ? h->matched : ""};
+	char *p = buf;
+	const char *strs[4] = {h->motif_id, h->motif_alt ? h->motif_alt : "", h->seq_name, h->matched ? h->matched : ""};
 	size_t len[4], i;
 	for (i = 0; i < 4; i++) len[i] = strlen(strs[i]);
-	if (len[0] + len[1] + len[2] + len[3] + 5 * TS_FMT_MAX + 16 > sizeof line) {
-		fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t", strs[0], strs[1], strs[2], (long long)h->start + 1,
-			(long long)(h->start + h->w), h->strand, h->score, h->pvalue);
-		if (has_q) fprintf(fp, "%.3g", h->qvalue);
-		fprintf(fp, "\t%s\n", strs[3]);
-		return;
-	}
+	if (len[0] + len[1] + len[2] + len[3] + 5 * TS_FMT_MAX + 16 > cap) return 0;
 	for (i = 0; i < 3; i++) {
 		memcpy(p, strs[i], len[i]);
 		p += len[i];
@@ -63,12 +55,28 @@ static void put_tsv(FILE *fp, const hit_t *h, const char *alt, int has_q)
 	*p++ = '\t';
 	p += ts_fmt_g(p, h->pvalue, 3);
 	*p++ = '\t';
-	if (has_q) p += ts_fmt_g(p, h->qvalue, 3);
+	if (!isnan(h->qvalue)) p += ts_fmt_g(p, h->qvalue, 3);
 	*p++ = '\t';
 	memcpy(p, strs[3], len[3]);
 	p += len[3];
 	*p++ = '\n';
-	fwrite(line, 1, p - line, fp);
+	return p - buf;
+}
+
+/* One TSV line, written at once; lines too long for the buffer (very long
+ * names) go through fprintf. */
+static void put_tsv(FILE *fp, const hit_t *h)
+{
+	char line[1024];
+	size_t n = hits_tsv_line(line, sizeof line, h);
+	if (n > 0) {
+		fwrite(line, 1, n, fp);
+		return;
+	}
+	fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t", h->motif_id, h->motif_alt ? h->motif_alt : "", h->seq_name,
+		(long long)h->start + 1, (long long)(h->start + h->w), h->strand, h->score, h->pvalue);
+	if (!isnan(h->qvalue)) fprintf(fp, "%.3g", h->qvalue);
+	fprintf(fp, "\t%s\n", h->matched ? h->matched : "");
 }
 
 void hits_write(FILE *fp, hits_format_t f, const hit_t *h, int64_t n_in_seq)
@@ -76,7 +84,7 @@ void hits_write(FILE *fp, hits_format_t f, const hit_t *h, int64_t n_in_seq)
 	const char *alt = h->motif_alt ? h->motif_alt : "";
 	int has_q = !isnan(h->qvalue);
 	if (f == HITS_TSV) {
-		put_tsv(fp, h, alt, has_q);
+		put_tsv(fp, h);
 	} else if (f == HITS_BED) {
 		fprintf(fp, "%s\t%lld\t%lld\t%s\t%d\t%c\t%.3g\t", h->seq_name, (long long)h->start, (long long)(h->start + h->w),
 			h->motif_id, hits_bed_score(h->pvalue), h->strand, h->pvalue);

@@ -30,6 +30,11 @@ void hits_write_header(FILE *fp, hits_format_t f);
 /** One hit.  `n_in_seq` numbers GFF IDs within a sequence (1, 2, …). */
 void hits_write(FILE *fp, hits_format_t f, const hit_t *h, int64_t n_in_seq);
 
+/** The TSV line of h (newline included, not NUL-terminated) into buf of
+ *  cap bytes; returns its length, or 0 (buf unused) if the line might not
+ *  fit.  For writers that compose lines in threads of their own. */
+size_t hits_tsv_line(char *buf, size_t cap, const hit_t *h);
+
 /** BED score: −10·log10(p) capped to 0..1000, rounded. */
 int hits_bed_score(double pvalue);
 

@@ -1,6 +1,7 @@
 /* fmt: fast %g and %lld, exact or delegated to printf (see fmt.h). */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include "util/fmt.h"
 
 #define FMT_TIE 1e-6   /* > m · 2^−53 for m < 10^9 (prec <= 9) */
@@ -29,6 +30,21 @@ static int scaled(double a, int k, double *m)
 	return 0;
 }
 
+/* floor(log10 a) or one less, for normal a > 0, without log10: with
+ * a = (1 + f)·2^b, f in [0, 1), log2 a ≥ b + f (the chord of log2 on
+ * [1, 2]) and log2 a − (b + f) < 0.09, so (b + f)·log10 2 is at most 0.03
+ * below log10 a; the caller corrects the estimate by one when the scaled
+ * mantissa falls outside [10^(prec−1), 10^prec). */
+static int floor10_estimate(double a)
+{
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof bits);
+	double b = (double)((int)(bits >> 52 & 0x7ff) - 1023) + (double)(bits & ((1ull << 52) - 1)) * 0x1p-52;
+	double l = b * 0.30102999566398120;
+	int e = (int)l;  /* truncation: floor below 0 is one less */
+	return e - (l < e);
+}
+
 int ts_fmt_g(char *buf, double x, int prec)
 {
 	double a = fabs(x), m, r;
@@ -36,7 +52,7 @@ int ts_fmt_g(char *buf, double x, int prec)
 	int e, k, nd, len = 0, i;
 	uint64_t d;
 	if (!(a >= 1e-300 && a < 1e300) || prec < 1 || prec > 9) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
-	e = (int)floor(log10(a));
+	e = floor10_estimate(a);
 	k = prec - 1 - e;
 	if (scaled(a, k, &m) < 0) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
 	if (m >= p10[prec] || m < p10[prec - 1]) {  /* log10 rounded across a power of ten */
@@ -44,7 +60,7 @@ int ts_fmt_g(char *buf, double x, int prec)
 		k = prec - 1 - e;
 		if (scaled(a, k, &m) < 0 || m >= p10[prec] || m < p10[prec - 1]) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
 	}
-	r = floor(m);
+	r = (double)(uint64_t)m;  /* floor: 1 <= m < 10^9 */
 	if (fabs(m - r - 0.5) < FMT_TIE) return snprintf(buf, TS_FMT_MAX, "%.*g", prec, x);
 	d = (uint64_t)r + (m - r > 0.5);
 	if (d == (uint64_t)p10[prec]) {  /* 9.99…5 rounded up to 10.0… */

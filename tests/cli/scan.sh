@@ -25,6 +25,17 @@ for opt in --no-qvalue --text; do
 	check "scan_empty_qvalue_$opt"
 done
 
+# record names longer than the 1 kB line buffers: the same lines from the
+# threads (--text) as from the writer (q-values), the q-value column apart
+long=$(awk 'BEGIN { while (i++ < 3000) printf "n" }')
+awk -v name="$long" '/^>/ { print ">" name NR; next } 1' $SF/genome.fa > "$T/scan_long_names.fa"
+tessera scan -m $SM "$T/scan_long_names.fa" > "$T/scan_long_names.tsv" 2>/dev/null
+run tessera scan -m $SM --text -@ 2 "$T/scan_long_names.fa"
+expect_rc 0; expect_err_empty
+expect_out_cmd awk 'BEGIN { FS = OFS = "\t" } NR > 1 { $9 = "" } 1' "$T/scan_long_names.tsv"
+[ "$(awk -F'\t' 'NR == 2 { print length($3) }' "$OUT")" -gt 3000 ] || fail_because "no hit on a long-named record"
+check scan_long_record_names
+
 for f in genome.fa.gz genome.fa.bgz; do
 	run tessera scan -m $SM $SF/$f
 	expect_rc 0; expect_err_empty; expect_out_file "$T/scan_default.tsv"
