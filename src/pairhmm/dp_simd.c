@@ -1,6 +1,7 @@
-/* dp_simd: the anti-diagonal float forward (maths, scaling and redo criterion
- * in dp_simd.h): the driver shared by every kernel, the plain-C kernel that
- * is the twin of the AVX ones (dp_simd_x86.c), and run-time dispatch. */
+/* dp_simd: the anti-diagonal forward in float and double (maths, scaling and
+ * redo criterion in dp_simd.h): the per-pair inputs, the plain-C kernels
+ * that are the twins of the AVX ones (dp_simd_x86.c), the pass driver
+ * (dp_simd_pass.h, once per precision), and run-time dispatch. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,27 +15,6 @@
 
 
 /* ------------------------------------------------------ plain-C kernel */
-
-float phmm_diag_c(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
-		  int64_t ilo, int64_t ihi, int64_t yoff, const float c[7])
-{
-	float mx = 0;
-	int64_t i;
-	for (i = ilo; i <= ihi; i++) {
-		int64_t k = yoff + i;
-		/* fM_d[i] = p · (MM fM_{d−2}[i−1] + XM fX_{d−2}[i−1] + YM fY_{d−2}[i−1]) */
-		float m = in->pmf[in->xi[i] + in->yi[k]] * (c[0] * d2[0][i - 1] + c[1] * d2[1][i - 1] + c[2] * d2[2][i - 1]);
-		/* fX_d[i] = qX · (MX fM_{d−1}[i−1] + XX fX_{d−1}[i−1]) */
-		float x = in->qxs[i] * (c[3] * d1[0][i - 1] + c[4] * d1[1][i - 1]);
-		/* fY_d[i] = qY · (MY fM_{d−1}[i] + YY fY_{d−1}[i]) */
-		float y = in->qys[k] * (c[5] * d1[0][i] + c[6] * d1[2][i]);
-		cur[0][i] = m, cur[1][i] = x, cur[2][i] = y;
-		if (m > mx) mx = m;
-		if (x > mx) mx = x;
-		if (y > mx) mx = y;
-	}
-	return mx;
-}
 
 /* The sum form (dp_simd_impl.h): a cell from the sums its predecessors
  * stored, then the sums it passes on; in float and in double. */
@@ -273,15 +253,6 @@ const char *phmm_kernel_name(void)
 {
 	pthread_once(&chosen_once, choose);
 	return kernel_names[chosen];
-}
-
-phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	if (k == PHMM_KERNEL_AVX2) return phmm_diag_avx2;
-	if (k == PHMM_KERNEL_AVX512) return phmm_diag_avx512;
-#endif
-	return k == PHMM_KERNEL_F32_C ? phmm_diag_c : NULL;
 }
 
 phmm_sdiag_fn phmm_kernel_sdiag(phmm_kernel_t k)

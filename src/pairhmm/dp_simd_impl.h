@@ -1,8 +1,9 @@
 /* dp_simd_impl: what the anti-diagonal kernels of dp_simd share (private to
- * dp_simd.c and dp_simd_x86.c).  A kernel computes the cells ilo..ihi of one
- * diagonal d (recursion in dp_simd.h) and returns the diagonal's largest
- * value; it may write up to PHMM_VMAX − 1 cells past ihi (all 0), which the
- * driver re-zeroes. */
+ * dp_simd.c, dp_simd_fb.c and dp_simd_x86.c): the per-pair inputs, the
+ * scale step, and the kernels' arguments.  A kernel computes the cells
+ * ilo..ihi of one diagonal d (recursions in dp_simd.h and dp_simd_fb.c) and
+ * returns the diagonal's largest value; the lanes of its vectors outside
+ * ilo..ihi are masked. */
 #ifndef TS_PHMM_DP_SIMD_IMPL_H
 #define TS_PHMM_DP_SIMD_IMPL_H
 
@@ -21,9 +22,8 @@
  * pair (the codes present in x: 0..kx−1, in y: 0..ky−1) so that p fits a
  * table of ntab = kx·ky entries: ≤ 16 (plain DNA: 4 × 4) is one in-register
  * permute, ≤ 32 two, more a gather.  Outside the sequences q is 0 and the
- * index is 0: cells there have no M predecessor (it reads 0) except the lane
- * i = n+1 past the end, which holds garbage that the driver re-zeroes (its
- * value may enter the diagonal's maximum, which only picks a power of 2). */
+ * index is 0; the kernels mask the lanes outside a diagonal's cells, and
+ * the drivers zero the cells just outside it, which later diagonals read. */
 typedef struct {
 	const int32_t *xi;   /* kx-renumbered code of x_i times ky (x_i is x[i−1]) */
 	const int32_t *yi;   /* renumbered code of y_{m−k} at k = 0..m−1 */
@@ -116,19 +116,6 @@ static inline int phmm_f64_next_scale(double mx1, int64_t s1, double mx2, int64_
 }
 
 
-/* One diagonal: cur/d1/d2 are the M, X, Y arrays of diagonals d, d−1, d−2;
- * c the seven coefficients MM XM YM (with the d−2 shift) MX XX MY YY (with
- * the d−1 shift); yoff = m − d. */
-typedef float (*phmm_diag_fn)(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3],
-			      const float *const d2[3], int64_t ilo, int64_t ihi, int64_t yoff, const float c[7]);
-
-float phmm_diag_c(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
-		  int64_t ilo, int64_t ihi, int64_t yoff, const float c[7]);
-float phmm_diag_avx2(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
-		     int64_t ilo, int64_t ihi, int64_t yoff, const float c[7]);
-float phmm_diag_avx512(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
-		       int64_t ilo, int64_t ihi, int64_t yoff, const float c[7]);
-
 /* One diagonal d of the forward in sum form (dp_simd.h): from S of d−2 and
  * SX, SY of d−1 (cell i at [i]) it writes S, SX, SY of d for the cells
  * ilo..ihi and 0 in the other lanes of its vectors, and returns the largest
@@ -196,9 +183,8 @@ float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]
 float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
 float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
 
-/** The kernels of k (NULL for PHMM_KERNEL_SCALAR or one without them), and
- *  the kernel phmm_forward_fast() and phmm_expect_fast() use. */
-phmm_diag_fn phmm_kernel_diag(phmm_kernel_t k);
+/** The kernels of k (NULL for PHMM_KERNEL_SCALAR), and the kernel
+ *  phmm_forward_fast() and phmm_expect_fast() use. */
 phmm_sdiag_fn phmm_kernel_sdiag(phmm_kernel_t k);
 phmm_sdiag64_fn phmm_kernel_sdiag64(phmm_kernel_t k);
 phmm_bdiag_fn phmm_kernel_bdiag(phmm_kernel_t k);

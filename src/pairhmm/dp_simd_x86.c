@@ -1,15 +1,17 @@
-/* dp_simd_x86: the AVX2 (8 floats) and AVX-512 (16 floats) kernels of one
- * anti-diagonal of the float forward, and of one diagonal of the backward
- * with its expected counts (dp_simd_fb.c).  phmm_diag_c
- * (dp_simd.c) and phmm_bdiag_c (dp_simd_fb.c) are their plain-C twins.
- * The forward:
- *   fM_d[i] = p[x_i, y_{d−i}] · (MM fM_{d−2}[i−1] + XM fX_{d−2}[i−1] + YM fY_{d−2}[i−1])
- *   fX_d[i] = qX[x_i]         · (MX fM_{d−1}[i−1] + XX fX_{d−1}[i−1])
- *   fY_d[i] = qY[y_{d−i}]     · (MY fM_{d−1}[i]   + YY fY_{d−1}[i])
- * p is looked up in the pair's renumbered table (dp_simd_impl.h): with ≤ 16
- * entries by in-register permutes, ≤ 32 by two, else by a gather; each loop
- * is specialised for its lookup.  Compiled per function for its instruction
- * set; dp_simd.c calls a kernel only when the CPU has it. */
+/* dp_simd_x86: the AVX2 (8 floats) and AVX-512 (16 floats, 8 doubles)
+ * kernels of one anti-diagonal of the forward in sum form (dp_simd.h,
+ * dp_simd_impl.h), and of one diagonal of the backward with its expected
+ * counts (dp_simd_fb.c).  phmm_sdiag_c, phmm_sdiag64_c (dp_simd.c) and
+ * phmm_bdiag_c (dp_simd_fb.c) are their plain-C twins.  The forward:
+ *   fM_d[i] = p[x_i, y_{d−i}] · 2^(s_d − s_{d−2}) · S_{d−2}[i−1]
+ *   fX_d[i] = qX[x_i]         · 2^(s_d − s_{d−1}) · SX_{d−1}[i−1]
+ *   fY_d[i] = qY[y_{d−i}]     · 2^(s_d − s_{d−1}) · SY_{d−1}[i]
+ * then S, SX, SY of the cell.  p, qX and qY are looked up in the pair's
+ * renumbered tables (dp_simd_impl.h), scaled by the shifts once per
+ * diagonal: ≤ 16 entries by one in-register permute, ≤ 32 by a two-table
+ * permute, else by a gather; each loop is specialised for its lookup.
+ * Compiled per function for its instruction set; dp_simd.c calls a kernel
+ * only when the CPU has it. */
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #include "pairhmm/dp_simd_impl.h"
@@ -50,47 +52,6 @@ AVX2 __m256 look_avx2(const float *tab, const __m256 t[4], __m256i idx, int how)
 		r = _mm256_blendv_ps(r, a, _mm256_castsi256_ps(_mm256_slli_epi32(idx, 27)));
 	}
 	return r;
-}
-
-AVX2 float diag_avx2(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
-		     int64_t ilo, int64_t ihi, int64_t yoff, const float c[7], int how)
-{
-	const __m256 MM = _mm256_set1_ps(c[0]), XM = _mm256_set1_ps(c[1]), YM = _mm256_set1_ps(c[2]);
-	const __m256 MX = _mm256_set1_ps(c[3]), XX = _mm256_set1_ps(c[4]), MY = _mm256_set1_ps(c[5]), YY = _mm256_set1_ps(c[6]);
-	const float *M2 = d2[0] - 1, *X2 = d2[1] - 1, *Y2 = d2[2] - 1, *M1 = d1[0], *X1 = d1[1], *Y1 = d1[2];
-	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
-	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
-	float *restrict cM = cur[0], *restrict cX = cur[1], *restrict cY = cur[2];
-	const __m256 tab[4] = {_mm256_loadu_ps(in->pmf), _mm256_loadu_ps(in->pmf + 8), _mm256_loadu_ps(in->pmf + 16),
-			       _mm256_loadu_ps(in->pmf + 24)};
-	__m256 mx = _mm256_setzero_ps();
-	int64_t i;
-	for (i = ilo; i <= ihi; i += 8) {
-		__m256i idx = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(xi + i)),
-					       _mm256_loadu_si256((const __m256i *)(yi + i)));
-		__m256 p = look_avx2(in->pmf, tab, idx, how);
-		__m256 m = _mm256_fmadd_ps(MM, _mm256_loadu_ps(M2 + i),
-					   _mm256_fmadd_ps(XM, _mm256_loadu_ps(X2 + i), _mm256_mul_ps(YM, _mm256_loadu_ps(Y2 + i))));
-		__m256 x = _mm256_fmadd_ps(MX, _mm256_loadu_ps(M1 + i - 1), _mm256_mul_ps(XX, _mm256_loadu_ps(X1 + i - 1)));
-		__m256 y = _mm256_fmadd_ps(MY, _mm256_loadu_ps(M1 + i), _mm256_mul_ps(YY, _mm256_loadu_ps(Y1 + i)));
-		m = _mm256_mul_ps(p, m);
-		x = _mm256_mul_ps(_mm256_loadu_ps(qxs + i), x);
-		y = _mm256_mul_ps(_mm256_loadu_ps(qys + i), y);
-		_mm256_storeu_ps(cM + i, m);
-		_mm256_storeu_ps(cX + i, x);
-		_mm256_storeu_ps(cY + i, y);
-		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
-	}
-	return hmax_avx2(mx);
-}
-
-__attribute__((target("avx2,fma"))) float phmm_diag_avx2(const phmm_f32_in_t *in, float *const cur[3],
-							  const float *const d1[3], const float *const d2[3], int64_t ilo,
-							  int64_t ihi, int64_t yoff, const float c[7])
-{
-	if (in->ntab <= 16) return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK16);
-	if (in->ntab <= 32) return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK32);
-	return diag_avx2(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
 }
 
 /* The forward in sum form (phmm_sdiag_c is the twin): the loop starts at the
@@ -220,44 +181,6 @@ AVX512 __m512 look_avx512(const float *tab, __m512 t0, __m512 t1, __m512i idx, i
 	return _mm512_i32gather_ps(idx, tab, 4);
 }
 
-AVX512 float diag_avx512(const phmm_f32_in_t *in, float *const cur[3], const float *const d1[3], const float *const d2[3],
-			 int64_t ilo, int64_t ihi, int64_t yoff, const float c[7], int how)
-{
-	const __m512 MM = _mm512_set1_ps(c[0]), XM = _mm512_set1_ps(c[1]), YM = _mm512_set1_ps(c[2]);
-	const __m512 MX = _mm512_set1_ps(c[3]), XX = _mm512_set1_ps(c[4]), MY = _mm512_set1_ps(c[5]), YY = _mm512_set1_ps(c[6]);
-	const float *M2 = d2[0] - 1, *X2 = d2[1] - 1, *Y2 = d2[2] - 1, *M1 = d1[0], *X1 = d1[1], *Y1 = d1[2];
-	const int32_t *restrict xi = in->xi, *restrict yi = in->yi + yoff;
-	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
-	float *restrict cM = cur[0], *restrict cX = cur[1], *restrict cY = cur[2];
-	const __m512 t0 = _mm512_loadu_ps(in->pmf), t1 = _mm512_loadu_ps(in->pmf + 16);
-	__m512 mx = _mm512_setzero_ps();
-	int64_t i;
-	for (i = ilo; i <= ihi; i += 16) {
-		__m512i idx = _mm512_add_epi32(_mm512_loadu_si512(xi + i), _mm512_loadu_si512(yi + i));
-		__m512 p = look_avx512(in->pmf, t0, t1, idx, how);
-		__m512 m = _mm512_fmadd_ps(MM, _mm512_loadu_ps(M2 + i),
-					   _mm512_fmadd_ps(XM, _mm512_loadu_ps(X2 + i), _mm512_mul_ps(YM, _mm512_loadu_ps(Y2 + i))));
-		__m512 x = _mm512_fmadd_ps(MX, _mm512_loadu_ps(M1 + i - 1), _mm512_mul_ps(XX, _mm512_loadu_ps(X1 + i - 1)));
-		__m512 y = _mm512_fmadd_ps(MY, _mm512_loadu_ps(M1 + i), _mm512_mul_ps(YY, _mm512_loadu_ps(Y1 + i)));
-		m = _mm512_mul_ps(p, m);
-		x = _mm512_mul_ps(_mm512_loadu_ps(qxs + i), x);
-		y = _mm512_mul_ps(_mm512_loadu_ps(qys + i), y);
-		_mm512_storeu_ps(cM + i, m);
-		_mm512_storeu_ps(cX + i, x);
-		_mm512_storeu_ps(cY + i, y);
-		mx = _mm512_max_ps(mx, _mm512_max_ps(m, _mm512_max_ps(x, y)));
-	}
-	return _mm512_reduce_max_ps(mx);
-}
-
-__attribute__((target("avx512f,avx512bw"))) float phmm_diag_avx512(const phmm_f32_in_t *in, float *const cur[3],
-								   const float *const d1[3], const float *const d2[3],
-								   int64_t ilo, int64_t ihi, int64_t yoff, const float c[7])
-{
-	if (in->ntab <= 16) return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK16);
-	if (in->ntab <= 32) return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, LOOK32);
-	return diag_avx512(in, cur, d1, d2, ilo, ihi, yoff, c, GATHER);
-}
 /* The forward in sum form in 16 lanes: the emission tables, scaled by the
  * diagonal's shifts, are looked up by one permute each; masked first and
  * last vectors. */
