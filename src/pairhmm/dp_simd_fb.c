@@ -76,19 +76,19 @@ float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]
 
 
 /* Diagonal slots: 3 arrays (S, SX, SY of the forward, or M, X, Y of the
- * backward) of the diagonal's length + 2·PAD + 16 floats each, rounded up
- * to 16 (slot_floats); the cells i of diagonal d sit at slot + st·stride +
- * PAD + ((shift(d) + lo) mod 16) + i − lo, so that every slot being 64-byte
- * aligned gives the alignment phmm_sum_shift() promises.  Diagonals −2, −1
- * (zeros before B) and n+m+1, n+m+2 (after the end; E is cell n+1 of
- * n+m+2) have one cell. */
+ * backward) of stride_of(the diagonal's length) floats each (slot_floats);
+ * the cells i of diagonal d sit at slot + st·stride + FB_FRONT + ((shift(d)
+ * + lo) mod 16) + i − lo, so that every slot being 64-byte aligned gives
+ * the alignment phmm_sum_shift() promises.  Diagonals −2, −1 (zeros before
+ * B) and n+m+1, n+m+2 (after the end; E is cell n+1 of n+m+2) have one
+ * cell. */
 typedef struct {
 	const phmm_tables_t *t;
 	phmm_f32_in_t in;
 	phmm_sdiag_fn fwd;
 	phmm_bdiag_fn bwd;
-	float tf[7];       /* MM XM YM MX XX MY YY as the forward sums use them */
-	phmm_sdiag_t fa;   /* the forward kernel's argument (tf set once) */
+	phmm_sdiag_t fa;   /* the forward kernel's argument; fa.t holds MM XM YM MX
+			    * XX MY YY as the forward sums use them (set once) */
 	int64_t n, m, D, W;
 	float **fslot;     /* forward slot of diagonal d at fslot[d + 2] (d ≥ −2) */
 	int64_t *sf, *sg;  /* exponents of f and g by diagonal, at [d + 2] */
@@ -232,7 +232,7 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, double
 	s->gmax[d + 2] = mx, s->sg[d + 2] = sd;
 	post[0] = sums[0] * c2 * scale, post[1] = sums[1] * c1 * scale, post[2] = sums[2] * c1 * scale;
 	/* gap steps into d: X visits come from M or X, SX = t_MX f̂M + t_XX f̂X */
-	xx = s->tf[4] * c1p * sums[3] * c1 * scale, yy = s->tf[6] * c1p * sums[4] * c1 * scale;
+	xx = s->fa.t[4] * c1p * sums[3] * c1 * scale, yy = s->fa.t[6] * c1p * sums[4] * c1 * scale;
 	o->tr[PH_XX] += xx, o->tr[PH_MX] += post[1] - xx;
 	o->tr[PH_YY] += yy, o->tr[PH_MY] += post[2] - yy;
 	for (st = 0; st < 3; st++) o->post[st] += post[st];
@@ -391,7 +391,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	memset(&s, 0, sizeof s);
 	s.t = t, s.fwd = fwd, s.bwd = bwd;
 	s.n = pr->n, s.m = pr->m, s.D = D;
-	for (a = 0; a < 7; a++) s.fa.t[a] = s.tf[a] = (float)t->t[order[a]];
+	for (a = 0; a < 7; a++) s.fa.t[a] = (float)t->t[order[a]];
 	s.W = stride_of((pr->n < pr->m ? pr->n : pr->m) + 1);
 	r = phmm_f32_inputs(t, pr, &mem, &s.in);
 	s.fslot = calloc(D + 5, sizeof *s.fslot);
