@@ -105,7 +105,7 @@ static int renumber(const uint8_t *s, int64_t len, int32_t map[16], uint8_t code
 	return k;
 }
 
-int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_t *s, phmm_f32_in_t *in)
+int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, int with_double, phmm_f32_mem_t *s, phmm_f32_in_t *in)
 {
 	const int64_t n = pr->n, m = pr->m, P = PHMM_PAD;
 	int32_t mx[16], my[16];
@@ -119,17 +119,22 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 	s->qys = calloc(m + 1 + 2 * P, sizeof *s->qys);
 	s->xb = calloc(n + 1 + 2 * P, 1);
 	s->yb = calloc(m + 1 + 2 * P, 1);
-	s->qxsd = calloc(n + 1 + 2 * P, sizeof *s->qxsd);
-	s->qysd = calloc(m + 1 + 2 * P, sizeof *s->qysd);
-	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->xb || !s->yb || !s->qxsd || !s->qysd) return TS_ENOMEM;
+	if (with_double) {
+		s->qxsd = calloc(n + 1 + 2 * P, sizeof *s->qxsd);
+		s->qysd = calloc(m + 1 + 2 * P, sizeof *s->qysd);
+		if (!s->qxsd || !s->qysd) return TS_ENOMEM;
+	}
+	if (!s->xi || !s->qxs || !s->yi || !s->qys || !s->xb || !s->yb) return TS_ENOMEM;
 	for (i = 1; i <= n; i++) {
 		s->xi[P + i] = s->ky * mx[pr->x[i - 1] & 15];
-		s->qxs[P + i] = (float)(s->qxsd[P + i] = t->qx[pr->x[i - 1] & 15]);
+		s->qxs[P + i] = (float)t->qx[pr->x[i - 1] & 15];
+		if (with_double) s->qxsd[P + i] = t->qx[pr->x[i - 1] & 15];
 	}
 	for (i = 0; i < m; i++) {
 		int c = pr->y[m - 1 - i] & 15;
 		s->yi[P + i] = my[c];
-		s->qys[P + i] = (float)(s->qysd[P + i] = t->qy[c]);
+		s->qys[P + i] = (float)t->qy[c];
+		if (with_double) s->qysd[P + i] = t->qy[c];
 	}
 	for (i = 0; i < n + 1 + 2 * P; i++) s->xb[i] = (uint8_t)s->xi[i];
 	for (i = 0; i < m + 1 + 2 * P; i++) s->yb[i] = (uint8_t)s->yi[i];
@@ -149,7 +154,7 @@ int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_
 	in->qxt = s->qxt;
 	in->qyt = s->qyt;
 	in->pmfd = s->pmfd, in->qxtd = s->qxtd, in->qytd = s->qytd;
-	in->qxsd = s->qxsd + P, in->qysd = s->qysd + P;
+	in->qxsd = with_double ? s->qxsd + P : NULL, in->qysd = with_double ? s->qysd + P : NULL;
 	in->ntab = s->kx * s->ky;
 	in->ky = s->ky;
 	return TS_OK;

@@ -393,7 +393,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	s.n = pr->n, s.m = pr->m, s.D = D;
 	for (a = 0; a < 7; a++) s.fa.t[a] = (float)t->t[order[a]];
 	s.W = stride_of((pr->n < pr->m ? pr->n : pr->m) + 1);
-	r = phmm_f32_inputs(t, pr, &mem, &s.in);
+	r = phmm_f32_inputs(t, pr, 0, &mem, &s.in);
 	s.fslot = calloc(D + 5, sizeof *s.fslot);
 	s.sf = calloc(D + 5, sizeof *s.sf);
 	s.sg = calloc(D + 5, sizeof *s.sg);

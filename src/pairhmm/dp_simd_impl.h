@@ -48,9 +48,10 @@ typedef struct {
 	uint8_t cx[16], cy[16];  /* renumbered code → nt16 code */
 } phmm_f32_mem_t;
 
-/** Fill `in` for pair pr.  0 or TS_ENOMEM; free with phmm_f32_mem_free()
- *  either way. */
-int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_f32_mem_t *s, phmm_f32_in_t *in);
+/** Fill `in` for pair pr; the per-position double arrays (qxsd, qysd) only
+ *  with_double (the double pass), else NULL.  0 or TS_ENOMEM; free with
+ *  phmm_f32_mem_free() either way. */
+int phmm_f32_inputs(const phmm_tables_t *t, const phmm_pair_t *pr, int with_double, phmm_f32_mem_t *s, phmm_f32_in_t *in);
 void phmm_f32_mem_free(phmm_f32_mem_t *s);
 
 /* 2^e for −1022 ≤ e ≤ 1023, exactly and without a libm call: a diagonal

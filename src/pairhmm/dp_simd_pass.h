@@ -42,7 +42,7 @@ static int PFX(pass_model)(const phmm_tables_t *t, const double *tr, const doubl
 	unsigned csr;
 	double end;
 	csr = phmm_f32_ftz_on();
-	if ((ret = phmm_f32_inputs(t, pr, &mem, &in)) < 0) goto done;
+	if ((ret = phmm_f32_inputs(t, pr, DOUBLE_PASS, &mem, &in)) < 0) goto done;
 	ret = TS_ENOMEM;
 	/* 3 rotating slots (d mod 3) of S, SX, SY; 64-byte aligned */
 	if (!(buf = aligned_alloc(64, (size_t)(9 * slen) * sizeof *buf))) goto done;
