@@ -326,6 +326,27 @@ Test(dp_simd, shifted_pair_redone_or_equal)
 	gsl_rng_free(r);
 }
 
+/* A related pair of 1..400 residues (y up to 20 longer) with random
+ * parameters in t, banded with half-width 3..40 around the line from (0,0)
+ * to (n,m), as around a read's CIGAR path.  0 if y came out empty. */
+static int banded_pair(gsl_rng *r, uint8_t *x, uint8_t *y, int32_t *lo, int32_t *hi, phmm_tables_t *t, phmm_pair_t *pr)
+{
+	phmm_params_t p;
+	int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 400), i, w = 3 + (int64_t)gsl_rng_uniform_int(r, 38);
+	*pr = (phmm_pair_t){.x = x, .n = n, .y = y};
+	random_params(&p, r);
+	phmm_tables(&p, t);
+	pr->m = random_pair(x, n, y, n + 20, 1, 0.04, 0.04, r);
+	if (pr->m == 0) return 0;
+	for (i = 0; i <= n; i++) {
+		int64_t c = i * pr->m / n;
+		lo[i] = (int32_t)(c - w), hi[i] = (int32_t)(c + w);
+	}
+	lo[0] = 0, hi[n] = (int32_t)pr->m;
+	pr->lo = lo, pr->hi = hi;
+	return 1;
+}
+
 /* Glocal pairs go to phmm_forward.  Banded pairs run on the band's cells:
  * bands of half-width 3..40 around the line from (0,0) to (n,m), as around a
  * read's CIGAR path; the float kernels against banded phmm_forward (10^-6,
@@ -352,18 +373,7 @@ Test(dp_simd, banded_kernels_and_glocal_double)
 	cr_assert_eq(f, s);
 	ambiguous = 0.05;
 	for (rep = 0; rep < 120; rep++) {
-		int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 400), i, w = 3 + (int64_t)gsl_rng_uniform_int(r, 38);
-		pr = (phmm_pair_t){.x = x, .n = n, .y = y};
-		random_params(&p, r);
-		phmm_tables(&p, &t);
-		pr.m = random_pair(x, n, y, n + 20, 1, 0.04, 0.04, r);
-		if (pr.m == 0) continue;
-		for (i = 0; i <= n; i++) {
-			int64_t c = i * pr.m / n;
-			lo[i] = (int32_t)(c - w), hi[i] = (int32_t)(c + w);
-		}
-		lo[0] = 0, hi[n] = (int32_t)pr.m;
-		pr.lo = lo, pr.hi = hi;
+		if (!banded_pair(r, x, y, lo, hi, &t, &pr)) continue;
 		if (phmm_forward(&t, &pr, &s) != TS_OK || phmm_forward_ld(&t, &pr, &ld) != TS_OK) continue;
 		for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++) {
 			if (!phmm_kernel_supported((phmm_kernel_t)k)) continue;
@@ -372,14 +382,14 @@ Test(dp_simd, banded_kernels_and_glocal_double)
 			if (st == TS_OK) {
 				kept++;
 				cr_assert(close_rel(f, s, 1e-6), "%s banded %ld x %ld: %.12g, double %.12g",
-					  phmm_kernel_label((phmm_kernel_t)k), (long)n, (long)pr.m, f, s);
+					  phmm_kernel_label((phmm_kernel_t)k), (long)pr.n, (long)pr.m, f, s);
 			}
 			st = phmm_forward_kernel64((phmm_kernel_t)k, &t, &pr, &f);
 			cr_assert(st == TS_OK || st == PHMM_REDO);
 			if (st == TS_OK) {
 				kept64++;
 				cr_assert(close_rel(f, ld, 1e-11), "%s double banded %ld x %ld: %.15g, long double %.15g",
-					  phmm_kernel_label((phmm_kernel_t)k), (long)n, (long)pr.m, f, ld);
+					  phmm_kernel_label((phmm_kernel_t)k), (long)pr.n, (long)pr.m, f, ld);
 			}
 		}
 		cr_assert_eq(phmm_forward_fast(&t, &pr, &f), TS_OK);
@@ -524,20 +534,9 @@ Test(dp_simd, fb_banded_and_short)
 	gsl_rng_set(r, 78);
 	ambiguous = 0.05;
 	for (rep = 0; rep < 120; rep++) {
-		phmm_params_t p;
 		phmm_tables_t t;
-		int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 400), i, w = 3 + (int64_t)gsl_rng_uniform_int(r, 38);
-		phmm_pair_t pr = {.x = x, .n = n, .y = y};
-		random_params(&p, r);
-		phmm_tables(&p, &t);
-		pr.m = random_pair(x, n, y, n + 20, 1, 0.04, 0.04, r);
-		if (pr.m == 0) continue;
-		for (i = 0; i <= n; i++) {
-			int64_t c = i * pr.m / n;
-			lo[i] = (int32_t)(c - w), hi[i] = (int32_t)(c + w);
-		}
-		lo[0] = 0, hi[n] = (int32_t)pr.m;
-		pr.lo = lo, pr.hi = hi;
+		phmm_pair_t pr;
+		if (!banded_pair(r, x, y, lo, hi, &t, &pr)) continue;
 		for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++)
 			if (phmm_kernel_supported((phmm_kernel_t)k)) kept += fb_agrees((phmm_kernel_t)k, &t, &pr) == 1;
 	}
