@@ -101,15 +101,15 @@ __attribute__((target("avx2,fma"))) float phmm_sdiag_avx2(const phmm_f32_in_t *i
 }
 
 /* The backward diagonal with its counts (dp_simd_fb.c; phmm_bdiag_c is the
- * twin).  The lanes past ihi of the last vector are masked to 0, so they add
- * nothing to the counts. */
-AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5], int how)
+ * twin).  The lanes outside ilo..ihi of the first and last vectors are
+ * masked to 0, so they add nothing to the counts. */
+AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5], int how, int ky4)
 {
 	const __m256 MM = _mm256_set1_ps(a->c[0]), XM = _mm256_set1_ps(a->c[1]), YM = _mm256_set1_ps(a->c[2]);
 	const __m256 MX = _mm256_set1_ps(a->c[3]), XX = _mm256_set1_ps(a->c[4]), MY = _mm256_set1_ps(a->c[5]), YY = _mm256_set1_ps(a->c[6]);
 	const __m256 B = _mm256_set1_ps(a->b), PA = _mm256_set1_ps(a->pa);
 	const int64_t yoff = a->yoff, ms = a->mstride;
-	const int ky = how == LOOK16 && in->ky == 4 ? 4 : in->ky;  /* plain DNA: a constant trip count */
+	const int ky = ky4 ? 4 : in->ky;  /* plain DNA: a constant trip count, the loop unrolled */
 	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + yoff;
 	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
 	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
@@ -119,11 +119,11 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 	const __m256 tab[4] = {_mm256_loadu_ps(in->pmf), _mm256_loadu_ps(in->pmf + 8), _mm256_loadu_ps(in->pmf + 16),
 			       _mm256_loadu_ps(in->pmf + 24)};
 	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-	__m256 mx = _mm256_setzero_ps(), s[5];
+	__m256 mx = _mm256_setzero_ps(), s0 = mx, s1 = mx, s2 = mx, s3 = mx, s4 = mx;
 	int64_t i;
-	int k, c;
-	for (k = 0; k < 5; k++) s[k] = _mm256_setzero_ps();
-	for (i = a->ilo; i <= a->ihi; i += 8) {
+	int c;
+	/* from the 8-float boundary below ilo: aligned as in bdiag_avx512 */
+	for (i = a->ilo - (int64_t)(((uintptr_t)(gM + a->ilo) >> 2) & 7); i <= a->ihi; i += 8) {
 		__m256i yc = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(yb + i)));
 		__m256i idx = _mm256_add_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(xb + i))), yc);
 		__m256 p = look_avx2(in->pmf, tab, idx, how);
@@ -132,12 +132,14 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 		__m256 sm = _mm256_fmadd_ps(MM, m2, _mm256_fmadd_ps(MX, x1, _mm256_mul_ps(MY, y1)));
 		__m256 sx = _mm256_fmadd_ps(XM, m2, _mm256_mul_ps(XX, x1));
 		__m256 sy = _mm256_fmadd_ps(YM, m2, _mm256_mul_ps(YY, y1));
-		/* the forward sums, kept only in the lanes up to ihi (past it a slot
+		/* the forward sums, kept only in the lanes ilo..ihi (past them a slot
 		 * holds whatever it held, possibly a NaN that 0 would not clear) */
 		__m256 fs2 = _mm256_loadu_ps(S2 + i), fx1 = _mm256_loadu_ps(SX1 + i), fy1 = _mm256_loadu_ps(SY1 + i);
 		__m256 fx2 = _mm256_loadu_ps(SX2 + i), fy2 = _mm256_loadu_ps(SY2 + i), m, x, y, pm;
-		if (a->ihi - i < 7) {
-			__m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(a->ihi - i + 1)), lane));
+		if (i < a->ilo || a->ihi - i < 7) {
+			__m256i li = _mm256_add_epi32(lane, _mm256_set1_epi32((int)(i - a->ilo)));
+			__m256 keep = _mm256_castsi256_ps(_mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_setzero_si256(), li),
+									      _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(a->ihi - a->ilo + 1)), li)));
 			sm = _mm256_and_ps(sm, keep), sx = _mm256_and_ps(sx, keep), sy = _mm256_and_ps(sy, keep);
 			fs2 = _mm256_and_ps(fs2, keep), fx1 = _mm256_and_ps(fx1, keep), fy1 = _mm256_and_ps(fy1, keep);
 			fx2 = _mm256_and_ps(fx2, keep), fy2 = _mm256_and_ps(fy2, keep);
@@ -151,11 +153,11 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
 		m = _mm256_mul_ps(m, B), x = _mm256_mul_ps(x, B), y = _mm256_mul_ps(y, B);  /* Ĝ */
 		pm = _mm256_mul_ps(fs2, m);
-		s[0] = _mm256_add_ps(s[0], pm);
-		s[1] = _mm256_fmadd_ps(fx1, x, s[1]);
-		s[2] = _mm256_fmadd_ps(fy1, y, s[2]);
-		s[3] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qxs + i - 1), fx2), x, s[3]);
-		s[4] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qys + i + 1), fy2), y, s[4]);
+		s0 = _mm256_add_ps(s0, pm);
+		s1 = _mm256_fmadd_ps(fx1, x, s1);
+		s2 = _mm256_fmadd_ps(fy1, y, s2);
+		s3 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qxs + i - 1), fx2), x, s3);
+		s4 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qys + i + 1), fy2), y, s4);
 		/* M posteriors by the code of y: accM[yc·ms + i] += pm·pa */
 		pm = _mm256_mul_ps(pm, PA);
 		for (c = 0; c < ky; c++) {
@@ -163,15 +165,16 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 			_mm256_storeu_ps(accM + c * ms + i, _mm256_add_ps(_mm256_loadu_ps(accM + c * ms + i), _mm256_and_ps(pm, is_c)));
 		}
 	}
-	for (k = 0; k < 5; k++) sums[k] = hsum_avx2(s[k]);
+	sums[0] = hsum_avx2(s0), sums[1] = hsum_avx2(s1), sums[2] = hsum_avx2(s2), sums[3] = hsum_avx2(s3), sums[4] = hsum_avx2(s4);
 	return hmax_avx2(mx);
 }
 
 __attribute__((target("avx2,fma"))) float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5])
 {
-	if (in->ntab <= 16) return bdiag_avx2(in, a, sums, LOOK16);
-	if (in->ntab <= 32) return bdiag_avx2(in, a, sums, LOOK32);
-	return bdiag_avx2(in, a, sums, GATHER);
+	if (in->ntab <= 16 && in->ky == 4) return bdiag_avx2(in, a, sums, LOOK16, 1);
+	if (in->ntab <= 16) return bdiag_avx2(in, a, sums, LOOK16, 0);
+	if (in->ntab <= 32) return bdiag_avx2(in, a, sums, LOOK32, 0);
+	return bdiag_avx2(in, a, sums, GATHER, 0);
 }
 
 AVX512 __m512 look_avx512(const float *tab, __m512 t0, __m512 t1, __m512i idx, int how)
@@ -287,13 +290,13 @@ __attribute__((target("avx512f,avx512bw"))) double phmm_sdiag64_avx512(const phm
 
 /* The backward diagonal with its counts in 16 lanes: one permute per lookup,
  * masked adds for the posteriors by y code, a masked tail. */
-AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5], int how)
+AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5], int how, int ky4)
 {
 	const __m512 MM = _mm512_set1_ps(a->c[0]), XM = _mm512_set1_ps(a->c[1]), YM = _mm512_set1_ps(a->c[2]);
 	const __m512 MX = _mm512_set1_ps(a->c[3]), XX = _mm512_set1_ps(a->c[4]), MY = _mm512_set1_ps(a->c[5]), YY = _mm512_set1_ps(a->c[6]);
 	const __m512 B = _mm512_set1_ps(a->b), PA = _mm512_set1_ps(a->pa);
 	const int64_t yoff = a->yoff, ms = a->mstride;
-	const int ky = how == LOOK16 && in->ky == 4 ? 4 : in->ky;
+	const int ky = ky4 ? 4 : in->ky;  /* plain DNA: a constant trip count, the loop unrolled */
 	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + yoff;
 	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
 	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
@@ -303,12 +306,16 @@ AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float 
 	const __m512 t0 = _mm512_loadu_ps(in->pmf), t1 = _mm512_loadu_ps(in->pmf + 16);
 	const __m512 x0 = _mm512_loadu_ps(in->qxt), x1t = _mm512_loadu_ps(in->qxt + 16);
 	const __m512 y0 = _mm512_loadu_ps(in->qyt), y1t = _mm512_loadu_ps(in->qyt + 16);
-	__m512 mx = _mm512_setzero_ps(), s[5];
+	__m512 mx = _mm512_setzero_ps(), s0 = mx, s1 = mx, s2 = mx, s3 = mx, s4 = mx;
 	int64_t i;
-	int k, c;
-	for (k = 0; k < 5; k++) s[k] = _mm512_setzero_ps();
-	for (i = a->ilo; i <= a->ihi; i += 16) {
-		const __mmask16 keep = a->ihi - i >= 15 ? 0xffff : (__mmask16)((1u << (a->ihi - i + 1)) - 1);
+	int c;
+	/* from the 16-float boundary below ilo, as the forward: the stores of g,
+	 * the reads of g of d+2 and of the forward sums of d−2, and one of each
+	 * pair from d+1 and d−1, are aligned (dp_simd_impl.h) */
+	for (i = a->ilo - (int64_t)(((uintptr_t)(gM + a->ilo) >> 2) & 15); i <= a->ihi; i += 16) {
+		__mmask16 keep = 0xffff;
+		if (i < a->ilo) keep = (__mmask16)(keep << (a->ilo - i));
+		if (a->ihi - i < 15) keep &= (__mmask16)((1u << (a->ihi - i + 1)) - 1);
 		__m512i yc = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(yb + i)));
 		__m512i idx = _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(xb + i))), yc);
 		__m512 p = look_avx512(in->pmf, t0, t1, idx, how), qx, qy;
@@ -317,9 +324,9 @@ AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float 
 		else if (how == LOOK32) qx = _mm512_permutex2var_ps(x0, idx, x1t), qy = _mm512_permutex2var_ps(y0, idx, y1t);
 		else qx = _mm512_loadu_ps(qxs + i), qy = _mm512_loadu_ps(qys + i);
 		/* the sums before the emission: ĝ = e·S (0 past ihi) */
-		__m512 sm = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(MM, m2, _mm512_fmadd_ps(MX, x1, _mm512_mul_ps(MY, y1))));
-		__m512 sx = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(XM, m2, _mm512_mul_ps(XX, x1)));
-		__m512 sy = _mm512_maskz_mov_ps(keep, _mm512_fmadd_ps(YM, m2, _mm512_mul_ps(YY, y1)));
+		__m512 sm = _mm512_maskz_fmadd_ps(keep, MM, m2, _mm512_fmadd_ps(MX, x1, _mm512_mul_ps(MY, y1)));
+		__m512 sx = _mm512_maskz_fmadd_ps(keep, XM, m2, _mm512_mul_ps(XX, x1));
+		__m512 sy = _mm512_maskz_fmadd_ps(keep, YM, m2, _mm512_mul_ps(YY, y1));
 		__m512 m = _mm512_mul_ps(p, sm), x = _mm512_mul_ps(qx, sx), y = _mm512_mul_ps(qy, sy), pm;
 		_mm512_storeu_ps(gM + i, m);
 		_mm512_storeu_ps(gX + i, x);
@@ -329,11 +336,11 @@ AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float 
 		/* the forward sums, read only in the lanes up to ihi (past it a
 		 * slot holds whatever it held, possibly a NaN that 0 would not clear) */
 		pm = _mm512_mul_ps(_mm512_maskz_loadu_ps(keep, S2 + i), m);
-		s[0] = _mm512_add_ps(s[0], pm);
-		s[1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SX1 + i), x, s[1]);
-		s[2] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SY1 + i), y, s[2]);
-		s[3] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qxs + i - 1), _mm512_maskz_loadu_ps(keep, SX2 + i)), x, s[3]);
-		s[4] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qys + i + 1), _mm512_maskz_loadu_ps(keep, SY2 + i)), y, s[4]);
+		s0 = _mm512_add_ps(s0, pm);
+		s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SX1 + i), x, s1);
+		s2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SY1 + i), y, s2);
+		s3 = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qxs + i - 1), _mm512_maskz_loadu_ps(keep, SX2 + i)), x, s3);
+		s4 = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qys + i + 1), _mm512_maskz_loadu_ps(keep, SY2 + i)), y, s4);
 		pm = _mm512_mul_ps(pm, PA);
 		for (c = 0; c < ky; c++) {  /* accM[yc·ms + i] += pm·pa */
 			__mmask16 is_c = _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(c));
@@ -341,16 +348,18 @@ AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float 
 			_mm512_storeu_ps(accM + c * ms + i, _mm512_mask_add_ps(acc, is_c, acc, pm));
 		}
 	}
-	for (k = 0; k < 5; k++) sums[k] = _mm512_reduce_add_ps(s[k]);
+	sums[0] = _mm512_reduce_add_ps(s0), sums[1] = _mm512_reduce_add_ps(s1), sums[2] = _mm512_reduce_add_ps(s2);
+	sums[3] = _mm512_reduce_add_ps(s3), sums[4] = _mm512_reduce_add_ps(s4);
 	return _mm512_reduce_max_ps(mx);
 }
 
 __attribute__((target("avx512f,avx512bw"))) float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a,
 								    float sums[5])
 {
-	if (in->ntab <= 16) return bdiag_avx512(in, a, sums, LOOK16);
-	if (in->ntab <= 32) return bdiag_avx512(in, a, sums, LOOK32);
-	return bdiag_avx512(in, a, sums, GATHER);
+	if (in->ntab <= 16 && in->ky == 4) return bdiag_avx512(in, a, sums, LOOK16, 1);
+	if (in->ntab <= 16) return bdiag_avx512(in, a, sums, LOOK16, 0);
+	if (in->ntab <= 32) return bdiag_avx512(in, a, sums, LOOK32, 0);
+	return bdiag_avx512(in, a, sums, GATHER, 0);
 }
 #else
 typedef int phmm_dp_simd_x86_unused;  /* ISO C forbids an empty translation unit */
