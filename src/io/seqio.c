@@ -388,6 +388,13 @@ static int text_begin(sio_reader_t *r)
 
 /* ------------------------------------------------------ 4. SAM/BAM/CRAM */
 
+/* Whether the BGZF stream under an end of file met an error (a threaded
+ * reader may report one as a plain end). */
+static int aln_stream_failed(const sio_reader_t *r)
+{
+	return r->hts->is_bgzf && r->hts->fp.bgzf->errcode != 0;
+}
+
 static int aln_begin(sio_reader_t *r)
 {
 	const bam1_core_t *c = &r->b->core;
@@ -396,8 +403,8 @@ static int aln_begin(sio_reader_t *r)
 	if (r->aln_empty) return TS_EOF;  /* the regions select nothing */
 	for (;;) {
 		ret = r->itr ? sam_itr_next(r->hts, r->itr, r->b) : sam_read1(r->hts, r->hdr, r->b);
-		if (ret == -1) return TS_EOF;
-		if (ret < -1)
+		if (ret == -1 && !aln_stream_failed(r)) return TS_EOF;
+		if (ret < 0)
 			return reader_fail(r, TS_EDATA, "%s: truncated or corrupt %s data after %lld records%s",
 					   r->path, sio_kind_name(r->kind), (long long)r->n_aln_read,
 					   r->kind == SIO_CRAM ? " (is the reference available? see --reference)" : "");
@@ -670,12 +677,17 @@ static int open_alignments(sio_reader_t *r, hFILE *h, const htsFormat *fmt)
 		hclose_abruptly(h);
 		return reader_fail(r, TS_EIO, "%s: cannot open as %s", r->path, sio_kind_name(r->kind));
 	}
-	if (r->opt.threads > 0 && hts_set_threads(r->hts, r->opt.threads) < 0)
-		return reader_fail(r, TS_EIO, "%s: cannot start %d decompression threads", r->path, r->opt.threads);
 	if (r->opt.reference && hts_set_fai_filename(r->hts, r->opt.reference) < 0)
 		return reader_fail(r, TS_EIO, "%s: cannot use reference %s", r->path, r->opt.reference);
 	if ((r->hdr = sam_hdr_read(r->hts)) == NULL)
 		return reader_fail(r, TS_EDATA, "%s: cannot read the %s header (truncated or corrupt file?)", r->path, sio_kind_name(r->kind));
+	/* Decompression threads only once the header is read and the file is
+	 * known to end in its EOF block: htslib 1.16's thread pool can hang on
+	 * a truncated file, or report its truncation as a normal end.  Without
+	 * the block (a truncated file, a pipe), reading stays single-threaded,
+	 * where truncation is an error (aln_begin). */
+	if (r->opt.threads > 0 && hts_check_EOF(r->hts) == 1 && hts_set_threads(r->hts, r->opt.threads) < 0)
+		return reader_fail(r, TS_EIO, "%s: cannot start %d decompression threads", r->path, r->opt.threads);
 	if ((r->b = bam_init1()) == NULL) return reader_fail(r, TS_ENOMEM, "out of memory");
 	if (r->opt.n_regions > 0 || r->opt.bed) {
 		if (strcmp(r->path, "-") == 0)

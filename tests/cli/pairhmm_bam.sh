@@ -47,6 +47,21 @@ run tessera pairhmm fit --bam $PB --ref data/fixtures/seq/ref.fa
 expect_rc 2; expect_err_grep "is on 'lambda_NEB3011', which is not in data/fixtures/seq/ref.fa"
 check pairhmm_bam_wrong_reference
 
+# A truncated BAM is an error with any thread count (htslib's decompression
+# threads could hang on one, or end early as if the file were complete):
+# cut inside the header, and inside the reads (43 of 112 readable); each
+# run three times, since a thread race shows only sometimes.
+head -c 100 $PB > "$T/cut_header.bam"
+head -c 101007 $PB > "$T/cut_reads.bam"
+for k in 1 2 3; do
+	run timeout 60 $TESSERA pairhmm test -@ 2 --bam "$T/cut_header.bam" --ref $PBREF
+	expect_rc 2; expect_err_grep 'cut_header.bam: cannot read the BAM header'
+	check "pairhmm_bam_truncated_header_threads_$k"
+	run timeout 60 $TESSERA pairhmm test -@ 2 --json "$T/cut.json" --bam "$T/cut_reads.bam" --ref $PBREF
+	expect_rc 2; expect_err_grep 'cut_reads.bam: truncated or corrupt BAM data after 43 records'; expect_no_file "$T/cut.json"
+	check "pairhmm_bam_truncated_reads_threads_$k"
+done
+
 # ONT reads (test data only, not bundled): deletion-biased
 ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
 if [ -r "$ONT" ]; then
