@@ -19,8 +19,10 @@ void phc_report_input(FILE *fp, const phc_opts_t *o, const phc_input_t *in)
 	const pair_set_t *ps = in->set;
 	fprintf(fp, "tessera pairhmm %s\n", o->sub);
 	if (o->bam) {
-		fprintf(fp, "pairs: reads of %s against %s (%lld of %lld reads passed the filters)\n", o->bam, o->ref,
+		fprintf(fp, "pairs: reads of %s against %s (%lld of %lld reads passed the filters", o->bam, o->ref,
 			(long long)ps->reads_used, (long long)ps->reads_seen);
+		if (ps->reads_no_seq) fprintf(fp, "; %lld mapped without a stored sequence, SEQ '*', skipped", (long long)ps->reads_no_seq);
+		fprintf(fp, ")\n");
 		fprintf(fp, "sequence 1 = the read, sequence 2 = the reference: X = insertion in the read, Y = deletion from the read\n");
 		fprintf(fp, "mode %s, pad %lld, band %s%lld\n", o->glocal ? "glocal" : "global", (long long)o->pad,
 			o->band ? "+-" : "none", (long long)o->band);

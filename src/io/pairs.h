@@ -32,7 +32,8 @@ typedef struct {
 	int64_t n;
 	/* pairs from alignments: what the CIGARs say, for comparison with a fit */
 	int64_t cigar_ins, cigar_ins_bases, cigar_del, cigar_del_bases, cigar_aligned;
-	int64_t reads_seen, reads_used;
+	int64_t reads_seen, reads_used;  /* records in the file; reads made pairs */
+	int64_t reads_no_seq;            /* mapped reads skipped for SEQ '*' */
 } pair_set_t;
 
 /* Options of pairs_from_alignments(). */

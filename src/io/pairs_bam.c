@@ -32,11 +32,13 @@ static int take_read(pair_set_t *set, const sio_rec_t *rec, int64_t off, pair_re
 {
 	int64_t lclip = 0, rclip = 0, i = 0, j = off, k, len, q;
 	int c;
+	int lead;
 	for (c = 0; c < rec->n_cigar && bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP; c++) lclip += bam_cigar_oplen(rec->cigar[c]);
-	for (c = rec->n_cigar - 1; c >= 0 && (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP || bam_cigar_op(rec->cigar[c]) == BAM_CHARD_CLIP); c--)
+	lead = c;  /* an all-clip CIGAR is counted once, from the left */
+	for (c = rec->n_cigar - 1; c >= 0 && c >= lead && (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP || bam_cigar_op(rec->cigar[c]) == BAM_CHARD_CLIP); c--)
 		if (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP) rclip += bam_cigar_oplen(rec->cigar[c]);
 	len = rec->n - lclip - rclip;
-	if (len < 0) return TS_EDATA;
+	if (len <= 0) return TS_EDATA;
 	p->n = len;
 	if ((p->x = malloc(len + 1)) == NULL || (p->path_lo = malloc((len + 1) * sizeof *p->path_lo)) == NULL ||
 	    (p->path_hi = malloc((len + 1) * sizeof *p->path_hi)) == NULL)
@@ -110,10 +112,23 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 		int64_t len = rec.chrom ? faidx_seq_len(fai, rec.chrom) : -1, wbeg, wend;
 		hts_pos_t got = 0;
 		char *ref;
-		set->reads_seen++;
-		if (rec.chrom == NULL || rec.flag & BAM_FUNMAP || rec.n_cigar == 0 || rec.n == 0) continue;
+		if (rec.chrom == NULL || rec.flag & BAM_FUNMAP || rec.n_cigar == 0) continue;
+		if (rec.n == 0) {
+			set->reads_no_seq++;
+			continue;
+		}
 		if (len < 0) {
 			s = ts_fail(err, TS_EDATA, "%s: read '%s' is on '%s', which is not in %s", path, rec.name, rec.chrom, o->ref);
+			goto fail;
+		}
+		if (sio_target_len(r, rec.chrom) >= 0 && sio_target_len(r, rec.chrom) != len) {
+			s = ts_fail(err, TS_EDATA, "%s: '%s' is %lld bp in its header but %lld bp in %s: the reads were aligned to another "
+				    "version of the reference", path, rec.chrom, (long long)sio_target_len(r, rec.chrom), (long long)len, o->ref);
+			goto fail;
+		}
+		if (rec.end > len) {
+			s = ts_fail(err, TS_EDATA, "%s: read '%s' ends at %lld, past the end of '%s' (%lld bp in %s)", path, rec.name,
+				    (long long)rec.end, rec.chrom, (long long)len, o->ref);
 			goto fail;
 		}
 		wbeg = rec.offset - o->pad > 0 ? rec.offset - o->pad : 0;
@@ -124,7 +139,7 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 		set->n++;  /* counted now so pairs_free() frees a half-made pair */
 		if ((s = take_read(set, &rec, rec.offset - wbeg, p)) == TS_ENOMEM) goto nomem;
 		if (s < 0) {
-			s = ts_fail(err, TS_EDATA, "%s: read '%s': CIGAR clips more bases than the read has", path, rec.name);
+			s = ts_fail(err, TS_EDATA, "%s: read '%s': no aligned bases (its CIGAR clips all of the read, or more)", path, rec.name);
 			goto fail;
 		}
 		if ((ref = faidx_fetch_seq64(fai, rec.chrom, wbeg, wend - 1, &got)) == NULL || got != wend - wbeg) {
@@ -154,6 +169,7 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 		s = ts_fail(err, s, "%s", sio_error(r));
 		goto fail;
 	}
+	set->reads_seen = sio_records_read(r);
 	sio_close(r);
 	fai_destroy(fai);
 	*out = set;

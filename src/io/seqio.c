@@ -654,6 +654,13 @@ const char *sio_kind_name(sio_kind_t k)
 
 sio_kind_t sio_kind(const sio_reader_t *r) { return r->kind; }
 const char *sio_error(const sio_reader_t *r) { return r->err; }
+int64_t sio_records_read(const sio_reader_t *r) { return r->n_aln_read; }
+
+int64_t sio_target_len(const sio_reader_t *r, const char *chrom)
+{
+	int tid = r->hdr ? sam_hdr_name2tid(r->hdr, chrom) : -1;
+	return tid >= 0 ? (int64_t)sam_hdr_tid2len(r->hdr, tid) : -1;
+}
 
 static int open_faidx(sio_reader_t *r)
 {

@@ -85,6 +85,12 @@ int sio_open(sio_reader_t **out, const char *path, const sio_opts_t *o, char *er
 int sio_read(sio_reader_t *r, sio_rec_t *rec);
 
 const char *sio_error(const sio_reader_t *r);
+
+/** SAM/BAM/CRAM: the records read so far, before the flag and MAPQ filters. */
+int64_t sio_records_read(const sio_reader_t *r);
+
+/** SAM/BAM/CRAM: the length of `chrom` in the header (@SQ LN), or -1. */
+int64_t sio_target_len(const sio_reader_t *r, const char *chrom);
 sio_kind_t sio_kind(const sio_reader_t *r);
 const char *sio_kind_name(sio_kind_t k);
 

@@ -62,6 +62,32 @@ for k in 1 2 3; do
 	check "pairhmm_bam_truncated_reads_threads_$k"
 done
 
+# reads that do not fit the reference: one moved past the end of the contig
+# (the band would hide it: --band 0 too), and a reference shorter than the
+# BAM header's contig (another version of it)
+samtools view -H $PB > "$T/h.sam"
+samtools view $PB | head -3 | awk 'BEGIN { OFS = "\t" } NR == 1 { $4 = 48400 } { print }' | cat "$T/h.sam" - > "$T/past_end.sam"
+for band in 32 0; do
+	run tessera pairhmm test --band $band --bam "$T/past_end.sam" --ref $PBREF
+	expect_rc 2; expect_err_grep "past_end.sam: read '.*/387_1134' ends at 49116, past the end of 'lambda_NEB3011' \(48502 bp in $PBREF\)"
+	check "pairhmm_bam_read_past_reference_end_band$band"
+done
+head -c 30500 $PBREF > "$T/short_ref.fa"
+run tessera pairhmm test --bam $PB --ref "$T/short_ref.fa"
+expect_rc 2; expect_err_grep "'lambda_NEB3011' is 48502 bp in its header but 30108 bp in .*short_ref.fa: the reads were aligned to another version"
+check pairhmm_bam_reference_of_another_length
+
+# a mapped read without a stored sequence (SEQ '*') is skipped and counted;
+# one whose CIGAR clips all of it is an error that says so
+samtools view $PB | head -3 | awk 'BEGIN { OFS = "\t" } NR == 2 { $10 = "*"; $11 = "*" } { print }' | cat "$T/h.sam" - > "$T/no_seq.sam"
+run tessera pairhmm fit --bam "$T/no_seq.sam" --ref $PBREF
+expect_rc 0; expect_out_grep "\(2 of 3 reads passed the filters; 1 mapped without a stored sequence, SEQ '\*', skipped\)$"
+check pairhmm_bam_no_seq_counted
+samtools view $PB | head -3 | awk 'BEGIN { OFS = "\t" } NR == 2 { $6 = length($10) "S" } { print }' | cat "$T/h.sam" - > "$T/all_clip.sam"
+run tessera pairhmm fit --bam "$T/all_clip.sam" --ref $PBREF
+expect_rc 2; expect_err_grep "all_clip.sam: read '.*/0_344': no aligned bases \(its CIGAR clips all of the read"
+check pairhmm_bam_all_clipped
+
 # ONT reads (test data only, not bundled): deletion-biased
 ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
 if [ -r "$ONT" ]; then
