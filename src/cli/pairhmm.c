@@ -404,6 +404,11 @@ int phc_load_pairs(const phc_opts_t *o, phc_input_t *in)
 		return TS_ENOMEM;
 	}
 	in->residues = pairs_residues(in->set);
+	if (in->residues == 0) {  /* only B→E: the EM would set τ = 1, no model at all */
+		phc_error("%s: every sequence of the %lld pair(s) is empty: no residues to fit or align", o->bam ? o->bam : o->pairs1,
+			  (long long)in->set->n);
+		return TS_EDATA;
+	}
 	ts_log(TS_LOG_INFO, "pairhmm", "%lld pairs, %lld residues", (long long)in->set->n, (long long)in->residues);
 	return TS_OK;
 }

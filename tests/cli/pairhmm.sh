@@ -232,3 +232,12 @@ check pairhmm_align_fits_first
 run tessera pairhmm simulate --quiet -n 2
 expect_rc 0; expect_err_empty
 check pairhmm_quiet
+
+# pairs with no residues at all: an error, not a model with tau = 1 that the
+# tool would then refuse to read back
+printf '>a\n>b\n>c\n>d\n' > "$T/empty_pairs.fa"
+for sub in fit test align; do
+	run tessera pairhmm $sub --json "$T/empty.json" "$T/empty_pairs.fa"
+	expect_rc 2; expect_err_grep 'empty_pairs.fa: every sequence of the 2 pair\(s\) is empty'; expect_no_file "$T/empty.json"
+	check "pairhmm_${sub}_no_residues"
+done
