@@ -84,6 +84,19 @@ run tessera view -r chrZ:1-10 $FX/ref.fa
 expect_rc 1; expect_err_grep "invalid region 'chrZ:1-10'"
 check view_unknown_region
 
+# a position 0 anywhere is refused (htslib would read an end of 0 as "to the
+# end": chr1:5-0 was chr1 from 5 on); an open end stays allowed
+for reg in chr1:5-0 chr1:1-0 chr1:-0 chr1:0 chr1:0-10 chr1:0,0-10; do
+	for f in ref.fa reads.bam; do
+		run tessera view -r $reg $FX/$f
+		expect_rc 1; expect_err_grep "invalid region '$reg': positions are 1-based, from 1"
+		check "view_region_position_0_${f}_$reg"
+	done
+done
+run tessera view -r chr1:5- -r chr1:-3 $FX/ref.fa
+expect_rc 0; expect_out_cmd samtools faidx $FX/ref.fa chr1:5-5000 chr1:1-3  # chr1: 5,000 bp
+check view_region_open_ends
+
 run tessera view --bed $FX/bad_end.bed $FX/ref.fa
 expect_rc 2; expect_err_grep "bad_end.bed:2: end 1201 is beyond the end of 'chr2'"
 check view_bad_bed
