@@ -241,6 +241,8 @@ ParameterizedTestParameters(motif, malformed)
 		{"bad_short.jaspar", "1: motif MA0001.1 has 3 rows, expected 4 (A, C, G, T)"},
 		{"bad_unequal.jaspar", "4: row G of motif MA0001.1 has 2 counts, row A has 3"},
 		{"bad_zero.jaspar", "1: position 2 of motif MA0001.1 has no counts (all zero)"},
+		{"bad_overflow.jaspar", "1: position 1 of motif MA0001.1: the counts are too large to add up"},
+		{"bad_bracket.jaspar", "2: row of motif MA0001.1: unbalanced '[' ']' (expected 'A [ counts ]')"},
 		{"bad_zero.transfac", "5: position 2 of motif MA0001.1 has no counts (all zero)"},
 		{"bad_bgsum.meme", "3: background frequencies sum to 1.200000, not 1"},
 		{"bad_nomotifs.meme", "9: no motifs found"},

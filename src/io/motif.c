@@ -191,6 +191,7 @@ static int counts_to_probs(reader_t *r, motif_t *m, int line)
 	for (i = 0; i < m->w; i++) {
 		double *x = &m->p[4 * i], s = x[0] + x[1] + x[2] + x[3];
 		if (s <= 0) return rfail(r, line, "position %d of motif %s has no counts (all zero)", i + 1, m->id);
+		if (!isfinite(s)) return rfail(r, line, "position %d of motif %s: the counts are too large to add up", i + 1, m->id);
 		for (b = 0; b < 4; b++) x[b] /= s;
 		if (i == 0) first = s;
 	}
@@ -423,6 +424,11 @@ static int jaspar_finish(reader_t *r, jaspar_t *j)
 static int jaspar_row(reader_t *r, jaspar_t *j)
 {
 	int k, b, first = 0, used = 0;
+	const char *lb = strchr(r->line, '['), *rb = strchr(r->line, ']');
+	/* "A [ 1 2 3 ]" or bare "1 2 3": one pair of brackets around the counts, or none */
+	if ((lb == NULL) != (rb == NULL) || (lb && (rb < lb || strchr(lb + 1, '[') || strchr(rb + 1, ']') ||
+						   *skip_blanks(rb + 1) != '\0')))
+		return rfail(r, r->lineno, "row of motif %s: unbalanced '[' ']' (expected 'A [ counts ]')", j->m->id);
 	if (split(r, r->line, 1) < 0) return nomem(r);
 	if (r->ntok == 0) return rfail(r, r->lineno, "row of motif %s has no counts", j->m->id);
 	if (isalpha((unsigned char)r->tok[0][0])) {
