@@ -463,25 +463,30 @@ int phc_write_outputs(const phc_output_t *outs, int n)
 {
 	ts_outfile_t of[8];
 	char err[TS_ERRLEN];
-	int i, k, s = TS_OK, opened[8] = {0};
+	int i, s = TS_OK;
+	const char *paths[8] = {NULL};
 	if (n > 8) return TS_EUSAGE;
+	memset(of, 0, sizeof of);
+	for (i = 0; i < n; i++) paths[i] = outs[i].path;
+	if ((s = ts_outfile_distinct(paths, NULL, n, err)) < 0) {
+		phc_error("%s", err);
+		return s;
+	}
 	for (i = 0; i < n && s == TS_OK; i++) {
 		if (outs[i].path == NULL) continue;
 		if ((s = ts_outfile_open(&of[i], outs[i].path, err)) < 0) {
 			phc_error("%s", err);
 			break;
 		}
-		opened[i] = 1;
 		if ((s = outs[i].write(of[i].fp, outs[i].arg)) < 0) phc_error("%s: write failed", outs[i].path);
 	}
-	for (i = 0; i < n; i++) {
-		if (!opened[i]) continue;
-		if (s < 0) ts_outfile_abort(&of[i]);
-		else if ((k = ts_outfile_commit(&of[i], err)) < 0) {
-			phc_error("%s", err);
-			s = k;
-		}
+	if (s < 0) {
+		for (i = 0; i < n; i++)
+			if (of[i].fp) ts_outfile_abort(&of[i]);
+		return s;
 	}
+	/* all or none: a failing --mqc must not leave the report behind */
+	if ((s = ts_outfile_commit_all(of, n, err)) < 0) phc_error("%s", err);
 	return s;
 }
 

@@ -157,8 +157,11 @@ int cmd_predict(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if ((s = predict_input(&p, argv[i], &io, err)) < 0) goto fail;
 	p.out = p.bg = NULL;
-	if ((s = ts_outfile_commit(&out, err)) < 0) goto fail;
-	if (sal_path && (s = ts_outfile_commit(&bg, err)) < 0) goto fail;
+	{
+		ts_outfile_t both[2] = {out, bg};  /* all or none */
+		memset(&out, 0, sizeof out), memset(&bg, 0, sizeof bg);
+		if ((s = ts_outfile_commit_all(both, 2, err)) < 0) goto fail;
+	}
 	ts_log(TS_LOG_INFO, "predict", "%lld sequences", (long long)p.n_seq);
 	exit_code = 0;
 	goto done;

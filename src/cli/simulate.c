@@ -198,11 +198,7 @@ int cmd_simulate(int argc, char **argv)
 	for (k = 0; k < 3; k++)
 		if (o.path[k] && (s = ts_outfile_open(&o.of[k], o.path[k], err)) < 0) goto fail;
 	if ((s = write_all(&c, &set->a[idx], &o, err)) < 0) goto fail;
-	for (k = 0; k < 3; k++)
-		if (o.path[k] && (s = ts_outfile_commit(&o.of[k], err)) < 0) {
-			o.path[k] = NULL;
-			goto fail;
-		}
+	if ((s = ts_outfile_commit_all(o.of, 3, err)) < 0) goto fail;
 	ts_log(TS_LOG_INFO, "simulate", "%d sequences of %d bases, %d with a site of %s, seed %lu", c.n, c.len, c.n / 2, set->a[idx].id, c.seed);
 	motif_set_free(set);
 	return 0;

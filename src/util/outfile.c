@@ -63,20 +63,51 @@ fail:
 
 int ts_outfile_commit(ts_outfile_t *of, char *err)
 {
-	int status = TS_OK;
-	const char *name = of->path ? of->path : "standard output";
-	if (of->fp == NULL) return TS_OK;
-	if (fflush(of->fp) != 0 || ferror(of->fp)) status = TS_EIO;
-	if (of->fp != stdout) {
-		if (fclose(of->fp) != 0) status = TS_EIO;
-		if (of->tmp && status == TS_OK && rename(of->tmp, of->path) != 0) status = TS_EIO;
-		if (of->tmp && status != TS_OK) unlink(of->tmp);
+	return ts_outfile_commit_all(of, 1, err);
+}
+
+int ts_outfile_commit_all(ts_outfile_t *of, int n, char *err)
+{
+	int k, status = TS_OK;
+	/* phase 1: everything written and closed, nothing renamed yet */
+	for (k = 0; k < n && status == TS_OK; k++) {
+		int bad;
+		if (of[k].fp == NULL) continue;
+		bad = fflush(of[k].fp) != 0 || ferror(of[k].fp);
+		if (of[k].fp != stdout) {
+			bad |= fclose(of[k].fp) != 0;
+			of[k].fp = NULL;
+		}
+		if (bad) status = ts_fail(err, TS_EIO, "%s: write failed: %s", of[k].path ? of[k].path : "standard output", strerror(errno));
 	}
-	if (status != TS_OK) ts_fail(err, TS_EIO, "%s: write failed: %s", name, strerror(errno));
-	free(of->path);
-	free(of->tmp);
-	memset(of, 0, sizeof *of);
+	/* phase 2: rename all, or remove all */
+	for (k = 0; k < n; k++) {
+		if (status != TS_OK && of[k].fp != NULL && of[k].fp != stdout) fclose(of[k].fp);  /* not reached in phase 1 */
+		if (of[k].tmp && status == TS_OK && rename(of[k].tmp, of[k].path) != 0)
+			status = ts_fail(err, TS_EIO, "%s: cannot move the result into place: %s", of[k].path, strerror(errno));
+		if (of[k].tmp && status != TS_OK) unlink(of[k].tmp);
+		free(of[k].path);
+		free(of[k].tmp);
+		memset(&of[k], 0, sizeof of[k]);
+	}
 	return status;
+}
+
+int ts_outfile_distinct(const char *const *paths, const char *const *opts, int n, char *err)
+{
+	int a, b;
+	struct stat sa, sb;
+	for (a = 0; a < n; a++)
+		for (b = a + 1; b < n; b++) {
+			if (!paths[a] || !paths[b] || strcmp(paths[a], "-") == 0 || strcmp(paths[b], "-") == 0) continue;
+			if (strcmp(paths[a], paths[b]) == 0 ||
+			    (stat(paths[a], &sa) == 0 && stat(paths[b], &sb) == 0 && S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev &&
+			     sa.st_ino == sb.st_ino))
+				return opts ? ts_fail(err, TS_EUSAGE, "%s and %s name the same file (%s): each output needs its own", opts[a],
+						      opts[b], paths[a])
+					    : ts_fail(err, TS_EUSAGE, "two outputs name the same file (%s): each needs its own", paths[a]);
+		}
+	return TS_OK;
 }
 
 void ts_outfile_abort(ts_outfile_t *of)

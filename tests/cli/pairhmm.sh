@@ -241,3 +241,15 @@ for sub in fit test align; do
 	expect_rc 2; expect_err_grep 'empty_pairs.fa: every sequence of the 2 pair\(s\) is empty'; expect_no_file "$T/empty.json"
 	check "pairhmm_${sub}_no_residues"
 done
+
+# outputs are all or none: a failing second output (a full device) leaves
+# no first one behind; two outputs may not name the same file
+run tessera pairhmm simulate --params $FX/params.json -n 10 -o "$T/sim_full.fa" --aln /dev/full
+expect_rc 3; expect_err_grep '/dev/full: write failed'; expect_no_file "$T/sim_full.fa"
+check pairhmm_simulate_outputs_all_or_none
+run tessera pairhmm test --json "$T/full.json" --mqc /dev/full $FX/pairs.fa.gz
+expect_rc 3; expect_err_grep '/dev/full: write failed'; expect_no_file "$T/full.json"
+check pairhmm_test_outputs_all_or_none
+run tessera pairhmm simulate --params $FX/params.json -n 10 -o "$T/same.fa" --aln "$T/same.fa"
+expect_rc 1; expect_err_grep 'two outputs name the same file .*same.fa'; expect_no_file "$T/same.fa"
+check pairhmm_outputs_distinct
