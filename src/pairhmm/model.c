@@ -25,6 +25,10 @@ int phmm_tie_parse(const char *s, unsigned *spec, char *err)
 	if (strcmp(s, "untied") == 0) return *spec = PHMM_SPEC_UNTIED, TS_OK;
 	if (strcmp(s, "none") == 0) return *spec = 0, TS_OK;
 	if (strlen(s) >= sizeof buf) return ts_fail(err, TS_EUSAGE, "tying spec '%.40s…' is too long", s);
+	/* strtok would skip empty items: "" and ",gap-open," are typos, not specs */
+	if (s[0] == '\0' || s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		return ts_fail(err, TS_EUSAGE, "tying spec '%s' has an empty item (use tied, untied, none, or a comma-separated list of "
+			       "gap-open, gap-extend, insert-emission, match-symmetry)", s);
 	strcpy(buf, s);
 	*spec = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {

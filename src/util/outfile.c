@@ -13,6 +13,7 @@ int ts_outfile_open(ts_outfile_t *of, const char *path, char *err)
 	int fd, status;
 	struct stat st;
 	memset(of, 0, sizeof *of);
+	if (path != NULL && path[0] == '\0') return ts_fail(err, TS_EUSAGE, "an output file name is empty ('-' is standard output)");
 	if (path == NULL || strcmp(path, "-") == 0) {
 		of->fp = stdout;
 		return TS_OK;

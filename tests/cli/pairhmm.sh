@@ -50,6 +50,19 @@ run tessera pairhmm fit --tie gap-open,wobble $FX/pairs.fa
 expect_rc 1; expect_err_grep '^\[E::pairhmm\] --tie: '
 check pairhmm_bad_spec
 
+for spec in '' ',gap-open,' 'gap-open,,gap-extend'; do
+	run tessera pairhmm fit --tie "$spec" $FX/pairs.fa
+	expect_rc 1; expect_err_grep "^\[E::pairhmm\] --tie: tying spec '$spec' has an empty item"
+	check "pairhmm_spec_empty_item_$spec"
+done
+
+run tessera pairhmm fit -o '' $FX/pairs.fa
+expect_rc 1; expect_err_grep 'an output file name is empty'
+check pairhmm_fit_empty_output_name
+run tessera pairhmm simulate -n 2 -o ''
+expect_rc 1; expect_err_grep 'an output file name is empty'
+check pairhmm_simulate_empty_output_name
+
 run tessera pairhmm test --null bogus $FX/pairs.fa
 expect_rc 1; expect_err_grep '^\[E::pairhmm\] --null: '
 check pairhmm_bad_null_spec
