@@ -415,6 +415,13 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 		if (optind < argc) return *exit_code = cli_usage_error("scan", "--vcf reads the variants and --ref: no other input ('%s')", argv[optind]), -1;
 		if (c->bg_from_seq || so->n_shards || c->gather || c->mqc_path || io->bed || so->use_qv_thresh || c->format != HITS_TSV)
 			return *exit_code = cli_usage_error("scan", "--vcf goes with -m, --motif, --thresh, --min-score, --bfile, --norc, -r, -o, --out-vcf, --effect-thresh and -@"), -1;
+		if (c->out_vcf && strcmp(c->out_vcf, "-") == 0 && strcmp(c->out_path, "-") == 0)
+			return *exit_code = cli_usage_error("scan", "--out-vcf - writes the VCF to standard output: give the table a file with -o"), -1;
+		{
+			const char *paths[2] = {c->out_path, c->out_vcf}, *opts[2] = {"-o", "--out-vcf"};
+			char err[TS_ERRLEN];
+			if (ts_outfile_distinct(paths, opts, 2, err) < 0) return *exit_code = cli_usage_error("scan", "%s", err), -1;
+		}
 		return 0;
 	}
 	if (c->vcf_ref || c->out_vcf) return *exit_code = cli_usage_error("scan", "--ref and --out-vcf go with --vcf"), -1;

@@ -46,13 +46,14 @@ typedef struct {
 	int *active, flank;
 	faidx_t *fai;
 	var_t *v;
-	int nv;
+	int nv, cap_v;      /* a record's alleles always fit: v grows past BATCH */
 	bcf1_t **recs;       /* --out-vcf: the batch's records, annotated in place */
 	kstring_t *ann;      /* their TFBS annotations */
 	int nrec;
 	FILE *tsv;
 	htsFile *vout;
-	bcf_hdr_t *hdr;
+	bcf_hdr_t *hdr;      /* the reader's (with TFBS when writing --out-vcf) */
+	int n_ctg, n_id;     /* its contigs and tags when the output header was written */
 	int batches;
 	int64_t n_records, n_alleles, n_symbolic, n_same, n_mismatch, n_rows, n_outside;
 } vcf_run_t;
@@ -281,11 +282,41 @@ static int flush_batch(vcf_run_t *r, char *err)
 	return st;
 }
 
+/* A record htslib could not parse fully, or with no REF (a line of too few
+ * columns, spaces for tabs) or no valid POS: an error naming it, since it
+ * would otherwise be scanned as nothing. */
+static int check_record(vcf_run_t *r, bcf1_t *rec, char *err)
+{
+	const char *chrom = bcf_seqname(r->hdr, rec);
+	/* an undeclared contig or tag is not an error: htslib declares it (below) */
+	if ((rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) || rec->n_allele < 1 || rec->pos < 0 || chrom == NULL)
+		return ts_fail(err, TS_EDATA, "%s: record %lld (%s:%lld) is malformed: %s", r->o->vcf, (long long)r->n_records,
+			       chrom ? chrom : "?", (long long)rec->pos + 1,
+			       rec->n_allele < 1 ? "no REF and ALT columns (are the columns separated by tabs?)"
+			       : rec->pos < 0 ? "POS must be a number from 1" : "htslib could not parse it");
+	/* htslib adds a contig or tag missing from the header to its copy as it
+	 * meets it; the output header is written already, and a BCF refers to
+	 * it by number */
+	if (r->vout && hts_get_format(r->vout)->format == bcf &&
+	    (r->hdr->n[BCF_DT_CTG] != r->n_ctg || r->hdr->n[BCF_DT_ID] != r->n_id))
+		return ts_fail(err, TS_EDATA, "%s: record %lld (%s:%lld) uses a contig, INFO or FILTER not declared in the header, which "
+			       "a BCF --out-vcf cannot hold: declare it (bcftools reheader) or write VCF", r->o->vcf, (long long)r->n_records,
+			       chrom, (long long)rec->pos + 1);
+	return TS_OK;
+}
+
 static int add_record(vcf_run_t *r, bcf1_t *rec, char *err)
 {
 	int i, rec_index = -1, st;
 	bcf_unpack(rec, BCF_UN_STR);
 	r->n_records++;
+	if ((st = check_record(r, rec, err)) < 0) return st;
+	if (r->nv + rec->n_allele > r->cap_v) {
+		int cap = r->nv + rec->n_allele + BATCH / 4;
+		var_t *v = realloc(r->v, (size_t)cap * sizeof *v);
+		if (v == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+		r->v = v, r->cap_v = cap;
+	}
 	if (r->vout) {
 		if ((r->recs[r->nrec] = bcf_dup(rec)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 		memset(&r->ann[r->nrec], 0, sizeof r->ann[r->nrec]);
@@ -324,11 +355,13 @@ static int add_record(vcf_run_t *r, bcf1_t *rec, char *err)
 	return TS_OK;
 }
 
-/* Write to a temporary name beside the destination, renamed on success. */
+/* Write to a temporary name beside the destination, renamed on success;
+ * "-" is standard output (tmp left empty). */
 static htsFile *open_vcf_out(const char *path, char *tmp, size_t size)
 {
 	size_t n = strlen(path);
 	const char *mode = n > 4 && strcmp(path + n - 4, ".bcf") == 0 ? "wb" : n > 3 && strcmp(path + n - 3, ".gz") == 0 ? "wz" : "w";
+	if (strcmp(path, "-") == 0) return tmp[0] = '\0', hts_open("-", "w");
 	snprintf(tmp, size, "%s.tmp.%d", path, (int)getpid());
 	return hts_open(tmp, mode);
 }
@@ -347,7 +380,8 @@ int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 		return 3;
 	}
 	r.pwm = calloc(set->n ? set->n : 1, sizeof *r.pwm);
-	r.v = calloc(BATCH + 64, sizeof *r.v);
+	r.cap_v = BATCH + 64;
+	r.v = calloc(r.cap_v, sizeof *r.v);
 	if (!r.pwm || !r.v) {
 		st = ts_fail(err, TS_ENOMEM, "out of memory");
 		goto done;
@@ -386,8 +420,9 @@ int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 			st = ts_fail(err, TS_ENOMEM, "out of memory");
 			goto done;
 		}
-		if ((r.hdr = bcf_hdr_dup(r.hdr)) == NULL ||
-		    bcf_hdr_append(r.hdr, "##INFO=<ID=TFBS,Number=.,Type=String,Description=\"Motif matches changed by the allele (tessera scan "
+		/* TFBS goes into the reader's own header, so that the tags and
+		 * contigs htslib adds to it while reading are written by name */
+		if (bcf_hdr_append(r.hdr, "##INFO=<ID=TFBS,Number=.,Type=String,Description=\"Motif matches changed by the allele (tessera scan "
 					  "--vcf): ALT index|motif id|motif name|ref strand|ref p-value|alt strand|alt p-value|delta score (bits)|"
 					  "effect (gain, loss, neutral)\">") < 0 ||
 		    bcf_hdr_sync(r.hdr) < 0) {
@@ -398,6 +433,7 @@ int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 			st = ts_fail(err, TS_EIO, "%s: cannot write", o->out_vcf);
 			goto done;
 		}
+		r.n_ctg = r.hdr->n[BCF_DT_CTG], r.n_id = r.hdr->n[BCF_DT_ID];
 	}
 	while (st == TS_OK && bcf_sr_next_line(sr)) {
 		bcf1_t *rec = bcf_sr_get_line(sr, 0);
@@ -408,7 +444,7 @@ int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 	if (st == TS_OK) st = flush_batch(&r, err);
 	if (st == TS_OK && r.vout) {
 		if (hts_close(r.vout) < 0) st = ts_fail(err, TS_EIO, "%s: write failed", o->out_vcf);
-		else if (rename(vtmp, o->out_vcf) != 0) st = ts_fail(err, TS_EIO, "%s: cannot rename %s", o->out_vcf, vtmp);
+		else if (vtmp[0] && rename(vtmp, o->out_vcf) != 0) st = ts_fail(err, TS_EIO, "%s: cannot rename %s", o->out_vcf, vtmp);
 		r.vout = NULL;
 	}
 	if (st == TS_OK) {
@@ -428,11 +464,10 @@ done:
 	if (out_open) ts_outfile_abort(&out);
 	if (r.vout) {
 		hts_close(r.vout);
-		unlink(vtmp);
+		if (vtmp[0]) unlink(vtmp);
 	}
 	for (k = 0; k < r.nv; k++) var_free(&r.v[k]);
 	for (k = 0; k < r.nrec; k++) bcf_destroy(r.recs[k]), free(r.ann[k].s);
-	if (o->out_vcf && r.hdr) bcf_hdr_destroy(r.hdr);
 	if (sr) bcf_sr_destroy(sr);
 	for (k = 0; r.pwm && k < set->n; k++) pwm_free(&r.pwm[k]);
 	free(r.pwm);

@@ -57,3 +57,57 @@ printf 'not a vcf\n' > "$T/bad.vcf"
 run tessera scan --vcf "$T/bad.vcf" --ref $VG -m $VM -o "$T/bad_out.tsv"
 expect_rc 2; expect_err_grep 'bad.vcf'; expect_no_file "$T/bad_out.tsv"
 check scan_vcf_not_a_vcf
+
+# a batch (20,000 alleles) that fills up inside one record of many ALTs: the
+# same effects as those alleles written one per record (a record's alleles
+# overflowed the batch's array before)
+{
+	printf '##fileformat=VCFv4.2\n##contig=<ID=chr1,length=3000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+	samtools faidx $VG chr1:1-2900 | tail -n +2 | tr -d '\n' | awk '{ for (k = 0; k < 19990; k++) { p = 1 + k % 2900; r = toupper(substr($0, p, 1))
+		printf "chr1\t%d\ts%d\t%s\t%s\t.\t.\t.\n", p, k, r, r == "A" ? "C" : "A" } }'
+} > "$T/edge_head.vcf"
+ref=$(samtools faidx $VG chr1:100-100 | tail -n 1)
+alts=$(awk -v r="$ref" 'BEGIN { n = 0; for (a = 0; a < 4; a++) for (b = 0; b < 4; b++) for (c = 0; c < 4; c++) for (d = 0; d < 4; d++) {
+	s = r substr("ACGT", a + 1, 1) substr("ACGT", b + 1, 1) substr("ACGT", c + 1, 1) substr("ACGT", d + 1, 1); if (n++ < 100) printf "%s%s", (n > 1 ? "," : ""), s } }')
+{ cat "$T/edge_head.vcf"; printf 'chr1\t100\tmany\t%s\t%s\t.\t.\t.\n' "$ref" "$alts"; } > "$T/edge_many.vcf"
+{ cat "$T/edge_head.vcf"; echo "$alts" | tr ',' '\n' | awk -v r="$ref" '{ printf "chr1\t100\tmany\t%s\t%s\t.\t.\t.\n", r, $1 }'; } > "$T/edge_split.vcf"
+$TESSERA scan --quiet --vcf "$T/edge_split.vcf" --ref $VG -m $VM -o "$T/edge_split.tsv" 2>/dev/null
+run tessera scan --vcf "$T/edge_many.vcf" --ref $VG -m $VM -o "$T/edge_many.tsv"
+expect_rc 0
+[ "$(grep -c '	many	' "$T/edge_split.tsv")" -gt 0 ] || fail_because "the 100 insertions change no motif: the test would prove nothing"
+[ "$(grep '	many	' "$T/edge_many.tsv" | md5sum)" = "$(grep '	many	' "$T/edge_split.tsv" | md5sum)" ] ||
+	fail_because "a record of 100 ALTs at a batch's end differs from the same alleles one per record"
+check scan_vcf_many_alts_at_batch_end
+
+# records that are not VCF are errors naming the record, not records of nothing
+printf '##fileformat=VCFv4.2\n##contig=<ID=chr1,length=3000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' > "$T/hdr.vcf"
+{ cat "$T/hdr.vcf"; printf 'chr1\t391\n'; } > "$T/two_cols.vcf"
+{ cat "$T/hdr.vcf"; printf 'chr1 100 x G A . . .\n'; } > "$T/spaces.vcf"
+{ cat "$T/hdr.vcf"; printf 'chr1\tabc\tx\tG\tA\t.\t.\t.\n'; } > "$T/bad_pos.vcf"
+for f in two_cols spaces bad_pos; do
+	run tessera scan --vcf "$T/$f.vcf" --ref $VG -m $VM -o "$T/bad.tsv"
+	expect_rc 2; expect_err_grep "$f.vcf: record 1 \(.*\) is malformed: "; expect_no_file "$T/bad.tsv"
+	check "scan_vcf_rejects_$f"
+done
+
+# undeclared contigs, INFO and FILTER tags (htslib declares them as it meets
+# them) are written back by name to a VCF, and refused for a BCF
+{ printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'; printf 'chr1\t100\tx\t%s\tA\t.\tLowQual\tFOO=hello\n' "$ref"; } > "$T/undeclared.vcf"
+run tessera scan --vcf "$T/undeclared.vcf" --ref $VG -m $VM -o "$T/und.tsv" --out-vcf "$T/und.vcf"
+expect_rc 0
+grep -v '^#' "$T/und.vcf" | grep -q "^chr1	100	x	$ref	A	.	LowQual	FOO=hello" || fail_because "tags rewritten: $(grep -v '^#' "$T/und.vcf")"
+check scan_vcf_out_keeps_undeclared_tags
+run tessera scan --vcf "$T/undeclared.vcf" --ref $VG -m $VM -o "$T/und2.tsv" --out-vcf "$T/und.bcf"
+expect_rc 2; expect_err_grep 'not declared in the header, which a BCF --out-vcf cannot hold'; expect_no_file "$T/und.bcf"; expect_no_file "$T/und2.tsv"
+check scan_vcf_bcf_refuses_undeclared
+
+# --out-vcf - is standard output; it and -o may not share a file
+run tessera scan --vcf "$T/undeclared.vcf" --ref $VG -m $VM -o "$T/und3.tsv" --out-vcf -
+expect_rc 0; expect_out_grep "^chr1	100	x	$ref	A	"; expect_no_file ./-
+check scan_vcf_out_vcf_stdout
+run tessera scan --vcf "$T/undeclared.vcf" --ref $VG -m $VM --out-vcf -
+expect_rc 1; expect_err_grep 'give the table a file with -o'
+check scan_vcf_two_outputs_on_stdout
+run tessera scan --vcf "$T/undeclared.vcf" --ref $VG -m $VM -o "$T/same" --out-vcf "$T/same"
+expect_rc 1; expect_err_grep '-o and --out-vcf name the same file'
+check scan_vcf_outputs_distinct
