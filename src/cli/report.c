@@ -225,8 +225,16 @@ static int apply_fai(const char *path, hits_t *h)
 	}
 	while (fscanf(fp, "%1023s %lld%*[^\n]", name, &len) == 2) {
 		n++;
-		for (i = 0; i < h->n_seq; i++)
-			if (strcmp(h->seq[i].name, name) == 0 && len > 0) h->seq[i].len = len;
+		for (i = 0; i < h->n_seq; i++) {
+			if (strcmp(h->seq[i].name, name) != 0 || len <= 0) continue;
+			if (len < h->seq[i].len) {  /* the density would bin hits past the end */
+				report_error("%s:%d: '%s' is %lld bp, but %s has hits on it up to %lld: the index of another genome?", path, n,
+					     name, len, h->path, (long long)h->seq[i].len);
+				fclose(fp);
+				return TS_EDATA;
+			}
+			h->seq[i].len = len;
+		}
 	}
 	if (!feof(fp) || n == 0) {
 		report_error("%s:%d: not a samtools faidx index (name, length, offset, ...)", path, n + 1);
@@ -256,7 +264,7 @@ static void section_hits(FILE *fp, hits_t *h, const motif_set_t *db, int top)
 	static char pv_txt[PV_BINS][16];
 	int i, k, shown;
 	for (i = 0; i < PV_BINS; i++) snprintf(pv_txt[i], sizeof pv_txt[i], "%g", i / 2.0), pv_lab[i] = pv_txt[i];
-	qsort(h->mot, h->n_mot, sizeof *h->mot, by_hits);
+	if (h->n_mot > 1) qsort(h->mot, h->n_mot, sizeof *h->mot, by_hits);
 	fputs("<h2>Motif hits: ", fp);
 	svg_escape(fp, base_name(h->path));
 	fprintf(fp, "</h2>\n<p>%lld hits of %d motifs on %d sequence%s.</p>\n", (long long)h->total, h->n_mot, h->n_seq,
@@ -326,11 +334,23 @@ static double jnum(const json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The first of keys[] (NULL-terminated) that is not a finite number in o,
+ * or NULL. */
+static const char *not_finite(const json_t *o, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (!isfinite(jnum(o, *keys))) return *keys;
+	return NULL;
+}
+
 static int section_pairhmm(FILE *fp, const char *path)
 {
-	static const char *const par[5] = {"dX", "dY", "eX", "eY", "tau"};
+	static const char *const par[6] = {"dX", "dY", "eX", "eY", "tau", NULL};
+	static const char *const fit[4] = {"np", "lnL", "iterations", NULL};
+	static const char *const test[10] = {"D", "df", "p", "aic_null", "aic_alt", "bic_null", "bic_alt", "open_ratio", "extend_ratio", NULL};
 	json_t *j = load_json(path);
 	const json_t *null, *alt, *lrt, *in;
+	const char *bad = NULL;
 	int k;
 	if (j == NULL) return TS_EDATA;
 	null = json_object_get(j, "null"), alt = json_object_get(j, "alt"), lrt = json_object_get(j, "lrt");
@@ -338,6 +358,13 @@ static int section_pairhmm(FILE *fp, const char *path)
 	if (!json_is_object(null) || !json_is_object(alt) || !json_is_object(lrt) ||
 	    !json_is_object(json_object_get(null, "params")) || !json_is_object(json_object_get(alt, "params"))) {
 		report_error("%s: not the --json of 'tessera pairhmm test' (no null, alt and lrt)", path);
+		json_decref(j);
+		return TS_EDATA;
+	}
+	/* a verdict from missing numbers would read "not rejected" */
+	if ((bad = not_finite(lrt, test)) || (bad = not_finite(null, fit)) || (bad = not_finite(alt, fit)) ||
+	    (bad = not_finite(json_object_get(null, "params"), par)) || (bad = not_finite(json_object_get(alt, "params"), par))) {
+		report_error("%s: '%s' is missing or not a finite number: not the --json of 'tessera pairhmm test'", path, bad);
 		json_decref(j);
 		return TS_EDATA;
 	}
@@ -367,8 +394,18 @@ static int section_pairhmm(FILE *fp, const char *path)
 	return TS_OK;
 }
 
+/* v in format f, or "n/a" when it is missing or not finite (a training
+ * run without a test set, or whose test set lacks a class) */
+static const char *num_or_na(char buf[32], const char *f, double v)
+{
+	if (!isfinite(v)) return "n/a";
+	snprintf(buf, 32, f, v);
+	return buf;
+}
+
 static int section_train(FILE *fp, const char *path)
 {
+	char b[4][32];
 	static const char *const key[3] = {"train_loss", "val_loss", "val_auroc"};
 	json_t *j = load_json(path);
 	const json_t *curve;
@@ -383,16 +420,22 @@ static int section_train(FILE *fp, const char *path)
 	}
 	for (k = 0; k < 3; k++)
 		if ((v[k] = malloc(n * sizeof *v[k])) == NULL) st = TS_ENOMEM;
-	for (i = 0; st == TS_OK && i < n; i++)
+	for (i = 0; st == TS_OK && i < n; i++) {
 		for (k = 0; k < 3; k++) v[k][i] = jnum(json_array_get(curve, i), key[k]);
+		if (!isfinite(v[0][i])) {  /* validation figures may be null (no validation set), the training loss not */
+			report_error("%s: epoch %d of the learning curve has no finite train_loss: not the --json of 'tessera train'", path, i + 1);
+			st = TS_EDATA;
+		}
+	}
 	if (st == TS_OK) {
 		fputs("<h2>CNN training: ", fp);
 		svg_escape(fp, base_name(path));
-		fprintf(fp, "</h2>\n<p>%d epochs (best %.0f); test auROC %.4f, auPRC %.4f on %.0f sequences.</p>\n", n,
-			jnum(j, "best_epoch"), jnum(j, "test_auroc"), jnum(j, "test_auprc"), jnum(j, "n_test"));
+		fprintf(fp, "</h2>\n<p>%d epochs (best %s); test auROC %s, auPRC %s on %s sequences.</p>\n", n,
+			num_or_na(b[0], "%.0f", jnum(j, "best_epoch")), num_or_na(b[1], "%.4f", jnum(j, "test_auroc")),
+			num_or_na(b[2], "%.4f", jnum(j, "test_auprc")), num_or_na(b[3], "%.0f", jnum(j, "n_test")));
 		svg_lines(fp, (const double *const *)v, key, 2, n, 600, 220, "epoch", "loss");
 		svg_lines(fp, (const double *const *)(v + 2), key + 2, 1, n, 600, 220, "epoch", "validation auROC");
-	} else {
+	} else if (st == TS_ENOMEM) {
 		report_error("out of memory");
 	}
 	for (k = 0; k < 3; k++) free(v[k]);

@@ -27,7 +27,7 @@ static void frame(FILE *fp, int width, int height, double lo, double hi, const c
 		    "font-family=\"sans-serif\" font-size=\"10\">\n", width, height, width, height);
 	fprintf(fp, "<path d=\"M%.1f,%.1fV%.1fH%.1f\" stroke=\"#444\" fill=\"none\"/>\n", left, top, top + plot_h, left + plot_w);
 	for (k = 0; k <= 4; k++) {
-		double v = lo + (hi - lo) * k / 4, y = top + plot_h - plot_h * k / 4;
+		double v = lo + (0.5 * hi - 0.5 * lo) * k / 2, y = top + plot_h - plot_h * k / 4;  /* halves: no overflow */
 		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.4g</text>\n", left - 4, y + 3, v);
 		fprintf(fp, "<path d=\"M%.1f,%.1fH%.1f\" stroke=\"#ddd\"/>\n", left, y, left + plot_w);
 	}
@@ -90,7 +90,8 @@ void svg_lines(FILE *fp, const double *const *series, const char *const *names, 
 				pen = 0;
 				continue;
 			}
-			y = top + plot_h - (series[s][i] - lo) / (hi - lo) * plot_h;
+			/* in halves: hi − lo of finite values can overflow */
+			y = top + plot_h - (0.5 * series[s][i] - 0.5 * lo) / (0.5 * hi - 0.5 * lo) * plot_h;
 			fprintf(fp, "%c%.2f,%.2f", pen ? 'L' : 'M', x, y);
 			pen = 1;
 		}

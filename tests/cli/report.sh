@@ -110,3 +110,32 @@ check report_wrong_json
 run tessera report --hits "$T/missing.tsv"
 expect_rc 3; expect_err_grep 'missing.tsv: No such file'
 check report_missing_input
+
+# a .fai shorter than the hits on a sequence (another genome's index) is an
+# error (the density bins overflowed); a header-only hits file is a page
+printf 'motif_id\tmotif_alt_id\tsequence_name\tstart\tstop\tstrand\tscore\tp-value\tq-value\tmatched_sequence\nMA1\tX\tchr1\t30000000\t30000004\t+\t3.2\t1e-5\t0.1\tACGTA\n' > "$T/far_hits.tsv"
+printf 'chr1\t1\t6\t60\t61\n' > "$T/short.fai"
+run tessera report --hits "$T/far_hits.tsv" --fai "$T/short.fai" -o "$T/far.html"
+expect_rc 2; expect_err_grep "short.fai:1: 'chr1' is 1 bp, but .*far_hits.tsv has hits on it up to 30000004"; expect_no_file "$T/far.html"
+check report_fai_shorter_than_hits
+head -n 1 "$T/far_hits.tsv" > "$T/no_hits.tsv"
+run tessera report --hits "$T/no_hits.tsv" -o "$T/no_hits.html"
+expect_rc 0; grep -q '0 hits of 0 motifs' "$T/no_hits.html" || fail_because "no '0 hits' line"
+check report_header_only_hits
+
+# JSON with the right shape but numbers missing gives no verdict ("symmetry
+# is not rejected" from a missing p); huge but finite losses draw no NaN
+printf '{"null":{"params":{}},"alt":{"params":{}},"lrt":{}}' > "$T/hollow.json"
+run tessera report --pairhmm "$T/hollow.json" -o "$T/hollow.html"
+expect_rc 2; expect_err_grep "hollow.json: 'D' is missing or not a finite number"; expect_no_file "$T/hollow.html"
+check report_pairhmm_json_without_numbers
+printf '{"curve":[{"val_loss":1}]}' > "$T/no_loss.json"
+run tessera report --train "$T/no_loss.json" -o "$T/no_loss.html"
+expect_rc 2; expect_err_grep 'no_loss.json: epoch 1 of the learning curve has no finite train_loss'; expect_no_file "$T/no_loss.html"
+check report_train_json_without_loss
+printf '{"curve":[{"train_loss":1e308,"val_loss":-1e308,"val_auroc":0.5},{"train_loss":1,"val_loss":2,"val_auroc":null}]}' > "$T/huge.json"
+run tessera report --train "$T/huge.json" -o "$T/huge.html"
+expect_rc 0
+if grep -qi 'nan' "$T/huge.html"; then fail_because "NaN in the page: $(grep -io '.\{30\}nan.\{10\}' "$T/huge.html" | head -2)"; fi
+grep -q 'test auROC n/a' "$T/huge.html" || fail_because "a missing test auROC is not n/a"
+check report_train_huge_values_and_missing_metrics
