@@ -154,17 +154,18 @@ static int write_all(const sim_cli_t *c, const motif_t *m, outs_t *o, char *err)
 	for (i = 0; i < c->n / 2; i++) label[i] = 1;
 	gsl_ran_shuffle(rng, label, c->n, sizeof *label);
 	for (i = 0; i < c->n; i++) {
-		char head[512];
 		int at = 0, j;
 		char strand = '+';
 		plant_background(x, c->len, c->gc, rng);
 		if (label[i]) plant_site(m, x, c->len, rng, &at, &strand);
 		for (j = 0; j < c->len; j++) text[j] = "ACGT"[x[j]];
 		text[c->len] = '\0';
-		if (label[i]) snprintf(head, sizeof head, ">seq%d label=1 motif=%s start=%d strand=%c\n", i + 1, m->id, at + 1, strand);
-		else snprintf(head, sizeof head, ">seq%d label=0\n", i + 1);
-		for (k = 0; k < 3; k++)
-			if (o->of[k].fp && (k == 0 || (k == 1) == label[i])) fprintf(o->of[k].fp, "%s%s\n", head, text);
+		for (k = 0; k < 3; k++) {
+			if (!o->of[k].fp || !(k == 0 || (k == 1) == label[i])) continue;
+			/* the motif id is printed apart: any length fits */
+			if (label[i]) fprintf(o->of[k].fp, ">seq%d label=1 motif=%s start=%d strand=%c\n%s\n", i + 1, m->id, at + 1, strand, text);
+			else fprintf(o->of[k].fp, ">seq%d label=0\n%s\n", i + 1, text);
+		}
 	}
 done:
 	if (rng) gsl_rng_free(rng);

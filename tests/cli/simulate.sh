@@ -60,3 +60,12 @@ done
 run tessera help simulate
 expect_rc 0; expect_out_grep '^Usage: tessera simulate motif'
 check simulate_help
+
+# a motif id of 600 characters is written whole, each record on its own lines
+long=$(printf 'L%.0s' $(seq 1 600))
+sed "s/^MOTIF MA0079.5 SP1/MOTIF $long SP1/" data/fixtures/scan/motifs.meme > "$T/long_id.meme"
+run tessera simulate motif -m "$T/long_id.meme" --motif SP1 -n 4 --len 30 --seed 3 -o "$T/long_id.fa"
+expect_rc 0
+[ "$(grep -c "^>seq[0-9]* label=1 motif=$long start=[0-9]* strand=[+-]\$" "$T/long_id.fa")" = 2 ] || fail_because "long motif id cut"
+[ "$(grep -v '^>' "$T/long_id.fa" | grep -c '^[ACGT]\{30\}$')" = 4 ] || fail_because "sequences glued to headers"
+check simulate_long_motif_id
