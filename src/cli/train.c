@@ -184,6 +184,7 @@ static int parse_option(int ch, char *arg, train_cli_t *c, sio_opts_t *io)
 			 pool_v[] = {NET_POOL_MAX, NET_POOL_AVG, NET_POOL_BOTH};
 	int64_t seed;
 	char *eq;
+	int k;
 	switch (ch) {
 	case OPT_POS: c->pos = arg; return 0;
 	case OPT_NEG: c->neg = arg; return 0;
@@ -192,6 +193,8 @@ static int parse_option(int ch, char *arg, train_cli_t *c, sio_opts_t *io)
 		if ((eq = strchr(arg, '=')) == NULL || eq == arg || eq[1] == '\0')
 			return cli_usage_error("train", "--class: '%s' is not NAME=FILE", arg), -1;
 		*eq = '\0';
+		for (k = 0; k < c->n_class; k++)
+			if (strcmp(c->class_name[k], arg) == 0) return cli_usage_error("train", "--class: class '%s' is given twice", arg), -1;
 		return add_class(c, arg, eq + 1) < 0 ? -3 : 0;
 	case OPT_VAL: c->set_val = 1; return parse_frac("--val", arg, &c->to.val_frac);
 	case OPT_TEST: c->set_test = 1; return parse_frac("--test", arg, &c->to.test_frac);
@@ -284,6 +287,11 @@ static int parse_args(int argc, char **argv, train_cli_t *c, sio_opts_t *io)
 	}
 	if (optind < argc) return cli_usage_error("train", "unexpected argument '%s': inputs are given with --pos, --neg or --class", argv[optind]), 2;
 	if (c->out_path == NULL) return cli_usage_error("train", "no model file given (-o MODEL.json)"), 2;
+	{
+		const char *paths[2] = {c->out_path, c->json_path}, *opts[2] = {"-o", "--json"};
+		char err[TS_ERRLEN];
+		if (ts_outfile_distinct(paths, opts, 2, err) < 0) return cli_usage_error("train", "%s", err), 2;
+	}
 	if ((s = check_pos_neg(c, io)) < 0 || (s = check_held(c)) < 0) return s == -3 ? 4 : 2;
 	return 0;
 }
@@ -439,23 +447,18 @@ static json_t *report_json(const train_cli_t *c, const train_result_t *r)
 	return NULL;
 }
 
-/* Write a JSON document atomically: the model (net != NULL, j its
- * "training" member) or a report; takes the reference to j. */
-static int write_json(const char *path, const net_t *net, json_t *j, char *err)
+/* Write a JSON document into out (opened on path): the model (net != NULL,
+ * j its "training" member) or a report; takes the reference to j. */
+static int write_json(ts_outfile_t *out, const char *path, const net_t *net, json_t *j, char *err)
 {
-	ts_outfile_t out = {0};
 	int s;
 	if (j == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
-	if ((s = ts_outfile_open(&out, path, err)) < 0) goto done;
-	if (net) s = net_json_write(net, j, out.fp);
-	else s = json_dumpf(j, out.fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) == 0 && fputc('\n', out.fp) != EOF ? TS_OK : TS_EIO;
-	if (s == TS_OK) s = ts_outfile_commit(&out, err);
-	else {
-		ts_outfile_abort(&out);
+	if ((s = ts_outfile_open(out, path, err)) == TS_OK) {
+		if (net) s = net_json_write(net, j, out->fp);
+		else s = json_dumpf(j, out->fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) == 0 && fputc('\n', out->fp) != EOF ? TS_OK : TS_EIO;
 		if (s == TS_EDATA) ts_fail(err, s, "%s: the model has non-finite weights (training diverged: lower --lr)", path);
-		else ts_fail(err, s, "%s: write failed", path);
+		else if (s < 0) ts_fail(err, s, "%s: write failed", path);
 	}
-done:
 	json_decref(j);
 	return s;
 }
@@ -484,9 +487,11 @@ int cmd_train(int argc, char **argv)
 	train_result_t res = {0};
 	progress_t progress = {0, 0};
 	gsl_rng *rng = NULL;
+	ts_outfile_t outs[2];
 	char err[TS_ERRLEN];
 	int s = TS_OK, exit_code;
 	memset(&c, 0, sizeof c);
+	memset(outs, 0, sizeof outs);
 	c.arch = (net_arch_t){NET_CONV, NET_RELU, NET_POOL_MAX, 16, 19, 0, 0, 2};
 	train_opts_init(&c.to);
 	c.flank = 50;
@@ -504,16 +509,22 @@ int cmd_train(int argc, char **argv)
 	ts_log(TS_LOG_INFO, "train", "%d sequences in %d classes; %zu parameters", d.n, c.n_class, net.n_param);
 	if (isatty(STDERR_FILENO) && ts_verbosity >= TS_LOG_WARN) c.to.progress = on_progress, c.to.progress_ctx = &progress;
 	if ((s = train_run(&net, &d, &c.to, on_epoch, &progress, &res, err)) < 0) goto fail;
-	if ((s = write_json(c.out_path, &net, training_json(&c, &res), err)) < 0) goto fail;
-	if (c.json_path && (s = write_json(c.json_path, NULL, report_json(&c, &res), err)) < 0) goto fail;
-	if (ts_verbosity >= TS_LOG_WARN)
+	/* the model and the report: both or neither */
+	if ((s = write_json(&outs[0], c.out_path, &net, training_json(&c, &res), err)) < 0) goto fail;
+	if (c.json_path && (s = write_json(&outs[1], c.json_path, NULL, report_json(&c, &res), err)) < 0) goto fail;
+	if ((s = ts_outfile_commit_all(outs, 2, err)) < 0) goto fail;
+	if (ts_verbosity >= TS_LOG_WARN && res.n_test > 0)
 		fprintf(stderr, "[M::train] best epoch %d of %d; test auROC %.4f auPRC %.4f (%d sequences); %.0f sequences/s\n",
 			res.best_epoch, res.n_epoch, res.test_auroc, res.test_auprc, res.n_test, res.seq_per_s);
+	else if (ts_verbosity >= TS_LOG_WARN)
+		fprintf(stderr, "[M::train] best epoch %d of %d; no test set; %.0f sequences/s\n", res.best_epoch, res.n_epoch, res.seq_per_s);
 	exit_code = 0;
 	goto done;
 fail:
 	ts_log(TS_LOG_ERROR, "train", "%s", err);
 	exit_code = ts_exit_code(s);
+	if (outs[0].fp) ts_outfile_abort(&outs[0]);
+	if (outs[1].fp) ts_outfile_abort(&outs[1]);
 done:
 	train_result_free(&res);
 	net_free(&net);

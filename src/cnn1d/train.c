@@ -319,9 +319,20 @@ static int split(const data_t *d, int n_class, const train_opts_t *o, gsl_rng *r
 	return TS_OK;
 }
 
-/* Every sequence fits the net, every label is a class of the net, and every
- * class has sequences to learn from. */
-static int check_data(const net_t *net, const data_t *d, const int *tr, int n_tr, char *err)
+/* Whether the n sequences idx[] hold class c. */
+static int has_class(const data_t *d, const int *idx, int n, int c)
+{
+	int i;
+	for (i = 0; i < n && d->a[idx[i]].label != c; i++) {}
+	return i < n;
+}
+
+/* Every sequence fits the net, every label is a class of the net, every
+ * class has sequences to learn from, and a validation or test set, if any,
+ * holds every class: without one its auROC is undefined, and the best
+ * epoch would be picked by nothing. */
+static int check_data(const net_t *net, const data_t *d, const int *tr, int n_tr, const int *va, int n_va, const int *te,
+		      int n_te, char *err)
 {
 	char why[TS_ERRLEN];
 	int i, c;
@@ -332,8 +343,13 @@ static int check_data(const net_t *net, const data_t *d, const int *tr, int n_tr
 				       net->a.n_class);
 	}
 	for (c = 0; c < net->a.n_class; c++) {
-		for (i = 0; i < n_tr && d->a[tr[i]].label != c; i++);
-		if (i == n_tr) return ts_fail(err, TS_EDATA, "class %s has no training sequences", net->class_name[c]);
+		if (!has_class(d, tr, n_tr, c)) return ts_fail(err, TS_EDATA, "class %s has no training sequences", net->class_name[c]);
+		if (n_va > 0 && !has_class(d, va, n_va, c))
+			return ts_fail(err, TS_EDATA, "the validation set (%d sequences) has none of class %s, so its auROC is undefined: give "
+				       "more sequences of every class, or --val-set files of every class", n_va, net->class_name[c]);
+		if (n_te > 0 && !has_class(d, te, n_te, c))
+			return ts_fail(err, TS_EDATA, "the test set (%d sequences) has none of class %s, so its auROC is undefined: give "
+				       "more sequences of every class, or --test-set files of every class (or --test 0)", n_te, net->class_name[c]);
 	}
 	return TS_OK;
 }
@@ -411,7 +427,7 @@ int train_run(net_t *net, const data_t *d, const train_opts_t *o, train_epoch_fn
 	}
 	gsl_rng_set(st.rng, o->seed);
 	if ((s = split(d, C, o, st.rng, st.tr, &st.n_tr, st.va, &st.n_va, st.te, &st.n_te)) < 0) goto nomem;
-	if ((s = check_data(net, d, st.tr, st.n_tr, err)) < 0) goto done;
+	if ((s = check_data(net, d, st.tr, st.n_tr, st.va, st.n_va, st.te, st.n_te, err)) < 0) goto done;
 	res->n_train = st.n_tr, res->n_val = st.n_va, res->n_test = st.n_te;
 	memcpy(st.best, net->param, net->n_param * sizeof *st.best);
 	for (ep = 1; ep <= o->epochs; ep++) {

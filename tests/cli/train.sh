@@ -189,3 +189,28 @@ if command -v script > /dev/null 2>&1; then
 	grep -q 'sequences (' "$OUT" && fail_because "progress line with --quiet"
 	check train_progress_line_quiet
 fi
+
+# a validation or test set without every class has no auROC to pick the best
+# epoch by, or to report: an error, not a run with NaN metrics
+head -n 2 $CF/pos.fa > "$T/one_pos.fa"
+run tessera train --pos "$T/one_pos.fa" --neg $CF/neg.fa $TRAIN_FAST -o "$T/m_one.json"
+expect_rc 2; expect_err_grep 'the validation set \([0-9]+ sequences\) has none of class pos'; expect_no_file "$T/m_one.json"
+check train_validation_set_lacks_a_class
+run tessera train --pos $CF/pos.fa --neg $CF/neg.fa --test-set pos=$CF/pos.fa $TRAIN_FAST -o "$T/m_test.json"
+expect_rc 2; expect_err_grep 'the test set \([0-9]+ sequences\) has none of class neg'; expect_no_file "$T/m_test.json"
+check train_test_set_lacks_a_class
+run tessera train --pos $CF/pos.fa --neg $CF/neg.fa --test 0 $TRAIN_FAST -o "$T/m_notest.json"
+expect_rc 0; expect_err_grep 'no test set'
+check train_without_test_set
+
+# duplicate class names and one file for both outputs are usage errors; a
+# failing report leaves no model behind
+run tessera train --class A=$CF/cls_a.fa --class A=$CF/cls_b.fa $TRAIN_FAST -o "$T/m_dup.json"
+expect_rc 1; expect_err_grep "class 'A' is given twice"
+check train_duplicate_class
+run tessera train --pos $CF/pos.fa --neg $CF/neg.fa $TRAIN_FAST -o "$T/same.json" --json "$T/same.json"
+expect_rc 1; expect_err_grep '-o and --json name the same file'
+check train_outputs_distinct
+run tessera train --pos $CF/pos.fa --neg $CF/neg.fa $TRAIN_FAST -o "$T/m_full.json" --json /dev/full
+expect_rc 3; expect_err_grep '/dev/full: write failed'; expect_no_file "$T/m_full.json"
+check train_outputs_all_or_none
