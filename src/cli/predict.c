@@ -2,6 +2,7 @@
  * trained cnn1d model, and optionally a saliency track (gradient × input).
  * Options and wiring only: the network in cnn1d/net, the file in
  * cnn1d/net_json. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,11 +80,19 @@ static int predict_record(predictor_t *p, const sio_rec_t *rec, sio_kind_t kind,
 	if ((s = reserve(p, len)) < 0) return ts_fail(err, s, "out of memory for sequence %s", rec->name);
 	for (i = 0; i < len; i++) p->x[i] = sio_nt16_to_nt4[SIO_NT16(rec->seq[i])];
 	net_forward(net, p->x, len, &p->work);
+	for (c = 0; c < net->a.n_class; c++)  /* a hand-edited model can overflow */
+		if (!isfinite(p->work.prob[c]))
+			return ts_fail(err, TS_EDATA, "sequence %s: the model's probabilities are not finite (its weights overflow the "
+				       "activations: is the model file edited?)", rec->name);
 	fputs(rec->name, p->out);
 	for (c = 0; c < net->a.n_class; c++) fprintf(p->out, "\t%.6g", p->work.prob[c]);
 	fputc('\n', p->out);
 	if (p->bg) {
 		net_saliency(net, p->x, len, net_argmax(net, &p->work), &p->work, p->sal);
+		for (i = 0; i < len; i++)
+			if (!isfinite(p->sal[i]))
+				return ts_fail(err, TS_EDATA, "sequence %s: the saliency at base %lld is not finite (the model's weights overflow)",
+					       rec->name, (long long)i + 1);
 		for (i = 0; i < len; i++) fprintf(p->bg, "%s\t%lld\t%lld\t%.6g\n", chrom, (long long)(base + i), (long long)(base + i + 1), p->sal[i]);
 	}
 	p->n_seq++;

@@ -214,3 +214,9 @@ check train_outputs_distinct
 run tessera train --pos $CF/pos.fa --neg $CF/neg.fa $TRAIN_FAST -o "$T/m_full.json" --json /dev/full
 expect_rc 3; expect_err_grep '/dev/full: write failed'; expect_no_file "$T/m_full.json"
 check train_outputs_all_or_none
+
+# a loadable model whose weights overflow (exp activation, weights 200):
+# an error naming the sequence, no NaN in the outputs, no output files
+run tessera predict -M $CF/bad_overflow_model.json $CF/pos.fa -o "$T/nan.tsv" --saliency "$T/nan.bg"
+expect_rc 2; expect_err_grep "sequence pos0: the model's probabilities are not finite"; expect_no_file "$T/nan.tsv"; expect_no_file "$T/nan.bg"
+check predict_overflowing_model
