@@ -109,42 +109,47 @@ static int load_db(const char *path, motif_set_t **db, char *err)
 }
 
 /* One TSV line per filter; the matches of the extracted motifs in m. */
-static int write_matches(const char *path, const net_t *net, const extract_info_t *info, const motif_set_t *set, const motif_set_t *db,
-			 const mcmp_match_t *m, char *err)
+static void write_matches(FILE *fp, const net_t *net, const extract_info_t *info, const motif_set_t *set, const motif_set_t *db,
+			  const mcmp_match_t *m)
 {
-	ts_outfile_t of;
-	int k, s;
-	if ((s = ts_outfile_open(&of, path, err)) < 0) return s;
-	fputs("filter\tnsites\tic\tmatch_id\tmatch_name\tsimilarity\toffset\tstrand\toverlap\n", of.fp);
+	int k;
+	fputs("filter\tnsites\tic\tmatch_id\tmatch_name\tsimilarity\toffset\tstrand\toverlap\n", fp);
 	for (k = 0; k < net->a.K; k++) {
 		const extract_info_t *e = &info[k];
 		const mcmp_match_t *b = e->motif >= 0 ? &m[e->motif] : NULL;
-		fprintf(of.fp, "filter%d\t%lld\t", k, (long long)e->nsites);
-		if (e->motif < 0) fputs(".", of.fp);
-		else fprintf(of.fp, "%.3f", mcmp_ic(&set->a[e->motif]));
-		if (b == NULL || b->target < 0) fputs("\t.\t.\t.\t.\t.\t.\n", of.fp);
+		fprintf(fp, "filter%d\t%lld\t", k, (long long)e->nsites);
+		if (e->motif < 0) fputs(".", fp);
+		else fprintf(fp, "%.3f", mcmp_ic(&set->a[e->motif]));
+		if (b == NULL || b->target < 0) fputs("\t.\t.\t.\t.\t.\t.\n", fp);
 		else {
 			const motif_t *t = &db->a[b->target];
-			fprintf(of.fp, "\t%s\t%s\t%.4f\t%d\t%c\t%d\n", t->id, t->alt ? t->alt : ".", b->sim, b->offset, b->strand, b->overlap);
+			fprintf(fp, "\t%s\t%s\t%.4f\t%d\t%c\t%d\n", t->id, t->alt ? t->alt : ".", b->sim, b->offset, b->strand, b->overlap);
 		}
 	}
-	if (ferror(of.fp)) {
-		ts_outfile_abort(&of);
-		return ts_fail(err, TS_EIO, "%s: write failed", path ? path : "standard output");
-	}
-	return ts_outfile_commit(&of, err);
 }
 
-static int write_meme(const char *path, const motif_set_t *set, char *err)
+/* The MEME file (-o) and the match table (--matches, else standard output):
+ * both, or neither. */
+static int write_outputs(const extract_cli_t *c, const net_t *net, const extract_info_t *info, const motif_set_t *set,
+			 const motif_set_t *db, const mcmp_match_t *m, char *err)
 {
-	ts_outfile_t of;
+	ts_outfile_t of[2];
+	const char *paths[2] = {c->out, c->matches}, *opts[2] = {"-o", "--matches"};
 	int s;
-	if ((s = ts_outfile_open(&of, path, err)) < 0) return s;
-	if (motif_write_meme(of.fp, set) < 0) {
-		ts_outfile_abort(&of);
-		return ts_fail(err, TS_EIO, "%s: write failed", path);
+	memset(of, 0, sizeof of);
+	if ((s = ts_outfile_distinct(paths, opts, 2, err)) < 0) return s;
+	if ((s = ts_outfile_open(&of[0], c->out, err)) < 0) return s;
+	if ((s = ts_outfile_open(&of[1], c->matches, err)) < 0) {
+		ts_outfile_abort(&of[0]);
+		return s;
 	}
-	return ts_outfile_commit(&of, err);
+	if (motif_write_meme(of[0].fp, set) < 0) s = TS_EIO;
+	write_matches(of[1].fp, net, info, set, db, m);  /* its write errors: at the commit */
+	if (s < 0) {
+		ts_outfile_abort(&of[0]), ts_outfile_abort(&of[1]);
+		return ts_fail(err, TS_EIO, "%s: write failed", c->out);
+	}
+	return ts_outfile_commit_all(of, 2, err);
 }
 
 /* Logo titles: "filter3 (nsites 812; best match MA0139.2 CTCF, 0.91)". */
@@ -197,8 +202,14 @@ int cmd_motifs_extract(int argc, char **argv)
 	if (set->n < net.a.K)
 		ts_log(TS_LOG_WARN, "motifs", "%d filters have no window above %g of their maximum (never active): no motif", net.a.K - set->n,
 		       c.threshold);
-	if ((s = write_meme(c.out, set, err)) < 0 || (s = write_matches(c.matches, &net, info, set, db, m, err)) < 0) goto fail;
+	if (set->n == 0) {  /* a MEME file of no motifs is no motif file */
+		s = ts_fail(err, TS_EDATA, "no filter of %s is active on %s (no window above %g of its maximum): no motifs to write", c.model,
+			    c.from, c.threshold);
+		goto fail;
+	}
+	/* the logos first: the files are committed last, both or neither */
 	if (c.logo && (s = write_logos(c.logo, set, db, m, err)) < 0) goto fail;
+	if ((s = write_outputs(&c, &net, info, set, db, m, err)) < 0) goto fail;
 	exit_code = 0;
 	goto done;
 fail:

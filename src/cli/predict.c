@@ -152,6 +152,13 @@ int cmd_predict(int argc, char **argv)
 		exit_code = cli_usage_error("predict", "no input given");
 		goto done;
 	}
+	{
+		const char *paths[2] = {out_path, sal_path}, *opts[2] = {"-o", "--saliency"};
+		if (ts_outfile_distinct(paths, opts, 2, err) < 0) {
+			exit_code = cli_usage_error("predict", "%s", err);
+			goto done;
+		}
+	}
 	if ((s = net_json_read(model, &net, err)) < 0) goto fail;
 	p.net = &net;
 	if ((s = ts_outfile_open(&out, out_path, err)) < 0) goto fail;

@@ -104,6 +104,11 @@ static int parse_args(int argc, char **argv, sim_cli_t *c)
 	if (optind < argc) return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]), 2;
 	if (c->motif == NULL) return cli_usage_error(CMD, "no motif given (--motif ID)"), 2;
 	if (c->out == NULL && c->pos == NULL && c->neg == NULL) c->out = "-";
+	{
+		const char *paths[3] = {c->out, c->pos, c->neg}, *opts[3] = {"-o", "--pos", "--neg"};
+		char err[TS_ERRLEN];
+		if (ts_outfile_distinct(paths, opts, 3, err) < 0) return cli_usage_error(CMD, "%s", err), 2;
+	}
 	return 0;
 }
 

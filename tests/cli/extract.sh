@@ -76,3 +76,17 @@ for args in "--from $CF/pos.fa -o $T/x.meme" "-M $T/ex_model.json -o $T/x.meme" 
 	expect_rc 1; expect_err_grep "Try 'tessera motifs extract --help'"; expect_no_file "$T/x.meme"
 	check "extract_usage_error_$(echo "$args" | tr -c 'a-z0-9\n' '_' | cut -c1-60)"
 done
+
+# no active filter: an error, not a MEME file of no motifs that the tool
+# cannot read back
+run tessera motifs extract -M $CF/dead_filters_model.json --from $CF/pos.fa -m $CF/planted.meme -o "$T/dead.meme"
+expect_rc 2; expect_err_grep 'no motifs to write'; expect_no_file "$T/dead.meme"
+check extract_no_active_filter
+
+# the MEME file and the match table are both written or neither
+run tessera motifs extract -M "$T/ex_model.json" --from $CF/pos.fa -m $CF/planted.meme -o "$T/both.meme" --matches /dev/full
+expect_rc 3; expect_err_grep '/dev/full: write failed'; expect_no_file "$T/both.meme"
+check extract_outputs_all_or_none
+run tessera motifs extract -M "$T/ex_model.json" --from $CF/pos.fa -m $CF/planted.meme -o "$T/one" --matches "$T/one"
+expect_rc 1; expect_err_grep '-o and --matches name the same file'; expect_no_file "$T/one"
+check extract_outputs_distinct
