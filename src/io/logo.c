@@ -110,27 +110,35 @@ void logo_file_name(const motif_t *m, char *out, size_t size)
 int logo_write_dir(const char *dir, const motif_set_t *set, char *const *titles, char *err)
 {
 	struct stat st;
-	int i, s;
+	int i, s = TS_OK;
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST) return ts_fail(err, TS_EIO, "%s: cannot create the directory: %s", dir, strerror(errno));
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) return ts_fail(err, TS_EIO, "%s: not a directory", dir);
+	char (*names)[256] = malloc((set->n ? set->n : 1) * sizeof *names);
+	if (names == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	for (i = 0; i < set->n; i++) {
-		char name[256], *path;
+		char *name = names[i], *path;
 		ts_outfile_t of;
-		logo_file_name(&set->a[i], name, sizeof name);
-		if ((path = malloc(strlen(dir) + strlen(name) + 2)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
-		sprintf(path, "%s/%s", dir, name);
-		if ((s = ts_outfile_open(&of, path, err)) < 0) {
-			free(path);
-			return s;
+		int k;
+		logo_file_name(&set->a[i], name, 256);
+		/* ids that differ only in replaced characters ("a/b", "a_b") or
+		 * past the length limit would share a file: the later ones get
+		 * their place in the set, "a_b.3.svg" */
+		for (k = 0; k < i && strcmp(names[k], name) != 0; k++) {}
+		if (k < i) snprintf(name + strlen(name) - 4 - (strlen(name) > 240 ? 12 : 0), 17, ".%d.svg", i + 1);
+		if ((path = malloc(strlen(dir) + strlen(name) + 2)) == NULL) {
+			free(names);
+			return ts_fail(err, TS_ENOMEM, "out of memory");
 		}
-		if (logo_write_svg(of.fp, &set->a[i], titles ? titles[i] : NULL) < 0) {
+		sprintf(path, "%s/%s", dir, name);
+		if ((s = ts_outfile_open(&of, path, err)) == TS_OK && logo_write_svg(of.fp, &set->a[i], titles ? titles[i] : NULL) < 0) {
 			ts_outfile_abort(&of);
 			s = ts_fail(err, TS_EIO, "%s: write failed", path);
-			free(path);
-			return s;
+		} else if (s == TS_OK) {
+			s = ts_outfile_commit(&of, err);
 		}
 		free(path);
-		if ((s = ts_outfile_commit(&of, err)) < 0) return s;
+		if (s < 0) break;
 	}
-	return TS_OK;
+	free(names);
+	return s < 0 ? s : TS_OK;
 }

@@ -58,6 +58,14 @@ run tessera motifs logo data/fixtures/scan/motifs.meme
 expect_rc 1; expect_err_grep 'no directory given'
 check motifs_logo_needs_dir
 
+# ids that sanitise to one file name each get a file of their own
+sed -e 's/^MOTIF MA0602.2 /MOTIF a\/b /' -e 's/^MOTIF MA0079.5 /MOTIF a_b /' -e 's/^MOTIF MA0069.1 /MOTIF a:b /' data/fixtures/scan/motifs.meme > "$T/clash.meme"
+run tessera motifs logo "$T/clash.meme" -o "$T/clash"
+expect_rc 0
+[ "$(ls "$T/clash" | wc -l)" = "$(grep -c '^MOTIF' "$T/clash.meme")" ] || fail_because "$(ls "$T/clash" | wc -l) files for $(grep -c '^MOTIF' "$T/clash.meme") motifs: $(ls "$T/clash" | head -5 | tr '\n' ' ')"
+[ -s "$T/clash/a_b.svg" ] && [ -s "$T/clash/a_b.2.svg" ] && [ -s "$T/clash/a_b.3.svg" ] || fail_because "names: $(ls "$T/clash" | head -4 | tr '\n' ' ')"
+check motifs_logo_names_unique
+
 run tessera motifs extract -M "$T/ex_model.json" --from $CF/short.fa -m $CF/planted.meme -o "$T/bad.meme"
 expect_rc 2; expect_err_grep 'sequence short0: length 10 is shorter than the filter width 12'; expect_no_file "$T/bad.meme"
 check extract_short_sequence
