@@ -126,7 +126,29 @@ static int get_name(const json_t *o, const char *key, const char *const *names, 
 	return ts_fail(err, TS_EDATA, "%s: architecture: '%s' is '%s', not a known value", path, key, s);
 }
 
-static int read_arch(const json_t *a, const char *path, net_t *n, char *err)
+/* Tensor `key` of t has the shape the architecture implies and that many
+ * numbers' room in 'data' (sizes in size_t: a shape may not fit an int). */
+static int check_tensor(const json_t *t, const char *key, const size_t *shape, int rank, const char *path, char *err)
+{
+	json_t *o = json_object_get(t, key), *sh, *d;
+	size_t size = 1;
+	int r;
+	if (!json_is_object(o)) return ts_fail(err, TS_EDATA, "%s: tensor '%s' is missing", path, key);
+	sh = json_object_get(o, "shape");
+	for (r = 0; r < rank; r++) size *= shape[r];
+	if (!json_is_array(sh) || (int)json_array_size(sh) != rank)
+		return ts_fail(err, TS_EDATA, "%s: tensor '%s': 'shape' is not %d integers", path, key, rank);
+	for (r = 0; r < rank; r++)
+		if ((size_t)json_integer_value(json_array_get(sh, r)) != shape[r] || !json_is_integer(json_array_get(sh, r)))
+			return ts_fail(err, TS_EDATA, "%s: tensor '%s': shape[%d] is not %zu, as the architecture implies", path, key, r,
+				       shape[r]);
+	d = json_object_get(o, "data");
+	if (!json_is_array(d) || json_array_size(d) != size)
+		return ts_fail(err, TS_EDATA, "%s: tensor '%s': 'data' is not an array of %zu numbers", path, key, size);
+	return TS_OK;
+}
+
+static int read_arch(const json_t *a, const json_t *t, const char *path, net_t *n, char *err)
 {
 	net_arch_t arch;
 	json_t *cl = json_object_get(a, "classes"), *rc = json_object_get(a, "rc_tie");
@@ -151,6 +173,15 @@ static int read_arch(const json_t *a, const char *path, net_t *n, char *err)
 			free(names);
 			return ts_fail(err, TS_EDATA, "%s: architecture: classes[%d] is not a string", path, c);
 		}
+	{	/* a small file must not make a huge network: the convolution is
+		 * checked before anything is allocated (net_init checks the rest) */
+		size_t cw[4] = {arch.layer == NET_LOCAL && arch.len >= arch.W ? (size_t)(arch.len - arch.W + 1) : 1, (size_t)arch.W, 4,
+				(size_t)arch.K};
+		if (json_is_object(t) && (s = check_tensor(t, "conv_w", cw, 4, path, err)) < 0) {
+			free(names);
+			return s;
+		}
+	}
 	s = net_init(n, &arch, names, why);
 	free(names);
 	if (s == TS_EUSAGE) return ts_fail(err, TS_EDATA, "%s: architecture: %s", path, why);
@@ -159,21 +190,12 @@ static int read_arch(const json_t *a, const char *path, net_t *n, char *err)
 
 static int read_tensor(const json_t *t, const char *key, const int *shape, int rank, double *x, const char *path, char *err)
 {
-	json_t *o = json_object_get(t, key), *sh, *d;
-	size_t i, size = 1;
-	int r;
-	if (!json_is_object(o)) return ts_fail(err, TS_EDATA, "%s: tensor '%s' is missing", path, key);
-	sh = json_object_get(o, "shape");
-	for (r = 0; r < rank; r++) size *= shape[r];
-	if (!json_is_array(sh) || (int)json_array_size(sh) != rank)
-		return ts_fail(err, TS_EDATA, "%s: tensor '%s': 'shape' is not %d integers", path, key, rank);
-	for (r = 0; r < rank; r++)
-		if (json_integer_value(json_array_get(sh, r)) != shape[r] || !json_is_integer(json_array_get(sh, r)))
-			return ts_fail(err, TS_EDATA, "%s: tensor '%s': shape[%d] is not %d, as the architecture implies", path, key, r,
-				       shape[r]);
-	d = json_object_get(o, "data");
-	if (!json_is_array(d) || json_array_size(d) != size)
-		return ts_fail(err, TS_EDATA, "%s: tensor '%s': 'data' is not an array of %zu numbers", path, key, size);
+	json_t *d;
+	size_t i, size = 1, sz[4];
+	int r, s;
+	for (r = 0; r < rank; r++) sz[r] = (size_t)shape[r], size *= sz[r];
+	if ((s = check_tensor(t, key, sz, rank, path, err)) < 0) return s;
+	d = json_object_get(json_object_get(t, key), "data");
 	for (i = 0; i < size; i++) {
 		json_t *v = json_array_get(d, i);
 		if (!json_is_number(v)) return ts_fail(err, TS_EDATA, "%s: tensor '%s': data[%zu] is not a number", path, key, i);
@@ -194,8 +216,8 @@ static int read_model(const json_t *j, const char *path, net_t *n, char *err)
 	if (json_integer_value(v) > NET_JSON_VERSION)
 		return ts_fail(err, TS_EDATA, "%s: model version %lld is newer than this tessera reads (%d): upgrade tessera", path,
 			       (long long)json_integer_value(v), NET_JSON_VERSION);
-	if ((s = read_arch(json_object_get(j, "architecture"), path, n, err)) < 0) return s;
 	t = json_object_get(j, "tensors");
+	if ((s = read_arch(json_object_get(j, "architecture"), t, path, n, err)) < 0) return s;
 	{
 		int cw[4] = {n->n_bank, n->a.W, 4, n->a.K}, cb[2] = {n->n_bank, n->a.K}, dw[2] = {n->n_out, n->n_feat},
 		    db[1] = {n->n_out};

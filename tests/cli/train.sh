@@ -220,3 +220,9 @@ check train_outputs_all_or_none
 run tessera predict -M $CF/bad_overflow_model.json $CF/pos.fa -o "$T/nan.tsv" --saliency "$T/nan.bg"
 expect_rc 2; expect_err_grep "sequence pos0: the model's probabilities are not finite"; expect_no_file "$T/nan.tsv"; expect_no_file "$T/nan.bg"
 check predict_overflowing_model
+
+# a small model file whose architecture implies 4·10^11 weights is refused
+# before anything is allocated (it asked for 3.2 TB)
+run tessera predict -M $CF/bad_huge_local_model.json $CF/pos.fa
+expect_rc 2; expect_err_grep "bad_huge_local_model.json: tensor 'conv_w': "
+check predict_model_size_checked_before_allocation
