@@ -403,8 +403,11 @@ int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 	}
 	if (o->regions) bcf_sr_set_opt(sr, BCF_SR_REQUIRE_IDX);
 	if (!bcf_sr_add_reader(sr, o->vcf)) {
-		st = ts_fail(err, sr->errnum == idx_load_failed || sr->errnum == file_type_error ? TS_EDATA : TS_EIO, "%s: %s%s", o->vcf,
-			     bcf_sr_strerror(sr->errnum), o->regions && sr->errnum == idx_load_failed ? " (-r needs a bgzipped, indexed VCF: bcftools index)" : "");
+		/* only a file that cannot be opened is an I/O error; a bad header,
+		 * a plain VCF with -r, a missing index are the input's */
+		st = ts_fail(err, sr->errnum == open_failed ? TS_EIO : sr->errnum == no_memory ? TS_ENOMEM : TS_EDATA, "%s: %s%s", o->vcf,
+			     bcf_sr_strerror(sr->errnum),
+			     o->regions && (sr->errnum == idx_load_failed || sr->errnum == not_bgzf) ? " (-r needs a bgzipped, indexed VCF: bgzip, then bcftools index)" : "");
 		goto done;
 	}
 	r.hdr = bcf_sr_get_header(sr, 0);

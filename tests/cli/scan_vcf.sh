@@ -111,3 +111,13 @@ check scan_vcf_two_outputs_on_stdout
 run tessera scan --vcf "$T/undeclared.vcf" --ref $VG -m $VM -o "$T/same" --out-vcf "$T/same"
 expect_rc 1; expect_err_grep '-o and --out-vcf name the same file'
 check scan_vcf_outputs_distinct
+
+# a VCF without its #CHROM line, and -r on a plain VCF, are the input's
+# faults (exit 2), not I/O errors
+printf '##fileformat=VCFv4.2\nchr1\t100\tx\tG\tA\t.\t.\t.\n' > "$T/no_chrom_line.vcf"
+run tessera scan --vcf "$T/no_chrom_line.vcf" --ref $VG -m $VM
+expect_rc 2; expect_err_grep 'no_chrom_line.vcf: could not parse header'
+check scan_vcf_header_without_chrom_line
+run tessera scan --vcf "$T/hdr.vcf" --ref $VG -m $VM -r chr1
+expect_rc 2; expect_err_grep 'hdr.vcf: not compressed with bgzip \(-r needs a bgzipped, indexed VCF'
+check scan_vcf_region_on_plain_vcf
