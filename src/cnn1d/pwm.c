@@ -8,6 +8,7 @@
 #include "cnn1d/pwm.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/vec8.h"
 
 /* A frequency of exactly 0 (only possible with --motif-pseudo 0) would give
  * −∞; it is floored here so scaling stays finite (about −33 bits). */
@@ -99,34 +100,18 @@ int pwm_pv_full(pwm_t *p) { return pwm_pv_from(p, 0); }
 /* Levels held beyond both ends of a column, all 0: a term src[t − q] that
  * falls outside the band reads 0 instead of being skipped (0 + x and x + 0
  * are x exactly), and a vector may run past the band's end. */
-#define PV_PAD (PWM_RANGE + PV_LANES)
-#define PV_LANES 8
+#define PV_PAD (PWM_RANGE + 8)
 
-typedef double pv_vec __attribute__((vector_size(8 * PV_LANES)));
-typedef double pv_vecu __attribute__((vector_size(8 * PV_LANES), aligned(8), may_alias));
-#define pv_ld(ptr) ((pv_vec) * (const pv_vecu *)(ptr))
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(TS_NO_CLONES)
-#define PV_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define PV_CLONES
-#endif
-
-/* One column of the DP over levels t = 0..n−1 of dst (PV_LANES at a time):
+/* One column of the DP over levels t = 0..n−1 of dst, 8 at a time:
  *     dst[t] = ((src[t − q0]·b0 + src[t − q1]·b1) + src[t − q2]·b2) + src[t − q3]·b3
- * in the order of the terms given, each product and sum rounded as in
- * scalar code (C11 mode: no contraction into FMA), so any vector width gives
- * the same bits.  src and dst have PV_PAD zeros before and after. */
-PV_CLONES static void pv_column(double *restrict dst, const double *restrict src, int n, const int q[4], const double b[4])
+ * in the order of the terms given.  src and dst have PV_PAD zeros before
+ * and after. */
+TS_VD8_CLONES static void pv_column(double *restrict dst, const double *restrict src, int n, const int q[4], const double b[4])
 {
 	const double *s0 = src - q[0], *s1 = src - q[1], *s2 = src - q[2], *s3 = src - q[3];
-	pv_vec b0, b1, b2, b3;
-	int t, l;
-	for (l = 0; l < PV_LANES; l++) b0[l] = b[0], b1[l] = b[1], b2[l] = b[2], b3[l] = b[3];
-	for (t = 0; t < n; t += PV_LANES) {
-		pv_vec v = pv_ld(s0 + t) * b0 + pv_ld(s1 + t) * b1 + pv_ld(s2 + t) * b2 + pv_ld(s3 + t) * b3;
-		memcpy(dst + t, &v, sizeof v);
-	}
+	const ts_vd8 b0 = TS_VD8_SPLAT(b[0]), b1 = TS_VD8_SPLAT(b[1]), b2 = TS_VD8_SPLAT(b[2]), b3 = TS_VD8_SPLAT(b[3]);
+	int t;
+	for (t = 0; t < n; t += 8) TS_VD8_ST(dst + t, TS_VD8_LD(s0 + t) * b0 + TS_VD8_LD(s1 + t) * b1 + TS_VD8_LD(s2 + t) * b2 + TS_VD8_LD(s3 + t) * b3);
 }
 
 int pwm_pv_from(pwm_t *p, int from)
