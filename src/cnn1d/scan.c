@@ -130,7 +130,7 @@ typedef struct job_s {
 	int last;         /* last chunk of its record: windows may end at seq[n] */
 	const uint8_t *seq;  /* nt16 | softmask: buf->seq */
 	struct seqbuf_s *buf;
-	int k0, k1;       /* motifs [k0, k1) of the bank */
+	int group, k0, k1;  /* its group of motifs, [k0, k1) of the bank: a part of the text output */
 	hitbuf_t hits;
 	scan_rec_t rec_info;  /* opt.format: the record (s->recs may move meanwhile) */
 	int64_t chunk_no, n_flushes;  /* opt.format: keys of its text runs */
@@ -249,7 +249,7 @@ static int flush_run(scan_t *s, job_t *j, scratch_t *sc)
 		int64_t at;
 		if ((r = spill_lines_group(&sc->lines)) < 0) return r;
 		pthread_mutex_lock(&s->lock);
-		r = spill_add_text_run(s->spill, j->chunk_no, j->n_flushes++, &sc->lines, &at);
+		r = spill_add_text_run(s->spill, j->group, j->chunk_no, j->n_flushes++, &sc->lines, &at);
 		pthread_mutex_unlock(&s->lock);
 		return r == TS_OK ? spill_write_text_run(s->spill, at, &sc->lines) : r;
 	}
@@ -938,6 +938,7 @@ int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, ch
 			}
 			j->buf = buf;
 			j->seq = buf->seq;
+			j->group = g;
 			j->k0 = s->group[g];
 			j->k1 = s->group[g + 1];
 			j->rec = (uint32_t)(s->n_recs - 1);
@@ -1119,7 +1120,7 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
 
 int scan_write_text(scan_t *s, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed)
 {
-	return spill_write_text(s->spill, fp, per_motif, n, out_failed);
+	return spill_write_text(s->spill, fp, s->opt.threads, per_motif, n, out_failed);
 }
 
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)
