@@ -17,6 +17,7 @@
 #include "cnn1d/scan_spill.h"
 #include "util/log.h"
 #include "util/outfile.h"
+#include "util/threads.h"
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
@@ -775,22 +776,12 @@ static int prepare_all(scan_t *s, const motif_set_t *set, const double bg[4], do
 {
 	int n = s->opt.threads > 1 ? s->opt.threads : 1, t, r = TS_OK, next = 0;
 	builder_t *b = calloc(n, sizeof *b);
-	pthread_t *th = calloc(n, sizeof *th);
-	char *started = calloc(n, 1);
-	if (!b || !th || !started) r = TS_ENOMEM;
-	for (t = 0; t < n && r == TS_OK; t++) {
-		b[t] = (builder_t){s, set, bg, pseudo, &next, TS_OK};
-		started[t] = t > 0 && pthread_create(&th[t], NULL, builder_main, &b[t]) == 0;
-	}
-	for (t = 0; t < n && r == TS_OK; t++)
-		if (!started[t]) builder_main(&b[t]);  /* this thread, and any that did not start */
-	for (t = 0; t < n && b && started; t++) {
-		if (started[t]) pthread_join(th[t], NULL);
+	if (b == NULL) return TS_ENOMEM;
+	for (t = 0; t < n; t++) b[t] = (builder_t){s, set, bg, pseudo, &next, TS_OK};
+	ts_run_all(n, builder_main, b, sizeof *b);
+	for (t = 0; t < n; t++)
 		if (r == TS_OK) r = b[t].status;
-	}
 	free(b);
-	free(th);
-	free(started);
 	return r;
 }
 

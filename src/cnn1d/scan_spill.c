@@ -2,7 +2,6 @@
  * The format and the memory bound are in scan_spill.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 #include "cnn1d/scan_spill.h"
 #include "util/log.h"
+#include "util/threads.h"
 
 #define SPILL_BUF (16 << 10)   /* read buffer per run */
 #define TEXT_BUF_MAX (64 << 10)  /* text runs: read buffer per run, at most, */
@@ -426,27 +426,22 @@ static int64_t pwrite_offset(FILE *fp)
 
 int spill_write_text(spill_t *sp, FILE *fp, int threads, int64_t *per_motif, int64_t *n, int *out_failed)
 {
-	int64_t base = threads > 1 && sp->n_parts > 1 ? pwrite_offset(fp) : -1, at;
+	int64_t base = threads > 1 && sp->n_parts > 1 ? pwrite_offset(fp) : -1, at = base;
 	int n_parts = base >= 0 ? sp->n_parts : 1, p, i = 0, r = TS_OK;
 	part_t *pt = calloc(n_parts, sizeof *pt);
-	pthread_t *th = calloc(n_parts, sizeof *th);
-	char *started = calloc(n_parts, 1);
 	*out_failed = 0;
-	if (!pt || !th || !started) r = TS_ENOMEM;
+	if (pt == NULL) return TS_ENOMEM;
 	/* through fp, one part of all the runs; or each part (the runs are in
 	 * part order) by a thread of its own, written after the lines of the
 	 * parts before it */
-	for (p = 0, at = base; p < n_parts && r == TS_OK; p++) {
+	for (p = 0; p < n_parts; p++) {
 		pt[p] = (part_t){sp, i, i, {base >= 0 ? NULL : fp, fileno(fp), at, NULL, 0, 0}, per_motif, 0, TS_OK};
 		while (i < sp->n_runs && (base < 0 || sp->runs[i].key[0] == p)) i++;
 		pt[p].r1 = i;
 		if (base >= 0) at += sp->part_bytes[p];
-		started[p] = p > 0 && pthread_create(&th[p], NULL, write_part, &pt[p]) == 0;
 	}
-	for (p = 0; p < n_parts && r == TS_OK; p++)
-		if (!started[p]) write_part(&pt[p]);  /* this thread, and any that did not start */
-	for (p = 0; p < n_parts && pt && started; p++) {
-		if (started[p]) pthread_join(th[p], NULL);
+	ts_run_all(n_parts, write_part, pt, sizeof *pt);
+	for (p = 0; p < n_parts; p++) {
 		if (r == TS_OK) r = pt[p].status;
 		if (pt[p].o.failed) *out_failed = 1;
 		*n += pt[p].n;
@@ -456,8 +451,6 @@ int spill_write_text(spill_t *sp, FILE *fp, int threads, int64_t *per_motif, int
 		r = TS_EIO;
 	}
 	free(pt);
-	free(th);
-	free(started);
 	return r;
 }
 
