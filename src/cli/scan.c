@@ -64,7 +64,7 @@ static void usage(FILE *fp)
 		"      --out-vcf FILE       also the VCF with INFO/TFBS annotations (.vcf, .vcf.gz, .bcf)\n"
 		"      --effect-thresh T    gain/loss when |log2 p_ref/p_alt| >= T, else neutral [1]\n"
 		"Scatter and gather (pipelines):\n"
-		"      --shard I/N          scan only chunks c = I-1 (mod N) of the input (1 Mbp each,\n"
+		"      --shard I/N          scan only chunks c = I-1 (mod N) of the input (128 kbp each,\n"
 		"                           counted over all records) and write --partial FILE\n"
 		"      --partial FILE       the shard's hits and per-score test counts (with --shard)\n"
 		"      --gather             INPUTs are the N partial files: write the hits of one\n"

@@ -21,7 +21,7 @@
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
-#define SCAN_CHUNK (1 << 19)    /* bases per job: 8 bytes of scratch each per thread */
+#define SCAN_CHUNK (1 << 17)    /* bases per job: 8 bytes of scratch each per thread, 1 MiB: an L2 */
 #define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
 #define RUN_TEXT (2 << 20)      /* bytes of formatted hits a job holds (opt.format) */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */

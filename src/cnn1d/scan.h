@@ -87,7 +87,7 @@ typedef struct {
 	int qv_run_scope;     /* 1: one correction over the run; 0: per motif */
 	int threads;          /* worker threads; <= 1 scans in the calling thread */
 	int progress;         /* print progress on stderr */
-	int64_t chunk;        /* bases per job; 0: 1 Mbp (tests use small ones) */
+	int64_t chunk;        /* bases per job; 0: 128 kbp (tests use small ones) */
 	int shard, n_shards;  /* scan only chunk c of the input (counted over all
 	                       * records) with c mod n_shards = shard − 1; 0: all */
 	scan_kernel_t kernel; /* scan_opts_init(): scan_kernel_default() */

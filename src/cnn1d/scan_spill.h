@@ -5,7 +5,7 @@
  * A run is the hits of one job, sorted by (motif, record, position, strand);
  * each is written as the scan_hit_t followed by its w matched characters.
  * Reading merges the runs with a binary heap on their first unread hits, one
- * SPILL_BUF buffer per run: memory is O(runs), and a run holds ≥ 1 Mbp of
+ * SPILL_BUF buffer per run: memory is O(runs), and a run holds ≥ 128 kbp of
  * sequence (one chunk) or every hit of a job. */
 #ifndef TS_SCAN_SPILL_H
 #define TS_SCAN_SPILL_H
