@@ -17,17 +17,22 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
 
 int ts_fmt_i64(char *buf, int64_t v)
 {
-	char tmp[24], *p = tmp + sizeof tmp;
-	int len = 0, n;
+	static const uint64_t ten[20] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000u,
+					 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u, 1000000000000000u,
+					 10000000000000000u, 100000000000000000u, 1000000000000000000u, 10000000000000000000u};
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	int n = 1;
+	char *p;
+	/* the digits are written in place, from the last: count them first
+	 * (a copy of a variable length was a call to memcpy per number) */
+	while (n < 20 && u >= ten[n]) n++;
+	p = buf + (v < 0) + n;
+	*p = '\0';
+	if (v < 0) buf[0] = '-';
 	for (; u >= 100; u /= 100) memcpy(p -= 2, digit_pairs + 2 * (u % 100), 2);
-	if (u >= 10) memcpy(p -= 2, digit_pairs + 2 * u, 2);
-	else *--p = (char)('0' + u);
-	if (v < 0) buf[len++] = '-';
-	n = (int)(tmp + sizeof tmp - p);
-	memcpy(buf + len, p, n);
-	buf[len + n] = '\0';
-	return len + n;
+	if (u >= 10) memcpy(p - 2, digit_pairs + 2 * u, 2);
+	else p[-1] = (char)('0' + u);
+	return (v < 0) + n;
 }
 
 /* m = a · 10^k, k in [−22, 22] so that 10^|k| is exact */
