@@ -267,10 +267,12 @@ int spill_lines_group(spill_lines_t *l)
 			spill_seg_t h = {lo + k, (uint32_t)at[3 * k], at[3 * k + 1]};
 			memcpy(l->grouped.s + at[3 * k + 2] - sizeof h, &h, sizeof h);
 		}
-	for (i = 0, beg = 0; i < l->n; beg = l->end[i++]) {
-		size_t *to = &at[3 * (l->motif[i] - lo) + 2];
-		memcpy(l->grouped.s + *to, l->text.s + beg, l->end[i] - beg);
-		*to += l->end[i] - beg;
+	for (i = 0, beg = 0; i < l->n; beg = l->end[i - 1]) {  /* a motif's consecutive lines: one copy */
+		uint32_t k = l->motif[i];
+		size_t *to = &at[3 * (k - lo) + 2];
+		while (++i < l->n && l->motif[i] == k) continue;
+		memcpy(l->grouped.s + *to, l->text.s + beg, l->end[i - 1] - beg);
+		*to += l->end[i - 1] - beg;
 	}
 	l->grouped.l = total;
 	return TS_OK;
