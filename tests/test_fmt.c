@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "util/fmt.h"
 
 static void check_g(double x, int prec)
@@ -39,7 +40,16 @@ Test(fmt, i64_matches_printf)
 	char want[32], got[TS_FMT_MAX];
 	for (int i = 0; i < (int)(sizeof v / sizeof *v); i++) {
 		snprintf(want, sizeof want, "%lld", (long long)v[i]);
-		ts_fmt_i64(got, v[i]);
+		cr_assert_eq(ts_fmt_i64(got, v[i]), (int)strlen(want));
+		cr_assert_str_eq(got, want);
+	}
+	srand(3);
+	for (int i = 0; i < 200000; i++) {  /* every length, both signs, powers of ten and their neighbours */
+		int64_t x = (int64_t)(((uint64_t)rand() << 42) ^ ((uint64_t)rand() << 21) ^ (uint64_t)rand()) >> (rand() % 63);
+		if (i % 4 == 0) x = (int64_t)pow(10, rand() % 19) + rand() % 3 - 1;
+		if (i & 1) x = -x;
+		snprintf(want, sizeof want, "%lld", (long long)x);
+		cr_assert_eq(ts_fmt_i64(got, x), (int)strlen(want));
 		cr_assert_str_eq(got, want);
 	}
 }

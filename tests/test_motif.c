@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <htslib/kstring.h>
 #include "io/motif.h"
 #include "util/log.h"
 
@@ -261,6 +262,26 @@ ParameterizedTest(struct bad_case *c, motif, malformed)
 	cr_assert_eq(motif_read(path, &s, err), TS_EDATA, "%s accepted", path);
 	cr_assert_null(s);
 	cr_assert_str_eq(err, expect);
+}
+
+/* Ids are checked through a table that grows with the set: 3,000 distinct
+ * ids are read, and a duplicate of an early one far down the file is found
+ * and named with its first line. */
+Test(motif, duplicate_id_in_a_large_file)
+{
+	kstring_t t = {0, 0, NULL};
+	motif_set_t *s = NULL;
+	char err[TS_ERRLEN] = "";
+	int i;
+	for (i = 0; i < 3000; i++) ksprintf(&t, ">M%d\nA [ 1 2 ]\nC [ 1 0 ]\nG [ 0 1 ]\nT [ 2 1 ]\n", i);
+	cr_assert_eq(motif_read_mem("big", t.s, t.l, &s, err), TS_OK, "%s", err);
+	cr_assert_eq(s->n, 3000);
+	cr_assert_eq(motif_find(s, "M2999"), 2999);
+	motif_set_free(s);
+	ksprintf(&t, ">M7\nA [ 1 ]\nC [ 1 ]\nG [ 1 ]\nT [ 1 ]\n");
+	cr_assert_eq(motif_read_mem("big", t.s, t.l, &s, err), TS_EDATA);
+	cr_assert_str_eq(err, "big:15001: duplicate motif id M7 (first at line 36)");
+	free(t.s);
 }
 
 /* A gzip file cut short is reported as truncated, not parsed as far as it

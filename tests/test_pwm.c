@@ -185,6 +185,58 @@ Test(pwm, tail_table_equals_full_table)
 	motif_set_free(set);
 }
 
+/* The DP's twin: the full table by the recurrence's plain scalar loops
+ * (terms added in the order pwm.c documents: q descending, then x). */
+static double *pv_plain(const pwm_t *p)
+{
+	int i, x, s, top = 0;
+	double *pdf = calloc(p->max_q + 1, sizeof *pdf), *next = calloc(p->max_q + 1, sizeof *next), *pv = calloc(p->max_q + 2, sizeof *pv);
+	pdf[0] = 1;
+	for (i = 0; i < p->w; i++) {
+		const int *q = &p->q[4 * i];
+		int col_max = 0, order[4] = {0, 1, 2, 3}, a, b;
+		for (x = 0; x < 4; x++)
+			if (q[x] > col_max) col_max = q[x];
+		for (a = 1; a < 4; a++)
+			for (b = a; b > 0 && q[order[b - 1]] < q[order[b]]; b--) {
+				int t = order[b];
+				order[b] = order[b - 1];
+				order[b - 1] = t;
+			}
+		memset(next, 0, (p->max_q + 1) * sizeof *next);
+		for (a = 0; a < 4; a++)
+			for (s = 0; s <= top; s++) next[s + q[order[a]]] += pdf[s] * p->bg[order[a]];
+		top += col_max;
+		memcpy(pdf, next, (p->max_q + 1) * sizeof *pdf);
+	}
+	for (s = p->max_q; s >= 0; s--) pv[s] = pv[s + 1] + pdf[s];
+	free(pdf);
+	free(next);
+	return pv;
+}
+
+/* The vectorised DP (any vector width the CPU has) gives the plain loops'
+ * bits, for every bundled motif, in full and in bands. */
+Test(pwm, dp_equals_plain_loops)
+{
+	motif_set_t *set = jaspar();
+	const double bg[2][4] = {{0.25, 0.25, 0.25, 0.25}, {0.4, 0.1, 0.15, 0.35}};
+	int k, b, q;
+	for (k = 0; k < set->n; k++)
+		for (b = 0; b < 2; b++) {
+			pwm_t p;
+			double *pv;
+			cr_assert_eq(pwm_build(&p, &set->a[k], bg[b], 0.1), TS_OK);
+			pv = pv_plain(&p);
+			for (q = 0; q <= p.max_q + 1; q++) cr_assert(p.pv[q] == pv[q], "%s: level %d: %.17g, plain %.17g", set->a[k].id, q, p.pv[q], pv[q]);
+			cr_assert_eq(pwm_pv_from(&p, p.max_q - 100 * (k % 20)), TS_OK);
+			for (q = p.pv_base; q <= p.max_q + 1; q++) cr_assert(pwm_pvalue(&p, q) == pv[q], "%s: band from %d, level %d", set->a[k].id, p.pv_base, q);
+			free(pv);
+			pwm_free(&p);
+		}
+	motif_set_free(set);
+}
+
 Test(pwm, reverse_strand_is_reverse_complement)
 {
 	motif_set_t *set = jaspar();

@@ -72,6 +72,7 @@ static scan_t *run_scan_q(const char *fa, const motif_set_t *set, scan_kernel_t 
 #define FA_FILTER "tests/tmp/scan_kernels_filter.fa"
 #define FA_COUNT "tests/tmp/scan_kernels_count.fa"
 #define FA_TEXT "tests/tmp/scan_kernels_text.fa"
+#define FA_APPEND "tests/tmp/scan_kernels_append.fa"
 
 static scan_t *run_scan(const motif_set_t *set, scan_kernel_t kern, double thresh, int threads, int64_t chunk)
 {
@@ -135,7 +136,9 @@ static int format_test(void *ctx, const scan_hit_t *h, const char *matched, doub
  * lines of the hits scan_next_hit gives, in the same order, with their
  * count per motif: every kernel, small chunks, 1–3 threads, enough hits at
  * 1e-2 that jobs write several text runs, written after a header already
- * in the FILE's buffer, to a temporary file and to a memory stream. */
+ * in the FILE's buffer, to a temporary file (a regular file: with 2 and 3
+ * threads each motif group is written by a thread of its own at its place)
+ * and to a memory stream (written in order). */
 Test(scan_kernels, formatted_text_equals_hits, .timeout = 600)
 {
 	static const double bg[4] = {0.25, 0.25, 0.25, 0.25}, thresholds[] = {1e-2, 1e-5};
@@ -246,5 +249,64 @@ Test(scan_kernels, counting_kernels_equal_scalar, .timeout = 600)
 		collected_free(&cref);
 		scan_free(ref);
 	}
+	motif_set_free(set);
+}
+
+/* The threads' writes into a regular file: into a file opened to append
+ * (where pwrite would append) the text goes in order after what the file
+ * held; into a file opened read-only every write fails, and the failure is
+ * the output's (out_failed), not the temporary file's. */
+Test(scan_kernels, formatted_text_append_and_write_error, .timeout = 300)
+{
+	static const char *const path = "tests/tmp/scan_kernels_text_out.txt";
+	motif_set_t *set;
+	char err[TS_ERRLEN], *got = NULL, *want = NULL;
+	size_t want_len = 0;
+	int64_t *count, n;
+	int out_failed, threads;
+	FILE *fp;
+	ts_verbosity = TS_LOG_ERROR;
+	cr_assert_eq(motif_read(JASPAR, &set, err), TS_OK, "%s", err);
+	write_records(FA_APPEND, 13);
+	cr_assert_not_null(count = calloc(set->n, sizeof *count));
+	for (threads = 1; threads <= 3; threads++) {
+		scan_opts_t o;
+		sio_opts_t io;
+		scan_t *s;
+		scan_opts_init(&o);
+		o.thresh = 1e-2;
+		o.qvalues = 0;
+		o.threads = threads;
+		o.format = format_test;
+		sio_opts_init(&io);
+		cr_assert_eq(scan_init(&s, set, (double[4]){0.25, 0.25, 0.25, 0.25}, 0.1, &o, err), TS_OK, "%s", err);
+		cr_assert_eq(scan_input(s, FA_APPEND, &io, 0, err), TS_OK, "%s", err);
+		cr_assert_eq(scan_finish(s, err), TS_OK, "%s", err);
+		if (threads == 1) {  /* the reference: in order, to a memory stream */
+			cr_assert_not_null(fp = open_memstream(&want, &want_len));
+			cr_assert_eq(scan_write_text(s, fp, count, &n, &out_failed), TS_OK);
+		} else if (threads == 2) {
+			cr_assert_not_null(fp = fopen(path, "w"));
+			fputs("held\n", fp);
+			fclose(fp);
+			cr_assert_not_null(fp = fopen(path, "a"));
+			cr_assert_eq(scan_write_text(s, fp, count, &n, &out_failed), TS_OK);
+			fclose(fp);
+			cr_assert_not_null(fp = fopen(path, "r"));
+			got = malloc(want_len + 6);
+			cr_assert_eq(fread(got, 1, want_len + 6, fp), want_len + 5);
+			cr_assert(memcmp(got, "held\n", 5) == 0 && memcmp(got + 5, want, want_len) == 0, "appended text differs");
+		} else {
+			cr_assert_not_null(fp = fopen(path, "r"));
+			cr_assert_eq(scan_write_text(s, fp, count, &n, &out_failed), TS_EIO);
+			cr_assert_eq(out_failed, 1);
+		}
+		fclose(fp);
+		scan_free(s);
+	}
+	cr_assert_gt(want_len, 3 << 20, "too few hits to fill several text runs");
+	free(got);
+	free(want);
+	free(count);
 	motif_set_free(set);
 }

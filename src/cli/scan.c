@@ -64,7 +64,7 @@ static void usage(FILE *fp)
 		"      --out-vcf FILE       also the VCF with INFO/TFBS annotations (.vcf, .vcf.gz, .bcf)\n"
 		"      --effect-thresh T    gain/loss when |log2 p_ref/p_alt| >= T, else neutral [1]\n"
 		"Scatter and gather (pipelines):\n"
-		"      --shard I/N          scan only chunks c = I-1 (mod N) of the input (1 Mbp each,\n"
+		"      --shard I/N          scan only chunks c = I-1 (mod N) of the input (128 kbp each,\n"
 		"                           counted over all records) and write --partial FILE\n"
 		"      --partial FILE       the shard's hits and per-score test counts (with --shard)\n"
 		"      --gather             INPUTs are the N partial files: write the hits of one\n"
@@ -226,20 +226,42 @@ static void hit_of_scan(hit_t *out, const motif_t *m, const scan_rec_t *rec, con
 typedef struct {
 	const motif_set_t *set;
 	int skip_matched;
+	kstring_t cols;   /* each motif's first two columns (hits_tsv_motif), */
+	size_t *at;       /* motif k's at cols.s[at[k] .. at[k + 1]) */
 } tsv_ctx_t;
 
-/* A hit's TSV line, composed in a scanning thread (scan_format_fn). */
+/* The motif columns of every motif, composed once for all their lines. */
+static int tsv_ctx_init(tsv_ctx_t *c)
+{
+	int k;
+	if ((c->at = malloc((c->set->n + 1) * sizeof *c->at)) == NULL) return TS_ENOMEM;
+	c->at[0] = 0;
+	for (k = 0; k < c->set->n; k++) {
+		const motif_t *m = &c->set->a[k];
+		hit_t o = {.motif_id = m->id, .motif_alt = m->alt};
+		size_t room = strlen(m->id) + (m->alt ? strlen(m->alt) : 0) + 2;
+		if (ks_resize(&c->cols, c->cols.l + room) < 0) return TS_ENOMEM;
+		c->cols.l += hits_tsv_motif(c->cols.s + c->cols.l, room, &o);
+		c->at[k + 1] = c->cols.l;
+	}
+	return TS_OK;
+}
+
+/* A hit's TSV line, composed in a scanning thread (scan_format_fn): its
+ * motif's columns copied, the rest composed. */
 static int format_tsv(void *ctx, const scan_hit_t *h, const char *matched, double pvalue, const scan_rec_t *rec, kstring_t *out)
 {
 	const tsv_ctx_t *c = ctx;
+	const size_t cols = c->at[h->motif], n_cols = c->at[h->motif + 1] - cols;
 	hit_t o;
 	hit_of_scan(&o, &c->set->a[h->motif], rec, h, pvalue, NAN, c->skip_matched ? NULL : matched);
-	size_t n, room = 1024;
+	size_t n, room = 1024 + n_cols;
 	for (;; room *= 2) {  /* names longer than room: try again with more */
 		if (out->m - out->l < room && ks_resize(out, out->l + room) < 0) return TS_ENOMEM;
-		if ((n = hits_tsv_line(out->s + out->l, out->m - out->l, &o)) > 0) break;
+		if ((n = hits_tsv_site(out->s + out->l + n_cols, out->m - out->l - n_cols, &o)) > 0) break;
 	}
-	out->l += n;
+	memcpy(out->s + out->l, c->cols.s + cols, n_cols);
+	out->l += n_cols + n;
 	return TS_OK;
 }
 
@@ -447,7 +469,7 @@ int cmd_scan(int argc, char **argv)
 	int st = TS_OK, i, exit_code = 1, out_open = 0, out_failed = 0;
 	int64_t n_hits = 0, *per_motif = NULL;
 	clock_t cpu0 = clock();
-	tsv_ctx_t tsv_ctx = {&chosen, 0};
+	tsv_ctx_t tsv_ctx = {&chosen, 0, {0, 0, NULL}, NULL};
 	memset(&chosen, 0, sizeof chosen);
 	scan_opts_init(&so);
 	sio_opts_init(&io);
@@ -480,6 +502,10 @@ int cmd_scan(int argc, char **argv)
 	if (c.format == HITS_TSV && !so.qvalues && !c.partial && !c.gather) {
 		so.format = format_tsv;
 		so.format_ctx = &tsv_ctx;
+		if (tsv_ctx_init(&tsv_ctx) < 0) {
+			st = ts_fail(err, TS_ENOMEM, "out of memory");
+			goto fail;
+		}
 	}
 	if ((st = scan_init(&s, &chosen, bg, c.pseudo, &so, err)) < 0) goto fail;
 	for (i = optind; i < argc; i++)
@@ -521,6 +547,8 @@ fail:
 	exit_code = ts_exit_code(st);
 	if (out_open) ts_outfile_abort(&out);
 done:
+	free(tsv_ctx.cols.s);
+	free(tsv_ctx.at);
 	free(per_motif);
 	scan_free(s);
 	if (chosen.a != (all ? all->a : NULL)) free(chosen.a);

@@ -17,10 +17,11 @@
 #include "cnn1d/scan_spill.h"
 #include "util/log.h"
 #include "util/outfile.h"
+#include "util/threads.h"
 
 #define BLOCK 5                 /* bases per lookup */
 #define NCODES (1 << (2 * BLOCK))
-#define SCAN_CHUNK (1 << 19)    /* bases per job: 8 bytes of scratch each per thread */
+#define SCAN_CHUNK (1 << 17)    /* bases per job: 8 bytes of scratch each per thread, 1 MiB: an L2 */
 #define RUN_HITS 32768          /* hits a job holds before writing them out as a run */
 #define RUN_TEXT (2 << 20)      /* bytes of formatted hits a job holds (opt.format) */
 #define QUEUE_PER_THREAD 2      /* jobs in flight per worker: bounds memory */
@@ -102,24 +103,27 @@ typedef struct {
 	int32_t q;
 } found_t;
 
-typedef struct {
+/* One chunk of sequence, shared by the jobs that scan it with different
+ * groups of motifs, with what every kernel reads, computed once by the
+ * reader (chunk_new); freed by the last of the jobs. */
+typedef struct seqbuf_s {
+	uint8_t *seq;     /* nt16 | softmask */
 	uint16_t *code;   /* code of the 5 bases starting at each position */
 	uint8_t *pcode;   /* code of the k bases there, for the prefilter */
-	uint32_t *cand;   /* prefilter candidates of one sub-block */
-	uint16_t *lv;     /* levels of one sub-block (counting kernels) */
 	int32_t *namb;    /* namb[i] = number of non-ACGT bases in seq[0..i) */
 	uint8_t *nt4;
-	int64_t cap;
+	int refs;
+} seqbuf_t;
+
+typedef struct {
+	const uint16_t *code;  /* the arrays of the job's chunk (seqbuf_t) */
+	const uint8_t *pcode, *nt4;
+	const int32_t *namb;
+	uint32_t *cand;   /* prefilter candidates of one sub-block */
+	uint16_t *lv;     /* levels of one sub-block (counting kernels) */
 	found_t *found[2];   /* threshold-only: the hits of one sub-block, per strand */
 	spill_lines_t lines; /* opt.format: the job's formatted hits not yet written */
 } scratch_t;
-
-/* One chunk of sequence, shared by the jobs that scan it with different
- * groups of motifs; freed by the last of them. */
-typedef struct seqbuf_s {
-	uint8_t *seq;
-	int refs;
-} seqbuf_t;
 
 /* A chunk × a group of motifs: the unit of work of a thread. */
 typedef struct job_s {
@@ -130,7 +134,7 @@ typedef struct job_s {
 	int last;         /* last chunk of its record: windows may end at seq[n] */
 	const uint8_t *seq;  /* nt16 | softmask: buf->seq */
 	struct seqbuf_s *buf;
-	int k0, k1;       /* motifs [k0, k1) of the bank */
+	int group, k0, k1;  /* its group of motifs, [k0, k1) of the bank: a part of the text output */
 	hitbuf_t hits;
 	scan_rec_t rec_info;  /* opt.format: the record (s->recs may move meanwhile) */
 	int64_t chunk_no, n_flushes;  /* opt.format: keys of its text runs */
@@ -169,44 +173,52 @@ struct scan_s {
 
 /* --------------------------------------------- 2. chunk scanning kernels */
 
-/* pad: codes past the chunk end that the widest filter's blocks (or a
- * prefilter's last vector) may read; k: bases per prefilter code, 0: none */
-static int scratch_prepare(scratch_t *sc, const job_t *j, int pad_extra, int k)
+static void chunk_free(seqbuf_t *b)
 {
-	int64_t i, n = j->n, pad = n + pad_extra;
-	if (pad > sc->cap) {
-		free(sc->code);
-		free(sc->pcode);
-		free(sc->namb);
-		free(sc->nt4);
-		sc->code = malloc(pad * sizeof *sc->code);
-		sc->pcode = malloc(pad);
-		sc->namb = malloc((pad + 1) * sizeof *sc->namb);
-		sc->nt4 = malloc(pad);
-		sc->cap = pad;
-		if (!sc->code || !sc->pcode || !sc->namb || !sc->nt4) {
-			sc->cap = 0;
-			return TS_ENOMEM;
-		}
+	free(b->seq);
+	free(b->code);
+	free(b->pcode);
+	free(b->namb);
+	free(b->nt4);
+	free(b);
+}
+
+/* A chunk of n bases, its codes and counts.  pad: codes past the chunk end
+ * that the widest filter's blocks (or a prefilter's last vector) may read;
+ * k: bases per prefilter code, 0: none.  NULL when out of memory. */
+static seqbuf_t *chunk_new(const uint8_t *seq, int64_t n, int pad_extra, int k)
+{
+	int64_t i, pad = n + pad_extra;
+	uint32_t c = 0;
+	seqbuf_t *b = calloc(1, sizeof *b);
+	if (b == NULL) return NULL;
+	b->seq = malloc(n ? n : 1);
+	b->code = malloc(pad * sizeof *b->code);
+	b->pcode = malloc(pad);
+	b->namb = malloc((pad + 1) * sizeof *b->namb);
+	b->nt4 = malloc(pad);
+	if (!b->seq || !b->code || !b->pcode || !b->namb || !b->nt4) {
+		chunk_free(b);
+		return NULL;
 	}
-	sc->namb[0] = 0;
+	memcpy(b->seq, seq, n);
+	b->namb[0] = 0;
 	for (i = 0; i < n; i++) {
-		uint8_t x = nt4_lower_upper[SIO_NT16(j->seq[i])];
-		sc->nt4[i] = x;
-		sc->namb[i + 1] = sc->namb[i] + (x == 4);
+		uint8_t x = nt4_lower_upper[SIO_NT16(seq[i])];
+		b->nt4[i] = x;
+		b->namb[i + 1] = b->namb[i] + (x == 4);
 	}
 	/* kernels may read codes and counts past the chunk end (they belong to
 	 * windows that are not scored here); make them harmless */
-	for (i = n; i < pad; i++) sc->code[i] = 0;
-	for (i = n + 1; i <= pad; i++) sc->namb[i] = sc->namb[n];
-	uint32_t c = 0;
+	for (i = n; i < pad; i++) b->code[i] = 0;
+	for (i = n + 1; i <= pad; i++) b->namb[i] = b->namb[n];
 	for (i = n - 1; i >= 0; i--) {
-		c = (c >> 2) | ((uint32_t)(sc->nt4[i] & 3) << (2 * (BLOCK - 1)));
-		sc->code[i] = (uint16_t)c;
+		c = (c >> 2) | ((uint32_t)(b->nt4[i] & 3) << (2 * (BLOCK - 1)));
+		b->code[i] = (uint16_t)c;
 	}
 	if (k)
-		for (i = 0; i < pad; i++) sc->pcode[i] = (uint8_t)(sc->code[i] >> (2 * (BLOCK - k)));
-	return TS_OK;
+		for (i = 0; i < pad; i++) b->pcode[i] = (uint8_t)(b->code[i] >> (2 * (BLOCK - k)));
+	return b;
 }
 
 static int hitbuf_add(hitbuf_t *h, const scan_hit_t *hit, const char *text, int w)
@@ -249,7 +261,7 @@ static int flush_run(scan_t *s, job_t *j, scratch_t *sc)
 		int64_t at;
 		if ((r = spill_lines_group(&sc->lines)) < 0) return r;
 		pthread_mutex_lock(&s->lock);
-		r = spill_add_text_run(s->spill, j->chunk_no, j->n_flushes++, &sc->lines, &at);
+		r = spill_add_text_run(s->spill, j->group, j->chunk_no, j->n_flushes++, &sc->lines, &at);
 		pthread_mutex_unlock(&s->lock);
 		return r == TS_OK ? spill_write_text_run(s->spill, at, &sc->lines) : r;
 	}
@@ -513,8 +525,9 @@ static int filter_job(scan_t *s, job_t *j, scratch_t *sc)
 /* Scan one chunk with its group of motifs; its hits leave sorted, as runs. */
 static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 {
-	int r = scratch_prepare(sc, j, s->max_w + BLOCK + PF_ROUND, s->pf_k);
-	if (r == TS_OK) r = s->opt.qvalues ? count_job(s, j, sc, hist) : filter_job(s, j, sc);
+	int r;
+	sc->code = j->buf->code, sc->pcode = j->buf->pcode, sc->nt4 = j->buf->nt4, sc->namb = j->buf->namb;
+	r = s->opt.qvalues ? count_job(s, j, sc, hist) : filter_job(s, j, sc);
 	return r == TS_OK ? flush_run(s, j, sc) : r;
 }
 
@@ -523,10 +536,7 @@ static int scan_job(scan_t *s, job_t *j, scratch_t *sc, uint32_t *hist)
 static void job_free(job_t *j)
 {
 	hitbuf_free(&j->hits);
-	if (__atomic_sub_fetch(&j->buf->refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		free(j->buf->seq);
-		free(j->buf);
-	}
+	if (__atomic_sub_fetch(&j->buf->refs, 1, __ATOMIC_ACQ_REL) == 0) chunk_free(j->buf);
 	free(j);
 }
 
@@ -542,12 +552,8 @@ static int scratch_init(scratch_t *sc)
 
 static void scratch_free(scratch_t *sc)
 {
-	free(sc->code);
-	free(sc->pcode);
 	free(sc->cand);
 	free(sc->lv);
-	free(sc->namb);
-	free(sc->nt4);
 	free(sc->found[0]);
 	free(sc->found[1]);
 	spill_lines_free(&sc->lines);
@@ -775,22 +781,12 @@ static int prepare_all(scan_t *s, const motif_set_t *set, const double bg[4], do
 {
 	int n = s->opt.threads > 1 ? s->opt.threads : 1, t, r = TS_OK, next = 0;
 	builder_t *b = calloc(n, sizeof *b);
-	pthread_t *th = calloc(n, sizeof *th);
-	char *started = calloc(n, 1);
-	if (!b || !th || !started) r = TS_ENOMEM;
-	for (t = 0; t < n && r == TS_OK; t++) {
-		b[t] = (builder_t){s, set, bg, pseudo, &next, TS_OK};
-		started[t] = t > 0 && pthread_create(&th[t], NULL, builder_main, &b[t]) == 0;
-	}
-	for (t = 0; t < n && r == TS_OK; t++)
-		if (!started[t]) builder_main(&b[t]);  /* this thread, and any that did not start */
-	for (t = 0; t < n && b && started; t++) {
-		if (started[t]) pthread_join(th[t], NULL);
+	if (b == NULL) return TS_ENOMEM;
+	for (t = 0; t < n; t++) b[t] = (builder_t){s, set, bg, pseudo, &next, TS_OK};
+	ts_run_all(n, builder_main, b, sizeof *b);
+	for (t = 0; t < n; t++)
 		if (r == TS_OK) r = b[t].status;
-	}
 	free(b);
-	free(th);
-	free(started);
 	return r;
 }
 
@@ -917,27 +913,23 @@ int scan_input(scan_t *s, const char *path, const sio_opts_t *so_in, int pgc, ch
 		int g;
 		if (rec.is_first && (r = add_record(s, &rec, kind, pgc)) < 0) break;
 		if (s->opt.n_shards > 1 && s->chunk_no++ % s->opt.n_shards != s->opt.shard - 1) continue;
-		if ((buf = calloc(1, sizeof *buf)) == NULL || (buf->seq = malloc(rec.n ? rec.n : 1)) == NULL) {
-			free(buf);
+		if ((buf = chunk_new(rec.seq, rec.n, s->max_w + BLOCK + PF_ROUND, s->pf_k)) == NULL) {
 			r = TS_ENOMEM;
 			break;
 		}
-		memcpy(buf->seq, rec.seq, rec.n);
 		buf->refs = s->n_groups;
 		s->bases += rec.is_first ? rec.n : rec.n - so.overlap;
 		for (g = 0; g < s->n_groups && r >= 0; g++) {
 			job_t *j = calloc(1, sizeof *j);
 			if (j == NULL) {
 				/* the jobs not created will not release their references */
-				if (__atomic_sub_fetch(&buf->refs, s->n_groups - g, __ATOMIC_ACQ_REL) == 0) {
-					free(buf->seq);
-					free(buf);
-				}
+				if (__atomic_sub_fetch(&buf->refs, s->n_groups - g, __ATOMIC_ACQ_REL) == 0) chunk_free(buf);
 				r = TS_ENOMEM;
 				break;
 			}
 			j->buf = buf;
 			j->seq = buf->seq;
+			j->group = g;
 			j->k0 = s->group[g];
 			j->k1 = s->group[g + 1];
 			j->rec = (uint32_t)(s->n_recs - 1);
@@ -1119,7 +1111,7 @@ double scan_hit_qvalue(const scan_t *s, const scan_hit_t *h)
 
 int scan_write_text(scan_t *s, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed)
 {
-	return spill_write_text(s->spill, fp, per_motif, n, out_failed);
+	return spill_write_text(s->spill, fp, s->opt.threads, per_motif, n, out_failed);
 }
 
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n)

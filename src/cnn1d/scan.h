@@ -87,7 +87,7 @@ typedef struct {
 	int qv_run_scope;     /* 1: one correction over the run; 0: per motif */
 	int threads;          /* worker threads; <= 1 scans in the calling thread */
 	int progress;         /* print progress on stderr */
-	int64_t chunk;        /* bases per job; 0: 1 Mbp (tests use small ones) */
+	int64_t chunk;        /* bases per job; 0: 128 kbp (tests use small ones) */
 	int shard, n_shards;  /* scan only chunk c of the input (counted over all
 	                       * records) with c mod n_shards = shard − 1; 0: all */
 	scan_kernel_t kernel; /* scan_opts_init(): scan_kernel_default() */
@@ -137,9 +137,11 @@ int scan_finish(scan_t *s, char *err);
 int scan_next_hit(scan_t *s, scan_hit_t *h, const char **text);
 
 /** With opts.format, instead of scan_next_hit(): write the formatted hits,
- *  in the order of scan_next_hit(), to fp, adding each motif's hits to
- *  per_motif[motif] and all to *n.  0, TS_ENOMEM or TS_EIO, with
- *  *out_failed set when it was writing fp that failed. */
+ *  in the order of scan_next_hit(), to fp (a regular file: by opts.threads
+ *  threads, each writing its groups' motifs at their place, with fp's file
+ *  offset left at the end), adding each motif's hits to per_motif[motif]
+ *  and all to *n.  0, TS_ENOMEM or TS_EIO, with *out_failed set when it was
+ *  writing fp that failed. */
 int scan_write_text(scan_t *s, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed);
 
 const scan_rec_t *scan_recs(const scan_t *s, int64_t *n);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cnn1d/scan_kernel.h"
 #include "util/log.h"
+#include "util/vec8.h"
 
 /* integer score of column i for base x on the filter's strand */
 static int column(const pwm_t *p, int reverse, int i, int x)
@@ -27,27 +28,45 @@ static int cmp_lookup(const void *a, const void *b)
 	return x->off - y->off;
 }
 
+/* next[e + s] += dist[s] · pe for s = 0..n−1, 8 at a time (lane s is the
+ * scalar loop's sum); writes up to 7 entries past e + n − 1. */
+TS_VD8_CLONES static void add_scaled(double *restrict next, const double *restrict dist, double pe, int n)
+{
+	const ts_vd8 v = TS_VD8_SPLAT(pe);
+	int s;
+	for (s = 0; s < n; s += 8) TS_VD8_ST(next + s, TS_VD8_LD(next + s) + TS_VD8_LD(dist + s) * v);
+}
+
+/* P_j(e) = Σ_{c: e_j(c) = e} prob_j(c) into pe[0..255] */
+static void deficit_probs(const lookup_t *l, int n_codes, double *pe)
+{
+	int c;
+	memset(pe, 0, 256 * sizeof *pe);
+	for (c = 0; c < n_codes; c++) pe[l->tab[c]] += l->prob[c];
+}
+
 /* Lookups to add before the first test (scan_kernel.h): dist[s] is the
  * probability that a random window's partial sum is s ≤ lim,
- *     dist_j[s] = Σ_e P_j(e) · dist_{j−1}[s − e],   P_j(e) = Σ_{c: e_j(c) = e} prob_j(c),
- * and a vector of 64 windows stays alive with probability 1 − (1 − Σ_s dist_j[s])^64. */
+ *     dist_j[s] = Σ_e P_j(e) · dist_{j−1}[s − e],   dist_0 = P_0,
+ * (terms added by e ascending) and a vector of 64 windows stays alive with
+ * probability 1 − (1 − Σ_s dist_j[s])^64.  Entries past lim are scratch:
+ * never read for an entry ≤ lim. */
 static int first_test(const prefilter_t *f, const lookup_t *lk, int n_codes)
 {
-	double dist[256], next[256], pe[256];
-	int j, s, c, e, lim = f->lim;
+	double dist[256 + 8], next[256 + 8], pe[256];
+	int j, s, e, lim = f->lim;
+	deficit_probs(&lk[0], n_codes, pe);
 	memset(dist, 0, sizeof dist);
-	dist[0] = 1;
-	for (j = 0; j < f->ng; j++) {
+	memcpy(dist, pe, (lim + 1) * sizeof *dist);
+	for (j = 1; j < f->ng; j++) {
 		double alive = 0;
-		memset(pe, 0, sizeof pe);
-		for (c = 0; c < n_codes; c++) pe[lk[j].tab[c]] += lk[j].prob[c];
+		deficit_probs(&lk[j], n_codes, pe);
 		memset(next, 0, sizeof next);
 		for (e = 0; e <= lim; e++)
-			if (pe[e] > 0)
-				for (s = 0; s <= lim - e; s++) next[s + e] += dist[s] * pe[e];
+			if (pe[e] > 0) add_scaled(next + e, dist, pe[e], lim - e + 1);
 		memcpy(dist, next, sizeof dist);
 		for (s = 0; s <= lim; s++) alive += dist[s];
-		if (j >= 1 && 1 - pow(1 - alive, PF_LANES) < PF_ALIVE) return j + 1;
+		if (1 - pow(1 - alive, PF_LANES) < PF_ALIVE) return j + 1;
 	}
 	return f->ng;
 }

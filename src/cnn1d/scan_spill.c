@@ -1,12 +1,15 @@
 /* scan_spill: sorted runs of hits in a temporary file and their merge.
  * The format and the memory bound are in scan_spill.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cnn1d/scan_spill.h"
 #include "util/log.h"
+#include "util/threads.h"
 
 #define SPILL_BUF (16 << 10)   /* read buffer per run */
 #define TEXT_BUF_MAX (64 << 10)  /* text runs: read buffer per run, at most, */
@@ -20,7 +23,7 @@ typedef struct {
 	int len, pos;          /* buffered bytes buf[pos..len) */
 	scan_hit_t head;       /* first unread hit, its text in buf */
 	const char *text;
-	int64_t key[2];        /* text runs: chunk, flush; */
+	int64_t key[3];        /* text runs: part, chunk, flush; */
 	spill_seg_t seg;       /* the header of the next segment, */
 	int has_seg;           /* if there is one */
 } run_t;
@@ -35,6 +38,8 @@ struct spill_s {
 	int last;              /* run whose head spill_next returned, −1: none */
 	int text;              /* the runs are text runs */
 	int buf_size;          /* bytes of each run's read buffer */
+	int64_t *part_bytes;   /* text runs: bytes of the lines of each part */
+	int n_parts;
 };
 
 static int cmp_hit(const scan_hit_t *x, const scan_hit_t *y)
@@ -161,8 +166,10 @@ static int run_next_seg(spill_t *sp, run_t *r)
 static int cmp_run_key(const void *a, const void *b)
 {
 	const run_t *x = a, *y = b;
-	if (x->key[0] != y->key[0]) return x->key[0] < y->key[0] ? -1 : 1;
-	return x->key[1] < y->key[1] ? -1 : x->key[1] > y->key[1];
+	int i;
+	for (i = 0; i < 2; i++)
+		if (x->key[i] != y->key[i]) return x->key[i] < y->key[i] ? -1 : 1;
+	return x->key[2] < y->key[2] ? -1 : x->key[2] > y->key[2];
 }
 
 int spill_rewind(spill_t *sp)
@@ -260,10 +267,12 @@ int spill_lines_group(spill_lines_t *l)
 			spill_seg_t h = {lo + k, (uint32_t)at[3 * k], at[3 * k + 1]};
 			memcpy(l->grouped.s + at[3 * k + 2] - sizeof h, &h, sizeof h);
 		}
-	for (i = 0, beg = 0; i < l->n; beg = l->end[i++]) {
-		size_t *to = &at[3 * (l->motif[i] - lo) + 2];
-		memcpy(l->grouped.s + *to, l->text.s + beg, l->end[i] - beg);
-		*to += l->end[i] - beg;
+	for (i = 0, beg = 0; i < l->n; beg = l->end[i - 1]) {  /* a motif's consecutive lines: one copy */
+		uint32_t k = l->motif[i];
+		size_t *to = &at[3 * (k - lo) + 2];
+		while (++i < l->n && l->motif[i] == k) continue;
+		memcpy(l->grouped.s + *to, l->text.s + beg, l->end[i - 1] - beg);
+		*to += l->end[i - 1] - beg;
 	}
 	l->grouped.l = total;
 	return TS_OK;
@@ -279,7 +288,7 @@ void spill_lines_free(spill_lines_t *l)
 	memset(l, 0, sizeof *l);
 }
 
-int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, const spill_lines_t *l, int64_t *at)
+int spill_add_text_run(spill_t *sp, int part, int64_t chunk, int64_t flush, const spill_lines_t *l, int64_t *at)
 {
 	*at = sp->size;
 	if (l->n == 0) return TS_OK;
@@ -290,7 +299,15 @@ int spill_add_text_run(spill_t *sp, int64_t chunk, int64_t flush, const spill_li
 		sp->runs = r;
 		sp->m_runs = m;
 	}
-	sp->runs[sp->n_runs++] = (run_t){.at = sp->size, .end = sp->size + (int64_t)l->grouped.l, .key = {chunk, flush}};
+	if (part >= sp->n_parts) {
+		int64_t *b = realloc(sp->part_bytes, (part + 1) * sizeof *b);
+		if (b == NULL) return TS_ENOMEM;
+		memset(b + sp->n_parts, 0, (part + 1 - sp->n_parts) * sizeof *b);
+		sp->part_bytes = b;
+		sp->n_parts = part + 1;
+	}
+	sp->part_bytes[part] += l->text.l;
+	sp->runs[sp->n_runs++] = (run_t){.at = sp->size, .end = sp->size + (int64_t)l->grouped.l, .key = {part, chunk, flush}};
 	sp->size += l->grouped.l;
 	sp->n_hits += l->n;
 	sp->text = 1;
@@ -310,42 +327,72 @@ int spill_write_text_run(spill_t *sp, int64_t at, spill_lines_t *l)
 	return TS_OK;
 }
 
-/* Append the run's next len bytes to out (TEXT_OUT bytes, *n_out used),
- * writing out to fp whenever it is full.  0, or TS_EIO with *out_failed
- * set when writing fp failed. */
-static int copy_segment(spill_t *sp, run_t *r, uint64_t len, FILE *fp, char *out, size_t *n_out, int *out_failed)
+/* Where a part of the text goes: through fp, or to fd at offset `at` (a
+ * regular file written by several threads at once). */
+typedef struct {
+	FILE *fp;
+	int fd;
+	int64_t at;
+	char *out;       /* TEXT_OUT bytes, n_out of them used */
+	size_t n_out;
+	int failed;      /* writing failed (errno says why) */
+} sink_t;
+
+static int sink_flush(sink_t *o)
+{
+	size_t done = 0;
+	if (o->fp && fwrite(o->out, 1, o->n_out, o->fp) != o->n_out) o->failed = 1;
+	while (!o->fp && !o->failed && done < o->n_out) {
+		ssize_t k = pwrite(o->fd, o->out + done, o->n_out - done, o->at);
+		if (k <= 0) {
+			if (k == 0) errno = ENOSPC;
+			o->failed = 1;
+		} else {
+			done += k, o->at += k;
+		}
+	}
+	o->n_out = 0;
+	return o->failed ? TS_EIO : TS_OK;
+}
+
+/* Append the run's next len bytes to the sink, writing it out whenever its
+ * block is full.  0 or TS_EIO (o->failed: writing the sink failed). */
+static int copy_segment(spill_t *sp, run_t *r, uint64_t len, sink_t *o)
 {
 	while (len > 0) {
 		size_t k;
 		if (r->pos == r->len && run_fill(sp, r, 1) != 1) return TS_EIO;
 		k = (uint64_t)(r->len - r->pos) < len ? (size_t)(r->len - r->pos) : (size_t)len;
-		if (k > TEXT_OUT - *n_out) k = TEXT_OUT - *n_out;
-		memcpy(out + *n_out, r->buf + r->pos, k);
-		*n_out += k;
+		if (k > TEXT_OUT - o->n_out) k = TEXT_OUT - o->n_out;
+		memcpy(o->out + o->n_out, r->buf + r->pos, k);
+		o->n_out += k;
 		r->pos += k;
 		len -= k;
-		if (*n_out == TEXT_OUT) {
-			if (fwrite(out, 1, TEXT_OUT, fp) != TEXT_OUT) {
-				*out_failed = 1;
-				return TS_EIO;
-			}
-			*n_out = 0;
-		}
+		if (o->n_out == TEXT_OUT && sink_flush(o) < 0) return TS_EIO;
 	}
 	return TS_OK;
 }
 
-int spill_write_text(spill_t *sp, FILE *fp, int64_t *per_motif, int64_t *n, int *out_failed)
+/* One part of the output: runs [r0, r1), which hold the lines of its
+ * motifs, motif by motif, each run's segment in the runs' order. */
+typedef struct {
+	spill_t *sp;
+	int r0, r1;
+	sink_t o;
+	int64_t *per_motif, n;
+	int status;
+} part_t;
+
+static void *write_part(void *arg)
 {
+	part_t *pt = arg;
+	spill_t *sp = pt->sp;
 	int i, r = TS_OK;
-	size_t n_out = 0;
-	char *out = malloc(TEXT_OUT);
-	*out_failed = 0;
-	if (out == NULL) return TS_ENOMEM;
+	if ((pt->o.out = malloc(TEXT_OUT)) == NULL) r = TS_ENOMEM;
 	while (r == TS_OK) {
 		uint32_t k = 0;
 		int found = 0;
-		for (i = 0; i < sp->n_runs; i++) {  /* the next motif: the smallest of the runs' next segments */
+		for (i = pt->r0; i < pt->r1; i++) {  /* the next motif: the smallest of the runs' next segments */
 			const run_t *ru = &sp->runs[i];
 			if (ru->has_seg && (!found || ru->seg.motif < k)) {
 				k = ru->seg.motif;
@@ -353,19 +400,59 @@ int spill_write_text(spill_t *sp, FILE *fp, int64_t *per_motif, int64_t *n, int 
 			}
 		}
 		if (!found) break;
-		for (i = 0; i < sp->n_runs && r == TS_OK; i++) {
+		for (i = pt->r0; i < pt->r1 && r == TS_OK; i++) {
 			run_t *ru = &sp->runs[i];
 			if (!ru->has_seg || ru->seg.motif != k) continue;
-			per_motif[k] += ru->seg.n;
-			*n += ru->seg.n;
-			if ((r = copy_segment(sp, ru, ru->seg.bytes, fp, out, &n_out, out_failed)) == TS_OK) r = run_next_seg(sp, ru);
+			pt->per_motif[k] += ru->seg.n;
+			pt->n += ru->seg.n;
+			if ((r = copy_segment(sp, ru, ru->seg.bytes, &pt->o)) == TS_OK) r = run_next_seg(sp, ru);
 		}
 	}
-	if (r == TS_OK && fwrite(out, 1, n_out, fp) != n_out) {
+	if (r == TS_OK) r = sink_flush(&pt->o);
+	free(pt->o.out);
+	pt->status = r;
+	return NULL;
+}
+
+/* The output's file offset if threads may write it with pwrite: a regular
+ * file (not opened to append, where pwrite would append), after flushing
+ * what fp holds; else −1 (a pipe, a terminal, /dev/null). */
+static int64_t pwrite_offset(FILE *fp)
+{
+	struct stat st;
+	int fd = fileno(fp), fl;
+	if (fflush(fp) != 0 || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || (fl & O_APPEND)) return -1;
+	return lseek(fd, 0, SEEK_CUR);
+}
+
+int spill_write_text(spill_t *sp, FILE *fp, int threads, int64_t *per_motif, int64_t *n, int *out_failed)
+{
+	int64_t base = threads > 1 && sp->n_parts > 1 ? pwrite_offset(fp) : -1, at = base;
+	int n_parts = base >= 0 ? sp->n_parts : 1, p, i = 0, r = TS_OK;
+	part_t *pt = calloc(n_parts, sizeof *pt);
+	*out_failed = 0;
+	if (pt == NULL) return TS_ENOMEM;
+	/* through fp, one part of all the runs; or each part (the runs are in
+	 * part order) by a thread of its own, written after the lines of the
+	 * parts before it */
+	for (p = 0; p < n_parts; p++) {
+		pt[p] = (part_t){sp, i, i, {base >= 0 ? NULL : fp, fileno(fp), at, NULL, 0, 0}, per_motif, 0, TS_OK};
+		while (i < sp->n_runs && (base < 0 || sp->runs[i].key[0] == p)) i++;
+		pt[p].r1 = i;
+		if (base >= 0) at += sp->part_bytes[p];
+	}
+	ts_run_all(n_parts, write_part, pt, sizeof *pt);
+	for (p = 0; p < n_parts; p++) {
+		if (r == TS_OK) r = pt[p].status;
+		if (pt[p].o.failed) *out_failed = 1;
+		*n += pt[p].n;
+	}
+	if (r == TS_OK && base >= 0 && lseek(fileno(fp), at, SEEK_SET) < 0) {
 		*out_failed = 1;
 		r = TS_EIO;
 	}
-	free(out);
+	free(pt);
 	return r;
 }
 
@@ -379,5 +466,6 @@ void spill_close(spill_t *sp)
 	for (i = 0; i < sp->n_runs; i++) free(sp->runs[i].buf);
 	free(sp->runs);
 	free(sp->heap);
+	free(sp->part_bytes);
 	free(sp);
 }

@@ -33,18 +33,26 @@ static void put_gff_escaped(FILE *fp, const char *s)
 
 /* "%s\t%s\t%s\t%lld\t%lld\t%c\t%g\t%.3g\t%.3g\t%s\n" composed without
  * printf: the 760k lines of a genome scan took longer to print than to find. */
-size_t hits_tsv_line(char *buf, size_t cap, const hit_t *h)
+size_t hits_tsv_motif(char *buf, size_t cap, const hit_t *h)
+{
+	const char *alt = h->motif_alt ? h->motif_alt : "";
+	size_t id_len = strlen(h->motif_id), alt_len = strlen(alt);
+	if (id_len + alt_len + 2 > cap) return 0;
+	memcpy(buf, h->motif_id, id_len);
+	buf[id_len] = '\t';
+	memcpy(buf + id_len + 1, alt, alt_len);
+	buf[id_len + 1 + alt_len] = '\t';
+	return id_len + alt_len + 2;
+}
+
+size_t hits_tsv_site(char *buf, size_t cap, const hit_t *h)
 {
 	char *p = buf;
-	const char *strs[4] = {h->motif_id, h->motif_alt ? h->motif_alt : "", h->seq_name, h->matched ? h->matched : ""};
-	size_t len[4], i;
-	for (i = 0; i < 4; i++) len[i] = strlen(strs[i]);
-	if (len[0] + len[1] + len[2] + len[3] + 5 * TS_FMT_MAX + 16 > cap) return 0;
-	for (i = 0; i < 3; i++) {
-		memcpy(p, strs[i], len[i]);
-		p += len[i];
-		*p++ = '\t';
-	}
+	size_t name_len = strlen(h->seq_name), w = h->matched ? (size_t)h->w : 0;
+	if (name_len + w + 5 * TS_FMT_MAX + 16 > cap) return 0;
+	memcpy(p, h->seq_name, name_len);
+	p += name_len;
+	*p++ = '\t';
 	p += ts_fmt_i64(p, h->start + 1);
 	*p++ = '\t';
 	p += ts_fmt_i64(p, h->start + h->w);
@@ -57,10 +65,16 @@ size_t hits_tsv_line(char *buf, size_t cap, const hit_t *h)
 	*p++ = '\t';
 	if (!isnan(h->qvalue)) p += ts_fmt_g(p, h->qvalue, 3);
 	*p++ = '\t';
-	memcpy(p, strs[3], len[3]);
-	p += len[3];
+	memcpy(p, h->matched, w);
+	p += w;
 	*p++ = '\n';
 	return p - buf;
+}
+
+size_t hits_tsv_line(char *buf, size_t cap, const hit_t *h)
+{
+	size_t n = hits_tsv_motif(buf, cap, h), m = n ? hits_tsv_site(buf + n, cap - n, h) : 0;
+	return m ? n + m : 0;
 }
 
 /* One TSV line, written at once; lines too long for the buffer (very long

@@ -19,7 +19,7 @@ typedef struct {
 	double score;           /* log2-odds */
 	double pvalue;
 	double qvalue;          /* NAN: not computed (column left empty) */
-	const char *matched;    /* w chars in motif orientation, or NULL */
+	const char *matched;    /* w chars in motif orientation (and a NUL), or NULL */
 } hit_t;
 
 typedef enum { HITS_TSV = 0, HITS_BED, HITS_GFF } hits_format_t;
@@ -34,6 +34,12 @@ void hits_write(FILE *fp, hits_format_t f, const hit_t *h, int64_t n_in_seq);
  *  cap bytes; returns its length, or 0 (buf unused) if the line might not
  *  fit.  For writers that compose lines in threads of their own. */
 size_t hits_tsv_line(char *buf, size_t cap, const hit_t *h);
+
+/** The line in two parts, the same way: the motif's columns (motif_id and
+ *  motif_alt_id, with their tabs), the same for all its hits, and the rest.
+ *  A writer of many lines keeps the first part of each motif. */
+size_t hits_tsv_motif(char *buf, size_t cap, const hit_t *h);
+size_t hits_tsv_site(char *buf, size_t cap, const hit_t *h);
 
 /** BED score: −10·log10(p) capped to 0..1000, rounded. */
 int hits_bed_score(double pvalue);

@@ -38,6 +38,7 @@ typedef struct {
 	int nval, mval;
 	char *err;
 	motif_set_t *set;
+	int *ids, n_ids;   /* open-addressing table of the set's ids: motif index + 1, 0 empty */
 } reader_t;
 
 static const char *const LETTERS = "ACGT";
@@ -151,15 +152,42 @@ static void normalise4(double *x)
 	for (b = 0; b < 4; b++) x[b] /= s;
 }
 
+/* The slot of id in r->ids: the one holding it, else the empty one where
+ * it goes (FNV-1a hash, linear probing; the table is at most half full). */
+static int *id_slot(const reader_t *r, const char *id)
+{
+	uint32_t h = 2166136261u;
+	const unsigned char *c;
+	for (c = (const unsigned char *)id; *c; c++) h = (h ^ *c) * 16777619u;
+	for (h &= r->n_ids - 1;; h = (h + 1) & (r->n_ids - 1))
+		if (r->ids[h] == 0 || strcmp(r->set->a[r->ids[h] - 1].id, id) == 0) return &r->ids[h];
+}
+
+/* Room in r->ids for one more id: doubled and refilled at half full, so a
+ * file of n motifs checks its ids in O(n), not O(n²) comparisons. */
+static int ids_reserve(reader_t *r)
+{
+	int i, *old = r->ids, n_old = r->n_ids;
+	if (2 * (r->set->n + 1) <= r->n_ids) return TS_OK;
+	r->n_ids = n_old ? 2 * n_old : 1024;
+	if ((r->ids = calloc(r->n_ids, sizeof *r->ids)) == NULL) {
+		r->ids = old, r->n_ids = n_old;
+		return TS_ENOMEM;
+	}
+	for (i = 0; i < r->set->n; i++) *id_slot(r, r->set->a[i].id) = i + 1;
+	free(old);
+	return TS_OK;
+}
+
 /* Append a motif with a new id; the caller fills w, p and nsites. */
 static int add_motif(reader_t *r, const char *id, const char *alt, int line, motif_t **out)
 {
 	motif_set_t *set = r->set;
 	motif_t *m;
-	int i;
-	for (i = 0; i < set->n; i++)
-		if (strcmp(set->a[i].id, id) == 0)
-			return rfail(r, line, "duplicate motif id %s (first at line %d)", id, set->a[i].line);
+	int *slot;
+	if (ids_reserve(r) < 0) return nomem(r);
+	if (*(slot = id_slot(r, id)) != 0)
+		return rfail(r, line, "duplicate motif id %s (first at line %d)", id, set->a[*slot - 1].line);
 	if (set->n == set->m) {
 		int mm = set->m ? 2 * set->m : 64;
 		motif_t *a = realloc(set->a, mm * sizeof *a);
@@ -174,7 +202,7 @@ static int add_motif(reader_t *r, const char *id, const char *alt, int line, mot
 		free(m->id);
 		return nomem(r);
 	}
-	set->n++;
+	*slot = ++set->n;
 	*out = m;
 	return TS_OK;
 }
@@ -647,6 +675,7 @@ done:
 	free(r.scratch);
 	free(r.tok);
 	free(r.val);
+	free(r.ids);
 	if (st != TS_OK) {
 		motif_set_free(set);
 		return st;

@@ -9,17 +9,30 @@
 static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 			       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* "00" "01" … "99": two digits per division by 100 halve the chain of
+ * dependent divisions (two per hit line: its start and stop) */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				     "8081828384858687888990919293949596979899";
+
 int ts_fmt_i64(char *buf, int64_t v)
 {
-	char tmp[24];
-	int n = 0, len = 0;
+	static const uint64_t ten[20] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000u,
+					 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u, 1000000000000000u,
+					 10000000000000000u, 100000000000000000u, 1000000000000000000u, 10000000000000000000u};
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
-	if (v < 0) buf[len++] = '-';
-	while (n > 0) buf[len++] = tmp[--n];
-	buf[len] = '\0';
-	return len;
+	int n = 1;
+	char *p;
+	/* the digits are written in place, from the last: count them first
+	 * (a copy of a variable length was a call to memcpy per number) */
+	while (n < 20 && u >= ten[n]) n++;
+	p = buf + (v < 0) + n;
+	*p = '\0';
+	if (v < 0) buf[0] = '-';
+	for (; u >= 100; u /= 100) memcpy(p -= 2, digit_pairs + 2 * (u % 100), 2);
+	if (u >= 10) memcpy(p - 2, digit_pairs + 2 * u, 2);
+	else p[-1] = (char)('0' + u);
+	return (v < 0) + n;
 }
 
 /* m = a · 10^k, k in [−22, 22] so that 10^|k| is exact */

@@ -56,6 +56,23 @@ for n in 1 2 3; do
 	check "scan_threads_$n"
 done
 
+# --text with threads into a regular file (-o, or stdout) is written by a
+# thread per motif group at its place; into a pipe, or a file opened to
+# append, in order: the same bytes every way, after what stdout held
+for n in 1 2 3; do
+	run sh -c "$TESSERA scan -m $SM --text -@ $n $SF/genome.fa | cat"
+	expect_rc 0; expect_out_file "$T/scan_noq.tsv"
+	rm -f "$T/scan_text_o.tsv"
+	tessera scan -m $SM --text -@ $n -o "$T/scan_text_o.tsv" $SF/genome.fa 2>/dev/null
+	cmp -s "$T/scan_text_o.tsv" "$T/scan_noq.tsv" || fail_because "-o $T/scan_text_o.tsv differs"
+	{ echo held; tessera scan -m $SM --text -@ $n $SF/genome.fa; } > "$T/scan_text_at.tsv" 2>/dev/null
+	{ echo held; cat "$T/scan_noq.tsv"; } | cmp -s - "$T/scan_text_at.tsv" || fail_because "stdout after other text differs"
+	echo held > "$T/scan_text_app.tsv"
+	tessera scan -m $SM --text -@ $n $SF/genome.fa >> "$T/scan_text_app.tsv" 2>/dev/null
+	{ echo held; cat "$T/scan_noq.tsv"; } | cmp -s - "$T/scan_text_app.tsv" || fail_because "stdout appended to a file differs"
+	check "scan_text_threads_${n}_pipe_file_offset_append"
+done
+
 # Regions: the hits of the whole scan lying fully inside the regions, in
 # genomic coordinates (without q-values: the number of tests differs).
 inside() {  # inside "chr beg end,..." FILE: lines of a whole-scan TSV inside the 1-based regions
