@@ -201,7 +201,7 @@ static seqbuf_t *chunk_new(const uint8_t *seq, int64_t n, int pad_extra, int k)
 		chunk_free(b);
 		return NULL;
 	}
-	memcpy(b->seq, seq, n);
+	if (n > 0) memcpy(b->seq, seq, n);  /* an empty record may have no buffer */
 	b->namb[0] = 0;
 	for (i = 0; i < n; i++) {
 		uint8_t x = nt4_lower_upper[SIO_NT16(seq[i])];
