@@ -251,3 +251,11 @@ else
 		check "scan_biopython_$mode"
 	done
 fi
+
+# an empty record among others: scanned as nothing (under make asan this
+# also checks that no null buffer is copied)
+printf '>empty\n>short\nACGT\n>empty2\n' > "$T/empty_records.fa"
+run tessera scan -m data/fixtures/scan/motifs.meme --thresh 1 "$T/empty_records.fa"
+expect_rc 0
+if grep -q '	empty' "$OUT"; then fail_because "a hit on an empty record"; fi
+check scan_empty_records
