@@ -305,11 +305,11 @@ static int write_hits(FILE *fp, scan_t *s, const motif_set_t *set, const scan_cl
  * section id in every file, so MultiQC puts the samples side by side.  The
  * sample is --sample, else the first input's name without directories and
  * extensions. */
-static int write_mqc(const scan_cli_t *c, const int64_t *count, const motif_set_t *set, const char *input, char *err)
+static int write_mqc(const scan_cli_t *c, const int64_t *count, const motif_set_t *set, const char *input, ts_outfile_t *out,
+		     char *err)
 {
 	char sample[256];
 	json_t *per = json_object(), *cats = json_object(), *j = NULL;
-	ts_outfile_t out;
 	int k, st = TS_ENOMEM;
 	cli_sample_name(c->sample, input, sample, sizeof sample);
 	if (!per || !cats) goto done;
@@ -326,13 +326,11 @@ static int write_mqc(const scan_cli_t *c, const int64_t *count, const motif_set_
 		      "plot_type", "bargraph", "pconfig", "id", "tessera_scan_hits_plot", "title", "tessera scan: hits per motif", "ylab",
 		      "hits", "categories", cats, "data", sample, per);
 	if (j == NULL) goto done;
-	if ((st = ts_outfile_open(&out, c->mqc_path, err)) < 0) goto done;
-	if (json_dumpf(j, out.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', out.fp) == EOF) {
-		ts_outfile_abort(&out);
+	if ((st = ts_outfile_open(out, c->mqc_path, err)) < 0) goto done;
+	if (json_dumpf(j, out->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', out->fp) == EOF) {
+		ts_outfile_abort(out);
 		st = ts_fail(err, TS_EIO, "%s: write failed", c->mqc_path);
-		goto done;
 	}
-	st = ts_outfile_commit(&out, err);
 done:
 	if (st == TS_ENOMEM) ts_fail(err, st, "out of memory");
 	json_decref(j);
@@ -453,6 +451,11 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 		return *exit_code = cli_usage_error("scan", "a shard writes its --partial file only: -o, --mqc and --gather belong to the gather"), -1;
 	if (c->gather && (c->bg_from_seq || io->n_regions || io->bed))
 		return *exit_code = cli_usage_error("scan", "--gather reads partial files: give --bg-from-seq, -r and --bed to the shards (and the same background with --bfile here)"), -1;
+	{
+		const char *paths[2] = {c->out_path, c->mqc_path}, *opts[2] = {"-o", "--mqc"};
+		char err[TS_ERRLEN];
+		if (ts_outfile_distinct(paths, opts, 2, err) < 0) return *exit_code = cli_usage_error("scan", "%s", err), -1;
+	}
 	return 0;
 }
 
@@ -463,7 +466,7 @@ int cmd_scan(int argc, char **argv)
 	sio_opts_t io;
 	motif_set_t *all = NULL, chosen;
 	scan_t *s = NULL;
-	ts_outfile_t out = {0};
+	ts_outfile_t out = {0}, outs[2] = {{0}};
 	char err[TS_ERRLEN], *motif_path = NULL;
 	double bg[4];
 	int st = TS_OK, i, exit_code = 1, out_open = 0, out_failed = 0;
@@ -530,9 +533,10 @@ int cmd_scan(int argc, char **argv)
 		else ts_fail(err, st, "cannot read hits back from a temporary file");
 		goto fail;
 	}
-	out_open = 0;
-	if ((st = ts_outfile_commit(&out, err)) < 0) goto fail;
-	if (c.mqc_path && (st = write_mqc(&c, per_motif, &chosen, argv[optind], err)) < 0) goto fail;
+	/* the hits and --mqc: both or neither */
+	if (c.mqc_path && (st = write_mqc(&c, per_motif, &chosen, argv[optind], &outs[1], err)) < 0) goto fail;
+	outs[0] = out, out_open = 0;
+	if ((st = ts_outfile_commit_all(outs, 2, err)) < 0) goto fail;
 	{
 		int64_t bases, tests;
 		scan_totals(s, &bases, &tests);
@@ -546,6 +550,7 @@ fail:
 	scan_error("%s", err);
 	exit_code = ts_exit_code(st);
 	if (out_open) ts_outfile_abort(&out);
+	if (outs[1].fp) ts_outfile_abort(&outs[1]);
 done:
 	free(tsv_ctx.cols.s);
 	free(tsv_ctx.at);

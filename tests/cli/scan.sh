@@ -259,3 +259,11 @@ run tessera scan -m data/fixtures/scan/motifs.meme --thresh 1 "$T/empty_records.
 expect_rc 0
 if grep -q '	empty' "$OUT"; then fail_because "a hit on an empty record"; fi
 check scan_empty_records
+
+# the hits and --mqc are written both or neither; they may not share a file
+run tessera scan -m data/fixtures/scan/motifs.meme -o "$T/hits_full.tsv" --mqc /dev/full data/fixtures/scan/genome.fa
+expect_rc 3; expect_err_grep '/dev/full: write failed'; expect_no_file "$T/hits_full.tsv"
+check scan_outputs_all_or_none
+run tessera scan -m data/fixtures/scan/motifs.meme -o "$T/one" --mqc "$T/one" data/fixtures/scan/genome.fa
+expect_rc 1; expect_err_grep '-o and --mqc name the same file'; expect_no_file "$T/one"
+check scan_outputs_distinct
