@@ -433,7 +433,8 @@ static int parse_args(int argc, char **argv, scan_cli_t *c, scan_opts_t *so, sio
 	if (c->vcf) {
 		if (!c->vcf_ref) return *exit_code = cli_usage_error("scan", "--vcf needs --ref GENOME.fa (indexed)"), -1;
 		if (optind < argc) return *exit_code = cli_usage_error("scan", "--vcf reads the variants and --ref: no other input ('%s')", argv[optind]), -1;
-		if (c->bg_from_seq || so->n_shards || c->gather || c->mqc_path || io->bed || so->use_qv_thresh || c->format != HITS_TSV)
+		if (c->bg_from_seq || so->n_shards || c->gather || c->mqc_path || io->bed || so->use_qv_thresh || c->format != HITS_TSV ||
+		    c->skip_matched || !c->pgc || !so->qvalues)  /* each would do nothing with --vcf */
 			return *exit_code = cli_usage_error("scan", "--vcf goes with -m, --motif, --thresh, --min-score, --bfile, --norc, -r, -o, --out-vcf, --effect-thresh and -@"), -1;
 		if (c->out_vcf && strcmp(c->out_vcf, "-") == 0 && strcmp(c->out_path, "-") == 0)
 			return *exit_code = cli_usage_error("scan", "--out-vcf - writes the VCF to standard output: give the table a file with -o"), -1;

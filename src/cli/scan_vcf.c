@@ -366,6 +366,26 @@ static htsFile *open_vcf_out(const char *path, char *tmp, size_t size)
 	return hts_open(tmp, mode);
 }
 
+/* Each -r region names a sequence of the reference, with start ≤ end: a
+ * region that cannot hold a variant is a mistake, not an empty result. */
+static int check_regions(const scan_vcf_opts_t *o, const faidx_t *fai, char *err)
+{
+	char *list = strdup(o->regions), *reg, *save = NULL;
+	int st = TS_OK;
+	if (list == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
+	for (reg = strtok_r(list, ",", &save); reg && st == TS_OK; reg = strtok_r(NULL, ",", &save)) {
+		int tid = -1;
+		hts_pos_t beg = 0, end = 0;
+		const char *e = fai_parse_region(fai, reg, &tid, &beg, &end, HTS_PARSE_THOUSANDS_SEP);
+		if (e == NULL || *e != '\0' || tid < 0)
+			st = ts_fail(err, TS_EUSAGE, "-r %s: not a region of %s (an unknown sequence, or the start after the end)", reg, o->ref);
+		else if (beg < 0 || end <= beg)
+			st = ts_fail(err, TS_EUSAGE, "-r %s: empty or reversed region (positions are 1-based, start <= end)", reg);
+	}
+	free(list);
+	return st;
+}
+
 int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 {
 	vcf_run_t r;
@@ -397,6 +417,7 @@ int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 		st = ts_fail(err, TS_ENOMEM, "out of memory");
 		goto done;
 	}
+	if (o->regions && (st = check_regions(o, r.fai, err)) < 0) goto done;
 	if (o->regions && bcf_sr_set_regions(sr, o->regions, 0) < 0) {
 		st = ts_fail(err, TS_EUSAGE, "-r %s: not a region list", o->regions);
 		goto done;

@@ -121,3 +121,21 @@ check scan_vcf_header_without_chrom_line
 run tessera scan --vcf "$T/hdr.vcf" --ref $VG -m $VM -r chr1
 expect_rc 2; expect_err_grep 'hdr.vcf: not compressed with bgzip \(-r needs a bgzipped, indexed VCF'
 check scan_vcf_region_on_plain_vcf
+
+# -r regions that cannot hold a variant are usage errors, not empty results;
+# options that do nothing with --vcf are refused
+{ cat "$T/hdr.vcf"; for p in 100 150 500; do printf 'chr1\t%d\tv%d\t%s\tA\t.\t.\t.\n' $p $p "$(samtools faidx $VG chr1:$p-$p | tail -n 1)"; done; } | bgzip -c > "$T/three.vcf.gz"
+tabix -f -p vcf "$T/three.vcf.gz"
+for reg in chrZ chr1:2000-1000; do
+	run tessera scan --vcf "$T/three.vcf.gz" --ref $VG -m $VM -r $reg
+	expect_rc 1; expect_err_grep "-r $reg: not a region of"
+	check "scan_vcf_region_$reg"
+done
+run tessera scan --vcf "$T/three.vcf.gz" --ref $VG -m $VM --thresh 1e-2 -r chr1:100-200
+expect_rc 0; expect_out_grep '	v150	'; if grep -q '	v500	' "$OUT"; then fail_because "v500 is outside chr1:100-200"; fi
+check scan_vcf_region_selects
+for opt in --text --no-qvalue --no-pgc --skip-matched-sequence; do
+	run tessera scan --vcf "$T/three.vcf.gz" --ref $VG -m $VM $opt
+	expect_rc 1; expect_err_grep '--vcf goes with'
+	check "scan_vcf_refuses_$opt"
+done
