@@ -476,11 +476,11 @@ int scan_vcf_run(const scan_vcf_opts_t *o, const motif_set_t *set)
 		st = ts_outfile_commit(&out, err);
 	}
 	if (st == TS_OK)
-		ts_log(TS_LOG_INFO, "scan", "%lld VCF records, %lld alleles scanned, %lld symbolic/breakend skipped, %lld REF mismatches "
+		ts_log(TS_LOG_INFO, "scan", "%lld VCF records, %lld alleles scanned, %lld symbolic, breakend or non-ACGTN skipped, %lld REF mismatches "
 					   "skipped, %lld outside the reference; %lld motif effects", (long long)r.n_records, (long long)r.n_alleles,
 		       (long long)r.n_symbolic, (long long)r.n_mismatch, (long long)r.n_outside, (long long)r.n_rows);
 	if (st == TS_OK && (r.n_symbolic || r.n_same || r.n_mismatch || r.n_outside))
-		ts_log(TS_LOG_WARN, "scan", "skipped: %lld symbolic or breakend alleles, %lld equal to REF, %lld with REF not matching %s, "
+		ts_log(TS_LOG_WARN, "scan", "skipped: %lld symbolic, breakend or non-ACGTN alleles, %lld equal to REF, %lld with REF not matching %s, "
 					    "%lld outside it", (long long)r.n_symbolic, (long long)r.n_same, (long long)r.n_mismatch, o->ref,
 		       (long long)r.n_outside);
 done:
