@@ -450,7 +450,11 @@ int phc_em(const phc_opts_t *o, const phc_input_t *in, unsigned spec, const phmm
 	eo.on_iter = on_iter;
 	eo.arg = &pg;
 	if ((s = phmm_em_fit(in->view, in->set->n, spec, start, &eo, fit, err)) < 0) {
-		phc_error("%s", err);
+		const int64_t k = fit->bad_pair;
+		if (s == TS_EDATA && k >= 0 && k < in->set->n)  /* name the pair, as align does */
+			phc_error("%s: pair %lld (%s, %s) has probability 0 under the parameters (a base with zero emission probability?)",
+				  o->bam ? o->bam : o->pairs1, (long long)k + 1, in->set->a[k].name1, in->set->a[k].name2);
+		else phc_error("%s", err);
 		return s;
 	}
 	ts_log(TS_LOG_INFO, "pairhmm", "%s: lnL %.6f after %d iterations%s", label, fit->lnL, fit->iterations,

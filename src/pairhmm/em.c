@@ -47,8 +47,9 @@ static void *estep_worker(void *arg)
 	return NULL;
 }
 
-int phmm_estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p, int threads, phmm_counts_t *counts,
-	       double *lnL, char *err)
+/* phmm_estep, and the index of the pair that failed in *bad (else −1) */
+static int estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p, int threads, phmm_counts_t *counts,
+		 double *lnL, int64_t *bad, char *err)
 {
 	phmm_tables_t t;
 	estep_t e;
@@ -79,8 +80,10 @@ int phmm_estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p
 	}
 	if (counts) phmm_counts_zero(counts);
 	*lnL = 0;
+	*bad = -1;
 	for (k = 0; k < n_pairs; k++) {
 		if (e.status[k] < 0) {
+			*bad = k;
 			r = e.status[k] == TS_EDATA
 				    ? ts_fail(err, TS_EDATA, "pair %lld has probability 0 under the parameters (a base with zero emission probability?)",
 					      (long long)k + 1)
@@ -99,6 +102,13 @@ done:
 	return r;
 }
 
+int phmm_estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t *p, int threads, phmm_counts_t *counts,
+	       double *lnL, char *err)
+{
+	int64_t bad;
+	return estep(pairs, n_pairs, p, threads, counts, lnL, &bad, err);
+}
+
 int phmm_em_fit(const phmm_pair_t *pairs, int64_t n_pairs, unsigned spec, const phmm_params_t *start,
 		const phmm_em_opts_t *o, phmm_fit_t *fit, char *err)
 {
@@ -107,11 +117,12 @@ int phmm_em_fit(const phmm_pair_t *pairs, int64_t n_pairs, unsigned spec, const 
 	double lnL, prev = 0;
 	int iter, r;
 	memset(fit, 0, sizeof *fit);
+	fit->bad_pair = -1;
 	fit->spec = spec;
 	fit->np = phmm_free_params(spec);
 	phmm_params_tie(&p, spec);
 	for (iter = 0;; iter++) {
-		if ((r = phmm_estep(pairs, n_pairs, &p, o->threads, &c, &lnL, err)) < 0) return r;
+		if ((r = estep(pairs, n_pairs, &p, o->threads, &c, &lnL, &fit->bad_pair, err)) < 0) return r;
 		if (o->on_iter) o->on_iter(iter, lnL, o->arg);
 		fit->params = p;
 		fit->lnL = lnL;
@@ -127,5 +138,5 @@ int phmm_em_fit(const phmm_pair_t *pairs, int64_t n_pairs, unsigned spec, const 
 	}
 	/* the E-steps' lnL is float (to ~10^-9 per pair, dp_simd.h); the one
 	 * reported, and compared between fits, is recomputed in double */
-	return phmm_estep(pairs, n_pairs, &fit->params, o->threads, NULL, &fit->lnL, err);
+	return estep(pairs, n_pairs, &fit->params, o->threads, NULL, &fit->lnL, &fit->bad_pair, err);
 }

@@ -31,6 +31,7 @@ typedef struct {
 	int iterations;
 	int converged;
 	phmm_counts_t counts;  /* expected counts at params */
+	int64_t bad_pair;   /* when the fit failed on a pair: its index, else −1 */
 } phmm_fit_t;
 
 void phmm_em_opts_init(phmm_em_opts_t *o);

@@ -266,3 +266,9 @@ check pairhmm_test_outputs_all_or_none
 run tessera pairhmm simulate --params $FX/params.json -n 10 -o "$T/same.fa" --aln "$T/same.fa"
 expect_rc 1; expect_err_grep 'two outputs name the same file .*same.fa'; expect_no_file "$T/same.fa"
 check pairhmm_outputs_distinct
+
+# a pair of probability 0 under the starting parameters is named (file,
+# place, record names), as align names it
+run tessera pairhmm fit --params-in $FX/params_no_A.json $FX/pair_with_A.fa
+expect_rc 2; expect_err_grep 'pair_with_A.fa: pair 2 \(p2a, p2b\) has probability 0 under the parameters'
+check pairhmm_fit_names_impossible_pair
