@@ -191,8 +191,14 @@ int cmd_motifs_extract(int argc, char **argv)
 		goto done;
 	}
 	if ((s = net_json_read(c.model, &net, err)) < 0 || (s = load_db(c.db, &db, err)) < 0 ||
-	    (s = data_read(&d, c.from, 0, &io, err)) < 0 || (s = extract_motifs(&net, &d, c.threshold, &set, &info, err)) < 0)
+	    (s = data_read(&d, c.from, 0, &io, err)) < 0)
 		goto fail;
+	if ((s = extract_motifs(&net, &d, c.threshold, &set, &info, err)) < 0) {
+		char why[TS_ERRLEN];
+		snprintf(why, sizeof why, "%s", err);
+		if (s == TS_EDATA) ts_fail(err, s, "%s: %s", c.from, why);  /* the file of the sequence named */
+		goto fail;
+	}
 	if ((m = calloc(set->n > 0 ? set->n : 1, sizeof *m)) == NULL) {
 		s = ts_fail(err, TS_ENOMEM, "out of memory");
 		goto fail;

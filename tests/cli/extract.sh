@@ -67,7 +67,7 @@ expect_rc 0
 check motifs_logo_names_unique
 
 run tessera motifs extract -M "$T/ex_model.json" --from $CF/short.fa -m $CF/planted.meme -o "$T/bad.meme"
-expect_rc 2; expect_err_grep 'sequence short0: length 10 is shorter than the filter width 12'; expect_no_file "$T/bad.meme"
+expect_rc 2; expect_err_grep 'short.fa: sequence short0: length 10 is shorter than the filter width 12'; expect_no_file "$T/bad.meme"
 check extract_short_sequence
 
 run tessera motifs extract -M "$T/no_model.json" --from $CF/pos.fa -o "$T/bad.meme"

@@ -77,7 +77,7 @@ expect_rc 2; expect_err_grep 'sequence short0: length 10 is shorter than the fil
 check train_short_sequence
 
 run tessera predict -M "$T/model.json" $CF/short.fa
-expect_rc 2; expect_err_grep 'short0: length 10 is shorter than the filter width 12'
+expect_rc 2; expect_err_grep 'short.fa: sequence short0: length 10 is shorter than the filter width 12'
 check predict_short_sequence
 
 run tessera train --pos $CF/pos.fa --neg $CF/neg.fa $TRAIN_FAST -W 8 --init-motifs data/fixtures/scan/motifs.meme -o "$T/bad.json"
