@@ -65,7 +65,7 @@ size_t hits_tsv_site(char *buf, size_t cap, const hit_t *h)
 	*p++ = '\t';
 	if (!isnan(h->qvalue)) p += ts_fmt_g(p, h->qvalue, 3);
 	*p++ = '\t';
-	memcpy(p, h->matched, w);
+	if (w > 0) memcpy(p, h->matched, w);  /* NULL when the column is left empty */
 	p += w;
 	*p++ = '\n';
 	return p - buf;
