@@ -167,6 +167,12 @@ static int read_arch(const json_t *a, const json_t *t, const char *path, net_t *
 	if (!json_is_array(cl) || json_array_size(cl) < 2 || json_array_size(cl) > 10000)
 		return ts_fail(err, TS_EDATA, "%s: architecture: 'classes' is not an array of 2 or more names", path);
 	arch.n_class = (int)json_array_size(cl);
+	{	/* written by net_json_write; optional, but if given it must be what the classes imply */
+		const json_t *out = json_object_get(a, "output");
+		const char *want = arch.n_class == 2 ? "sigmoid" : "softmax";
+		if (out && (!json_is_string(out) || strcmp(json_string_value(out), want) != 0))
+			return ts_fail(err, TS_EDATA, "%s: architecture: 'output' must be \"%s\" for %d classes", path, want, arch.n_class);
+	}
 	if ((names = calloc(arch.n_class, sizeof *names)) == NULL) return ts_fail(err, TS_ENOMEM, "out of memory");
 	for (c = 0; c < arch.n_class; c++)
 		if ((names[c] = (char *)json_string_value(json_array_get(cl, c))) == NULL) {

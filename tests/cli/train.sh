@@ -226,3 +226,11 @@ check predict_overflowing_model
 run tessera predict -M $CF/bad_huge_local_model.json $CF/pos.fa
 expect_rc 2; expect_err_grep "bad_huge_local_model.json: tensor 'conv_w': "
 check predict_model_size_checked_before_allocation
+
+# an 'output' that the classes contradict (softmax for 2 classes) is refused,
+# not ignored
+sed 's/"output": *"sigmoid"/"output": "softmax"/' "$T/model.json" > "$T/softmax2.json"
+grep -q '"softmax"' "$T/softmax2.json" || fail_because "the model file has no 'output' to edit"
+run tessera predict -M "$T/softmax2.json" $CF/pos.fa
+expect_rc 2; expect_err_grep "softmax2.json: architecture: 'output' must be \"sigmoid\" for 2 classes"
+check predict_output_contradicts_classes
