@@ -50,22 +50,24 @@ float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]
 		const int64_t k = a->yoff + i;
 		const int32_t idx = in->xi[i] + in->yi[k];
 		const float gm2 = a->g2[0][i + 1];
-		/* the sums before the emission: ĝ = e·S */
+		/* the sums before the emission: ĝ = e·S; vX, vY the X→X and Y→Y
+		 * steps out of the cell */
+		const float vX = c[4] * a->g1[1][i + 1], vY = c[6] * a->g1[2][i];
 		const float SM = c[0] * gm2 + c[3] * a->g1[1][i + 1] + c[5] * a->g1[2][i];
-		const float SX = c[1] * gm2 + c[4] * a->g1[1][i + 1];
-		const float SY = c[2] * gm2 + c[6] * a->g1[2][i];
-		float gM = in->pmf[idx] * SM, gX = in->qxs[i] * SX, gY = in->qys[k] * SY, GM, GX, GY, pM;
+		const float SX = c[1] * gm2 + vX, SY = c[2] * gm2 + vY;
+		/* the forward gap cells times b, but for their shift */
+		const float uX = in->qxs[i] * a->b * a->SX1[i - 1], uY = in->qys[k] * a->b * a->SY1[i];
+		float gM = in->pmf[idx] * SM, gX = in->qxs[i] * SX, gY = in->qys[k] * SY, pM;
 		a->g[0][i] = gM, a->g[1][i] = gX, a->g[2][i] = gY;
 		if (gM > mx) mx = gM;
 		if (gX > mx) mx = gX;
 		if (gY > mx) mx = gY;
-		GM = gM * a->b, GX = gX * a->b, GY = gY * a->b;  /* Ĝ */
-		pM = a->S2[i - 1] * GM;
+		pM = a->S2[i - 1] * (gM * a->b);
 		s[0] += pM;
-		s[1] += a->SX1[i - 1] * GX;
-		s[2] += a->SY1[i] * GY;
-		s[3] += in->qxs[i - 1] * a->SX2[i - 2] * GX;  /* f̂X(i−1, j), but for its shift */
-		s[4] += in->qys[k + 1] * a->SY2[i] * GY;      /* f̂Y(i, j−1) */
+		s[1] += uX * SX;
+		s[2] += uY * SY;
+		s[3] += uX * vX;
+		s[4] += uY * vY;
 		a->accM[in->yi[k] * a->mstride + i] += pM * a->pa;
 	}
 	memcpy(sums, s, sizeof s);
@@ -187,7 +189,7 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, double
 	const int64_t n = s->n, m = s->m, D = s->D, ilo = s->lo[d], ihi = s->hi[d];
 	phmm_bdiag_t a;
 	float sums[5], mx;
-	double e, ea, scale, c2, c1, c1p, pa, post[3], xx, yy;
+	double e, ea, scale, c2, c1, pa, post[3], xx, yy;
 	int64_t sd;
 	int st, k;
 	const int64_t i1 = (d + 1) + 2, i2 = (d + 2) + 2;  /* index of d+1, d+2 in sg/gmax */
@@ -197,7 +199,7 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, double
 		a.g1[st] = cell0(s, gs[(d + 1) % 3], d + 1, st);
 		a.g2[st] = cell0(s, gs[(d + 2) % 3], d + 2, st);
 	}
-	a.S2 = cell0(s, s->fslot[d], d - 2, 0), a.SX2 = cell0(s, s->fslot[d], d - 2, 1), a.SY2 = cell0(s, s->fslot[d], d - 2, 2);
+	a.S2 = cell0(s, s->fslot[d], d - 2, 0);
 	a.SX1 = cell0(s, s->fslot[d + 1], d - 1, 1), a.SY1 = cell0(s, s->fslot[d + 1], d - 1, 2);
 	for (k = 0; k < 3; k++) a.c[k] = (float)(s->t->t[d == D ? to_end[k] : to2[k]] * phmm_pow2(sd - s->sg[i2]));
 	for (k = 0; k < 4; k++) a.c[3 + k] = (float)(s->t->t[to1[k]] * phmm_pow2(sd - s->sg[i1]));
@@ -215,8 +217,7 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, double
 	a.b = (float)(phmm_pow2((int64_t)(PHMM_TARGET_EXP - s->sf[d + 2] - sd - floor(log2P) - ea)) * frac);  /* 2^(e − ea) */
 	scale = phmm_pow2((int64_t)ea - 100);  /* a, with the 2^−100 of a posterior */
 	c2 = phmm_pow2(s->sf[d + 2] - s->sf[d]);       /* the forward shifts d−2 → d, */
-	c1 = phmm_pow2(s->sf[d + 2] - s->sf[d + 1]);   /* d−1 → d */
-	c1p = phmm_pow2(s->sf[d + 1] - s->sf[d]);      /* and d−2 → d−1 */
+	c1 = phmm_pow2(s->sf[d + 2] - s->sf[d + 1]);   /* and d−1 → d */
 	pa = c2 * scale;
 	if (!(pa >= 0x1p-126 && pa <= 0x1p127)) return PHMM_REDO;
 	a.pa = (float)pa;
@@ -231,8 +232,9 @@ static int bwd_diag(fb_t *s, int64_t d, float *const gs[3], double log2P, double
 	if (!isfinite(mx)) return PHMM_REDO;
 	s->gmax[d + 2] = mx, s->sg[d + 2] = sd;
 	post[0] = sums[0] * c2 * scale, post[1] = sums[1] * c1 * scale, post[2] = sums[2] * c1 * scale;
-	/* gap steps into d: X visits come from M or X, SX = t_MX f̂M + t_XX f̂X */
-	xx = s->fa.t[4] * c1p * sums[3] * c1 * scale, yy = s->fa.t[6] * c1p * sums[4] * c1 * scale;
+	/* gap steps out of d (sums[3], sums[4]: scaled as the X and Y
+	 * posteriors); X visits come from M or X, so MX = X visits − XX */
+	xx = sums[3] * c1 * scale, yy = sums[4] * c1 * scale;
 	o->tr[PH_XX] += xx, o->tr[PH_MX] += post[1] - xx;
 	o->tr[PH_YY] += yy, o->tr[PH_MY] += post[2] - yy;
 	for (st = 0; st < 3; st++) o->post[st] += post[st];

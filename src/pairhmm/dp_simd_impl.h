@@ -161,18 +161,19 @@ float phmm_sdiag_avx512(const phmm_f32_in_t *in, const phmm_sdiag_t *a);
  * counts (recursions there): g is written for cells ilo..ihi (a kernel
  * writes 0 in the lanes past ihi of its last vector); g1/g2 are the
  * backward d+1, d+2; the forward is read in sum form (phmm_sdiag_t): S2 =
- * S of d−2, SX1/SY1 of d−1, SX2/SY2 of d−2; c holds the seven coefficients
- * MM XM YM (to d+2) MX XX MY YY (to d+1), and Ĝ = ĝ·b.  With the forward
- * cells f̂M_d = p·S2[i−1]·2^(s_d − s_{d−2}) and so on, the kernel returns in
- * sums the diagonal's totals of S2[i−1]·ĜM, SX1[i−1]·ĜX, SY1[i]·ĜY (the M,
- * X, Y posteriors but for a per-diagonal factor), and of qX[x_{i−1}]·
- * SX2[i−2]·ĜX and qY[y_{j−1}]·SY2[i]·ĜY (the X→X and Y→Y steps into d,
- * but for one); and adds each cell's M posterior, S2[i−1]·ĜM·pa, to
- * accM[yc·mstride + i] (yc the renumbered code of y at k). */
+ * S of d−2, SX1/SY1 of d−1; c holds the seven coefficients MM XM YM (to
+ * d+2) MX XX MY YY (to d+1), and Ĝ = ĝ·b.  With the forward cells f̂M_d =
+ * p·S2[i−1]·2^(s_d − s_{d−2}) and so on, the kernel returns in sums the
+ * diagonal's totals of S2[i−1]·ĜM, SX1[i−1]·ĜX, SY1[i]·ĜY (the M, X, Y
+ * posteriors but for a per-diagonal factor), and of qX[x_i]·SX1[i−1]·b·
+ * c_XX·g1X[i+1] and qY[y_j]·SY1[i]·b·c_YY·g1Y[i] (the X→X and Y→Y steps out
+ * of d, with the factor of the X and Y posteriors); and adds each cell's M
+ * posterior, S2[i−1]·ĜM·pa, to accM[yc·mstride + i] (yc the renumbered
+ * code of y at k). */
 typedef struct {
 	float *g[3];
 	const float *g1[3], *g2[3];
-	const float *S2, *SX1, *SY1, *SX2, *SY2;
+	const float *S2, *SX1, *SY1;
 	float *accM;
 	int64_t mstride, ilo, ihi, yoff;
 	float c[7], b, pa;

@@ -113,7 +113,7 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + yoff;
 	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
 	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
-	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1, *SX2 = a->SX2 - 2, *SY2 = a->SY2;
+	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1;
 	float *restrict gM = a->g[0], *restrict gX = a->g[1], *restrict gY = a->g[2];
 	float *restrict accM = a->accM;
 	const __m256 tab[4] = {_mm256_loadu_ps(in->pmf), _mm256_loadu_ps(in->pmf + 8), _mm256_loadu_ps(in->pmf + 16),
@@ -128,36 +128,39 @@ AVX2 float bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums
 		__m256i idx = _mm256_add_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(xb + i))), yc);
 		__m256 p = look_avx2(in->pmf, tab, idx, how);
 		__m256 m2 = _mm256_loadu_ps(gM2 + i), x1 = _mm256_loadu_ps(gX1 + i), y1 = _mm256_loadu_ps(gY1 + i);
-		/* the sums before the emission: ĝ = e·S */
+		/* the sums before the emission: ĝ = e·S; vx, vy the X→X and Y→Y
+		 * steps out of the cell */
+		__m256 vx = _mm256_mul_ps(XX, x1), vy = _mm256_mul_ps(YY, y1);
 		__m256 sm = _mm256_fmadd_ps(MM, m2, _mm256_fmadd_ps(MX, x1, _mm256_mul_ps(MY, y1)));
-		__m256 sx = _mm256_fmadd_ps(XM, m2, _mm256_mul_ps(XX, x1));
-		__m256 sy = _mm256_fmadd_ps(YM, m2, _mm256_mul_ps(YY, y1));
+		__m256 sx = _mm256_fmadd_ps(XM, m2, vx);
+		__m256 sy = _mm256_fmadd_ps(YM, m2, vy);
 		/* the forward sums, kept only in the lanes ilo..ihi (past them a slot
 		 * holds whatever it held, possibly a NaN that 0 would not clear) */
-		__m256 fs2 = _mm256_loadu_ps(S2 + i), fx1 = _mm256_loadu_ps(SX1 + i), fy1 = _mm256_loadu_ps(SY1 + i);
-		__m256 fx2 = _mm256_loadu_ps(SX2 + i), fy2 = _mm256_loadu_ps(SY2 + i), m, x, y, pm;
+		__m256 fs2 = _mm256_loadu_ps(S2 + i), fx1 = _mm256_loadu_ps(SX1 + i), fy1 = _mm256_loadu_ps(SY1 + i), m, x, y, pm, ux, uy;
+		__m256 qx = _mm256_loadu_ps(qxs + i), qy = _mm256_loadu_ps(qys + i);
 		if (i < a->ilo || a->ihi - i < 7) {
 			__m256i li = _mm256_add_epi32(lane, _mm256_set1_epi32((int)(i - a->ilo)));
 			__m256 keep = _mm256_castsi256_ps(_mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_setzero_si256(), li),
 									      _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(a->ihi - a->ilo + 1)), li)));
 			sm = _mm256_and_ps(sm, keep), sx = _mm256_and_ps(sx, keep), sy = _mm256_and_ps(sy, keep);
+			vx = _mm256_and_ps(vx, keep), vy = _mm256_and_ps(vy, keep);
 			fs2 = _mm256_and_ps(fs2, keep), fx1 = _mm256_and_ps(fx1, keep), fy1 = _mm256_and_ps(fy1, keep);
-			fx2 = _mm256_and_ps(fx2, keep), fy2 = _mm256_and_ps(fy2, keep);
 		}
 		m = _mm256_mul_ps(p, sm);
-		x = _mm256_mul_ps(_mm256_loadu_ps(qxs + i), sx);
-		y = _mm256_mul_ps(_mm256_loadu_ps(qys + i), sy);
+		x = _mm256_mul_ps(qx, sx);
+		y = _mm256_mul_ps(qy, sy);
 		_mm256_storeu_ps(gM + i, m);
 		_mm256_storeu_ps(gX + i, x);
 		_mm256_storeu_ps(gY + i, y);
 		mx = _mm256_max_ps(mx, _mm256_max_ps(m, _mm256_max_ps(x, y)));
-		m = _mm256_mul_ps(m, B), x = _mm256_mul_ps(x, B), y = _mm256_mul_ps(y, B);  /* Ĝ */
-		pm = _mm256_mul_ps(fs2, m);
+		/* the forward gap cells times b, but for their shift */
+		ux = _mm256_mul_ps(_mm256_mul_ps(qx, B), fx1), uy = _mm256_mul_ps(_mm256_mul_ps(qy, B), fy1);
+		pm = _mm256_mul_ps(fs2, _mm256_mul_ps(m, B));
 		s0 = _mm256_add_ps(s0, pm);
-		s1 = _mm256_fmadd_ps(fx1, x, s1);
-		s2 = _mm256_fmadd_ps(fy1, y, s2);
-		s3 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qxs + i - 1), fx2), x, s3);
-		s4 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(qys + i + 1), fy2), y, s4);
+		s1 = _mm256_fmadd_ps(ux, sx, s1);
+		s2 = _mm256_fmadd_ps(uy, sy, s2);
+		s3 = _mm256_fmadd_ps(ux, vx, s3);
+		s4 = _mm256_fmadd_ps(uy, vy, s4);
 		/* M posteriors by the code of y: accM[yc·ms + i] += pm·pa */
 		pm = _mm256_mul_ps(pm, PA);
 		for (c = 0; c < ky; c++) {
@@ -300,12 +303,14 @@ AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float 
 	const uint8_t *restrict xb = in->xb, *restrict yb = in->yb + yoff;
 	const float *restrict qxs = in->qxs, *restrict qys = in->qys + yoff;
 	const float *gM2 = a->g2[0] + 1, *gX1 = a->g1[1] + 1, *gY1 = a->g1[2];
-	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1, *SX2 = a->SX2 - 2, *SY2 = a->SY2;
+	const float *S2 = a->S2 - 1, *SX1 = a->SX1 - 1, *SY1 = a->SY1;
 	float *restrict gM = a->g[0], *restrict gX = a->g[1], *restrict gY = a->g[2];
 	float *restrict accM = a->accM;
 	const __m512 t0 = _mm512_loadu_ps(in->pmf), t1 = _mm512_loadu_ps(in->pmf + 16);
+	/* the gap emissions, and the same times b (for the forward gap cells) */
 	const __m512 x0 = _mm512_loadu_ps(in->qxt), x1t = _mm512_loadu_ps(in->qxt + 16);
 	const __m512 y0 = _mm512_loadu_ps(in->qyt), y1t = _mm512_loadu_ps(in->qyt + 16);
+	const __m512 x0b = _mm512_mul_ps(x0, B), x1b = _mm512_mul_ps(x1t, B), y0b = _mm512_mul_ps(y0, B), y1b = _mm512_mul_ps(y1t, B);
 	__m512 mx = _mm512_setzero_ps(), s0 = mx, s1 = mx, s2 = mx, s3 = mx, s4 = mx;
 	int64_t i;
 	int c;
@@ -318,29 +323,40 @@ AVX512 float bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float 
 		if (a->ihi - i < 15) keep &= (__mmask16)((1u << (a->ihi - i + 1)) - 1);
 		__m512i yc = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(yb + i)));
 		__m512i idx = _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(xb + i))), yc);
-		__m512 p = look_avx512(in->pmf, t0, t1, idx, how), qx, qy;
+		__m512 p = look_avx512(in->pmf, t0, t1, idx, how), qx, qy, qxb, qyb;
 		__m512 m2 = _mm512_loadu_ps(gM2 + i), x1 = _mm512_loadu_ps(gX1 + i), y1 = _mm512_loadu_ps(gY1 + i);
-		if (how == LOOK16) qx = _mm512_permutexvar_ps(idx, x0), qy = _mm512_permutexvar_ps(idx, y0);
-		else if (how == LOOK32) qx = _mm512_permutex2var_ps(x0, idx, x1t), qy = _mm512_permutex2var_ps(y0, idx, y1t);
-		else qx = _mm512_loadu_ps(qxs + i), qy = _mm512_loadu_ps(qys + i);
-		/* the sums before the emission: ĝ = e·S (0 past ihi) */
+		if (how == LOOK16) {
+			qx = _mm512_permutexvar_ps(idx, x0), qy = _mm512_permutexvar_ps(idx, y0);
+			qxb = _mm512_permutexvar_ps(idx, x0b), qyb = _mm512_permutexvar_ps(idx, y0b);
+		} else if (how == LOOK32) {
+			qx = _mm512_permutex2var_ps(x0, idx, x1t), qy = _mm512_permutex2var_ps(y0, idx, y1t);
+			qxb = _mm512_permutex2var_ps(x0b, idx, x1b), qyb = _mm512_permutex2var_ps(y0b, idx, y1b);
+		} else {
+			qx = _mm512_loadu_ps(qxs + i), qy = _mm512_loadu_ps(qys + i);
+			qxb = _mm512_mul_ps(qx, B), qyb = _mm512_mul_ps(qy, B);
+		}
+		/* the sums before the emission: ĝ = e·S (0 outside ilo..ihi); vx,
+		 * vy: the X→X and Y→Y steps out of the cell */
+		__m512 vx = _mm512_mul_ps(XX, x1), vy = _mm512_mul_ps(YY, y1);
 		__m512 sm = _mm512_maskz_fmadd_ps(keep, MM, m2, _mm512_fmadd_ps(MX, x1, _mm512_mul_ps(MY, y1)));
-		__m512 sx = _mm512_maskz_fmadd_ps(keep, XM, m2, _mm512_mul_ps(XX, x1));
-		__m512 sy = _mm512_maskz_fmadd_ps(keep, YM, m2, _mm512_mul_ps(YY, y1));
-		__m512 m = _mm512_mul_ps(p, sm), x = _mm512_mul_ps(qx, sx), y = _mm512_mul_ps(qy, sy), pm;
+		__m512 sx = _mm512_maskz_fmadd_ps(keep, XM, m2, vx);
+		__m512 sy = _mm512_maskz_fmadd_ps(keep, YM, m2, vy);
+		__m512 m = _mm512_mul_ps(p, sm), x = _mm512_mul_ps(qx, sx), y = _mm512_mul_ps(qy, sy), pm, ux, uy;
 		_mm512_storeu_ps(gM + i, m);
 		_mm512_storeu_ps(gX + i, x);
 		_mm512_storeu_ps(gY + i, y);
 		mx = _mm512_max_ps(mx, _mm512_max_ps(m, _mm512_max_ps(x, y)));
-		m = _mm512_mul_ps(m, B), x = _mm512_mul_ps(x, B), y = _mm512_mul_ps(y, B);  /* Ĝ */
-		/* the forward sums, read only in the lanes up to ihi (past it a
-		 * slot holds whatever it held, possibly a NaN that 0 would not clear) */
-		pm = _mm512_mul_ps(_mm512_maskz_loadu_ps(keep, S2 + i), m);
+		/* the forward sums, read only in the lanes ilo..ihi (elsewhere a
+		 * slot holds whatever it held, possibly a NaN that 0 would not
+		 * clear); ux, uy: the forward gap cells times b */
+		pm = _mm512_mul_ps(_mm512_maskz_loadu_ps(keep, S2 + i), _mm512_mul_ps(m, B));
+		ux = _mm512_mul_ps(qxb, _mm512_maskz_loadu_ps(keep, SX1 + i));
+		uy = _mm512_mul_ps(qyb, _mm512_maskz_loadu_ps(keep, SY1 + i));
 		s0 = _mm512_add_ps(s0, pm);
-		s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SX1 + i), x, s1);
-		s2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(keep, SY1 + i), y, s2);
-		s3 = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qxs + i - 1), _mm512_maskz_loadu_ps(keep, SX2 + i)), x, s3);
-		s4 = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(qys + i + 1), _mm512_maskz_loadu_ps(keep, SY2 + i)), y, s4);
+		s1 = _mm512_fmadd_ps(ux, sx, s1);
+		s2 = _mm512_fmadd_ps(uy, sy, s2);
+		s3 = _mm512_fmadd_ps(ux, vx, s3);
+		s4 = _mm512_fmadd_ps(uy, vy, s4);
 		pm = _mm512_mul_ps(pm, PA);
 		for (c = 0; c < ky; c++) {  /* accM[yc·ms + i] += pm·pa */
 			__mmask16 is_c = _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(c));
