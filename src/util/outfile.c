@@ -23,10 +23,12 @@ int ts_outfile_open(ts_outfile_t *of, const char *path, char *err)
 		status = ts_fail(err, TS_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* A device, FIFO or terminal (-o /dev/null, /dev/stdout, a named
-		 * pipe) is written in place: renaming a temporary file over it would
-		 * replace /dev/null with a regular file when run as root. */
+	if ((lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+		/* A device, FIFO or terminal (-o /dev/null, a named pipe), or a
+		 * symbolic link (/dev/stdout → /proc/self/fd/1, whatever stdout is),
+		 * is written in place: renaming a temporary file over it would
+		 * replace /dev/null, or the link, with a regular file (as root), and
+		 * output meant for the shell's redirection would be lost. */
 		if ((of->fp = fopen(path, "w")) == NULL) {
 			status = ts_fail(err, TS_EIO, "%s: %s", path, strerror(errno));
 			goto fail;
@@ -100,10 +102,13 @@ int ts_outfile_distinct(const char *const *paths, const char *const *opts, int n
 	struct stat sa, sb;
 	for (a = 0; a < n; a++)
 		for (b = a + 1; b < n; b++) {
+			int ea, eb;
 			if (!paths[a] || !paths[b] || strcmp(paths[a], "-") == 0 || strcmp(paths[b], "-") == 0) continue;
-			if (strcmp(paths[a], paths[b]) == 0 ||
-			    (stat(paths[a], &sa) == 0 && stat(paths[b], &sb) == 0 && S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev &&
-			     sa.st_ino == sb.st_ino))
+			ea = stat(paths[a], &sa) == 0, eb = stat(paths[b], &sb) == 0;
+			/* devices and pipes (/dev/null twice) may take several outputs */
+			if ((ea && !S_ISREG(sa.st_mode)) || (eb && !S_ISREG(sb.st_mode))) continue;
+			if ((!ea && !eb && strcmp(paths[a], paths[b]) == 0) ||
+			    (ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino))
 				return opts ? ts_fail(err, TS_EUSAGE, "%s and %s name the same file (%s): each output needs its own", opts[a],
 						      opts[b], paths[a])
 					    : ts_fail(err, TS_EUSAGE, "two outputs name the same file (%s): each needs its own", paths[a]);

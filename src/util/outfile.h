@@ -31,12 +31,14 @@ void ts_outfile_abort(ts_outfile_t *of);
 
 /** Commit n files as one result: all are flushed and checked before any is
  *  renamed into place, so a failure in one (a full disk, --mqc /dev/full)
- *  leaves none of them behind.  Entries whose fp is NULL are skipped; all
+ *  leaves none of them behind (short of a rename failing midway).  Entries whose fp is NULL are skipped; all
  *  are freed either way.  @return TS_OK or TS_EIO (err names the file). */
 int ts_outfile_commit_all(ts_outfile_t *of, int n, char *err);
 
 /** TS_EUSAGE (err names both options) if two of the n output paths name the
- *  same file (NULL and "-" are ignored); opts[k] is the option of paths[k]
+ *  same regular file, existing or to be created (NULL, "-", devices and
+ *  pipes are ignored: /dev/null may take them all); opts[k] is the option
+ *  of paths[k]
  *  (opts NULL: the message names the file only). */
 int ts_outfile_distinct(const char *const *paths, const char *const *opts, int n, char *err);
 

@@ -267,3 +267,16 @@ check scan_outputs_all_or_none
 run tessera scan -m data/fixtures/scan/motifs.meme -o "$T/one" --mqc "$T/one" data/fixtures/scan/genome.fa
 expect_rc 1; expect_err_grep '-o and --mqc name the same file'; expect_no_file "$T/one"
 check scan_outputs_distinct
+
+# /dev/null may take every output; -o /dev/stdout writes through the link to
+# whatever stdout is (a temporary file renamed over it would have replaced
+# the link and lost the output)
+run tessera scan -m data/fixtures/scan/motifs.meme -o /dev/null --mqc /dev/null data/fixtures/scan/genome.fa
+expect_rc 0
+check scan_outputs_to_dev_null_twice
+$TESSERA scan -m data/fixtures/scan/motifs.meme data/fixtures/scan/genome.fa > "$T/direct.tsv" 2>/dev/null
+run tessera scan -m data/fixtures/scan/motifs.meme -o /dev/stdout data/fixtures/scan/genome.fa
+expect_rc 0
+cmp -s "$OUT" "$T/direct.tsv" || fail_because "-o /dev/stdout differs from stdout"
+[ -L /dev/stdout ] || fail_because "/dev/stdout is no longer a symbolic link"
+check scan_output_dev_stdout
