@@ -539,23 +539,25 @@ static int add_region(sio_reader_t *r, const char *chrom, int64_t beg, int64_t e
 	return 0;
 }
 
-/* Whether the positions after the name in region s ("beg", "beg-end",
- * "beg-", "-end"; commas allowed) are all ≥ 1: htslib reads an end of 0 as
- * "to the end" and a start of 0 as before the start, so "chr:5-0" would
- * silently mean 5 to the end. */
-static int region_positions_ok(const char *s, const char *chrom)
+/* Whether the positions in region s ("chr:beg", "chr:beg-end", "chr:beg-",
+ * "chr:-end", "{name}:..."), read as htslib reads them (commas, k/M/G,
+ * exponents), are all ≥ 1: htslib reads an end of 0 as "to the end" and a
+ * start of 0 as before the start, so "chr:5-0" would silently mean 5 to the
+ * end.  is_name: whether s as a whole is a sequence name (then it has no
+ * positions, whatever ':' it holds). */
+static int region_positions_ok(const char *s, int is_name)
 {
-	const char *c = s + strlen(chrom) + (s[0] == '{' ? 2 : 0);
-	char num[32];
-	if (*c++ != ':') return 1;  /* the name alone */
-	while (*c) {
-		size_t k = 0;
-		int64_t v;
-		for (; *c && *c != '-'; c++)
-			if (*c != ',' && k + 1 < sizeof num) num[k++] = *c;
-		num[k] = '\0';
-		if (k > 0 && (ts_parse_int64(num, 1, INT64_MAX, &v) < 0)) return 0;
-		if (*c == '-') c++;
+	const char *c = s[0] == '{' ? strchr(s, '}') : strrchr(s, ':');
+	if (is_name || c == NULL) return 1;
+	if (*c == '}' && *++c != ':') return 1;  /* "{name}" alone */
+	for (c++; *c; ) {
+		char *end;
+		if (*c == '-') {  /* an open start */
+			c++;
+			continue;
+		}
+		if (hts_parse_decimal(c, &end, HTS_PARSE_THOUSANDS_SEP) < 1 || end == c) return 0;
+		c = end;
 	}
 	return 1;
 }
@@ -571,7 +573,7 @@ static int parse_region_arg(sio_reader_t *r, const char *s)
 		return reader_fail(r, TS_EUSAGE, "%s: invalid region '%s': unknown sequence name or bad coordinates", r->path, s);
 	const char *chrom = r->fai ? faidx_iseq(r->fai, tid) : sam_hdr_tid2name(r->hdr, tid);
 	int64_t len = ref_len(r, chrom);
-	if (!region_positions_ok(s, chrom))
+	if (!region_positions_ok(s, r->fai ? faidx_has_seq(r->fai, s) : sam_hdr_name2tid(r->hdr, s) >= 0))
 		return reader_fail(r, TS_EUSAGE, "%s: invalid region '%s': positions are 1-based, from 1", r->path, s);
 	int whole = beg == 0 && end == HTS_POS_MAX;  /* "chr" alone names the record "chr" */
 	if (end > len) end = len;

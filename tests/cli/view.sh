@@ -93,6 +93,9 @@ for reg in chr1:5-0 chr1:1-0 chr1:-0 chr1:0 chr1:0-10 chr1:0,0-10; do
 		check "view_region_position_0_${f}_$reg"
 	done
 done
+run tessera view -r chr1:1k-2k -r chr1:2e3-2.01e3 $FX/ref.fa
+expect_rc 0; expect_out_cmd samtools faidx $FX/ref.fa chr1:1000-2000 chr1:2000-2010
+check view_region_htslib_numbers
 run tessera view -r chr1:5- -r chr1:-3 $FX/ref.fa
 expect_rc 0; expect_out_cmd samtools faidx $FX/ref.fa chr1:5-5000 chr1:1-3  # chr1: 5,000 bp
 check view_region_open_ends
