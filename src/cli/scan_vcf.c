@@ -283,17 +283,17 @@ static int flush_batch(vcf_run_t *r, char *err)
 }
 
 /* A record htslib could not parse fully, or with no REF (a line of too few
- * columns, spaces for tabs) or no valid POS: an error naming it, since it
- * would otherwise be scanned as nothing. */
+ * columns, spaces for tabs): an error naming it, since it would otherwise be
+ * scanned as nothing.  POS 0 (telomeric, VCF 4.1) is valid: its alleles are
+ * outside the reference. */
 static int check_record(vcf_run_t *r, bcf1_t *rec, char *err)
 {
 	const char *chrom = bcf_seqname(r->hdr, rec);
 	/* an undeclared contig or tag is not an error: htslib declares it (below) */
-	if ((rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) || rec->n_allele < 1 || rec->pos < 0 || chrom == NULL)
+	if ((rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) || rec->n_allele < 1 || chrom == NULL)
 		return ts_fail(err, TS_EDATA, "%s: record %lld (%s:%lld) is malformed: %s", r->o->vcf, (long long)r->n_records,
 			       chrom ? chrom : "?", (long long)rec->pos + 1,
-			       rec->n_allele < 1 ? "no REF and ALT columns (are the columns separated by tabs?)"
-			       : rec->pos < 0 ? "POS must be a number from 1" : "htslib could not parse it");
+			       rec->n_allele < 1 ? "no REF and ALT columns (are the columns separated by tabs?)" : "htslib could not parse it");
 	/* htslib adds a contig or tag missing from the header to its copy as it
 	 * meets it; the output header is written already, and a BCF refers to
 	 * it by number */
@@ -330,6 +330,10 @@ static int add_record(vcf_run_t *r, bcf1_t *rec, char *err)
 		}
 		if (strcasecmp(rec->d.allele[i], rec->d.allele[0]) == 0) {  /* ALT = REF: nothing changes */
 			r->n_same++;
+			continue;
+		}
+		if (rec->pos < 0) {  /* POS 0: before the sequence */
+			r->n_outside++;
 			continue;
 		}
 		memset(v, 0, sizeof *v);

@@ -83,8 +83,7 @@ check scan_vcf_many_alts_at_batch_end
 printf '##fileformat=VCFv4.2\n##contig=<ID=chr1,length=3000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' > "$T/hdr.vcf"
 { cat "$T/hdr.vcf"; printf 'chr1\t391\n'; } > "$T/two_cols.vcf"
 { cat "$T/hdr.vcf"; printf 'chr1 100 x G A . . .\n'; } > "$T/spaces.vcf"
-{ cat "$T/hdr.vcf"; printf 'chr1\tabc\tx\tG\tA\t.\t.\t.\n'; } > "$T/bad_pos.vcf"
-for f in two_cols spaces bad_pos; do
+for f in two_cols spaces; do
 	run tessera scan --vcf "$T/$f.vcf" --ref $VG -m $VM -o "$T/bad.tsv"
 	expect_rc 2; expect_err_grep "$f.vcf: record 1 \(.*\) is malformed: "; expect_no_file "$T/bad.tsv"
 	check "scan_vcf_rejects_$f"
@@ -139,3 +138,9 @@ for opt in --text --no-qvalue --no-pgc --skip-matched-sequence; do
 	expect_rc 1; expect_err_grep '--vcf goes with'
 	check "scan_vcf_refuses_$opt"
 done
+
+# POS 0 (telomeric, VCF 4.1) is valid: its alleles are outside the sequence
+{ cat "$T/hdr.vcf"; printf 'chr1\t0\ttel\tN\t<DEL>\t.\t.\t.\nchr1\t0\ttel2\tN\tA\t.\t.\t.\n'; } > "$T/pos0.vcf"
+run tessera scan --vcf "$T/pos0.vcf" --ref $VG -m $VM
+expect_rc 0; expect_err_grep 'skipped: 1 symbolic, breakend or non-ACGTN alleles, 0 equal to REF, 0 with REF not matching .*, 1 outside it'
+check scan_vcf_pos_0
