@@ -124,7 +124,18 @@ int logo_write_dir(const char *dir, const motif_set_t *set, char *const *titles,
 		 * past the length limit would share a file: the later ones get
 		 * their place in the set, "a_b.3.svg" */
 		for (k = 0; k < i && strcmp(names[k], name) != 0; k++) {}
-		if (k < i) snprintf(name + strlen(name) - 4 - (strlen(name) > 240 ? 12 : 0), 17, ".%d.svg", i + 1);
+		if (k < i) {  /* a free "base.N.svg": N = i+1, then i+1+n, ... (ids may look like that too) */
+			char base[256];
+			int64_t tag = i + 1;
+			size_t len = strlen(name) - 4;
+			if (len > 230) len = 230;
+			memcpy(base, name, len), base[len] = '\0';
+			do {
+				snprintf(name, 256, "%.230s.%lld.svg", base, (long long)tag);
+				tag += set->n;
+				for (k = 0; k < i && strcmp(names[k], name) != 0; k++) {}
+			} while (k < i);
+		}
 		if ((path = malloc(strlen(dir) + strlen(name) + 2)) == NULL) {
 			free(names);
 			return ts_fail(err, TS_ENOMEM, "out of memory");

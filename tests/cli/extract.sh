@@ -59,11 +59,12 @@ expect_rc 1; expect_err_grep 'no directory given'
 check motifs_logo_needs_dir
 
 # ids that sanitise to one file name each get a file of their own
-sed -e 's/^MOTIF MA0602.2 /MOTIF a\/b /' -e 's/^MOTIF MA0079.5 /MOTIF a_b /' -e 's/^MOTIF MA0069.1 /MOTIF a:b /' data/fixtures/scan/motifs.meme > "$T/clash.meme"
+sed -e 's/^MOTIF MA0602.2 /MOTIF a\/b /' -e 's/^MOTIF MA0079.5 /MOTIF a_b /' -e 's/^MOTIF MA0069.1 /MOTIF a:b /' \
+	-e 's/^MOTIF MA0139.2 /MOTIF a_b.2 /' data/fixtures/scan/motifs.meme > "$T/clash.meme"
 run tessera motifs logo "$T/clash.meme" -o "$T/clash"
 expect_rc 0
 [ "$(ls "$T/clash" | wc -l)" = "$(grep -c '^MOTIF' "$T/clash.meme")" ] || fail_because "$(ls "$T/clash" | wc -l) files for $(grep -c '^MOTIF' "$T/clash.meme") motifs: $(ls "$T/clash" | head -5 | tr '\n' ' ')"
-[ -s "$T/clash/a_b.svg" ] && [ -s "$T/clash/a_b.2.svg" ] && [ -s "$T/clash/a_b.3.svg" ] || fail_because "names: $(ls "$T/clash" | head -4 | tr '\n' ' ')"
+[ -s "$T/clash/a_b.svg" ] && [ -s "$T/clash/a_b.2.svg" ] && [ -s "$T/clash/a_b.3.svg" ] && [ -s "$T/clash/a_b.2.4.svg" ] || fail_because "names: $(ls "$T/clash" | head -4 | tr '\n' ' ')"
 check motifs_logo_names_unique
 
 run tessera motifs extract -M "$T/ex_model.json" --from $CF/short.fa -m $CF/planted.meme -o "$T/bad.meme"
