@@ -334,6 +334,15 @@ static double jnum(const json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* v in format f, or "n/a" when it is missing or not finite (a training
+ * run without a test set; a ratio whose denominator is 0) */
+static const char *num_or_na(char buf[32], const char *f, double v)
+{
+	if (!isfinite(v)) return "n/a";
+	snprintf(buf, 32, f, v);
+	return buf;
+}
+
 /* The first of keys[] (NULL-terminated) that is not a finite number in o,
  * or NULL. */
 static const char *not_finite(const json_t *o, const char *const *keys)
@@ -347,7 +356,8 @@ static int section_pairhmm(FILE *fp, const char *path)
 {
 	static const char *const par[6] = {"dX", "dY", "eX", "eY", "tau", NULL};
 	static const char *const fit[4] = {"np", "lnL", "iterations", NULL};
-	static const char *const test[10] = {"D", "df", "p", "aic_null", "aic_alt", "bic_null", "bic_alt", "open_ratio", "extend_ratio", NULL};
+	/* open_ratio and extend_ratio may be null: infinite when dY or eY is 0 */
+	static const char *const test[8] = {"D", "df", "p", "aic_null", "aic_alt", "bic_null", "bic_alt", NULL};
 	json_t *j = load_json(path);
 	const json_t *null, *alt, *lrt, *in;
 	const char *bad = NULL;
@@ -388,19 +398,14 @@ static int section_pairhmm(FILE *fp, const char *path)
 	fprintf(fp, "</table>\n<p>LRT: D = %.4f, df = %.0f, p = %.3g; AIC tied %.2f, untied %.2f; BIC tied %.2f, untied %.2f.</p>\n",
 		jnum(lrt, "D"), jnum(lrt, "df"), jnum(lrt, "p"), jnum(lrt, "aic_null"), jnum(lrt, "aic_alt"), jnum(lrt, "bic_null"),
 		jnum(lrt, "bic_alt"));
-	fprintf(fp, "<p class=\"verdict\">X gaps open %.3g× as often as Y gaps (dX/dY), extend %.3g× (eX/eY); symmetry %s at the 5%% "
-		    "level.</p>\n", jnum(lrt, "open_ratio"), jnum(lrt, "extend_ratio"), jnum(lrt, "p") < 0.05 ? "is rejected" : "is not rejected");
+	{
+		char b[2][32];
+		fprintf(fp, "<p class=\"verdict\">X gaps open %s× as often as Y gaps (dX/dY), extend %s× (eX/eY); symmetry %s at the 5%% "
+			    "level.</p>\n", num_or_na(b[0], "%.3g", jnum(lrt, "open_ratio")), num_or_na(b[1], "%.3g", jnum(lrt, "extend_ratio")),
+			jnum(lrt, "p") < 0.05 ? "is rejected" : "is not rejected");
+	}
 	json_decref(j);
 	return TS_OK;
-}
-
-/* v in format f, or "n/a" when it is missing or not finite (a training
- * run without a test set, or whose test set lacks a class) */
-static const char *num_or_na(char buf[32], const char *f, double v)
-{
-	if (!isfinite(v)) return "n/a";
-	snprintf(buf, 32, f, v);
-	return buf;
 }
 
 static int section_train(FILE *fp, const char *path)

@@ -346,7 +346,8 @@ static int check_data(const net_t *net, const data_t *d, const int *tr, int n_tr
 		if (!has_class(d, tr, n_tr, c)) return ts_fail(err, TS_EDATA, "class %s has no training sequences", net->class_name[c]);
 		if (n_va > 0 && !has_class(d, va, n_va, c))
 			return ts_fail(err, TS_EDATA, "the validation set (%d sequences) has none of class %s, so its auROC is undefined: give "
-				       "more sequences of every class, or --val-set files of every class", n_va, net->class_name[c]);
+				       "more sequences of every class, --val-set files of every class, or --val 0 (no validation: the last epoch "
+				       "is kept)", n_va, net->class_name[c]);
 		if (n_te > 0 && !has_class(d, te, n_te, c))
 			return ts_fail(err, TS_EDATA, "the test set (%d sequences) has none of class %s, so its auROC is undefined: give "
 				       "more sequences of every class, or --test-set files of every class (or --test 0)", n_te, net->class_name[c]);

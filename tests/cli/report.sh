@@ -139,3 +139,13 @@ expect_rc 0
 if grep -qi 'nan' "$T/huge.html"; then fail_because "NaN in the page: $(grep -io '.\{30\}nan.\{10\}' "$T/huge.html" | head -2)"; fi
 grep -q 'test auROC n/a' "$T/huge.html" || fail_because "a missing test auROC is not n/a"
 check report_train_huge_values_and_missing_metrics
+
+# a pairhmm test whose alt fit has dY or eY = 0 writes the ratios as null
+# (infinite): a valid report, the ratio shown as n/a
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); d["lrt"]["open_ratio"] = None; d["lrt"]["extend_ratio"] = None
+json.dump(d, open(sys.argv[2], "w"))' "$T/report_pb.json" "$T/null_ratio.json"
+run tessera report --pairhmm "$T/null_ratio.json" -o "$T/null_ratio.html"
+expect_rc 0; grep -q 'X gaps open n/a× as often' "$T/null_ratio.html" || fail_because "no n/a ratio in the verdict"
+check report_pairhmm_infinite_ratio
