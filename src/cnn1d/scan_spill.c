@@ -79,10 +79,9 @@ void spill_sort(scan_hit_t *a, int64_t n)
 	if (n > 1) qsort(a, n, sizeof *a, cmp_hit_qsort);
 }
 
-int spill_add_run(spill_t *sp, const scan_hit_t *a, int64_t n, const char *text)
+/* Room for one more run. */
+static int reserve_run(spill_t *sp)
 {
-	int64_t i, beg = sp->size;
-	if (n == 0) return TS_OK;
 	if (sp->n_runs == sp->m_runs) {
 		int m = sp->m_runs ? 2 * sp->m_runs : 64;
 		run_t *r = realloc(sp->runs, m * sizeof *r);
@@ -90,6 +89,14 @@ int spill_add_run(spill_t *sp, const scan_hit_t *a, int64_t n, const char *text)
 		sp->runs = r;
 		sp->m_runs = m;
 	}
+	return TS_OK;
+}
+
+int spill_add_run(spill_t *sp, const scan_hit_t *a, int64_t n, const char *text)
+{
+	int64_t i, beg = sp->size;
+	if (n == 0) return TS_OK;
+	if (reserve_run(sp) < 0) return TS_ENOMEM;
 	for (i = 0; i < n; i++) {
 		int w = sp->widths[a[i].motif];
 		if (fwrite(&a[i], sizeof *a, 1, sp->fp) != 1 || fwrite(text + a[i].seq_off, 1, w, sp->fp) != (size_t)w) return TS_EIO;
@@ -292,13 +299,7 @@ int spill_add_text_run(spill_t *sp, int part, int64_t chunk, int64_t flush, cons
 {
 	*at = sp->size;
 	if (l->n == 0) return TS_OK;
-	if (sp->n_runs == sp->m_runs) {
-		int m = sp->m_runs ? 2 * sp->m_runs : 64;
-		run_t *r = realloc(sp->runs, m * sizeof *r);
-		if (r == NULL) return TS_ENOMEM;
-		sp->runs = r;
-		sp->m_runs = m;
-	}
+	if (reserve_run(sp) < 0) return TS_ENOMEM;
 	if (part >= sp->n_parts) {
 		int64_t *b = realloc(sp->part_bytes, (part + 1) * sizeof *b);
 		if (b == NULL) return TS_ENOMEM;
