@@ -1,5 +1,7 @@
 /* test_log: status codes map to the documented exit codes; numbers parse strictly. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -45,4 +47,21 @@ Test(parse, doubles_strict)
 	cr_assert_eq(ts_parse_double("inf", &d), -1);
 	cr_assert_eq(ts_parse_double("1e999", &d), -1);
 	cr_assert_eq(ts_parse_double("0.5 ", &d), -1);
+}
+
+/* ts_fail_in prefixes the message in place, and cuts a long one at the
+ * buffer's end: the result is what snprintf("%s: %s") would give. */
+Test(log, fail_in_prefixes)
+{
+	char err[TS_ERRLEN], want[TS_ERRLEN], long_msg[TS_ERRLEN];
+	cr_assert_eq(ts_fail(err, TS_EDATA, "sequence %s: too short", "s1"), TS_EDATA);
+	cr_assert_eq(ts_fail_in(err, TS_EDATA, "in.fa"), TS_EDATA);
+	cr_assert_str_eq(err, "in.fa: sequence s1: too short");
+	memset(long_msg, 'x', sizeof long_msg - 1);
+	long_msg[sizeof long_msg - 1] = '\0';
+	ts_fail(err, TS_EDATA, "%s", long_msg);
+	ts_fail_in(err, TS_EDATA, "dir/file.fa");
+	snprintf(want, sizeof want, "dir/file.fa: %.*s", (int)(sizeof want - 14), long_msg);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(strlen(err), TS_ERRLEN - 1);
 }

@@ -194,9 +194,7 @@ int cmd_motifs_extract(int argc, char **argv)
 	    (s = data_read(&d, c.from, 0, &io, err)) < 0)
 		goto fail;
 	if ((s = extract_motifs(&net, &d, c.threshold, &set, &info, err)) < 0) {
-		char why[TS_ERRLEN];
-		snprintf(why, sizeof why, "%s", err);
-		if (s == TS_EDATA) ts_fail(err, s, "%s: %s", c.from, why);  /* the file of the sequence named */
+		if (s == TS_EDATA) ts_fail_in(err, s, c.from);  /* the file of the sequence named */
 		goto fail;
 	}
 	if ((m = calloc(set->n > 0 ? set->n : 1, sizeof *m)) == NULL) {

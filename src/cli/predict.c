@@ -109,9 +109,7 @@ static int predict_input(predictor_t *p, const char *path, const sio_opts_t *io,
 	if ((s = sio_open(&r, path, &whole, err)) < 0) return s;
 	while ((s = sio_read(r, &rec)) == TS_OK)
 		if ((s = predict_record(p, &rec, sio_kind(r), err)) < 0) {
-			char why[TS_ERRLEN];
-			snprintf(why, sizeof why, "%s", err);
-			ts_fail(err, s, "%s: %s", path, why);  /* the file of the sequence named */
+			ts_fail_in(err, s, path);  /* the file of the sequence named */
 			goto done;
 		}
 	s = s == TS_EOF ? TS_OK : ts_fail(err, s, "%s", sio_error(r));

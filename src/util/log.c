@@ -1,6 +1,7 @@
 /* log: htslib-style stderr diagnostics and status → exit code mapping. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <htslib/hts_log.h>
 #include "util/log.h"
 
@@ -34,6 +35,18 @@ int ts_fail(char *err, int status, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(err, TS_ERRLEN, fmt, ap);
 		va_end(ap);
+	}
+	return status;
+}
+
+int ts_fail_in(char *err, int status, const char *where)
+{
+	if (err) {  /* shift the message right, cut at TS_ERRLEN */
+		size_t w = strnlen(where, TS_ERRLEN / 4), m = strnlen(err, TS_ERRLEN - 1);
+		if (w + 2 + m > TS_ERRLEN - 1) m = TS_ERRLEN - 1 - w - 2;
+		memmove(err + w + 2, err, m);
+		memcpy(err, where, w);
+		err[w] = ':', err[w + 1] = ' ', err[w + 2 + m] = '\0';
 	}
 	return status;
 }

@@ -42,6 +42,10 @@ void ts_set_verbosity(int level);
  * return `status`, so error paths read `return ts_fail(err, TS_EDATA, ...)`. */
 int ts_fail(char *err, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Prefix the message already in err with "where: " (a file name, when the
+ * callee knew only the record) and return `status`. */
+int ts_fail_in(char *err, int status, const char *where);
+
 int ts_exit_code(int status);
 
 #endif
