@@ -54,10 +54,10 @@ typedef struct {
 } job_t;
 
 /* the rows, in order (see above) */
-enum { EXPECT_DOUBLE, EXPECT_F32C, EXPECT_AVX2, EXPECT_AVX512, EXPECT_FAST, FORWARD_FAST, FORWARD_FAST64, FORWARD_DOUBLE, PASS_F32C, PASS_AVX2, PASS_AVX512, NROWS };
+enum { EXPECT_DOUBLE, EXPECT_F32C, EXPECT_AVX2, EXPECT_AVX512, EXPECT_FAST, FORWARD_FAST, FORWARD_FAST64, FORWARD_DOUBLE, PASS_F32C, PASS_AVX2, PASS_AVX512, PASS_STRIPES, NROWS };
 static const phmm_kernel_t row_kernel[NROWS] = {PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512, PHMM_KERNEL_SCALAR,
 						 PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C,
-						 PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512};
+						 PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512, PHMM_KERNEL_AVX512};
 
 static int run_once(int row, const job_t *j, double *lnL)
 {
@@ -72,6 +72,7 @@ static int run_once(int row, const job_t *j, double *lnL)
 	case FORWARD_FAST: return phmm_forward_fast(j->t, j->pr, lnL);
 	case FORWARD_FAST64: return phmm_forward_fast64(j->t, j->pr, lnL);
 	case FORWARD_DOUBLE: return phmm_forward(j->t, j->pr, lnL);
+	case PASS_STRIPES: return phmm_forward_stripe_pass(j->t, j->pr, lnL);
 	default: return phmm_forward_kernel_pass(row_kernel[row], j->t, j->pr, lnL);
 	}
 }
@@ -93,7 +94,8 @@ int main(int argc, char **argv)
 {
 	static const char *dflt[] = {"150x200", "1000x1200", "10000x12000"};
 	static const char *label[NROWS] = {"expect (double)", "expect f32c", "expect avx2", "expect avx512", "expect_fast", "forward_fast",
-					   "forward_fast64", "scalar (double)", "f32c pass", "avx2 pass", "avx512 pass"};
+					   "forward_fast64", "scalar (double)", "f32c pass", "avx2 pass", "avx512 pass",
+					   "avx512 stripes"};
 	int nsz = argc > 1 ? argc - 1 : 3, s, row;
 	double secs = 1.0;
 	phmm_params_t p;

@@ -191,6 +191,38 @@ int phmm_diag_bounds(const phmm_pair_t *pr, int64_t *lo, int64_t *hi)
 	return TS_OK;
 }
 
+/* The pair reversed, each path read backwards: a transition a→b becomes
+ * b→a, the end factors τ become the start and the start factors (B behaves
+ * like M) the end; cell (i, j) of diagonal d is cell (n − i, m − j) of
+ * D − d. */
+int phmm_pair_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_pair_t *rp, double tr[PH_NTRANS], double start[3])
+{
+	uint8_t *x = malloc(pr->n + 1), *y = malloc(pr->m + 1);
+	int64_t i;
+	memset(rp, 0, sizeof *rp);
+	if (!x || !y) {
+		free(x);
+		free(y);
+		return TS_ENOMEM;
+	}
+	for (i = 0; i < pr->n; i++) x[i] = pr->x[pr->n - 1 - i];
+	for (i = 0; i < pr->m; i++) y[i] = pr->y[pr->m - 1 - i];
+	rp->x = x, rp->n = pr->n, rp->y = y, rp->m = pr->m;
+	tr[PH_MM] = t->t[PH_MM], tr[PH_XX] = t->t[PH_XX], tr[PH_YY] = t->t[PH_YY];
+	tr[PH_MX] = t->t[PH_XM], tr[PH_XM] = t->t[PH_MX];
+	tr[PH_MY] = t->t[PH_YM], tr[PH_YM] = t->t[PH_MY];
+	tr[PH_ME] = t->t[PH_MM], tr[PH_XE] = t->t[PH_MX], tr[PH_YE] = t->t[PH_MY];
+	start[0] = t->t[PH_ME], start[1] = t->t[PH_XE], start[2] = t->t[PH_YE];
+	return TS_OK;
+}
+
+void phmm_pair_reversed_free(phmm_pair_t *rp)
+{
+	free((void *)rp->x);
+	free((void *)rp->y);
+	memset(rp, 0, sizeof *rp);
+}
+
 /* The float and the double forward passes, criteria (b)–(f) */
 #define REAL float
 #define PFX(name) f32_##name
@@ -209,6 +241,35 @@ int phmm_diag_bounds(const phmm_pair_t *pr, int64_t *lo, int64_t *hi)
 #define TAB(in, name) (in).name##d
 #define DOUBLE_PASS 1
 #include "pairhmm/dp_simd_pass.h"
+
+/* The stripe forward (dp_stripe.c) from both ends, with criteria (a)–(f):
+ * lf and lr from the blocks' exponents as dp_stripe.c bounds them. */
+static int stripe_forward(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	const int64_t D = pr->n + pr->m;
+	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
+	double ln, back, tr[PH_NTRANS], rstart[3], *lf = malloc((D + 1) * sizeof *lf), *lr = malloc((D + 1) * sizeof *lr);
+	int64_t *lo = malloc((D + 1) * sizeof *lo), *hi = malloc((D + 1) * sizeof *hi), d;
+	phmm_pair_t rp = {0};
+	int ret = TS_ENOMEM, tb, tbr;
+	if (!phmm_f32_tables_fit(t)) ret = PHMM_REDO;  /* (a) */
+	else if (lf && lr && lo && hi && (ret = phmm_diag_bounds(pr, lo, hi)) == TS_OK &&
+		 (ret = phmm_stripe_pass_model(t, t->t, start, pr, &ln, lf, &tb)) == TS_OK &&
+		 (ret = phmm_pair_reversed(t, pr, &rp, tr, rstart)) == TS_OK &&
+		 (ret = phmm_stripe_pass_model(t, tr, rstart, &rp, &back, lr, &tbr)) == TS_OK) {
+		/* lf, lr hold max(−E) per diagonal: what flushing lost is below
+		 * 2^(−126 − E), which f32_lost_bound reads as lf − (TARGET + 126);
+		 * the cells are below 2^(tbr − E) */
+		for (d = 0; d <= D; d++) lf[d] += PHMM_TARGET_EXP, lr[d] += tbr;
+		ret = f32_trust(pr, lo, hi, ln, back, lf, lr, lnL);
+	}
+	phmm_pair_reversed_free(&rp);
+	free(lf);
+	free(lr);
+	free(lo);
+	free(hi);
+	return ret;
+}
 
 /* ----------------------------------------------------------- dispatch */
 
@@ -293,11 +354,33 @@ phmm_kernel_t phmm_kernel_chosen(void)
 	return chosen;
 }
 
+/* AVX-512 runs pairs without a band by stripes when x fills them */
+static int use_stripes(phmm_kernel_t k, const phmm_pair_t *pr)
+{
+	return k == PHMM_KERNEL_AVX512 && !pr->lo && !pr->glocal && pr->n >= PHMM_STRIPE_MIN_N && pr->m >= 1;
+}
+
 int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
 	phmm_sdiag_fn fn = phmm_kernel_sdiag(k);
+	int r;
 	if (!fn || pr->glocal) return phmm_forward(t, pr, lnL);
+	/* the stripes' bounds on lost mass are per block of 16 diagonals, so
+	 * looser (long unrelated pairs): what they leave, diagonals may keep */
+	if (use_stripes(k, pr) && (r = stripe_forward(t, pr, lnL)) != PHMM_REDO) return r;
 	return f32_forward(t, pr, fn, lnL);
+}
+
+int phmm_forward_stripe_pass(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
+	double *lg;
+	int r, tb;
+	if (!phmm_kernel_supported(PHMM_KERNEL_AVX512) || pr->lo || pr->glocal || pr->n < 1 || pr->m < 1) return PHMM_REDO;
+	if (!(lg = malloc((pr->n + pr->m + 1) * sizeof *lg))) return TS_ENOMEM;
+	r = phmm_stripe_pass_model(t, t->t, start, pr, lnL, lg, &tb);
+	free(lg);
+	return r;
 }
 
 int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)

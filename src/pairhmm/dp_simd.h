@@ -109,6 +109,14 @@ int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair
  *  a, d, e), for benches measuring the kernels on any pair.  k ≠ SCALAR. */
 int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
 
+/** The single float pass by stripes of 16 rows held in AVX-512 registers
+ *  (dp_stripe.c), which phmm_forward_kernel(PHMM_KERNEL_AVX512) uses for
+ *  pairs without a band and with n ≥ PHMM_STRIPE_MIN_N: 0, PHMM_REDO
+ *  (criteria b, c; no AVX-512; a band, glocal or an empty sequence) or
+ *  TS_ENOMEM.  For tests and benches. */
+#define PHMM_STRIPE_MIN_N 16
+int phmm_forward_stripe_pass(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
 /** Expected counts added to c, and ln P, as phmm_expect(), by the float
  *  forward–backward of dp_simd_fb.c with the fastest kernel, or in double
  *  when the float result cannot be trusted.  0, TS_ENOMEM or TS_EDATA. */

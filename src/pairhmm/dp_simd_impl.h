@@ -185,6 +185,21 @@ float phmm_bdiag_c(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]
 float phmm_bdiag_avx2(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
 float phmm_bdiag_avx512(const phmm_f32_in_t *in, const phmm_bdiag_t *a, float sums[5]);
 
+/** The pair reversed (x, y and the transitions; the start and end factors
+ *  swapped), for the pass from the other end: 0 or TS_ENOMEM; free with
+ *  phmm_pair_reversed_free(). */
+int phmm_pair_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_pair_t *rp, double tr[PH_NTRANS], double start[3]);
+void phmm_pair_reversed_free(phmm_pair_t *rp);
+
+/** One float forward pass by stripes of 16 rows (dp_stripe.c, AVX-512;
+ *  unbanded, n, m ≥ 1), transitions tr and start[] the factors out of B:
+ *  sets *lnL, lgE[d] to the largest −E of the blocks crossing diagonal d
+ *  and *tbound so that 2^(*tbound + lgE[d]) bounds its cells.  0,
+ *  PHMM_REDO (criterion c, or tables whose sums can grow > 2^40 in 16
+ *  steps) or TS_ENOMEM. */
+int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
+			   double *lnL, double *lgE, int *tbound);
+
 /** The kernels of k (NULL for PHMM_KERNEL_SCALAR), and the kernel
  *  phmm_forward_fast() and phmm_expect_fast() use. */
 phmm_sdiag_fn phmm_kernel_sdiag(phmm_kernel_t k);

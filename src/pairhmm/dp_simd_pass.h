@@ -97,33 +97,21 @@ static int PFX(pass)(const phmm_tables_t *t, const phmm_pair_t *pr, const int64_
 	return PFX(pass_model)(t, t->t, start, pr, lo, hi, fn, lnL, lg_max);
 }
 
-/* The same P from the other end: the pair reversed, each path read
- * backwards, so a transition a→b becomes b→a, the end factors τ become the
- * start and the start factors (B behaves like M) the end; cell (i, j) of
- * diagonal d is cell (n − i, m − j) of D − d.  Its diagonal D−d−1 and
- * D−d−2 maxima bound the backward values b of diagonal d. */
+/* The same P from the other end (phmm_pair_reversed): its diagonal D−d−1
+ * and D−d−2 maxima bound the backward values b of diagonal d. */
 static int PFX(reversed)(const phmm_tables_t *t, const phmm_pair_t *pr, const int64_t *lo, const int64_t *hi, SDIAG_FN fn,
 			 double *lnL, double *lg_max)
 {
 	const int64_t D = pr->n + pr->m;
-	double tr[PH_NTRANS], start[3] = {t->t[PH_ME], t->t[PH_XE], t->t[PH_YE]};
-	uint8_t *x = malloc(pr->n + 1), *y = malloc(pr->m + 1);
-	int64_t *rlo = malloc((D + 1) * sizeof *rlo), *rhi = malloc((D + 1) * sizeof *rhi);
-	phmm_pair_t rp = {.x = x, .n = pr->n, .y = y, .m = pr->m};
-	int64_t i;
+	double tr[PH_NTRANS], start[3];
+	int64_t *rlo = malloc((D + 1) * sizeof *rlo), *rhi = malloc((D + 1) * sizeof *rhi), i;
+	phmm_pair_t rp;
 	int ret = TS_ENOMEM;
-	if (x && y && rlo && rhi) {
-		for (i = 0; i < pr->n; i++) x[i] = pr->x[pr->n - 1 - i];
-		for (i = 0; i < pr->m; i++) y[i] = pr->y[pr->m - 1 - i];
+	if (rlo && rhi && phmm_pair_reversed(t, pr, &rp, tr, start) == TS_OK) {
 		for (i = 0; i <= D; i++) rlo[i] = pr->n - hi[D - i], rhi[i] = pr->n - lo[D - i];
-		tr[PH_MM] = t->t[PH_MM], tr[PH_XX] = t->t[PH_XX], tr[PH_YY] = t->t[PH_YY];
-		tr[PH_MX] = t->t[PH_XM], tr[PH_XM] = t->t[PH_MX];
-		tr[PH_MY] = t->t[PH_YM], tr[PH_YM] = t->t[PH_MY];
-		tr[PH_ME] = t->t[PH_MM], tr[PH_XE] = t->t[PH_MX], tr[PH_YE] = t->t[PH_MY];
 		ret = PFX(pass_model)(t, tr, start, &rp, rlo, rhi, fn, lnL, lg_max);
+		phmm_pair_reversed_free(&rp);
 	}
-	free(x);
-	free(y);
 	free(rlo);
 	free(rhi);
 	return ret;
@@ -148,6 +136,20 @@ static double PFX(lost_bound)(const phmm_pair_t *pr, const int64_t *lo, const in
 	return acc;
 }
 
+/* Criteria (f) and (d) on the two passes' ln P (ln from the start, back
+ * from the end) and their bounds lf, lr (as PFX(lost_bound)): 0 with *lnL
+ * set, or PHMM_REDO. */
+static int PFX(trust)(const phmm_pair_t *pr, const int64_t *lo, const int64_t *hi, double ln, double back, const double *lf,
+		      const double *lr, double *lnL)
+{
+	/* (f) both ends agree, and the bound on lost mass is < LOST_REL of P */
+	if (fabs(back - ln) > AGREE * fabs(ln) || PFX(lost_bound)(pr, lo, hi, lf, lr) > ln / M_LN2 + log2(LOST_REL)) return PHMM_REDO;
+	/* (d) the rounding of ~n+m factors against ROUND_REL of ln P */
+	if ((double)(pr->n + pr->m + 2) * ldexp(1, -EPS_BITS) > ROUND_REL * fabs(ln)) return PHMM_REDO;
+	*lnL = ln;
+	return TS_OK;
+}
+
 /* Criteria (a)–(f) around both passes, over the band's cells (any band
  * phmm_diag_bounds accepts). */
 static int PFX(forward)(const phmm_tables_t *t, const phmm_pair_t *pr, SDIAG_FN fn, double *lnL)
@@ -164,14 +166,7 @@ static int PFX(forward)(const phmm_tables_t *t, const phmm_pair_t *pr, SDIAG_FN 
 	ret = !lf || !lr || !lo || !hi ? TS_ENOMEM : phmm_diag_bounds(pr, lo, hi);
 	if (ret == TS_OK) ret = PFX(pass)(t, pr, lo, hi, fn, &ln, lf);
 	if (ret == TS_OK) ret = PFX(reversed)(t, pr, lo, hi, fn, &back, lr);
-	if (ret == TS_OK) {
-		/* (f) both ends agree, and the bound on lost mass is < LOST_REL of P */
-		if (fabs(back - ln) > AGREE * fabs(ln) || PFX(lost_bound)(pr, lo, hi, lf, lr) > ln / M_LN2 + log2(LOST_REL))
-			ret = PHMM_REDO;
-		/* (d) the rounding of ~n+m factors against ROUND_REL of ln P */
-		else if ((double)(pr->n + pr->m + 2) * ldexp(1, -EPS_BITS) > ROUND_REL * fabs(ln)) ret = PHMM_REDO;
-		else *lnL = ln;
-	}
+	if (ret == TS_OK) ret = PFX(trust)(pr, lo, hi, ln, back, lf, lr, lnL);
 	free(lf);
 	free(lr);
 	free(lo);
