@@ -354,21 +354,22 @@ phmm_kernel_t phmm_kernel_chosen(void)
 	return chosen;
 }
 
-/* AVX-512 runs pairs without a band by stripes when x fills them */
-static int use_stripes(phmm_kernel_t k, const phmm_pair_t *pr)
+/* Pairs without a band, x filling the stripes, on AVX-512 */
+static int stripes_apply(const phmm_pair_t *pr)
 {
-	return k == PHMM_KERNEL_AVX512 && !pr->lo && !pr->glocal && pr->n >= PHMM_STRIPE_MIN_N && pr->m >= 1;
+	return phmm_kernel_supported(PHMM_KERNEL_AVX512) && !pr->lo && !pr->glocal && pr->n >= PHMM_STRIPE_MIN_N && pr->m >= 1;
 }
 
 int phmm_forward_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
 {
 	phmm_sdiag_fn fn = phmm_kernel_sdiag(k);
-	int r;
 	if (!fn || pr->glocal) return phmm_forward(t, pr, lnL);
-	/* the stripes' bounds on lost mass are per block of 16 diagonals, so
-	 * looser (long unrelated pairs): what they leave, diagonals may keep */
-	if (use_stripes(k, pr) && (r = stripe_forward(t, pr, lnL)) != PHMM_REDO) return r;
 	return f32_forward(t, pr, fn, lnL);
+}
+
+int phmm_forward_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
+{
+	return stripes_apply(pr) ? stripe_forward(t, pr, lnL) : PHMM_REDO;
 }
 
 int phmm_forward_stripe_pass(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL)
@@ -403,6 +404,9 @@ int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL
 	int r;
 	pthread_once(&chosen_once, choose);
 	if (chosen == PHMM_KERNEL_SCALAR || pr->glocal) return phmm_forward(t, pr, lnL);
+	/* the stripes' bounds on lost mass are per block of 16 diagonals, so
+	 * looser (long unrelated pairs): what they leave, diagonals may keep */
+	if (chosen == PHMM_KERNEL_AVX512 && (r = phmm_forward_stripes(t, pr, lnL)) != PHMM_REDO) return r;
 	r = phmm_forward_kernel(chosen, t, pr, lnL);
 	return r == PHMM_REDO ? phmm_forward(t, pr, lnL) : r;
 }

@@ -117,6 +117,19 @@ int phmm_forward_kernel_pass(phmm_kernel_t k, const phmm_tables_t *t, const phmm
 #define PHMM_STRIPE_MIN_N 16
 int phmm_forward_stripe_pass(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
 
+/** The stripe forward from both ends with criteria (a)–(f), as
+ *  phmm_forward_kernel(): 0, PHMM_REDO (also for a pair stripes do not
+ *  take: a band, glocal, n < PHMM_STRIPE_MIN_N, no AVX-512), TS_ENOMEM or
+ *  TS_EDATA.  phmm_forward_fast() runs it first on AVX-512. */
+int phmm_forward_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
+
+/** The stripe forward–backward with its checks (dp_stripe.c), as
+ *  phmm_expect_kernel(): 0, PHMM_REDO (c unchanged; also for a pair it does
+ *  not take: a band, glocal, n < PHMM_STRIPE_MIN_N, codes of y beyond
+ *  A/C/G/T plus one, more than 6 MB of kept forward, no AVX-512) or
+ *  TS_ENOMEM.  phmm_expect_fast() runs it first on AVX-512. */
+int phmm_expect_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
+
 /** Expected counts added to c, and ln P, as phmm_expect(), by the float
  *  forward–backward of dp_simd_fb.c with the fastest kernel, or in double
  *  when the float result cannot be trusted.  0, TS_ENOMEM or TS_EDATA. */

@@ -263,10 +263,37 @@ static float *aligned_floats(int64_t n, int zeroed)
 	return p;
 }
 
+void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_NTRANS], const double post[3], const float *accM,
+		   phmm_code_counts_t *cc)
+{
+	const int64_t ms = n + 1 + 2 * PHMM_PAD;
+	int64_t i, k;
+	/* the other transitions, from the posteriors: into X, MX + XX = PX, and
+	 * out of it, XM + XX + XE = PX, so XM = MX − XE (Y likewise); into M,
+	 * MM + XM + YM = PM.  B counts as M. */
+	tr[PH_XM] = tr[PH_MX] - tr[PH_XE];
+	tr[PH_YM] = tr[PH_MY] - tr[PH_YE];
+	tr[PH_MM] = post[0] - tr[PH_XM] - tr[PH_YM];
+	/* emissions by code: M by row and code of y; every residue is emitted
+	 * once, by M or by its gap state, so X of row i is 1 − M of row i, and
+	 * Y of code b is the residues b of y less the M emissions of b */
+	for (i = 1; i <= n; i++) {
+		int a = in->xi[i] / in->ky, b;
+		double row = 0;
+		for (b = 0; b < in->ky; b++) row += accM[b * ms + PHMM_PAD + i];
+		for (b = 0; b < in->ky; b++) cc->m[a][b] += accM[b * ms + PHMM_PAD + i];
+		cc->x[a] += 1 - row;
+	}
+	for (k = 0; k < m; k++) cc->y[in->yi[k]] += 1;
+	for (k = 0; k < 16; k++)
+		for (i = 0; i < 16; i++) cc->y[k] -= cc->m[i][k];
+	memcpy(cc->t, tr, sizeof cc->t);
+}
+
 static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 {
 	const int64_t n = s->n, m = s->m, D = s->D;
-	int64_t full = 0, S, nseg, segmax = 0, acc, d, k, i, W = 0;
+	int64_t full = 0, S, nseg, segmax = 0, acc, d, k, W = 0;
 	float *seg = NULL, *ckpt = NULL, *rot = NULL, *gbuf = NULL, *gs[3];
 	fb_counts_t o;
 	double end[3], endsum = 0, lnP, log2P, Pb, frac = 1;
@@ -338,12 +365,6 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 		for (d = d1 - 1; d >= (d0 > 1 ? d0 : 1); d--)
 			if ((r = bwd_diag(s, d, gs, log2P, frac, &o)) != TS_OK) goto done;
 	}
-	/* the other transitions, from the posteriors: into X, MX + XX = PX, and
-	 * out of it, XM + XX + XE = PX, so XM = MX − XE (Y likewise); into M,
-	 * MM + XM + YM = PM.  B counts as M. */
-	o.tr[PH_XM] = o.tr[PH_MX] - o.tr[PH_XE];
-	o.tr[PH_YM] = o.tr[PH_MY] - o.tr[PH_YE];
-	o.tr[PH_MM] = o.post[0] - o.tr[PH_XM] - o.tr[PH_YM];
 	/* checks (see above) */
 	r = PHMM_REDO;
 	/* P from the backward, in the scale of diagonal 1 */
@@ -354,20 +375,7 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 	for (d = 1; d <= D; d++)
 		if (!(fabs(o.occ[d] + (d < D ? o.jump[d + 1] : 0) - 1) <= OCC_TOL)) goto done;
 	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(lnP)) goto done;  /* (d) */
-	/* emissions by code: M by row and code of y; every residue is emitted
-	 * once, by M or by its gap state, so X of row i is 1 − M of row i, and
-	 * Y of code b is the residues b of y less the M emissions of b */
-	for (i = 1; i <= n; i++) {
-		int a = s->in.xi[i] / s->in.ky, b;
-		double row = 0;
-		for (b = 0; b < s->in.ky; b++) row += o.accM[b * (n + 1 + 2 * PHMM_PAD) + PHMM_PAD + i];
-		for (b = 0; b < s->in.ky; b++) cc->m[a][b] += o.accM[b * (n + 1 + 2 * PHMM_PAD) + PHMM_PAD + i];
-		cc->x[a] += 1 - row;
-	}
-	for (k = 0; k < m; k++) cc->y[s->in.yi[k]] += 1;
-	for (k = 0; k < 16; k++)
-		for (i = 0; i < 16; i++) cc->y[k] -= cc->m[i][k];
-	memcpy(cc->t, o.tr, sizeof o.tr);
+	phmm_fb_codes(&s->in, n, m, o.tr, o.post, o.accM, cc);
 	r = TS_OK;
 done:
 	free(seg);
@@ -380,7 +388,10 @@ done:
 	return r;
 }
 
-static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fwd, phmm_bdiag_fn bwd,
+/* stripes: 0, the diagonal kernels fwd and bwd; 1, the stripe
+ * forward–backward (dp_stripe.c) first for a pair it takes; 2, the stripes
+ * alone (PHMM_REDO for a pair they do not take). */
+static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fwd, phmm_bdiag_fn bwd, int stripes,
 		      phmm_counts_t *c, double *lnL)
 {
 	phmm_f32_mem_t mem;
@@ -412,9 +423,17 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	if (r == TS_OK) slot_geometry(&s);
 	if (r == TS_OK) {
 		unsigned csr = phmm_f32_ftz_on();
-		s.sf[0] = s.sf[1] = PHMM_TARGET_EXP;
-		memset(&cc, 0, sizeof cc);
-		r = fb_run(&s, &cc, lnL);
+		r = PHMM_REDO;
+		if (stripes && phmm_kernel_supported(PHMM_KERNEL_AVX512) && !pr->lo && pr->n >= PHMM_STRIPE_MIN_N && s.in.ky <= 4 &&
+		    s.in.ntab <= 32 && phmm_stripe_fb_fits(pr)) {
+			memset(&cc, 0, sizeof cc);
+			r = phmm_stripe_fb(t, pr, &s.in, &cc, lnL);
+		}
+		if (r == PHMM_REDO && stripes < 2) {
+			s.sf[0] = s.sf[1] = PHMM_TARGET_EXP;
+			memset(&cc, 0, sizeof cc);
+			r = fb_run(&s, &cc, lnL);
+		}
 		phmm_f32_ftz_restore(csr);
 	}
 	if (r == TS_OK) {  /* renumbered codes back to nt16 */
@@ -446,11 +465,19 @@ int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_
 	phmm_sdiag_fn fwd = phmm_kernel_sdiag(k);
 	phmm_bdiag_fn bwd = phmm_kernel_bdiag(k);
 	if (!fwd || !bwd) return phmm_expect(t, pr, c, lnL);
-	return expect_f32(t, pr, fwd, bwd, c, lnL);
+	return expect_f32(t, pr, fwd, bwd, 0, c, lnL);
+}
+
+int phmm_expect_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL)
+{
+	return expect_f32(t, pr, phmm_sdiag_c, phmm_bdiag_c, 2, c, lnL);
 }
 
 int phmm_expect_fast(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL)
 {
-	int r = phmm_expect_kernel(phmm_kernel_chosen(), t, pr, c, lnL);
+	const phmm_kernel_t k = phmm_kernel_chosen();
+	phmm_sdiag_fn fwd = phmm_kernel_sdiag(k);
+	phmm_bdiag_fn bwd = phmm_kernel_bdiag(k);
+	int r = fwd && bwd ? expect_f32(t, pr, fwd, bwd, k == PHMM_KERNEL_AVX512, c, lnL) : phmm_expect(t, pr, c, lnL);
 	return r == PHMM_REDO ? phmm_expect(t, pr, c, lnL) : r;
 }

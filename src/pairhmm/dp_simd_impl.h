@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include "pairhmm/dp_impl.h"
 #include "pairhmm/dp_simd.h"
 #include "util/log.h"
 
@@ -199,6 +200,21 @@ void phmm_pair_reversed_free(phmm_pair_t *rp);
  *  steps) or TS_ENOMEM. */
 int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
 			   double *lnL, double *lgE, int *tbound);
+
+/** The counts of a forward–backward from its totals (dp_simd_fb.c): tr
+ *  holds MX XX MY YY and the three ends, post the M, X, Y posteriors,
+ *  accM the M posteriors at [code of y · (n + 1 + 2·PHMM_PAD) + PHMM_PAD +
+ *  i]; derives XM, YM, MM and the emissions by renumbered code into cc. */
+void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_NTRANS], const double post[3], const float *accM,
+		   phmm_code_counts_t *cc);
+
+/** The forward–backward with expected counts by stripes (dp_stripe.c):
+ *  pr without a band, n, m ≥ 1, in->ky ≤ 4, in->ntab ≤ 32, and
+ *  phmm_stripe_fb_fits(pr).  Counts by renumbered code into cc (zeroed by
+ *  the caller).  0, PHMM_REDO (the checks of dp_simd_fb.c: P from both
+ *  ends, each residue of x emitted once) or TS_ENOMEM. */
+int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL);
+int phmm_stripe_fb_fits(const phmm_pair_t *pr);
 
 /** The kernels of k (NULL for PHMM_KERNEL_SCALAR), and the kernel
  *  phmm_forward_fast() and phmm_expect_fast() use. */

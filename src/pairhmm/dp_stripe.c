@@ -49,6 +49,8 @@ typedef struct {
 	double *lgE;               /* per diagonal: max over blocks of −E */
 	int64_t *gE;               /* the same per group g of diagonals 16g+1..16g+16 */
 	float *bS;                 /* 64 floats: the row above of a block (stripe_lane_t) */
+	float *F;                  /* with keep: Ss, SXs, SY← of every step, 48 floats, by stripe */
+	int64_t *Ef;               /* with keep: E of block b of stripe s at [s·nb + b] */
 } stripe_ctx_t;
 
 /* The state carried from step to step. */
@@ -71,6 +73,7 @@ typedef struct {
 	const int32_t *yi;
 	const float *ymq, *yyq;
 	float *bS, *bSX;
+	float *F;  /* this stripe's part of stripe_ctx_t.F */
 } stripe_lane_t;
 
 /* lanes k with 1 ≤ t − k ≤ m */
@@ -96,7 +99,7 @@ AVX512 __m512 look(const float *tab, __m512 t0, __m512 t1, __m512i idx, __mmask1
 }
 
 AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, float *outS, float *outSX,
-			int32_t *eout, int64_t t, int q, int64_t te, int how)
+			int32_t *eout, int64_t t, int q, int64_t te, int how, int keep)
 {
 	const int64_t k0 = L->m - t;  /* reversed y index of lane 0 */
 	const __m512i idx = _mm512_add_epi32(L->xrow, _mm512_loadu_si512(L->yi + k0));
@@ -117,6 +120,10 @@ AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	S = _mm512_fmadd_ps(pMM, Ss, _mm512_fmadd_ps(L->XMq, SXs, _mm512_mul_ps(_mm512_loadu_ps(L->ymq + k0), r->SY1)));
 	SX = _mm512_fmadd_ps(L->XXq, SXs, _mm512_mul_ps(pMX, Ss));
 	SY = _mm512_fmadd_ps(_mm512_loadu_ps(L->yyq + k0), r->SY1, _mm512_mul_ps(pMY, Ss));
+	if (keep) {  /* what the backward's counts read */
+		_mm512_store_ps(L->F + 48 * t, Ss), _mm512_store_ps(L->F + 48 * t + 16, SXs);
+		_mm512_store_ps(L->F + 48 * t + 32, r->SY1);
+	}
 	if (t == te) {
 		r->endM = _mm512_mul_ps(look(c->in->pmf, L->P0, L->P1, idx, mk, how), Ss);
 		r->endX = SXs, r->endY = r->SY1, r->Eend = r->E;
@@ -158,13 +165,14 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	r->E = En;
 	/* the block crosses diagonals r0+1+16b .. r0+16+16b: group s + b */
 	if (-En > c->gE[r0 / 16 + b]) c->gE[r0 / 16 + b] = -En;
+	if (c->Ef) c->Ef[r0 / 16 * c->nb + b] = En;
 }
 
 /* One stripe: rows r0+1..r0+16 from the row above (inS, inSX, ein by
  * column) to the row below (outS, outSX, eout); te ≥ 0 is the step of cell
  * (n, m) in the last stripe. */
 AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t r0, const float *inS, const float *inSX,
-		       const int32_t *ein, float *outS, float *outSX, int32_t *eout, int64_t te, int how)
+		       const int32_t *ein, float *outS, float *outSX, int32_t *eout, int64_t te, int how, int keep)
 {
 	const phmm_f32_in_t *in = c->in;
 	const __m512 qx = _mm512_loadu_ps(in->qxs + r0 + 1);
@@ -180,12 +188,13 @@ AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t r0, cons
 	L.PMY0 = _mm512_mul_ps(L.P0, MY), L.PMY1 = _mm512_mul_ps(L.P1, MY);
 	L.rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
 	L.m = c->m, L.yi = in->yi, L.ymq = c->ymq, L.yyq = c->yyq, L.bS = c->bS, L.bSX = c->bS + 32;
+	L.F = keep ? c->F + r0 / 16 * 48 * 16 * c->nb : NULL;
 	r->S1 = r->S2 = r->SX1 = r->SY1 = _mm512_setzero_ps();
 	L.bS[16] = 0;
 	for (b = 0; b < c->nb; b++) {
 		const int64_t t0 = 16 * b;
 		block_start(c, r, &L, inS, inSX, ein, b, r0);
-#define STEP(q) stripe_step(c, r, &L, outS, outSX, eout, t0 + (q), (q), te, how)
+#define STEP(q) stripe_step(c, r, &L, outS, outSX, eout, t0 + (q), (q), te, how, keep)
 		STEP(0), STEP(1), STEP(2), STEP(3), STEP(4), STEP(5), STEP(6), STEP(7);
 		STEP(8), STEP(9), STEP(10), STEP(11), STEP(12), STEP(13), STEP(14), STEP(15);
 #undef STEP
@@ -195,7 +204,7 @@ AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t r0, cons
 /* The boundary rows: column u of row r at [u], u from −16 (the last
  * stripe's lane 15 writes columns from −15) */
 AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2], int32_t *eb[2], double end[3], int64_t *Eend,
-			 int how)
+			 int how, int keep)
 {
 	const int64_t ns = (c->n + 15) / 16;
 	stripe_regs_t r = {.E = c->T};
@@ -203,7 +212,7 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 	for (s = 0; s < ns; s++) {
 		const int64_t r0 = 16 * s, te = s == ns - 1 ? c->m + (c->n - 1 - r0) : -1;
 		const int a = (int)(s & 1);
-		stripe_run(c, &r, r0, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], te, how);
+		stripe_run(c, &r, r0, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], te, how, keep);
 	}
 	{
 		const int kn = (int)((c->n - 1) & 15);
@@ -215,16 +224,18 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 	}
 }
 
-#define STRIPES(name, how)                                                                                     \
+#define STRIPES(name, how, keep)                                                                               \
 	__attribute__((target("avx512f,avx512bw"))) static void name(const stripe_ctx_t *c, float *bufS[2],    \
 								     float *bufSX[2], int32_t *eb[2], double end[3], \
 								     int64_t *Eend)                                  \
 	{                                                                                                      \
-		stripes_body(c, bufS, bufSX, eb, end, Eend, how);                                              \
+		stripes_body(c, bufS, bufSX, eb, end, Eend, how, keep);                                        \
 	}
-STRIPES(stripes_look16, SLOOK16)
-STRIPES(stripes_look32, SLOOK32)
-STRIPES(stripes_gather, SGATHER)
+STRIPES(stripes_look16, SLOOK16, 0)
+STRIPES(stripes_look32, SLOOK32, 0)
+STRIPES(stripes_gather, SGATHER, 0)
+STRIPES(stripes_keep16, SLOOK16, 1)
+STRIPES(stripes_keep32, SLOOK32, 1)
 #undef STRIPES
 
 /* Row 0 (B and the Y cells (0, j)) as the first stripe's row above, in
@@ -281,25 +292,21 @@ static int growth_bits(const phmm_f32_in_t *in, const double *tr)
 	return g <= 1 ? 0 : (int)ceil(16 * log2(g));
 }
 
-int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
-			   double *lnL, double *lgE, int *tbound)
+/* The forward of pair in (n × m) with transitions tr and start[] out of B,
+ * target exponent T: τ·f of the last cell's M, X, Y in end[] (scale
+ * Eend); lgE as phmm_stripe_pass_model; with F and Ef (not NULL) the
+ * inputs of every cell and the blocks' exponents kept for the backward.
+ * 0 or TS_ENOMEM. */
+static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, int64_t n, int64_t m, int T, double *lgE,
+		       float *F, int64_t *Ef, double end[3], int64_t *Eend)
 {
-	const int64_t n = pr->n, m = pr->m, D = n + m, nb = m / 16 + 2, P = PHMM_PAD, row = 32 + 16 * nb;
+	const int64_t D = n + m, nb = m / 16 + 2, P = PHMM_PAD, row = 32 + 16 * nb, ng = (n + 15) / 16 + nb;
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
-	phmm_f32_mem_t mem;
-	phmm_f32_in_t in;
 	stripe_ctx_t c;
-	float *buf = NULL, *bufS[2], *bufSX[2], *ymq = NULL, *yyq = NULL;
-	int32_t *eb = NULL, *ebs[2];
-	int64_t *gE = NULL, ng = (n + 15) / 16 + nb;
-	int64_t k, Eend;
-	double end[3], e;
-	int ret, gb;
-	unsigned csr;
-	if (n < 1 || m < 1) return PHMM_REDO;
-	csr = phmm_f32_ftz_on();
-	if ((ret = phmm_f32_inputs(t, pr, 0, &mem, &in)) < 0) goto done;
-	ret = TS_ENOMEM;
+	float *buf, *bufS[2], *bufSX[2], *ymq, *yyq;
+	int32_t *eb, *ebs[2];
+	int64_t *gE, k;
+	int ret = TS_ENOMEM;
 	/* two rows (above, below) of S and SX, and their exponents; column 0 at
 	 * [32], 64-byte aligned */
 	buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
@@ -307,39 +314,32 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 	ymq = calloc(m + 1 + 2 * P, sizeof *ymq);
 	yyq = calloc(m + 1 + 2 * P, sizeof *yyq);
 	gE = malloc(ng * sizeof *gE);
-	if (!buf || !ymq || !yyq || !eb || !gE) goto done;
-	ret = PHMM_REDO;
-	gb = growth_bits(&in, tr);
-	if (gb > 40) goto done;
-	memset(&c, 0, sizeof c);
-	c.in = &in, c.n = n, c.m = m, c.nb = nb, c.T = 120 - 4 - gb, c.lgE = lgE, c.gE = gE;
-	for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
-	for (k = 0; k < m; k++) {
-		ymq[P + k] = (float)(tr[PH_YM] * in.qys[k]);
-		yyq[P + k] = (float)(tr[PH_YY] * in.qys[k]);
+	if (buf && ymq && yyq && eb && gE) {
+		memset(&c, 0, sizeof c);
+		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef;
+		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
+		for (k = 0; k < m; k++) {
+			ymq[P + k] = (float)(tr[PH_YM] * in->qys[k]);
+			yyq[P + k] = (float)(tr[PH_YY] * in->qys[k]);
+		}
+		c.ymq = ymq + P, c.yyq = yyq + P, c.bS = buf + 4 * row;
+		/* columns past those a stripe writes are read as 0 */
+		memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
+		memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
+		for (k = 0; k < 2; k++) bufS[k] = buf + 2 * k * row + 32, bufSX[k] = bufS[k] + row, ebs[k] = eb + k * row + 32;
+		for (k = 0; k <= D; k++) lgE[k] = -INFINITY;
+		for (k = 0; k < ng; k++) gE[k] = INT64_MIN;
+		row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
+		if (F && in->ntab <= 16) stripes_keep16(&c, bufS, bufSX, ebs, end, Eend);
+		else if (F) stripes_keep32(&c, bufS, bufSX, ebs, end, Eend);
+		else if (in->ntab <= 16) stripes_look16(&c, bufS, bufSX, ebs, end, Eend);
+		else if (in->ntab <= 32) stripes_look32(&c, bufS, bufSX, ebs, end, Eend);
+		else stripes_gather(&c, bufS, bufSX, ebs, end, Eend);
+		for (k = 1; k <= D; k++)
+			if (gE[(k - 1) / 16] != INT64_MIN && (double)gE[(k - 1) / 16] > lgE[k]) lgE[k] = (double)gE[(k - 1) / 16];
+		end[0] *= tr[PH_ME], end[1] *= tr[PH_XE] * in->qxs[n], end[2] *= tr[PH_YE] * in->qys[0];
+		ret = TS_OK;
 	}
-	c.ymq = ymq + P, c.yyq = yyq + P, c.bS = buf + 4 * row;
-	/* columns past those a stripe writes are read as 0 */
-	memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
-	memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
-	for (k = 0; k < 2; k++) bufS[k] = buf + 2 * k * row + 32, bufSX[k] = bufS[k] + row, ebs[k] = eb + k * row + 32;
-	for (k = 0; k <= D; k++) lgE[k] = -INFINITY;
-	for (k = 0; k < ng; k++) gE[k] = INT64_MIN;
-	row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
-	if (in.ntab <= 16) stripes_look16(&c, bufS, bufSX, ebs, end, &Eend);
-	else if (in.ntab <= 32) stripes_look32(&c, bufS, bufSX, ebs, end, &Eend);
-	else stripes_gather(&c, bufS, bufSX, ebs, end, &Eend);
-	for (k = 1; k <= D; k++)
-		if (gE[(k - 1) / 16] != INT64_MIN && (double)gE[(k - 1) / 16] > lgE[k]) lgE[k] = (double)gE[(k - 1) / 16];
-	*tbound = c.T + gb + 1;
-	if (lgE[0] < -*tbound) lgE[0] = -*tbound;  /* B, of value 1 */
-	e = tr[PH_ME] * end[0] + tr[PH_XE] * in.qxs[n] * end[1] + tr[PH_YE] * in.qys[0] * end[2];
-	if (!(e > 0 && isfinite(e))) goto done;  /* (c) */
-	*lnL = log(e) - (double)Eend * M_LN2;
-	ret = TS_OK;
-done:
-	phmm_f32_ftz_restore(csr);
-	phmm_f32_mem_free(&mem);
 	free(buf);
 	free(ymq);
 	free(yyq);
@@ -347,11 +347,390 @@ done:
 	free(gE);
 	return ret;
 }
-#else
+
+int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
+			   double *lnL, double *lgE, int *tbound)
+{
+	phmm_f32_mem_t mem;
+	phmm_f32_in_t in;
+	int64_t Eend;
+	double end[3], e;
+	int ret, gb;
+	unsigned csr;
+	if (pr->n < 1 || pr->m < 1) return PHMM_REDO;
+	csr = phmm_f32_ftz_on();
+	if ((ret = phmm_f32_inputs(t, pr, 0, &mem, &in)) == TS_OK) {
+		ret = PHMM_REDO;
+		gb = growth_bits(&in, tr);
+		if (gb <= 40 && (ret = forward_run(tr, start, &in, pr->n, pr->m, 120 - 4 - gb, lgE, NULL, NULL, end, &Eend)) == TS_OK) {
+			*tbound = 120 - 4 - gb + gb + 1;
+			if (lgE[0] < -*tbound) lgE[0] = -*tbound;  /* B, of value 1 */
+			e = end[0] + end[1] + end[2];
+			ret = PHMM_REDO;
+			if (e > 0 && isfinite(e)) *lnL = log(e) - (double)Eend * M_LN2, ret = TS_OK;  /* (c) */
+		}
+	}
+	phmm_f32_ftz_restore(csr);
+	phmm_f32_mem_free(&mem);
+	return ret;
+}
+
+/* ------------------------------------------------- forward–backward */
+
+/* The backward by the same stripes, from the last up, each step from the
+ * last down: lane k of step t is cell (r0+1+k, t−k) as in the forward, and
+ *   gM = p·(MM·gM↘ + MX·gX↓ + MY·gY→),  gX = qX·(XM·gM↘ + XX·gX↓),
+ *   gY = qY·(YM·gM↘ + YY·gY→)
+ * (dp_simd_fb.c; ↘ is lane k+1 two steps on, ↓ lane k+1 one step on, → the
+ * same lane one step on; lane 15 reads row r0+17, which the stripe below
+ * wrote from its lane 0).  Blocks are the forward's, with their own
+ * exponents, so each block's posteriors f̂·ĝ share one factor
+ * 2^(−Ef − Eg)/P: they are summed in float within the block and in double
+ * across blocks.  The forward keeps its sums at T = 56 − gbits and the
+ * backward at 56 − gbits', so f̂·ĝ summed over a block stays below 2^127. */
+typedef struct {
+	const phmm_f32_in_t *in;
+	int64_t n, m, nb;
+	float tr[7];           /* MM XM YM MX XX MY YY */
+	float tend[3];         /* ME XE YE */
+	int T;
+	const float *F;        /* the forward's kept inputs, by stripe */
+	const int64_t *Ef;
+	int64_t l2i;           /* ⌊log2 P⌋ */
+	double frac;           /* 2^(⌊log2 P⌋ − log2 P) */
+	double *rowM, *rowX;   /* M posteriors by code of y and row (as accM), X by row */
+	double sumY, sumXX, sumYY;
+	float *bg;             /* 64 floats: the row below of a block */
+} bctx_t;
+
+typedef struct {
+	__m512 M1, M2, X1, Y1;        /* g of steps t+1 and t+2 (M), t+1 (X, Y) */
+	__m512 aM0, aM1, aM2, aM3;    /* this block's M posteriors by code of y */
+	__m512 aX, aY, aXX, aYY;      /* X, Y posteriors, X→X and Y→Y steps */
+	int64_t E;
+} bregs_t;
+
+typedef struct {
+	__m512i xrow;
+	__m512 qx, P0, P1, MM, XM, YM, MX, XX, MY, YY;
+	__mmask16 rows, endk;
+	const float *F;
+	int64_t m;
+	const int32_t *yi;
+	const float *qys, *bgM, *bgX;
+} blane_t;
+
+/* lanes 0..14 lanes 1..15 of a, lane 15 the value at v */
+AVX512 __m512 shift_out(__m512 a, const float *v)
+{
+	const __m512i ai = _mm512_castps_si512(a);
+	return _mm512_castsi512_ps(_mm512_mask_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(*v)), 0x7fff, ai, ai, 1));
+}
+
+AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *outM, float *outX, int32_t *eout, int64_t t, int q,
+			 int64_t te, int how)
+{
+	const int64_t k0 = L->m - t;
+	const __m512 MM = L->MM, XM = L->XM, YM = L->YM, MX = L->MX, XX = L->XX, MY = L->MY, YY = L->YY;
+	const __m512i yc = _mm512_loadu_si512(L->yi + k0), idx = _mm512_add_epi32(L->xrow, yc);
+	const __m512 m2 = shift_out(r->M2, L->bgM + q + 2), x1 = shift_out(r->X1, L->bgX + q + 1), y1 = r->Y1;
+	const __m512 qy = _mm512_loadu_ps(L->qys + k0);
+	const float *F = L->F + 48 * t;
+	__mmask16 mk = L->rows;
+	__m512 p, vx, vy, sm, sx, sy, gM, gX, gY, pm, ux, uy;
+	if (t < 16 || t > L->m) mk &= column_mask(t, L->m);
+	p = look(NULL, L->P0, L->P1, idx, mk, how);
+	vx = _mm512_mul_ps(XX, x1), vy = _mm512_mul_ps(YY, y1);
+	sm = _mm512_fmadd_ps(MM, m2, _mm512_fmadd_ps(MX, x1, _mm512_mul_ps(MY, y1)));
+	sx = _mm512_fmadd_ps(XM, m2, vx), sy = _mm512_fmadd_ps(YM, m2, vy);
+	if (t == te) {  /* the last cell goes to E, of value 1 */
+		const float one = (float)phmm_pow2(r->E);
+		sm = _mm512_mask_mov_ps(sm, L->endk, _mm512_set1_ps(c->tend[0] * one));
+		sx = _mm512_mask_mov_ps(sx, L->endk, _mm512_set1_ps(c->tend[1] * one));
+		sy = _mm512_mask_mov_ps(sy, L->endk, _mm512_set1_ps(c->tend[2] * one));
+	}
+	gM = _mm512_mul_ps(p, sm), gX = _mm512_mul_ps(L->qx, sx), gY = _mm512_mul_ps(qy, sy);
+	/* posteriors (but for the block's factor): M f̂·ĝ by code of y, X and Y
+	 * f̂·b, and the X→X, Y→Y steps out of the cell */
+	pm = _mm512_mul_ps(_mm512_load_ps(F), gM);
+#define BY_CODE(k) r->aM##k = _mm512_mask_add_ps(r->aM##k, _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(k)), r->aM##k, pm)
+	BY_CODE(0), BY_CODE(1), BY_CODE(2), BY_CODE(3);
+#undef BY_CODE
+	ux = _mm512_mul_ps(L->qx, _mm512_load_ps(F + 16)), uy = _mm512_mul_ps(qy, _mm512_load_ps(F + 32));
+	r->aX = _mm512_fmadd_ps(ux, sx, r->aX), r->aY = _mm512_fmadd_ps(uy, sy, r->aY);
+	r->aXX = _mm512_fmadd_ps(ux, vx, r->aXX), r->aYY = _mm512_fmadd_ps(uy, vy, r->aYY);
+	/* lane 0 is column t of row r0+1, for the stripe above */
+	_mm512_mask_storeu_ps(outM + t, 1, gM), _mm512_mask_storeu_ps(outX + t, 1, gX);
+	eout[t] = (int32_t)r->E;
+	r->M2 = r->M1, r->M1 = gM, r->X1 = gX, r->Y1 = gY;
+}
+
+/* The block start: the row below for columns 16b−16..16b+15 (exponents per
+ * column), E chosen, the state rescaled. */
+AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const float *inM, const float *inX, const int32_t *ein, int64_t b)
+{
+	const __m512 M0 = _mm512_load_ps(inM + 16 * b - 16), M1 = _mm512_load_ps(inM + 16 * b);
+	const __m512 X0 = _mm512_load_ps(inX + 16 * b - 16), X1 = _mm512_load_ps(inX + 16 * b);
+	const __m512 e0 = _mm512_cvtepi32_ps(_mm512_load_si512(ein + 16 * b - 16)), e1 = _mm512_cvtepi32_ps(_mm512_load_si512(ein + 16 * b));
+	const __m512 st = _mm512_max_ps(_mm512_max_ps(r->M1, r->M2), _mm512_max_ps(r->X1, r->Y1));
+	const __m512 g0 = _mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(M0), _mm512_getexp_ps(X0)), e0);
+	const __m512 g1 = _mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(M1), _mm512_getexp_ps(X1)), e1);
+	const float ebf = _mm512_reduce_max_ps(_mm512_max_ps(g0, g1));
+	int64_t es = exp_of(_mm512_reduce_max_ps(st)), eb = ebf > -1e30f ? (int64_t)ebf : INT64_MIN, e, En;
+	__m512 fE;
+	if (es != INT64_MIN) es -= r->E;
+	e = es > eb ? es : eb;
+	En = e == INT64_MIN ? r->E : c->T - e;
+	if (En != r->E) {
+		const __m512 f = _mm512_set1_ps((float)(En - r->E));
+		r->M1 = _mm512_scalef_ps(r->M1, f), r->M2 = _mm512_scalef_ps(r->M2, f);
+		r->X1 = _mm512_scalef_ps(r->X1, f), r->Y1 = _mm512_scalef_ps(r->Y1, f);
+	}
+	fE = _mm512_set1_ps((float)En);
+	_mm512_store_ps(c->bg, _mm512_scalef_ps(M0, _mm512_sub_ps(fE, e0)));
+	_mm512_store_ps(c->bg + 16, _mm512_scalef_ps(M1, _mm512_sub_ps(fE, e1)));
+	_mm512_store_ps(c->bg + 32, _mm512_scalef_ps(X0, _mm512_sub_ps(fE, e0)));
+	_mm512_store_ps(c->bg + 48, _mm512_scalef_ps(X1, _mm512_sub_ps(fE, e1)));
+	r->E = En;
+}
+
+/* The block's sums into the totals, times 2^(−Ef − Eg)/P. */
+AVX512 void bblock_end(bctx_t *c, bregs_t *r, int64_t r0, int64_t b)
+{
+	const int64_t ex = -(c->Ef[r0 / 16 * c->nb + b] + r->E) - c->l2i, ms = c->n + 1 + 2 * PHMM_PAD;
+	const double fac = ex < -1022 ? 0 : ex > 1023 ? INFINITY : phmm_pow2(ex) * c->frac;
+	const __m512d F = _mm512_set1_pd(fac);
+	double *row;
+	int k;
+	for (k = 0; k < 5; k++) {
+		const __m512 a = k == 0 ? r->aM0 : k == 1 ? r->aM1 : k == 2 ? r->aM2 : k == 3 ? r->aM3 : r->aX;
+		row = (k < 4 ? c->rowM + k * ms : c->rowX) + PHMM_PAD + r0 + 1;
+		_mm512_storeu_pd(row, _mm512_fmadd_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(a)), F, _mm512_loadu_pd(row)));
+		_mm512_storeu_pd(row + 8, _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1))), F,
+							  _mm512_loadu_pd(row + 8)));
+	}
+	c->sumY += _mm512_reduce_add_ps(r->aY) * fac;
+	c->sumXX += _mm512_reduce_add_ps(r->aXX) * fac;
+	c->sumYY += _mm512_reduce_add_ps(r->aYY) * fac;
+	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
+}
+
+AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t r0, const float *inM, const float *inX, const int32_t *ein, float *outM,
+			float *outX, int32_t *eout, int64_t te, int how)
+{
+	const phmm_f32_in_t *in = c->in;
+	const int64_t left = c->n - r0;
+	blane_t L;
+	int64_t b;
+	L.xrow = _mm512_loadu_si512(in->xi + r0 + 1);
+	L.qx = _mm512_loadu_ps(in->qxs + r0 + 1);
+	L.P0 = _mm512_loadu_ps(in->pmf), L.P1 = _mm512_loadu_ps(in->pmf + 16);
+	L.MM = _mm512_set1_ps(c->tr[0]), L.XM = _mm512_set1_ps(c->tr[1]), L.YM = _mm512_set1_ps(c->tr[2]);
+	L.MX = _mm512_set1_ps(c->tr[3]), L.XX = _mm512_set1_ps(c->tr[4]), L.MY = _mm512_set1_ps(c->tr[5]), L.YY = _mm512_set1_ps(c->tr[6]);
+	L.rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
+	L.endk = (__mmask16)(te >= 0 ? 1u << ((c->n - 1) & 15) : 0);
+	L.F = c->F + r0 / 16 * 48 * 16 * c->nb;
+	L.m = c->m, L.yi = in->yi, L.qys = in->qys, L.bgM = c->bg, L.bgX = c->bg + 32;
+	r->M1 = r->M2 = r->X1 = r->Y1 = _mm512_setzero_ps();
+	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
+	for (b = c->nb - 1; b >= 0; b--) {
+		const int64_t t0 = 16 * b;
+		bblock_start(c, r, inM, inX, ein, b);
+#define STEP(q) bstripe_step(c, r, &L, outM, outX, eout, t0 + (q), (q), te, how)
+		STEP(15), STEP(14), STEP(13), STEP(12), STEP(11), STEP(10), STEP(9), STEP(8);
+		STEP(7), STEP(6), STEP(5), STEP(4), STEP(3), STEP(2), STEP(1), STEP(0);
+#undef STEP
+		bblock_end(c, r, r0, b);
+	}
+}
+
+/* Rows of g by column (column u at [u], from −16), as the forward's. */
+AVX512 void bstripes_body(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2], int how)
+{
+	const int64_t ns = (c->n + 15) / 16;
+	bregs_t r = {.E = c->T};
+	int64_t s;
+	for (s = ns - 1; s >= 0; s--) {
+		const int64_t r0 = 16 * s, te = s == ns - 1 ? c->m + (c->n - 1 - r0) : -1;
+		const int a = (int)((ns - 1 - s) & 1);
+		bstripe_run(c, &r, r0, bufM[a], bufX[a], eb[a], bufM[!a], bufX[!a], eb[!a], te, how);
+	}
+}
+
+__attribute__((target("avx512f,avx512bw"))) static void bstripes_look16(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2])
+{
+	bstripes_body(c, bufM, bufX, eb, SLOOK16);
+}
+
+__attribute__((target("avx512f,avx512bw"))) static void bstripes_look32(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2])
+{
+	bstripes_body(c, bufM, bufX, eb, SLOOK32);
+}
+
+/* v·2^e with v in [1, 2) or 0: row 0 of a long y leaves double's range */
+typedef struct {
+	double v;
+	int64_t e;
+} xd_t;
+
+static inline xd_t xd(double v, int64_t e)
+{
+	xd_t a = {v, e};
+	if (v > 0) {
+		int64_t k = phmm_exp2_of(v);
+		a.v = v * phmm_pow2(-k), a.e = e + k;
+	} else a.v = 0, a.e = 0;
+	return a;
+}
+
+static inline xd_t xd_add(xd_t a, xd_t b)
+{
+	if (a.v == 0) return b;
+	if (b.v == 0) return a;
+	if (a.e < b.e) {
+		xd_t t = a;
+		a = b, b = t;
+	}
+	if (a.e - b.e > 1000) return a;
+	return xd(a.v + b.v * phmm_pow2(b.e - a.e), a.e);
+}
+
+static inline xd_t xd_mul(xd_t a, double f) { return xd(a.v * f, a.e); }
+
+/* a·b·2^−l2i·frac as a double (0 below its range) */
+static inline double xd_post(xd_t a, xd_t b, int64_t l2i, double frac)
+{
+	const int64_t e = a.e + b.e - l2i;
+	return a.v == 0 || b.v == 0 || e < -1000 ? 0 : a.v * b.v * phmm_pow2(e) * frac;
+}
+
+int phmm_stripe_fb_fits(const phmm_pair_t *pr)
+{
+	/* the forward's inputs of every cell are kept: 12 bytes a cell */
+	return (pr->n + 15) / 16 * (pr->m / 16 + 2) * 16 * 48 * 4 <= ((int64_t)6 << 20);
+}
+
+int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
+{
+	const int64_t n = pr->n, m = pr->m, D = n + m, nb = m / 16 + 2, ns = (n + 15) / 16, row = 32 + 16 * nb;
+	const int64_t ms = n + 1 + 2 * PHMM_PAD;
+	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
+	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
+	double *lgE = malloc((D + 1) * sizeof *lgE), end[3], endsum, log2P, tr[PH_NTRANS] = {0}, post[3] = {0};
+	float *F = aligned_alloc(64, (size_t)(ns * 48 * 16 * nb) * sizeof *F), *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
+	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
+	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
+	int64_t *Ef = malloc(ns * nb * sizeof *Ef), Eend, i, j, k;
+	bctx_t c;
+	int ret = TS_ENOMEM, gf, gbk, st;
+	double pm = 0, qx = 0, qy = 0, g;
+	memset(&c, 0, sizeof c);
+	c.rowM = calloc((size_t)4 * ms, sizeof *c.rowM), c.rowX = calloc(ms, sizeof *c.rowX);
+	if (!lgE || !F || !buf || !accM || !eb || !Ef || !c.rowM || !c.rowX) goto done;
+	ret = PHMM_REDO;
+	/* the growth bits of the forward, and of the backward's sums */
+	gf = growth_bits(in, t->t);
+	for (k = 0; k < in->ntab; k++) {
+		if (in->pmf[k] > pm) pm = in->pmf[k];
+		if (in->qxt[k] > qx) qx = in->qxt[k];
+		if (in->qyt[k] > qy) qy = in->qyt[k];
+	}
+	g = pm * (t->t[PH_MM] + t->t[PH_MX] + t->t[PH_MY]);
+	if (qx * (t->t[PH_XM] + t->t[PH_XX]) > g) g = qx * (t->t[PH_XM] + t->t[PH_XX]);
+	if (qy * (t->t[PH_YM] + t->t[PH_YY]) > g) g = qy * (t->t[PH_YM] + t->t[PH_YY]);
+	gbk = g <= 1 ? 0 : (int)ceil(16 * log2(g));
+	if (gf > 20 || gbk > 20) goto done;
+	if ((ret = forward_run(t->t, start, in, n, m, 56 - gf, lgE, F, Ef, end, &Eend)) != TS_OK) goto done;
+	ret = PHMM_REDO;
+	endsum = end[0] + end[1] + end[2];
+	if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
+	log2P = log2(endsum) - (double)Eend;
+	*lnL = log2P * M_LN2;
+	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(*lnL)) goto done;  /* (d) */
+	tr[PH_ME] = end[0] / endsum, tr[PH_XE] = end[1] / endsum, tr[PH_YE] = end[2] / endsum;
+	/* the backward */
+	c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = 56 - gbk, c.F = F, c.Ef = Ef, c.bg = buf + 4 * row;
+	for (k = 0; k < 7; k++) c.tr[k] = (float)t->t[order[k]];
+	c.tend[0] = (float)t->t[PH_ME], c.tend[1] = (float)t->t[PH_XE], c.tend[2] = (float)t->t[PH_YE];
+	c.l2i = (int64_t)floor(log2P), c.frac = exp2(floor(log2P) - log2P);
+	memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
+	memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
+	for (k = 0; k < 2; k++) bufM[k] = buf + 2 * k * row + 32, bufX[k] = bufM[k] + row, ebs[k] = eb + k * row + 32;
+	if (in->ntab <= 16) bstripes_look16(&c, bufM, bufX, ebs);
+	else bstripes_look32(&c, bufM, bufX, ebs);
+	{	/* row 0 (B and the cells (0, j), all Y) from row 1, in double */
+		const int a = !((ns - 1) & 1);  /* the buffer stripe 0 wrote */
+		const float *gM1 = bufM[a], *gX1 = bufX[a];
+		const int32_t *e1 = ebs[a];
+		xd_t sy, gy = {0, 0}, b, P, *fY = malloc((m + 2) * sizeof *fY);
+		double yy = 0, py = 0;
+		/* the forward along row 0: SY(0, j) = YY·fY(0, j), fY(0, j) = qY·SY(0, j−1) */
+		if (!fY) {
+			ret = TS_ENOMEM;
+			goto done;
+		}
+		sy = xd(t->t[PH_MY], 0);
+		for (j = 1; j <= m; j++) fY[j] = xd_mul(sy, in->qys[m - j]), sy = xd_mul(fY[j], t->t[PH_YY]);
+		for (j = m; j >= 1; j--) {  /* b of Y(0, j), its posterior and its Y→Y step */
+			const xd_t gm = xd(gM1[j + 1], -(int64_t)e1[j + 1]);
+			b = xd_add(xd_mul(gm, t->t[PH_YM]), xd_mul(gy, t->t[PH_YY]));
+			py += xd_post(fY[j], b, c.l2i, c.frac);
+			yy += xd_post(fY[j], xd_mul(gy, t->t[PH_YY]), c.l2i, c.frac);
+			gy = xd_mul(b, in->qys[m - j]);
+		}
+		P = xd_add(xd_add(xd_mul(xd(gM1[1], -(int64_t)e1[1]), t->t[PH_MM]), xd_mul(xd(gX1[0], -(int64_t)e1[0]), t->t[PH_MX])),
+			   xd_mul(gy, t->t[PH_MY]));
+		free(fY);
+		/* P from the backward agrees with the forward's */
+		if (!(P.v > 0) || fabs((log2(P.v) + (double)P.e - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
+		c.sumY += py, c.sumYY += yy;
+	}
+	/* every residue of x is emitted once, by M or X */
+	for (i = 1; i <= n; i++) {
+		double rw = c.rowX[PHMM_PAD + i];
+		for (k = 0; k < in->ky; k++) rw += c.rowM[k * ms + PHMM_PAD + i];
+		if (!(fabs(rw - 1) <= 1e-4)) goto done;
+		post[1] += c.rowX[PHMM_PAD + i];
+		for (k = 0; k < in->ky; k++) {
+			post[0] += c.rowM[k * ms + PHMM_PAD + i];
+			accM[k * ms + PHMM_PAD + i] = (float)c.rowM[k * ms + PHMM_PAD + i];
+		}
+	}
+	post[2] = c.sumY;
+	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
+	tr[PH_YY] = c.sumYY, tr[PH_MY] = post[2] - c.sumYY;
+	for (st = 0; st < 3; st++)
+		if (!isfinite(post[st])) goto done;
+	phmm_fb_codes(in, n, m, tr, post, accM, cc);
+	ret = TS_OK;
+done:
+	free(lgE);
+	free(F);
+	free(buf);
+	free(accM);
+	free(eb);
+	free(Ef);
+	free(c.rowM);
+	free(c.rowX);
+	return ret;
+}
+#else  /* no AVX-512: the diagonal kernels do it all */
 int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const double start[3], const phmm_pair_t *pr,
 			   double *lnL, double *lgE, int *tbound)
 {
 	(void)t, (void)tr, (void)start, (void)pr, (void)lnL, (void)lgE, (void)tbound;
-	return PHMM_REDO;  /* no AVX-512 */
+	return PHMM_REDO;
+}
+
+int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
+{
+	(void)t, (void)pr, (void)in, (void)cc, (void)lnL;
+	return PHMM_REDO;
+}
+
+int phmm_stripe_fb_fits(const phmm_pair_t *pr)
+{
+	(void)pr;
+	return 0;
 }
 #endif
