@@ -623,7 +623,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	int64_t *Ef = malloc(ns * nb * sizeof *Ef), Eend, i, j, k;
 	bctx_t c;
 	int ret = TS_ENOMEM, gf, gbk, st;
-	double pm = 0, qx = 0, qy = 0, g;
+	double pm = 0, qx = 0, qy = 0, g, mean;
 	memset(&c, 0, sizeof c);
 	c.rowM = calloc((size_t)4 * ms, sizeof *c.rowM), c.rowX = calloc(ms, sizeof *c.rowX);
 	if (!lgE || !F || !buf || !accM || !eb || !Ef || !c.rowM || !c.rowX) goto done;
@@ -685,17 +685,24 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 		if (!(P.v > 0) || fabs((log2(P.v) + (double)P.e - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
 		c.sumY += py, c.sumYY += yy;
 	}
-	/* every residue of x is emitted once, by M or X */
-	for (i = 1; i <= n; i++) {
+	/* every residue of x is emitted once, by M or X.  Float rounds f·b/P
+	 * along a path by ~10^-5, the same on every row, so all posteriors are
+	 * divided by the rows' mean: P taken as the mean over rows of Σ f·b,
+	 * which keeps the counts' identities (X emissions = MX + XX) exact */
+	for (mean = 0, i = 1; i <= n; i++) {
 		double rw = c.rowX[PHMM_PAD + i];
 		for (k = 0; k < in->ky; k++) rw += c.rowM[k * ms + PHMM_PAD + i];
 		if (!(fabs(rw - 1) <= 1e-4)) goto done;
-		post[1] += c.rowX[PHMM_PAD + i];
+		mean += rw / (double)n;
+	}
+	for (i = 1; i <= n; i++) {
+		post[1] += c.rowX[PHMM_PAD + i] / mean;
 		for (k = 0; k < in->ky; k++) {
-			post[0] += c.rowM[k * ms + PHMM_PAD + i];
-			accM[k * ms + PHMM_PAD + i] = (float)c.rowM[k * ms + PHMM_PAD + i];
+			post[0] += c.rowM[k * ms + PHMM_PAD + i] / mean;
+			accM[k * ms + PHMM_PAD + i] = (float)(c.rowM[k * ms + PHMM_PAD + i] / mean);
 		}
 	}
+	c.sumY /= mean, c.sumXX /= mean, c.sumYY /= mean;
 	post[2] = c.sumY;
 	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
 	tr[PH_YY] = c.sumYY, tr[PH_MY] = post[2] - c.sumYY;
