@@ -404,9 +404,13 @@ int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL
 	int r;
 	pthread_once(&chosen_once, choose);
 	if (chosen == PHMM_KERNEL_SCALAR || pr->glocal) return phmm_forward(t, pr, lnL);
-	/* the stripes' bounds on lost mass are per block of 16 diagonals, so
-	 * looser (long unrelated pairs): what they leave, diagonals may keep */
-	if (chosen == PHMM_KERNEL_AVX512 && (r = phmm_forward_stripes(t, pr, lnL)) != PHMM_REDO) return r;
+	/* stripes beat the diagonals' per-diagonal work below ~300 × 300
+	 * (bench/dp.sh: 150×200 2.0 GCUPS against 1.7; 1 kb 2.9 against 3.4).
+	 * Their bounds on lost mass are per block of 16 diagonals, so looser:
+	 * what they leave, diagonals may keep */
+	if (chosen == PHMM_KERNEL_AVX512 && (double)(pr->n + 1) * (double)(pr->m + 1) <= 9e4 &&
+	    (r = phmm_forward_stripes(t, pr, lnL)) != PHMM_REDO)
+		return r;
 	r = phmm_forward_kernel(chosen, t, pr, lnL);
 	return r == PHMM_REDO ? phmm_forward(t, pr, lnL) : r;
 }
