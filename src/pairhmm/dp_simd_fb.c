@@ -388,25 +388,20 @@ done:
 	return r;
 }
 
-/* stripes: 0, the diagonal kernels fwd and bwd; 1, the stripe
- * forward–backward (dp_stripe.c) first for a pair it takes; 2, the stripes
- * alone (PHMM_REDO for a pair they do not take). */
-static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fwd, phmm_bdiag_fn bwd, int stripes,
-		      phmm_counts_t *c, double *lnL)
+/* The forward–backward along diagonals with kernels fwd and bwd, counts by
+ * renumbered code into cc (zeroed): 0, PHMM_REDO or TS_ENOMEM. */
+static int diag_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_sdiag_fn fwd, phmm_bdiag_fn bwd,
+		   phmm_code_counts_t *cc, double *lnL)
 {
-	phmm_f32_mem_t mem;
-	phmm_code_counts_t cc, cn;
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
-	fb_t s;
-	int r, a, b;
 	const int64_t D = pr->n + pr->m;
-	if (!phmm_f32_tables_fit(t) || pr->n == 0 || pr->m == 0 || pr->glocal) return PHMM_REDO;  /* (a); empty: double is instant */
+	fb_t s;
+	int r = TS_OK, a;
 	memset(&s, 0, sizeof s);
-	s.t = t, s.fwd = fwd, s.bwd = bwd;
+	s.t = t, s.fwd = fwd, s.bwd = bwd, s.in = *in;
 	s.n = pr->n, s.m = pr->m, s.D = D;
 	for (a = 0; a < 7; a++) s.fa.t[a] = (float)t->t[order[a]];
 	s.W = stride_of((pr->n < pr->m ? pr->n : pr->m) + 1);
-	r = phmm_f32_inputs(t, pr, 0, &mem, &s.in);
 	s.fslot = calloc(D + 5, sizeof *s.fslot);
 	s.sf = calloc(D + 5, sizeof *s.sf);
 	s.sg = calloc(D + 5, sizeof *s.sg);
@@ -417,25 +412,52 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	s.hi = malloc((D + 1) * sizeof *s.hi);
 	s.stride = malloc((D + 5) * sizeof *s.stride);
 	s.off = malloc((D + 5) * sizeof *s.off);
-	if (r == TS_OK && (!s.fslot || !s.sf || !s.sg || !s.fmax || !s.gmax || !s.zero || !s.lo || !s.hi || !s.stride || !s.off))
-		r = TS_ENOMEM;
+	if (!s.fslot || !s.sf || !s.sg || !s.fmax || !s.gmax || !s.zero || !s.lo || !s.hi || !s.stride || !s.off) r = TS_ENOMEM;
 	if (r == TS_OK) r = phmm_diag_bounds(pr, s.lo, s.hi);
-	if (r == TS_OK) slot_geometry(&s);
 	if (r == TS_OK) {
-		unsigned csr = phmm_f32_ftz_on();
-		r = PHMM_REDO;
-		if (stripes && phmm_kernel_supported(PHMM_KERNEL_AVX512) && !pr->lo && pr->n >= PHMM_STRIPE_MIN_N && s.in.ky <= 4 &&
-		    s.in.ntab <= 32 && phmm_stripe_fb_fits(pr)) {
-			memset(&cc, 0, sizeof cc);
-			r = phmm_stripe_fb(t, pr, &s.in, &cc, lnL);
-		}
-		if (r == PHMM_REDO && stripes < 2) {
-			s.sf[0] = s.sf[1] = PHMM_TARGET_EXP;
-			memset(&cc, 0, sizeof cc);
-			r = fb_run(&s, &cc, lnL);
-		}
-		phmm_f32_ftz_restore(csr);
+		slot_geometry(&s);
+		s.sf[0] = s.sf[1] = PHMM_TARGET_EXP;
+		r = fb_run(&s, cc, lnL);
 	}
+	free(s.fslot);
+	free(s.sf);
+	free(s.sg);
+	free(s.fmax);
+	free(s.gmax);
+	free(s.zero);
+	free(s.lo);
+	free(s.hi);
+	free(s.stride);
+	free(s.off);
+	return r;
+}
+
+/* stripes: 0, the diagonal kernels fwd and bwd; 1, the stripe
+ * forward–backward (dp_stripe.c) first for a pair it takes; 2, the stripes
+ * alone (PHMM_REDO for a pair they do not take). */
+static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_fn fwd, phmm_bdiag_fn bwd, int stripes,
+		      phmm_counts_t *c, double *lnL)
+{
+	phmm_f32_mem_t mem;
+	phmm_f32_in_t in;
+	phmm_code_counts_t cc, cn;
+	unsigned csr;
+	int r, a, b;
+	if (!phmm_f32_tables_fit(t) || pr->n == 0 || pr->m == 0 || pr->glocal) return PHMM_REDO;  /* (a); empty: double is instant */
+	memset(&cc, 0, sizeof cc);
+	csr = phmm_f32_ftz_on();
+	r = phmm_f32_inputs(t, pr, 0, &mem, &in);
+	if (r == TS_OK) {
+		r = PHMM_REDO;
+		if (stripes && phmm_kernel_supported(PHMM_KERNEL_AVX512) && !pr->lo && pr->n >= PHMM_STRIPE_MIN_N && in.ky <= 4 &&
+		    in.ntab <= 32 && phmm_stripe_fb_fits(pr))
+			r = phmm_stripe_fb(t, pr, &in, &cc, lnL);
+		if (r == PHMM_REDO && stripes < 2) {
+			memset(&cc, 0, sizeof cc);
+			r = diag_fb(t, pr, &in, fwd, bwd, &cc, lnL);
+		}
+	}
+	phmm_f32_ftz_restore(csr);
 	if (r == TS_OK) {  /* renumbered codes back to nt16 */
 		memset(&cn, 0, sizeof cn);
 		memcpy(cn.t, cc.t, sizeof cn.t);
@@ -447,16 +469,6 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 		phmm_code_counts_share(t, &cn, c);
 	}
 	phmm_f32_mem_free(&mem);
-	free(s.fslot);
-	free(s.sf);
-	free(s.sg);
-	free(s.fmax);
-	free(s.gmax);
-	free(s.zero);
-	free(s.lo);
-	free(s.hi);
-	free(s.stride);
-	free(s.off);
 	return r;
 }
 

@@ -117,7 +117,9 @@ AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 		pMX = look(NULL, L->PMX0, L->PMX1, idx, mk, how);
 		pMY = look(NULL, L->PMY0, L->PMY1, idx, mk, how);
 	}
-	S = _mm512_fmadd_ps(pMM, Ss, _mm512_fmadd_ps(L->XMq, SXs, _mm512_mul_ps(_mm512_loadu_ps(L->ymq + k0), r->SY1)));
+	/* SXs last: S of step t then waits on SX of t−1 by one shuffle and one
+	 * FMA (the chain S → SX → S is the longest) */
+	S = _mm512_fmadd_ps(L->XMq, SXs, _mm512_fmadd_ps(pMM, Ss, _mm512_mul_ps(_mm512_loadu_ps(L->ymq + k0), r->SY1)));
 	SX = _mm512_fmadd_ps(L->XXq, SXs, _mm512_mul_ps(pMX, Ss));
 	SY = _mm512_fmadd_ps(_mm512_loadu_ps(L->yyq + k0), r->SY1, _mm512_mul_ps(pMY, Ss));
 	if (keep) {  /* what the backward's counts read */
