@@ -166,7 +166,7 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	_mm512_storeu_ps(L->bSX, _mm512_scalef_ps(nSX, _mm512_sub_ps(_mm512_set1_ps((float)En), ne)));
 	r->E = En;
 	/* the block crosses diagonals r0+1+16b .. r0+16+16b: group s + b */
-	if (-En > c->gE[r0 / 16 + b]) c->gE[r0 / 16 + b] = -En;
+	if (c->gE && -En > c->gE[r0 / 16 + b]) c->gE[r0 / 16 + b] = -En;
 	if (c->Ef) c->Ef[r0 / 16 * c->nb + b] = En;
 }
 
@@ -272,7 +272,7 @@ static void row0(const stripe_ctx_t *c, const double *tr, const double start[3],
 			SX[16 * b + l] = (float)(sv[l] * phmm_pow2(Eb));
 		}
 		for (l = 0; l < 16; l++) E[16 * b + l] = (int32_t)(Eb + ev);
-		for (l = 0; l < 16 && 16 * b + l <= c->n + c->m; l++)
+		for (l = 0; c->lgE && l < 16 && 16 * b + l <= c->n + c->m; l++)
 			if (-(double)(Eb + ev) > c->lgE[16 * b + l]) c->lgE[16 * b + l] = -(double)(Eb + ev);
 	}
 }
@@ -296,7 +296,7 @@ static int growth_bits(const phmm_f32_in_t *in, const double *tr)
 
 /* The forward of pair in (n × m) with transitions tr and start[] out of B,
  * target exponent T: τ·f of the last cell's M, X, Y in end[] (scale
- * Eend); lgE as phmm_stripe_pass_model; with F and Ef (not NULL) the
+ * Eend); lgE (or NULL) as phmm_stripe_pass_model; with F and Ef (not NULL) the
  * inputs of every cell and the blocks' exponents kept for the backward.
  * 0 or TS_ENOMEM. */
 static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, int64_t n, int64_t m, int T, double *lgE,
@@ -315,8 +315,8 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 	eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb);
 	ymq = calloc(m + 1 + 2 * P, sizeof *ymq);
 	yyq = calloc(m + 1 + 2 * P, sizeof *yyq);
-	gE = malloc(ng * sizeof *gE);
-	if (buf && ymq && yyq && eb && gE) {
+	gE = lgE ? malloc(ng * sizeof *gE) : NULL;
+	if (buf && ymq && yyq && eb && (gE || !lgE)) {
 		memset(&c, 0, sizeof c);
 		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef;
 		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
@@ -329,15 +329,15 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
 		memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
 		for (k = 0; k < 2; k++) bufS[k] = buf + 2 * k * row + 32, bufSX[k] = bufS[k] + row, ebs[k] = eb + k * row + 32;
-		for (k = 0; k <= D; k++) lgE[k] = -INFINITY;
-		for (k = 0; k < ng; k++) gE[k] = INT64_MIN;
+		for (k = 0; lgE && k <= D; k++) lgE[k] = -INFINITY;
+		for (k = 0; gE && k < ng; k++) gE[k] = INT64_MIN;
 		row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
 		if (F && in->ntab <= 16) stripes_keep16(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F) stripes_keep32(&c, bufS, bufSX, ebs, end, Eend);
 		else if (in->ntab <= 16) stripes_look16(&c, bufS, bufSX, ebs, end, Eend);
 		else if (in->ntab <= 32) stripes_look32(&c, bufS, bufSX, ebs, end, Eend);
 		else stripes_gather(&c, bufS, bufSX, ebs, end, Eend);
-		for (k = 1; k <= D; k++)
+		for (k = 1; gE && k <= D; k++)
 			if (gE[(k - 1) / 16] != INT64_MIN && (double)gE[(k - 1) / 16] > lgE[k]) lgE[k] = (double)gE[(k - 1) / 16];
 		end[0] *= tr[PH_ME], end[1] *= tr[PH_XE] * in->qxs[n], end[2] *= tr[PH_YE] * in->qys[0];
 		ret = TS_OK;
@@ -569,43 +569,6 @@ __attribute__((target("avx512f,avx512bw"))) static void bstripes_look32(bctx_t *
 	bstripes_body(c, bufM, bufX, eb, SLOOK32);
 }
 
-/* v·2^e with v in [1, 2) or 0: row 0 of a long y leaves double's range */
-typedef struct {
-	double v;
-	int64_t e;
-} xd_t;
-
-static inline xd_t xd(double v, int64_t e)
-{
-	xd_t a = {v, e};
-	if (v > 0) {
-		int64_t k = phmm_exp2_of(v);
-		a.v = v * phmm_pow2(-k), a.e = e + k;
-	} else a.v = 0, a.e = 0;
-	return a;
-}
-
-static inline xd_t xd_add(xd_t a, xd_t b)
-{
-	if (a.v == 0) return b;
-	if (b.v == 0) return a;
-	if (a.e < b.e) {
-		xd_t t = a;
-		a = b, b = t;
-	}
-	if (a.e - b.e > 1000) return a;
-	return xd(a.v + b.v * phmm_pow2(b.e - a.e), a.e);
-}
-
-static inline xd_t xd_mul(xd_t a, double f) { return xd(a.v * f, a.e); }
-
-/* a·b·2^−l2i·frac as a double (0 below its range) */
-static inline double xd_post(xd_t a, xd_t b, int64_t l2i, double frac)
-{
-	const int64_t e = a.e + b.e - l2i;
-	return a.v == 0 || b.v == 0 || e < -1000 ? 0 : a.v * b.v * phmm_pow2(e) * frac;
-}
-
 int phmm_stripe_fb_fits(const phmm_pair_t *pr)
 {
 	/* the forward's inputs of every cell are kept: 12 bytes a cell */
@@ -614,11 +577,11 @@ int phmm_stripe_fb_fits(const phmm_pair_t *pr)
 
 int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
 {
-	const int64_t n = pr->n, m = pr->m, D = n + m, nb = m / 16 + 2, ns = (n + 15) / 16, row = 32 + 16 * nb;
+	const int64_t n = pr->n, m = pr->m, nb = m / 16 + 2, ns = (n + 15) / 16, row = 32 + 16 * nb;
 	const int64_t ms = n + 1 + 2 * PHMM_PAD;
 	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
-	double *lgE = malloc((D + 1) * sizeof *lgE), end[3], endsum, log2P, tr[PH_NTRANS] = {0}, post[3] = {0};
+	double end[3], endsum, log2P, tr[PH_NTRANS] = {0}, post[3] = {0};
 	float *F = aligned_alloc(64, (size_t)(ns * 48 * 16 * nb) * sizeof *F), *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
 	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
 	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
@@ -628,7 +591,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	double pm = 0, qx = 0, qy = 0, g, mean;
 	memset(&c, 0, sizeof c);
 	c.rowM = calloc((size_t)4 * ms, sizeof *c.rowM), c.rowX = calloc(ms, sizeof *c.rowX);
-	if (!lgE || !F || !buf || !accM || !eb || !Ef || !c.rowM || !c.rowX) goto done;
+	if (!F || !buf || !accM || !eb || !Ef || !c.rowM || !c.rowX) goto done;
 	ret = PHMM_REDO;
 	/* the growth bits of the forward, and of the backward's sums */
 	gf = growth_bits(in, t->t);
@@ -642,7 +605,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	if (qy * (t->t[PH_YM] + t->t[PH_YY]) > g) g = qy * (t->t[PH_YM] + t->t[PH_YY]);
 	gbk = g <= 1 ? 0 : (int)ceil(16 * log2(g));
 	if (gf > 20 || gbk > 20) goto done;
-	if ((ret = forward_run(t->t, start, in, n, m, 56 - gf, lgE, F, Ef, end, &Eend)) != TS_OK) goto done;
+	if ((ret = forward_run(t->t, start, in, n, m, 56 - gf, NULL, F, Ef, end, &Eend)) != TS_OK) goto done;
 	ret = PHMM_REDO;
 	endsum = end[0] + end[1] + end[2];
 	if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
@@ -660,31 +623,50 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	for (k = 0; k < 2; k++) bufM[k] = buf + 2 * k * row + 32, bufX[k] = bufM[k] + row, ebs[k] = eb + k * row + 32;
 	if (in->ntab <= 16) bstripes_look16(&c, bufM, bufX, ebs);
 	else bstripes_look32(&c, bufM, bufX, ebs);
-	{	/* row 0 (B and the cells (0, j), all Y) from row 1, in double */
+	{	/* row 0 (B and the cells (0, j), all Y) from row 1, in double with
+		 * running power-of-2 exponents (a long y leaves double's range) */
 		const int a = !((ns - 1) & 1);  /* the buffer stripe 0 wrote */
 		const float *gM1 = bufM[a], *gX1 = bufX[a];
 		const int32_t *e1 = ebs[a];
-		xd_t sy, gy = {0, 0}, b, P, *fY = malloc((m + 2) * sizeof *fY);
-		double yy = 0, py = 0;
-		/* the forward along row 0: SY(0, j) = YY·fY(0, j), fY(0, j) = qY·SY(0, j−1) */
-		if (!fY) {
+		const double YM = t->t[PH_YM], YY = t->t[PH_YY];
+		double *fv = malloc((m + 2) * sizeof *fv), sy = t->t[PH_MY], gy = 0, bv, yy = 0, py = 0, Pb;
+		int64_t *fe = malloc((m + 2) * sizeof *fe), se = 0, ge = 0, x;
+		if (!fv || !fe) {
+			free(fv), free(fe);
 			ret = TS_ENOMEM;
 			goto done;
 		}
-		sy = xd(t->t[PH_MY], 0);
-		for (j = 1; j <= m; j++) fY[j] = xd_mul(sy, in->qys[m - j]), sy = xd_mul(fY[j], t->t[PH_YY]);
-		for (j = m; j >= 1; j--) {  /* b of Y(0, j), its posterior and its Y→Y step */
-			const xd_t gm = xd(gM1[j + 1], -(int64_t)e1[j + 1]);
-			b = xd_add(xd_mul(gm, t->t[PH_YM]), xd_mul(gy, t->t[PH_YY]));
-			py += xd_post(fY[j], b, c.l2i, c.frac);
-			yy += xd_post(fY[j], xd_mul(gy, t->t[PH_YY]), c.l2i, c.frac);
-			gy = xd_mul(b, in->qys[m - j]);
+		/* the forward: fY(0, j) = qY·SY(0, j−1), SY(0, j) = YY·fY(0, j);
+		 * true values v·2^e */
+		for (j = 1; j <= m; j++) {
+			if (sy > 0 && sy < 0x1p-600) sy *= 0x1p600, se -= 600;
+			fv[j] = in->qys[m - j] * sy, fe[j] = se, sy = YY * fv[j];
 		}
-		P = xd_add(xd_add(xd_mul(xd(gM1[1], -(int64_t)e1[1]), t->t[PH_MM]), xd_mul(xd(gX1[0], -(int64_t)e1[0]), t->t[PH_MX])),
-			   xd_mul(gy, t->t[PH_MY]));
-		free(fY);
+		/* the backward: b of Y(0, j) = YM·gM(1, j+1) + YY·gY(0, j+1), its
+		 * posterior fY·b/P and Y→Y step, gY(0, j) = qY·b */
+		for (j = m; j >= 1; j--) {
+			const double gm = gM1[j + 1];
+			if (gm > 0 && (gy == 0 || -(int64_t)e1[j + 1] - ge > 600)) {  /* gY in gM's scale */
+				x = -(int64_t)e1[j + 1];
+				gy = x - ge > 1000 ? 0 : gy * phmm_pow2(ge - x), ge = x;
+			}
+			x = -(int64_t)e1[j + 1] - ge;
+			bv = (x < -1000 ? 0 : YM * gm * phmm_pow2(x)) + YY * gy;
+			x = fe[j] + ge - c.l2i;
+			if (x > -1000 && x < 1000) {
+				py += fv[j] * bv * phmm_pow2(x) * c.frac;
+				yy += fv[j] * YY * gy * phmm_pow2(x) * c.frac;
+			}
+			gy = in->qys[m - j] * bv;
+			if (gy > 0 && gy < 0x1p-600) gy *= 0x1p600, ge -= 600;
+		}
+		/* P = MM·gM(1,1) + MX·gX(1,0) + MY·gY(0,1), in the scale of gY */
+		x = -(int64_t)e1[1] - ge;
+		Pb = t->t[PH_MY] * gy + (x < -1000 ? 0 : (t->t[PH_MM] * gM1[1] + t->t[PH_MX] * gX1[0] * phmm_pow2(e1[1] - e1[0])) * phmm_pow2(x));
+		free(fv);
+		free(fe);
 		/* P from the backward agrees with the forward's */
-		if (!(P.v > 0) || fabs((log2(P.v) + (double)P.e - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
+		if (!(Pb > 0) || fabs((log2(Pb) + (double)ge - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
 		c.sumY += py, c.sumYY += yy;
 	}
 	/* every residue of x is emitted once, by M or X.  Float rounds f·b/P
@@ -713,7 +695,6 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	phmm_fb_codes(in, n, m, tr, post, accM, cc);
 	ret = TS_OK;
 done:
-	free(lgE);
 	free(F);
 	free(buf);
 	free(accM);
