@@ -461,8 +461,9 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 	ux = _mm512_mul_ps(L->qx, _mm512_load_ps(F + 16)), uy = _mm512_mul_ps(qy, _mm512_load_ps(F + 32));
 	r->aX = _mm512_fmadd_ps(ux, sx, r->aX), r->aY = _mm512_fmadd_ps(uy, sy, r->aY);
 	r->aXX = _mm512_fmadd_ps(ux, vx, r->aXX), r->aYY = _mm512_fmadd_ps(uy, vy, r->aYY);
-	/* lane 0 is column t of row r0+1, for the stripe above */
-	_mm512_mask_storeu_ps(outM + t, 1, gM), _mm512_mask_storeu_ps(outX + t, 1, gX);
+	/* lane 0 is column t of row r0+1, for the stripe above: a scalar store
+	 * (a masked one costs more) */
+	_mm_store_ss(outM + t, _mm512_castps512_ps128(gM)), _mm_store_ss(outX + t, _mm512_castps512_ps128(gX));
 	eout[t] = (int32_t)r->E;
 	r->M2 = r->M1, r->M1 = gM, r->X1 = gX, r->Y1 = gY;
 }
