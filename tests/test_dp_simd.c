@@ -577,6 +577,46 @@ Test(dp_simd, fb_stripes_equal_double)
 	gsl_rng_free(r);
 }
 
+/* The same with N and IUPAC codes in x (5 to 7 codes: the two-table
+ * lookup), and at the edges: 16 rows, one column, x much longer than y. */
+Test(dp_simd, fb_stripes_codes_and_edges)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	static const int64_t edge[][2] = {{16, 1}, {16, 16}, {17, 3}, {31, 40}, {32, 1}, {200, 30}, {48, 200}};
+	uint8_t x[320], y[320];
+	int rep, kept = 0, v;
+	int64_t i, k;
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 79);
+	for (rep = 0; rep < 60; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		int64_t n = 16 + (int64_t)gsl_rng_uniform_int(r, 200);
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = n};
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		ambiguous = 0;
+		pr.m = random_pair(x, pr.n, y, pr.m, 1, 0.05, 0.05, r);
+		for (i = 0; i < n; i++)  /* x only: y keeps its 4 codes */
+			if (gsl_rng_uniform(r) < 0.1) x[i] = (uint8_t)(rep % 2 ? 15 : 5 * (1 + gsl_rng_uniform_int(r, 3)));  /* N; R, Y, N */
+		if (pr.m == 0) continue;
+		v = fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr);
+		kept += v == 1;
+	}
+	cr_assert_gt(kept, 45, "stripes kept only %d of 60 pairs with ambiguity codes in x", kept);
+	for (k = 0; k < (int64_t)(sizeof edge / sizeof edge[0]); k++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		phmm_pair_t pr = {.x = x, .n = edge[k][0], .y = y, .m = edge[k][1]};
+		phmm_params_default(&p);
+		phmm_tables(&p, &t);
+		for (i = 0; i < pr.n; i++) x[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+		for (i = 0; i < pr.m; i++) y[i] = i < pr.n && gsl_rng_uniform(r) < 0.9 ? x[i] : (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+		fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr);  /* kept and close to double, or refused untouched */
+	}
+	gsl_rng_free(r);
+}
+
 Test(dp_simd, fb_f32c_equals_double) { fb_random_pairs(PHMM_KERNEL_F32_C); }
 Test(dp_simd, fb_avx2_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX2); }
 Test(dp_simd, fb_avx512_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX512); }

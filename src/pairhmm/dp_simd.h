@@ -60,7 +60,13 @@
  * (avx2+fma) > scalar with __builtin_cpu_supports and caches it;
  * TESSERA_KERNEL=scalar, avx2, avx512 or f32c forces one (a kernel the CPU lacks falls back to
  * scalar).  Banded pairs run on the band's cells (a band that narrows
- * leftwards goes to double); glocal pairs always use phmm_forward(). */
+ * leftwards goes to double); glocal pairs always use phmm_forward().
+ *
+ * Stripes.  On AVX-512, pairs without a band run first by stripes of 16
+ * rows held in registers (dp_stripe.c): the forward–backward with counts
+ * when its kept forward fits 6 MB (x ≥ 16, ≤ 4 codes in y), the forward
+ * below ~300 × 300, where the diagonals' per-diagonal work costs most;
+ * what the stripes refuse, the diagonals try before double. */
 #ifndef TS_PHMM_DP_SIMD_H
 #define TS_PHMM_DP_SIMD_H
 
