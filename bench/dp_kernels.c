@@ -6,7 +6,7 @@
  *   expect <kernel>       the float forward–backward with counts of
  *                         dp_simd_fb.c with that kernel, alone (no redo)
  *   expect stripes        the AVX-512 stripe forward–backward of
- *                         dp_stripe.c alone (pairs keeping ≤ 6 MB)
+ *                         dp_stripe.c alone (pairs keeping ≤ 16 MB)
  *   expect_fast           as the EM runs it (float, or the double redo)
  *   forward_fast          phmm_forward_fast (two float passes, or double)
  *   forward_fast64        phmm_forward_fast64 (two double passes, or double):
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 			g = run(row, &j, secs, &st, &lnL);
 			if (row == EXPECT_DOUBLE) ref = lnL, ref_ok = st == TS_OK;
 			if (st == PHMM_REDO && (row == EXPECT_STRIPES || row == PASS_STRIPES))
-				note = "not taken (kept forward > 6 MB) or refused: the diagonal kernels run it";
+				note = "not taken (kept forward > 16 MB) or refused: the diagonal kernels run it";
 			else if (st == PHMM_REDO) note = "refused (float out of range): the EM redoes it in double";
 			else if (st != TS_OK) note = "error (probability 0)";
 			else if (row > EXPECT_DOUBLE && ref_ok) note = fabs(lnL - ref) <= 1e-6 * fabs(ref) ? "= double to 1e-6" : "DIFFERS from double";

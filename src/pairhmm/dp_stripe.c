@@ -572,8 +572,11 @@ __attribute__((target("avx512f,avx512bw"))) static void bstripes_look32(bctx_t *
 
 int phmm_stripe_fb_fits(const phmm_pair_t *pr)
 {
-	/* the forward's inputs of every cell are kept: 12 bytes a cell */
-	return (pr->n + 15) / 16 * (pr->m / 16 + 2) * 16 * 48 * 4 <= ((int64_t)6 << 20);
+	/* the forward's inputs of every cell are kept, 12 bytes a cell: up to
+	 * 16 MB (1 kb × 1.2 kb) they stay in cache and the heap (glibc maps
+	 * blocks above 32 MB afresh, page faults each time); 800 × 900 ran at
+	 * 0.98 GCUPS, 1.3 kb × 1.4 kb (22 MB) at 0.55, the diagonals 0.60 */
+	return (pr->n + 15) / 16 * (pr->m / 16 + 2) * 16 * 48 * 4 <= ((int64_t)16 << 20);
 }
 
 int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
