@@ -592,7 +592,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	int64_t *Ef = malloc(ns * nb * sizeof *Ef), Eend, i, j, k;
 	bctx_t c;
 	int ret = TS_ENOMEM, gf, gbk, st;
-	double pm = 0, qx = 0, qy = 0, g, mean;
+	double pm = 0, qx = 0, qy = 0, g, inv, rows;
 	memset(&c, 0, sizeof c);
 	c.rowM = calloc((size_t)4 * ms, sizeof *c.rowM), c.rowX = calloc(ms, sizeof *c.rowX);
 	if (!F || !buf || !accM || !eb || !Ef || !c.rowM || !c.rowX) goto done;
@@ -677,20 +677,21 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	 * along a path by ~10^-5, the same on every row, so all posteriors are
 	 * divided by the rows' mean: P taken as the mean over rows of Σ f·b,
 	 * which keeps the counts' identities (X emissions = MX + XX) exact */
-	for (mean = 0, i = 1; i <= n; i++) {
+	for (rows = 0, i = 1; i <= n; i++) {
 		double rw = c.rowX[PHMM_PAD + i];
 		for (k = 0; k < in->ky; k++) rw += c.rowM[k * ms + PHMM_PAD + i];
 		if (!(fabs(rw - 1) <= 1e-4)) goto done;
-		mean += rw / (double)n;
+		rows += rw;
 	}
+	inv = (double)n / rows;
 	for (i = 1; i <= n; i++) {
-		post[1] += c.rowX[PHMM_PAD + i] / mean;
+		post[1] += c.rowX[PHMM_PAD + i] * inv;
 		for (k = 0; k < in->ky; k++) {
-			post[0] += c.rowM[k * ms + PHMM_PAD + i] / mean;
-			accM[k * ms + PHMM_PAD + i] = (float)(c.rowM[k * ms + PHMM_PAD + i] / mean);
+			post[0] += c.rowM[k * ms + PHMM_PAD + i] * inv;
+			accM[k * ms + PHMM_PAD + i] = (float)(c.rowM[k * ms + PHMM_PAD + i] * inv);
 		}
 	}
-	c.sumY /= mean, c.sumXX /= mean, c.sumYY /= mean;
+	c.sumY *= inv, c.sumXX *= inv, c.sumYY *= inv;
 	post[2] = c.sumY;
 	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
 	tr[PH_YY] = c.sumYY, tr[PH_MY] = post[2] - c.sumYY;
