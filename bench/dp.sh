@@ -2,7 +2,8 @@
 # bench/dp: GCUPS (cells (n+1)(m+1) per CPU second, one core) of the pair-HMM
 # kernels (dp_simd.h): forward + backward + expected counts (what the EM
 # runs) and the forward alone, each float kernel next to the double scalar
-# code, on random related pairs of 150x200, 1 kb x 1.2 kb and 10 kb x 12 kb,
+# code, on random related pairs of 150x200, 400x500 (the stripes' range),
+# 1 kb x 1.2 kb and 10 kb x 12 kb,
 # and a 2 kb pair whose alignment ends in a 150-base gap.  The issue's
 # targets: forward >= 3 GCUPS, forward+backward+counts >= 1 GCUPS per core.
 # Builds bench/dp_kernels from libtessera.a.
@@ -11,4 +12,4 @@ cd "$(dirname "$0")/.."
 make --no-print-directory bench/dp_kernels >/dev/null
 echo "== pair-HMM kernels, GCUPS per core (CPU time; default parameters)"
 grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/^model name[[:space:]]*: /   CPU: /' || true
-./bench/dp_kernels 150x200 1000x1200 10000x12000 2000x2000+150
+./bench/dp_kernels 150x200 400x500 1000x1200 10000x12000 2000x2000+150
