@@ -136,8 +136,15 @@ AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	r->S2 = r->S1, r->S1 = S, r->SX1 = SX, r->SY1 = SY;
 }
 
-/* ⌊log2⌋ of a positive float, or INT64_MIN for 0 */
-static inline int64_t exp_of(float v) { return v > 0 ? phmm_exp2_of(v) : INT64_MIN; }
+/* The exponent of a block: the largest of its state, smax in the scale E,
+ * and of the row it will read, 2^ebf (ebf −inf for none), brought near
+ * 2^T; E if both are 0. */
+static inline int64_t block_exponent(float smax, float ebf, int64_t E, int T)
+{
+	int64_t es = smax > 0 ? phmm_exp2_of(smax) - E : INT64_MIN, eb = ebf > -1e30f ? (int64_t)ebf : INT64_MIN;
+	if (eb > es) es = eb;
+	return es == INT64_MIN ? E : T - es;
+}
 
 /* The block start: the row above for columns 16b..16b+15 (exponents ein
  * per column), E chosen, the state rescaled, and −E noted on the diagonals
@@ -150,12 +157,8 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	const __m512 st = _mm512_max_ps(_mm512_max_ps(r->S1, r->S2), _mm512_max_ps(r->SX1, r->SY1));
 	/* the boundary's largest true exponent (getexp of 0 is −inf) */
 	const float ebf = _mm512_reduce_max_ps(_mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(nS), _mm512_getexp_ps(nSX)), ne));
-	int64_t es = exp_of(_mm512_reduce_max_ps(st)), ec = exp_of(L->bS[16]), eb = ebf > -1e30f ? (int64_t)ebf : INT64_MIN;
-	int64_t e, En;
-	if (es != INT64_MIN) es -= r->E;  /* true log2 */
-	if (ec != INT64_MIN && ec - r->E > es) es = ec - r->E;
-	e = es > eb ? es : eb;
-	En = e == INT64_MIN ? r->E : c->T - e;
+	const float sm = _mm512_reduce_max_ps(st);
+	const int64_t En = block_exponent(sm > L->bS[16] ? sm : L->bS[16], ebf, r->E, c->T);
 	if (En != r->E) {
 		const __m512 f = _mm512_set1_ps((float)(En - r->E));
 		r->S1 = _mm512_scalef_ps(r->S1, f), r->S2 = _mm512_scalef_ps(r->S2, f);
@@ -479,11 +482,8 @@ AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const float *inM, const fl
 	const __m512 g0 = _mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(M0), _mm512_getexp_ps(X0)), e0);
 	const __m512 g1 = _mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(M1), _mm512_getexp_ps(X1)), e1);
 	const float ebf = _mm512_reduce_max_ps(_mm512_max_ps(g0, g1));
-	int64_t es = exp_of(_mm512_reduce_max_ps(st)), eb = ebf > -1e30f ? (int64_t)ebf : INT64_MIN, e, En;
+	const int64_t En = block_exponent(_mm512_reduce_max_ps(st), ebf, r->E, c->T);
 	__m512 fE;
-	if (es != INT64_MIN) es -= r->E;
-	e = es > eb ? es : eb;
-	En = e == INT64_MIN ? r->E : c->T - e;
 	if (En != r->E) {
 		const __m512 f = _mm512_set1_ps((float)(En - r->E));
 		r->M1 = _mm512_scalef_ps(r->M1, f), r->M2 = _mm512_scalef_ps(r->M2, f);
