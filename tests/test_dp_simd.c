@@ -635,6 +635,29 @@ Test(dp_simd, expect_redoes_rows_that_lose_mass)
 
 /* Bands of half-width 3..40 around the line from (0,0) to (n,m), as around a
  * read's CIGAR path, against banded phmm_expect; and pairs of length 1. */
+/* The stripes on banded pairs (half-width 3..40 around the line from (0,0)
+ * to (n,m), as around a read's CIGAR path): counts as banded double's. */
+Test(dp_simd, fb_stripes_banded)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[420], y[420];
+	int32_t lo[421], hi[421];
+	int rep, kept = 0, tried = 0;
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 80);
+	ambiguous = 0.001;
+	for (rep = 0; rep < 200; rep++) {
+		phmm_tables_t t;
+		phmm_pair_t pr;
+		if (!banded_pair(r, x, y, lo, hi, &t, &pr) || pr.n < PHMM_STRIPE_MIN_N) continue;
+		tried++;
+		kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;
+	}
+	cr_log_info("stripes: %d of %d banded pairs kept in float", kept, tried);
+	cr_assert_gt(kept, tried * 3 / 4, "stripes kept only %d of %d banded pairs", kept, tried);
+	gsl_rng_free(r);
+}
+
 Test(dp_simd, fb_banded_and_short)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

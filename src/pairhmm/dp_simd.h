@@ -62,11 +62,12 @@
  * scalar).  Banded pairs run on the band's cells (a band that narrows
  * leftwards goes to double); glocal pairs always use phmm_forward().
  *
- * Stripes.  On AVX-512, pairs without a band run first by stripes of 16
- * rows held in registers (dp_stripe.c): the forward–backward with counts
- * when its kept forward fits 16 MB (x ≥ 16, ≤ 4 codes in y), the forward
- * below ~300 × 300, where the diagonals' per-diagonal work costs most;
- * what the stripes refuse, the diagonals try before double. */
+ * Stripes.  On AVX-512, pairs run first by stripes of 16 rows held in
+ * registers (dp_stripe.c): the forward–backward with counts, banded or
+ * not, when its kept forward fits 16 MB (x ≥ 16, ≤ 4 codes in y); the
+ * forward alone without a band and below ~300 × 300.  That is where the
+ * diagonals' per-diagonal work costs most (a read's band: ~33 cells a
+ * diagonal); what the stripes refuse, the diagonals try before double. */
 #ifndef TS_PHMM_DP_SIMD_H
 #define TS_PHMM_DP_SIMD_H
 
@@ -130,11 +131,12 @@ int phmm_forward_stripe_pass(const phmm_tables_t *t, const phmm_pair_t *pr, doub
 int phmm_forward_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
 
 /** The stripe forward–backward with its checks (dp_stripe.c), as
- *  phmm_expect_kernel(): 0, PHMM_REDO (c unchanged; also for a pair it does
- *  not take: a band, glocal, n < PHMM_STRIPE_MIN_N, more than 4 distinct
- *  codes in y or 32 table entries, more than 16 MB of kept forward (about
- *  1.1 kb × 1.2 kb), no AVX-512) or TS_ENOMEM.  phmm_expect_fast() runs it
- *  first on AVX-512. */
+ *  phmm_expect_kernel(), banded pairs too: 0, PHMM_REDO (c unchanged; also
+ *  for a pair it does not take: glocal, n < PHMM_STRIPE_MIN_N, more than 4
+ *  distinct codes in y or 32 table entries, more than 16 MB of kept
+ *  forward (about 1.1 kb × 1.2 kb without a band), a band whose edges move
+ *  left, no AVX-512) or TS_ENOMEM.  phmm_expect_fast() runs it first on
+ *  AVX-512. */
 int phmm_expect_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
 
 /** Expected counts added to c, and ln P, as phmm_expect(), by the float

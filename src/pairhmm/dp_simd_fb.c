@@ -449,7 +449,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	r = phmm_f32_inputs(t, pr, 0, &mem, &in);
 	if (r == TS_OK) {
 		r = PHMM_REDO;
-		if (stripes && phmm_kernel_supported(PHMM_KERNEL_AVX512) && !pr->lo && pr->n >= PHMM_STRIPE_MIN_N && in.ky <= 4 &&
+		if (stripes && phmm_kernel_supported(PHMM_KERNEL_AVX512) && pr->n >= PHMM_STRIPE_MIN_N && in.ky <= 4 &&
 		    in.ntab <= 32 && phmm_stripe_fb_fits(pr))
 			r = phmm_stripe_fb(t, pr, &in, &cc, lnL);
 		if (r == PHMM_REDO && stripes < 2) {

@@ -1,6 +1,8 @@
-/* dp_stripe: the forward of dp_simd.h by stripes of 16 rows held in AVX-512
- * registers, for pairs without a band (GKL's layout, with the scaling that a
- * pair HMM emitting both sequences needs).
+/* dp_stripe: the forward of dp_simd.h, and the forward–backward with
+ * expected counts of dp_simd_fb.c, by stripes of 16 rows held in AVX-512
+ * registers (GKL's layout, with the scaling that a pair HMM emitting both
+ * sequences needs).  With a band, a stripe runs only the blocks its rows'
+ * band crosses and zeroes the cells outside it.
  *
  * Layout.  Stripe s holds rows r0+1..r0+16 (r0 = 16s), lane k row r0+1+k;
  * at step t lane k computes column j = t − k, so all lanes sit on diagonal
@@ -50,8 +52,21 @@ typedef struct {
 	int64_t *gE;               /* the same per group g of diagonals 16g+1..16g+16 */
 	float *bS;                 /* 64 floats: the row above of a block (stripe_lane_t) */
 	float *F;                  /* with keep: Ss, SXs, SY← of every step, 48 floats, by stripe */
-	int64_t *Ef;               /* with keep: E of block b of stripe s at [s·nb + b] */
+	int64_t *Ef;               /* with keep: E of block b of stripe s at [foff[s] + b − b0] */
+	const int64_t *foff;       /* with keep: stripe s's first block in F and Ef */
+	const int32_t *lo, *hi;    /* the band by row (dp.h), or NULL */
+	int64_t m0;                /* the last column of row 0: m, or hi[0] */
 } stripe_ctx_t;
+
+/* The blocks b0..b1 of 16 steps that stripe s runs: lane k of step t is
+ * column t − k, so the columns lo of its first row to hi of its last (the
+ * band's edges do not decrease, as dp_simd.c requires). */
+static inline void stripe_window(int64_t n, int64_t m, const int32_t *lo, const int32_t *hi, int64_t s, int64_t *b0, int64_t *b1)
+{
+	const int64_t r0 = 16 * s, last = r0 + 16 < n ? r0 + 16 : n;
+	*b0 = lo ? lo[r0 + 1] / 16 : 0;
+	*b1 = ((hi ? hi[last] : m) + 15) / 16;
+}
 
 /* The state carried from step to step. */
 typedef struct {
@@ -73,7 +88,10 @@ typedef struct {
 	const int32_t *yi;
 	const float *ymq, *yyq;
 	float *bS, *bSX;
-	float *F;  /* this stripe's part of stripe_ctx_t.F */
+	float *F;               /* this stripe's part of stripe_ctx_t.F, at [48·t] */
+	__m512i blo, bhi;       /* with a band: lane k's cells are steps blo..bhi */
+	int64_t in_lo, in_hi;   /* the columns of the row above that were written */
+	int64_t b0;             /* the stripe's first block */
 } stripe_lane_t;
 
 /* lanes k with 1 ≤ t − k ≤ m */
@@ -98,8 +116,15 @@ AVX512 __m512 look(const float *tab, __m512 t0, __m512 t1, __m512i idx, __mmask1
 	return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), k, idx, tab, 4);
 }
 
+/* lanes whose cell at step t lies in the band */
+AVX512 __mmask16 band_mask(__m512i blo, __m512i bhi, int64_t t)
+{
+	const __m512i tv = _mm512_set1_epi32((int32_t)t);
+	return _mm512_mask_cmpge_epi32_mask(_mm512_cmple_epi32_mask(blo, tv), bhi, tv);
+}
+
 AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, float *outS, float *outSX,
-			int32_t *eout, int64_t t, int q, int64_t te, int how, int keep)
+			int32_t *eout, int64_t t, int q, int64_t te, int how, int keep, int band)
 {
 	const int64_t k0 = L->m - t;  /* reversed y index of lane 0 */
 	const __m512i idx = _mm512_add_epi32(L->xrow, _mm512_loadu_si512(L->yi + k0));
@@ -122,6 +147,10 @@ AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	S = _mm512_fmadd_ps(L->XMq, SXs, _mm512_fmadd_ps(pMM, Ss, _mm512_mul_ps(_mm512_loadu_ps(L->ymq + k0), r->SY1)));
 	SX = _mm512_fmadd_ps(L->XXq, SXs, _mm512_mul_ps(pMX, Ss));
 	SY = _mm512_fmadd_ps(_mm512_loadu_ps(L->yyq + k0), r->SY1, _mm512_mul_ps(pMY, Ss));
+	if (band) {  /* cells outside it are 0 */
+		const __mmask16 bm = band_mask(L->blo, L->bhi, t);
+		S = _mm512_maskz_mov_ps(bm, S), SX = _mm512_maskz_mov_ps(bm, SX), SY = _mm512_maskz_mov_ps(bm, SY);
+	}
 	if (keep) {  /* what the backward's counts read */
 		_mm512_store_ps(L->F + 48 * t, Ss), _mm512_store_ps(L->F + 48 * t + 16, SXs);
 		_mm512_store_ps(L->F + 48 * t + 32, r->SY1);
@@ -150,41 +179,53 @@ static inline int64_t block_exponent(float smax, float ebf, int64_t E, int T)
  * per column), E chosen, the state rescaled, and −E noted on the diagonals
  * the block crosses. */
 AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, const float *inS, const float *inSX, const int32_t *ein,
-			int64_t b, int64_t r0)
+			int64_t b, int64_t r0, int first)
 {
-	const __m512 nS = _mm512_load_ps(inS + 16 * b), nSX = _mm512_load_ps(inSX + 16 * b);
-	const __m512 ne = _mm512_cvtepi32_ps(_mm512_load_si512(ein + 16 * b));
+	/* only the columns the stripe above wrote (or row 0) */
+	const __m512i col = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(16 * b)), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+	const __mmask16 ok = _mm512_mask_cmple_epi32_mask(_mm512_cmpge_epi32_mask(col, _mm512_set1_epi32((int32_t)L->in_lo)), col,
+							  _mm512_set1_epi32((int32_t)L->in_hi));
+	const __m512 nS = _mm512_maskz_load_ps(ok, inS + 16 * b), nSX = _mm512_maskz_load_ps(ok, inSX + 16 * b);
+	const __m512 ne = _mm512_cvtepi32_ps(_mm512_maskz_load_epi32(ok, ein + 16 * b));
 	const __m512 st = _mm512_max_ps(_mm512_max_ps(r->S1, r->S2), _mm512_max_ps(r->SX1, r->SY1));
 	/* the boundary's largest true exponent (getexp of 0 is −inf) */
 	const float ebf = _mm512_reduce_max_ps(_mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(nS), _mm512_getexp_ps(nSX)), ne));
 	const float sm = _mm512_reduce_max_ps(st);
-	const int64_t En = block_exponent(sm > L->bS[16] ? sm : L->bS[16], ebf, r->E, c->T);
+	const int64_t u = 16 * b - 1;  /* the first block reads column 16b − 1 too */
+	const int in_u = first && u >= L->in_lo && u <= L->in_hi && inS[u] > 0;
+	const float eu = in_u ? (float)(phmm_exp2_of(inS[u]) - ein[u]) : -INFINITY;
+	const int64_t En = block_exponent(sm > L->bS[16] ? sm : L->bS[16], ebf > eu ? ebf : eu, r->E, c->T);
 	if (En != r->E) {
 		const __m512 f = _mm512_set1_ps((float)(En - r->E));
 		r->S1 = _mm512_scalef_ps(r->S1, f), r->S2 = _mm512_scalef_ps(r->S2, f);
 		r->SX1 = _mm512_scalef_ps(r->SX1, f), r->SY1 = _mm512_scalef_ps(r->SY1, f);
 	}
-	L->bS[0] = b ? (float)(L->bS[16] * phmm_pow2(En - r->E)) : 0;
+	if (first) L->bS[0] = in_u ? (float)ldexp(inS[u], (int)(En - ein[u])) : 0;
+	else L->bS[0] = (float)(L->bS[16] * phmm_pow2(En - r->E));
 	_mm512_storeu_ps(L->bS + 1, _mm512_scalef_ps(nS, _mm512_sub_ps(_mm512_set1_ps((float)En), ne)));
 	_mm512_storeu_ps(L->bSX, _mm512_scalef_ps(nSX, _mm512_sub_ps(_mm512_set1_ps((float)En), ne)));
 	r->E = En;
 	/* the block crosses diagonals r0+1+16b .. r0+16+16b: group s + b */
 	if (c->gE && -En > c->gE[r0 / 16 + b]) c->gE[r0 / 16 + b] = -En;
-	if (c->Ef) c->Ef[r0 / 16 * c->nb + b] = En;
+	if (c->Ef) c->Ef[c->foff[r0 / 16] + b - L->b0] = En;
 }
 
 /* One stripe: rows r0+1..r0+16 from the row above (inS, inSX, ein by
- * column) to the row below (outS, outSX, eout); te ≥ 0 is the step of cell
+ * column; written for columns *lo..*hi) to the row below (outS, outSX,
+ * eout; its written columns into *lo, *hi); te ≥ 0 is the step of cell
  * (n, m) in the last stripe. */
-AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t r0, const float *inS, const float *inSX,
-		       const int32_t *ein, float *outS, float *outSX, int32_t *eout, int64_t te, int how, int keep)
+AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t s, const float *inS, const float *inSX,
+		       const int32_t *ein, float *outS, float *outSX, int32_t *eout, int64_t *lo, int64_t *hi, int64_t te, int how,
+		       int keep, int band)
 {
 	const phmm_f32_in_t *in = c->in;
+	const int64_t r0 = 16 * s;
 	const __m512 qx = _mm512_loadu_ps(in->qxs + r0 + 1);
 	const __m512 MM = _mm512_set1_ps(c->tr[0]), MX = _mm512_set1_ps(c->tr[3]), MY = _mm512_set1_ps(c->tr[5]);
 	const int64_t left = c->n - r0;
 	stripe_lane_t L;
-	int64_t b;
+	int64_t b, b0, b1;
+	stripe_window(c->n, c->m, c->lo, c->hi, s, &b0, &b1);
 	L.xrow = _mm512_loadu_si512(in->xi + r0 + 1);
 	L.XMq = _mm512_mul_ps(_mm512_set1_ps(c->tr[1]), qx), L.XXq = _mm512_mul_ps(_mm512_set1_ps(c->tr[4]), qx);
 	L.P0 = _mm512_loadu_ps(in->pmf), L.P1 = _mm512_loadu_ps(in->pmf + 16);
@@ -193,31 +234,42 @@ AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t r0, cons
 	L.PMY0 = _mm512_mul_ps(L.P0, MY), L.PMY1 = _mm512_mul_ps(L.P1, MY);
 	L.rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
 	L.m = c->m, L.yi = in->yi, L.ymq = c->ymq, L.yyq = c->yyq, L.bS = c->bS, L.bSX = c->bS + 32;
-	L.F = keep ? c->F + r0 / 16 * 48 * 16 * c->nb : NULL;
+	L.F = keep ? c->F + (c->foff[s] - b0) * 48 * 16 : NULL;
+	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
+	if (band) {
+		int32_t blo[16], bhi[16];
+		int k;
+		for (k = 0; k < 16; k++) {
+			const int64_t i = r0 + 1 + k;
+			blo[k] = i <= c->n ? c->lo[i] + k : INT32_MAX, bhi[k] = i <= c->n ? c->hi[i] + k : -1;
+		}
+		L.blo = _mm512_loadu_si512(blo), L.bhi = _mm512_loadu_si512(bhi);
+	}
 	r->S1 = r->S2 = r->SX1 = r->SY1 = _mm512_setzero_ps();
 	L.bS[16] = 0;
-	for (b = 0; b < c->nb; b++) {
+	for (b = b0; b <= b1; b++) {
 		const int64_t t0 = 16 * b;
-		block_start(c, r, &L, inS, inSX, ein, b, r0);
-#define STEP(q) stripe_step(c, r, &L, outS, outSX, eout, t0 + (q), (q), te, how, keep)
+		block_start(c, r, &L, inS, inSX, ein, b, r0, b == b0);
+#define STEP(q) stripe_step(c, r, &L, outS, outSX, eout, t0 + (q), (q), te, how, keep, band)
 		STEP(0), STEP(1), STEP(2), STEP(3), STEP(4), STEP(5), STEP(6), STEP(7);
 		STEP(8), STEP(9), STEP(10), STEP(11), STEP(12), STEP(13), STEP(14), STEP(15);
 #undef STEP
 	}
+	*lo = 16 * b0 - 15, *hi = 16 * b1;  /* lane 15 wrote column t − 15 */
 }
 
 /* The boundary rows: column u of row r at [u], u from −16 (the last
  * stripe's lane 15 writes columns from −15) */
 AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2], int32_t *eb[2], double end[3], int64_t *Eend,
-			 int how, int keep)
+			 int how, int keep, int band)
 {
 	const int64_t ns = (c->n + 15) / 16;
 	stripe_regs_t r = {.E = c->T};
-	int64_t s;
+	int64_t s, lo = -16, hi = INT32_MAX;  /* row 0: every column */
 	for (s = 0; s < ns; s++) {
 		const int64_t r0 = 16 * s, te = s == ns - 1 ? c->m + (c->n - 1 - r0) : -1;
 		const int a = (int)(s & 1);
-		stripe_run(c, &r, r0, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], te, how, keep);
+		stripe_run(c, &r, s, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], &lo, &hi, te, how, keep, band);
 	}
 	{
 		const int kn = (int)((c->n - 1) & 15);
@@ -229,18 +281,20 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 	}
 }
 
-#define STRIPES(name, how, keep)                                                                               \
+#define STRIPES(name, how, keep, band)                                                                         \
 	__attribute__((target("avx512f,avx512bw"))) static void name(const stripe_ctx_t *c, float *bufS[2],    \
 								     float *bufSX[2], int32_t *eb[2], double end[3], \
 								     int64_t *Eend)                                  \
 	{                                                                                                      \
-		stripes_body(c, bufS, bufSX, eb, end, Eend, how, keep);                                        \
+		stripes_body(c, bufS, bufSX, eb, end, Eend, how, keep, band);                                  \
 	}
-STRIPES(stripes_look16, SLOOK16, 0)
-STRIPES(stripes_look32, SLOOK32, 0)
-STRIPES(stripes_gather, SGATHER, 0)
-STRIPES(stripes_keep16, SLOOK16, 1)
-STRIPES(stripes_keep32, SLOOK32, 1)
+STRIPES(stripes_look16, SLOOK16, 0, 0)
+STRIPES(stripes_look32, SLOOK32, 0, 0)
+STRIPES(stripes_gather, SGATHER, 0, 0)
+STRIPES(stripes_keep16, SLOOK16, 1, 0)
+STRIPES(stripes_keep32, SLOOK32, 1, 0)
+STRIPES(stripes_keep16b, SLOOK16, 1, 1)
+STRIPES(stripes_keep32b, SLOOK32, 1, 1)
 #undef STRIPES
 
 /* Row 0 (B and the Y cells (0, j)) as the first stripe's row above, in
@@ -262,7 +316,7 @@ static void row0(const stripe_ctx_t *c, const double *tr, const double start[3],
 			j = 16 * b + l;
 			v[l] = sv[l] = 0;
 			if (j == 0) v[l] = start[0] * phmm_pow2(ev), sv[l] = start[1] * phmm_pow2(ev);
-			else if (j <= m) {
+			else if (j <= c->m0) {
 				const double fy = c->in->qys[m - j] * sy;  /* qY(y_j)·SY(0, j−1) */
 				v[l] = tr[PH_YM] * fy, sy = tr[PH_YY] * fy;
 			}
@@ -302,9 +356,10 @@ static int growth_bits(const phmm_f32_in_t *in, const double *tr)
  * Eend); lgE (or NULL) as phmm_stripe_pass_model; with F and Ef (not NULL) the
  * inputs of every cell and the blocks' exponents kept for the backward.
  * 0 or TS_ENOMEM. */
-static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, int64_t n, int64_t m, int T, double *lgE,
-		       float *F, int64_t *Ef, double end[3], int64_t *Eend)
+static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, const phmm_pair_t *pr, int T, double *lgE,
+		       float *F, int64_t *Ef, const int64_t *foff, double end[3], int64_t *Eend)
 {
+	const int64_t n = pr->n, m = pr->m;
 	const int64_t D = n + m, nb = m / 16 + 2, P = PHMM_PAD, row = 32 + 16 * nb, ng = (n + 15) / 16 + nb;
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
 	stripe_ctx_t c;
@@ -321,7 +376,8 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 	gE = lgE ? malloc(ng * sizeof *gE) : NULL;
 	if (buf && ymq && yyq && eb && (gE || !lgE)) {
 		memset(&c, 0, sizeof c);
-		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef;
+		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef, c.foff = foff;
+		c.lo = pr->lo, c.hi = pr->hi, c.m0 = pr->hi ? pr->hi[0] : m;
 		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
 		for (k = 0; k < m; k++) {
 			ymq[P + k] = (float)(tr[PH_YM] * in->qys[k]);
@@ -335,7 +391,9 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		for (k = 0; lgE && k <= D; k++) lgE[k] = -INFINITY;
 		for (k = 0; gE && k < ng; k++) gE[k] = INT64_MIN;
 		row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
-		if (F && in->ntab <= 16) stripes_keep16(&c, bufS, bufSX, ebs, end, Eend);
+		if (F && pr->lo && in->ntab <= 16) stripes_keep16b(&c, bufS, bufSX, ebs, end, Eend);
+		else if (F && pr->lo) stripes_keep32b(&c, bufS, bufSX, ebs, end, Eend);
+		else if (F && in->ntab <= 16) stripes_keep16(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F) stripes_keep32(&c, bufS, bufSX, ebs, end, Eend);
 		else if (in->ntab <= 16) stripes_look16(&c, bufS, bufSX, ebs, end, Eend);
 		else if (in->ntab <= 32) stripes_look32(&c, bufS, bufSX, ebs, end, Eend);
@@ -367,7 +425,7 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 	if ((ret = phmm_f32_inputs(t, pr, 0, &mem, &in)) == TS_OK) {
 		ret = PHMM_REDO;
 		gb = growth_bits(&in, tr);
-		if (gb <= 40 && (ret = forward_run(tr, start, &in, pr->n, pr->m, 120 - 4 - gb, lgE, NULL, NULL, end, &Eend)) == TS_OK) {
+		if (gb <= 40 && (ret = forward_run(tr, start, &in, pr, 120 - 4 - gb, lgE, NULL, NULL, NULL, end, &Eend)) == TS_OK) {
 			*tbound = 120 - 4 - gb + gb + 1;
 			if (lgE[0] < -*tbound) lgE[0] = -*tbound;  /* B, of value 1 */
 			e = end[0] + end[1] + end[2];
@@ -401,6 +459,8 @@ typedef struct {
 	int T;
 	const float *F;        /* the forward's kept inputs, by stripe */
 	const int64_t *Ef;
+	const int64_t *foff;   /* stripe s's first block in F and Ef */
+	const int32_t *lo, *hi;  /* the band, or NULL */
 	int64_t l2i;           /* ⌊log2 P⌋ */
 	double frac;           /* 2^(⌊log2 P⌋ − log2 P) */
 	double *rowM, *rowX;   /* M posteriors by code of y and row (as accM), X by row */
@@ -423,6 +483,9 @@ typedef struct {
 	int64_t m;
 	const int32_t *yi;
 	const float *qys, *bgM, *bgX;
+	__m512i blo, bhi;      /* with a band: lane k's cells are steps blo..bhi */
+	int64_t in_lo, in_hi;  /* the columns of the row below that were written */
+	int64_t b0;
 } blane_t;
 
 /* lanes 0..14 lanes 1..15 of a, lane 15 the value at v */
@@ -433,7 +496,7 @@ AVX512 __m512 shift_out(__m512 a, const float *v)
 }
 
 AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *outM, float *outX, int32_t *eout, int64_t t, int q,
-			 int64_t te, int how)
+			 int64_t te, int how, int band)
 {
 	const int64_t k0 = L->m - t;
 	const __m512 MM = L->MM, XM = L->XM, YM = L->YM, MX = L->MX, XX = L->XX, MY = L->MY, YY = L->YY;
@@ -455,13 +518,18 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 		sy = _mm512_mask_mov_ps(sy, L->endk, _mm512_set1_ps(c->tend[2] * one));
 	}
 	gM = _mm512_mul_ps(p, sm), gX = _mm512_mul_ps(L->qx, sx), gY = _mm512_mul_ps(qy, sy);
+	ux = _mm512_mul_ps(L->qx, _mm512_load_ps(F + 16)), uy = _mm512_mul_ps(qy, _mm512_load_ps(F + 32));
+	if (band) {  /* cells outside it are 0, and so are their posteriors */
+		const __mmask16 bm = band_mask(L->blo, L->bhi, t);
+		gM = _mm512_maskz_mov_ps(bm, gM), gX = _mm512_maskz_mov_ps(bm, gX), gY = _mm512_maskz_mov_ps(bm, gY);
+		ux = _mm512_maskz_mov_ps(bm, ux), uy = _mm512_maskz_mov_ps(bm, uy);
+	}
 	/* posteriors (but for the block's factor): M f̂·ĝ by code of y, X and Y
 	 * f̂·b, and the X→X, Y→Y steps out of the cell */
 	pm = _mm512_mul_ps(_mm512_load_ps(F), gM);
 #define BY_CODE(k) r->aM##k = _mm512_mask_add_ps(r->aM##k, _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(k)), r->aM##k, pm)
 	BY_CODE(0), BY_CODE(1), BY_CODE(2), BY_CODE(3);
 #undef BY_CODE
-	ux = _mm512_mul_ps(L->qx, _mm512_load_ps(F + 16)), uy = _mm512_mul_ps(qy, _mm512_load_ps(F + 32));
 	r->aX = _mm512_fmadd_ps(ux, sx, r->aX), r->aY = _mm512_fmadd_ps(uy, sy, r->aY);
 	r->aXX = _mm512_fmadd_ps(ux, vx, r->aXX), r->aYY = _mm512_fmadd_ps(uy, vy, r->aYY);
 	/* lane 0 is column t of row r0+1, for the stripe above: a scalar store
@@ -473,11 +541,21 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 
 /* The block start: the row below for columns 16b−16..16b+15 (exponents per
  * column), E chosen, the state rescaled. */
-AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const float *inM, const float *inX, const int32_t *ein, int64_t b)
+/* lanes l with lo ≤ u0 + l ≤ hi */
+AVX512 __mmask16 written(int64_t u0, int64_t lo, int64_t hi)
 {
-	const __m512 M0 = _mm512_load_ps(inM + 16 * b - 16), M1 = _mm512_load_ps(inM + 16 * b);
-	const __m512 X0 = _mm512_load_ps(inX + 16 * b - 16), X1 = _mm512_load_ps(inX + 16 * b);
-	const __m512 e0 = _mm512_cvtepi32_ps(_mm512_load_si512(ein + 16 * b - 16)), e1 = _mm512_cvtepi32_ps(_mm512_load_si512(ein + 16 * b));
+	const __m512i col = _mm512_add_epi32(_mm512_set1_epi32((int32_t)u0), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+	return _mm512_mask_cmple_epi32_mask(_mm512_cmpge_epi32_mask(col, _mm512_set1_epi32((int32_t)lo)), col, _mm512_set1_epi32((int32_t)hi));
+}
+
+AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const blane_t *L, const float *inM, const float *inX, const int32_t *ein, int64_t b)
+{
+	/* only the columns the stripe below wrote */
+	const __mmask16 k0 = written(16 * b - 16, L->in_lo, L->in_hi), k1 = written(16 * b, L->in_lo, L->in_hi);
+	const __m512 M0 = _mm512_maskz_load_ps(k0, inM + 16 * b - 16), M1 = _mm512_maskz_load_ps(k1, inM + 16 * b);
+	const __m512 X0 = _mm512_maskz_load_ps(k0, inX + 16 * b - 16), X1 = _mm512_maskz_load_ps(k1, inX + 16 * b);
+	const __m512 e0 = _mm512_cvtepi32_ps(_mm512_maskz_load_epi32(k0, ein + 16 * b - 16));
+	const __m512 e1 = _mm512_cvtepi32_ps(_mm512_maskz_load_epi32(k1, ein + 16 * b));
 	const __m512 st = _mm512_max_ps(_mm512_max_ps(r->M1, r->M2), _mm512_max_ps(r->X1, r->Y1));
 	const __m512 g0 = _mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(M0), _mm512_getexp_ps(X0)), e0);
 	const __m512 g1 = _mm512_sub_ps(_mm512_max_ps(_mm512_getexp_ps(M1), _mm512_getexp_ps(X1)), e1);
@@ -498,9 +576,9 @@ AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const float *inM, const fl
 }
 
 /* The block's sums into the totals, times 2^(−Ef − Eg)/P. */
-AVX512 void bblock_end(bctx_t *c, bregs_t *r, int64_t r0, int64_t b)
+AVX512 void bblock_end(bctx_t *c, bregs_t *r, const blane_t *L, int64_t r0, int64_t b)
 {
-	const int64_t ex = -(c->Ef[r0 / 16 * c->nb + b] + r->E) - c->l2i, ms = c->n + 1 + 2 * PHMM_PAD;
+	const int64_t ex = -(c->Ef[c->foff[r0 / 16] + b - L->b0] + r->E) - c->l2i, ms = c->n + 1 + 2 * PHMM_PAD;
 	const double fac = ex < -1022 ? 0 : ex > 1023 ? INFINITY : phmm_pow2(ex) * c->frac;
 	const __m512d F = _mm512_set1_pd(fac);
 	double *row;
@@ -518,13 +596,17 @@ AVX512 void bblock_end(bctx_t *c, bregs_t *r, int64_t r0, int64_t b)
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
 }
 
-AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t r0, const float *inM, const float *inX, const int32_t *ein, float *outM,
-			float *outX, int32_t *eout, int64_t te, int how)
+/* One stripe upwards: the row below (inM, inX, ein; written for columns
+ * *lo..*hi) to row r0+1 (outM, outX, eout; its written columns into *lo,
+ * *hi); te ≥ 0 is the step of cell (n, m) in the last stripe. */
+AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t s, const float *inM, const float *inX, const int32_t *ein, float *outM,
+			float *outX, int32_t *eout, int64_t *lo, int64_t *hi, int64_t te, int how, int band)
 {
 	const phmm_f32_in_t *in = c->in;
-	const int64_t left = c->n - r0;
+	const int64_t r0 = 16 * s, left = c->n - r0;
 	blane_t L;
-	int64_t b;
+	int64_t b, b0, b1;
+	stripe_window(c->n, c->m, c->lo, c->hi, s, &b0, &b1);
 	L.xrow = _mm512_loadu_si512(in->xi + r0 + 1);
 	L.qx = _mm512_loadu_ps(in->qxs + r0 + 1);
 	L.P0 = _mm512_loadu_ps(in->pmf), L.P1 = _mm512_loadu_ps(in->pmf + 16);
@@ -532,70 +614,128 @@ AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t r0, const float *inM, con
 	L.MX = _mm512_set1_ps(c->tr[3]), L.XX = _mm512_set1_ps(c->tr[4]), L.MY = _mm512_set1_ps(c->tr[5]), L.YY = _mm512_set1_ps(c->tr[6]);
 	L.rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
 	L.endk = (__mmask16)(te >= 0 ? 1u << ((c->n - 1) & 15) : 0);
-	L.F = c->F + r0 / 16 * 48 * 16 * c->nb;
+	L.F = c->F + (c->foff[s] - b0) * 48 * 16;
 	L.m = c->m, L.yi = in->yi, L.qys = in->qys, L.bgM = c->bg, L.bgX = c->bg + 32;
+	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
+	if (band) {
+		int32_t blo[16], bhi[16];
+		int k;
+		for (k = 0; k < 16; k++) {
+			const int64_t i = r0 + 1 + k;
+			blo[k] = i <= c->n ? c->lo[i] + k : INT32_MAX, bhi[k] = i <= c->n ? c->hi[i] + k : -1;
+		}
+		L.blo = _mm512_loadu_si512(blo), L.bhi = _mm512_loadu_si512(bhi);
+	}
 	r->M1 = r->M2 = r->X1 = r->Y1 = _mm512_setzero_ps();
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
-	for (b = c->nb - 1; b >= 0; b--) {
+	for (b = b1; b >= b0; b--) {
 		const int64_t t0 = 16 * b;
-		bblock_start(c, r, inM, inX, ein, b);
-#define STEP(q) bstripe_step(c, r, &L, outM, outX, eout, t0 + (q), (q), te, how)
+		bblock_start(c, r, &L, inM, inX, ein, b);
+#define STEP(q) bstripe_step(c, r, &L, outM, outX, eout, t0 + (q), (q), te, how, band)
 		STEP(15), STEP(14), STEP(13), STEP(12), STEP(11), STEP(10), STEP(9), STEP(8);
 		STEP(7), STEP(6), STEP(5), STEP(4), STEP(3), STEP(2), STEP(1), STEP(0);
 #undef STEP
-		bblock_end(c, r, r0, b);
+		bblock_end(c, r, &L, r0, b);
 	}
+	*lo = 16 * b0, *hi = 16 * b1 + 15;  /* lane 0 wrote column t */
 }
 
-/* Rows of g by column (column u at [u], from −16), as the forward's. */
-AVX512 void bstripes_body(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2], int how)
+/* Rows of g by column (column u at [u], from −16), as the forward's; the
+ * columns stripe 0 wrote into *lo, *hi. */
+AVX512 void bstripes_body(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2], int64_t *lo, int64_t *hi, int how, int band)
 {
 	const int64_t ns = (c->n + 15) / 16;
 	bregs_t r = {.E = c->T};
 	int64_t s;
+	*lo = 1, *hi = 0;  /* row n+1: nothing */
 	for (s = ns - 1; s >= 0; s--) {
 		const int64_t r0 = 16 * s, te = s == ns - 1 ? c->m + (c->n - 1 - r0) : -1;
 		const int a = (int)((ns - 1 - s) & 1);
-		bstripe_run(c, &r, r0, bufM[a], bufX[a], eb[a], bufM[!a], bufX[!a], eb[!a], te, how);
+		bstripe_run(c, &r, s, bufM[a], bufX[a], eb[a], bufM[!a], bufX[!a], eb[!a], lo, hi, te, how, band);
 	}
 }
 
-__attribute__((target("avx512f,avx512bw"))) static void bstripes_look16(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2])
+#define BSTRIPES(name, how, band)                                                                                      \
+	__attribute__((target("avx512f,avx512bw"))) static void name(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2], \
+								     int64_t *lo, int64_t *hi)                                  \
+	{                                                                                                              \
+		bstripes_body(c, bufM, bufX, eb, lo, hi, how, band);                                                   \
+	}
+BSTRIPES(bstripes_look16, SLOOK16, 0)
+BSTRIPES(bstripes_look32, SLOOK32, 0)
+BSTRIPES(bstripes_look16b, SLOOK16, 1)
+BSTRIPES(bstripes_look32b, SLOOK32, 1)
+#undef BSTRIPES
+
+/* The blocks every stripe runs, stripe s's first at foff[s] (foff[ns] the
+ * total); band edges clamped to the sequence. */
+static int64_t stripe_offsets(const phmm_pair_t *pr, const int32_t *lo, const int32_t *hi, int64_t *foff)
 {
-	bstripes_body(c, bufM, bufX, eb, SLOOK16);
+	const int64_t ns = (pr->n + 15) / 16;
+	int64_t s, b0, b1, tot = 0;
+	for (s = 0; s < ns; s++) {
+		stripe_window(pr->n, pr->m, lo, hi, s, &b0, &b1);
+		if (foff) foff[s] = tot;
+		tot += b1 - b0 + 1;
+	}
+	if (foff) foff[ns] = tot;
+	return tot;
 }
 
-__attribute__((target("avx512f,avx512bw"))) static void bstripes_look32(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2])
+/* The band of pr clamped to 0..m into lo, hi: 0, or PHMM_REDO for one the
+ * stripes cannot follow (as phmm_diag_bounds: an edge that moves left, B or
+ * the end outside, an empty row). */
+static int clamp_band(const phmm_pair_t *pr, int32_t *lo, int32_t *hi)
 {
-	bstripes_body(c, bufM, bufX, eb, SLOOK32);
+	int64_t i;
+	for (i = 0; i <= pr->n; i++) {
+		lo[i] = pr->lo[i] > 0 ? pr->lo[i] : 0, hi[i] = pr->hi[i] < pr->m ? pr->hi[i] : (int32_t)pr->m;
+		if (lo[i] > hi[i] || (i > 0 && (lo[i] < lo[i - 1] || hi[i] < hi[i - 1]))) return PHMM_REDO;
+	}
+	return lo[0] == 0 && hi[pr->n] == pr->m ? TS_OK : PHMM_REDO;
 }
 
 int phmm_stripe_fb_fits(const phmm_pair_t *pr)
 {
-	/* the forward's inputs of every cell are kept, 12 bytes a cell: up to
-	 * 16 MB (1 kb × 1.2 kb) they stay in cache and the heap (glibc maps
-	 * blocks above 32 MB afresh, page faults each time); 800 × 900 ran at
-	 * 0.98 GCUPS, 1.3 kb × 1.4 kb (22 MB) at 0.55, the diagonals 0.60 */
-	return (pr->n + 15) / 16 * (pr->m / 16 + 2) * 16 * 48 * 4 <= ((int64_t)16 << 20);
+	/* the forward's inputs of every cell of the stripes' blocks are kept,
+	 * 3 KB a block: up to 16 MB (1 kb × 1.2 kb without a band) they stay in
+	 * cache and the heap (glibc maps blocks above 32 MB afresh, page faults
+	 * each time); 800 × 900 ran at 0.98 GCUPS, 1.3 kb × 1.4 kb (22 MB) at
+	 * 0.55, the diagonals 0.60.  A band's edges are clamped as
+	 * clamp_band() does (an unclamped edge past m only widens the count) */
+	return stripe_offsets(pr, pr->lo, pr->hi, NULL) * 16 * 48 * 4 <= ((int64_t)16 << 20);
 }
 
-int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
+int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
 {
-	const int64_t n = pr->n, m = pr->m, nb = m / 16 + 2, ns = (n + 15) / 16, row = 32 + 16 * nb;
+	const int64_t n = pr0->n, m = pr0->m, nb = m / 16 + 2, ns = (n + 15) / 16, row = 32 + 16 * nb;
 	const int64_t ms = n + 1 + 2 * PHMM_PAD;
 	const double start[3] = {t->t[PH_MM], t->t[PH_MX], t->t[PH_MY]};
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
 	double end[3], endsum, log2P, tr[PH_NTRANS] = {0}, post[3] = {0};
-	float *F = aligned_alloc(64, (size_t)(ns * 48 * 16 * nb) * sizeof *F), *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
+	int32_t *blo = pr0->lo ? malloc((n + 1) * sizeof *blo) : NULL, *bhi = pr0->lo ? malloc((n + 1) * sizeof *bhi) : NULL;
+	int64_t *foff = malloc((ns + 1) * sizeof *foff), nbt, wlo, whi;
+	float *F = NULL, *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
 	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
 	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
-	int64_t *Ef = malloc(ns * nb * sizeof *Ef), Eend, i, j, k;
+	int64_t *Ef = NULL, Eend, i, j, k;
+	phmm_pair_t pr1 = *pr0;
+	const phmm_pair_t *pr = &pr1;
 	bctx_t c;
 	int ret = TS_ENOMEM, gf, gbk, st;
 	double pm = 0, qx = 0, qy = 0, g, inv, rows;
 	memset(&c, 0, sizeof c);
 	c.rowM = calloc((size_t)4 * ms, sizeof *c.rowM), c.rowX = calloc(ms, sizeof *c.rowX);
-	if (!F || !buf || !accM || !eb || !Ef || !c.rowM || !c.rowX) goto done;
+	if (!foff || !buf || !accM || !eb || !c.rowM || !c.rowX || (pr0->lo && (!blo || !bhi))) goto done;
+	if (pr0->lo) {
+		if ((ret = clamp_band(pr0, blo, bhi)) != TS_OK) goto done;
+		pr1.lo = blo, pr1.hi = bhi;
+	}
+	nbt = stripe_offsets(pr, pr->lo, pr->hi, foff);
+	ret = TS_ENOMEM;
+	F = aligned_alloc(64, (size_t)(nbt * 48 * 16) * sizeof *F);
+	Ef = malloc(nbt * sizeof *Ef);
+	if (!F || !Ef) goto done;
 	ret = PHMM_REDO;
 	/* the growth bits of the forward, and of the backward's sums */
 	gf = growth_bits(in, t->t);
@@ -609,7 +749,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	if (qy * (t->t[PH_YM] + t->t[PH_YY]) > g) g = qy * (t->t[PH_YM] + t->t[PH_YY]);
 	gbk = g <= 1 ? 0 : (int)ceil(16 * log2(g));
 	if (gf > 20 || gbk > 20) goto done;
-	if ((ret = forward_run(t->t, start, in, n, m, 56 - gf, NULL, F, Ef, end, &Eend)) != TS_OK) goto done;
+	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, end, &Eend)) != TS_OK) goto done;
 	ret = PHMM_REDO;
 	endsum = end[0] + end[1] + end[2];
 	if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
@@ -619,20 +759,24 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	tr[PH_ME] = end[0] / endsum, tr[PH_XE] = end[1] / endsum, tr[PH_YE] = end[2] / endsum;
 	/* the backward */
 	c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = 56 - gbk, c.F = F, c.Ef = Ef, c.bg = buf + 4 * row;
+	c.foff = foff, c.lo = pr->lo, c.hi = pr->hi;
 	for (k = 0; k < 7; k++) c.tr[k] = (float)t->t[order[k]];
 	c.tend[0] = (float)t->t[PH_ME], c.tend[1] = (float)t->t[PH_XE], c.tend[2] = (float)t->t[PH_YE];
 	c.l2i = (int64_t)floor(log2P), c.frac = exp2(floor(log2P) - log2P);
 	memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
 	memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
 	for (k = 0; k < 2; k++) bufM[k] = buf + 2 * k * row + 32, bufX[k] = bufM[k] + row, ebs[k] = eb + k * row + 32;
-	if (in->ntab <= 16) bstripes_look16(&c, bufM, bufX, ebs);
-	else bstripes_look32(&c, bufM, bufX, ebs);
+	if (pr->lo && in->ntab <= 16) bstripes_look16b(&c, bufM, bufX, ebs, &wlo, &whi);
+	else if (pr->lo) bstripes_look32b(&c, bufM, bufX, ebs, &wlo, &whi);
+	else if (in->ntab <= 16) bstripes_look16(&c, bufM, bufX, ebs, &wlo, &whi);
+	else bstripes_look32(&c, bufM, bufX, ebs, &wlo, &whi);
 	{	/* row 0 (B and the cells (0, j), all Y) from row 1, in double with
 		 * running power-of-2 exponents (a long y leaves double's range) */
 		const int a = !((ns - 1) & 1);  /* the buffer stripe 0 wrote */
 		const float *gM1 = bufM[a], *gX1 = bufX[a];
 		const int32_t *e1 = ebs[a];
 		const double YM = t->t[PH_YM], YY = t->t[PH_YY];
+		const int64_t m0 = pr->hi ? pr->hi[0] : m;  /* row 0's last cell */
 		double *fv = malloc((m + 2) * sizeof *fv), sy = t->t[PH_MY], gy = 0, bv, yy = 0, py = 0, Pb;
 		int64_t *fe = malloc((m + 2) * sizeof *fe), se = 0, ge = 0, x;
 		if (!fv || !fe) {
@@ -642,14 +786,14 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 		}
 		/* the forward: fY(0, j) = qY·SY(0, j−1), SY(0, j) = YY·fY(0, j);
 		 * true values v·2^e */
-		for (j = 1; j <= m; j++) {
+		for (j = 1; j <= m0; j++) {
 			if (sy > 0 && sy < 0x1p-600) sy *= 0x1p600, se -= 600;
 			fv[j] = in->qys[m - j] * sy, fe[j] = se, sy = YY * fv[j];
 		}
 		/* the backward: b of Y(0, j) = YM·gM(1, j+1) + YY·gY(0, j+1), its
 		 * posterior fY·b/P and Y→Y step, gY(0, j) = qY·b */
-		for (j = m; j >= 1; j--) {
-			const double gm = gM1[j + 1];
+		for (j = m0; j >= 1; j--) {
+			const double gm = j + 1 >= wlo && j + 1 <= whi ? gM1[j + 1] : 0;  /* what stripe 0 wrote */
 			if (gm > 0 && (gy == 0 || -(int64_t)e1[j + 1] - ge > 600)) {  /* gY in gM's scale */
 				x = -(int64_t)e1[j + 1];
 				gy = x - ge > 1000 ? 0 : gy * phmm_pow2(ge - x), ge = x;
@@ -666,31 +810,47 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 		}
 		/* P = MM·gM(1,1) + MX·gX(1,0) + MY·gY(0,1), in the scale of gY */
 		x = -(int64_t)e1[1] - ge;
-		Pb = t->t[PH_MY] * gy + (x < -1000 ? 0 : (t->t[PH_MM] * gM1[1] + t->t[PH_MX] * gX1[0] * phmm_pow2(e1[1] - e1[0])) * phmm_pow2(x));
-		free(fv);
-		free(fe);
+		{
+			const int64_t x0 = -(int64_t)e1[0] - ge;
+			free(fv), fv = NULL;
+			free(fe), fe = NULL;
+			if (x > 1000 || x0 > 1000) goto done;  /* row 1 beyond gY's scale: not seen */
+			Pb = t->t[PH_MY] * gy + (x < -1000 || wlo > 1 || whi < 1 ? 0 : t->t[PH_MM] * gM1[1] * phmm_pow2(x)) +
+			     (x0 < -1000 || wlo > 0 ? 0 : t->t[PH_MX] * gX1[0] * phmm_pow2(x0));
+		}
 		/* P from the backward agrees with the forward's */
 		if (!(Pb > 0) || fabs((log2(Pb) + (double)ge - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
 		c.sumY += py, c.sumYY += yy;
 	}
 	/* every residue of x is emitted once, by M or X.  Float rounds f·b/P
-	 * along a path by ~10^-5, the same on every row, so all posteriors are
-	 * divided by the rows' mean: P taken as the mean over rows of Σ f·b,
-	 * which keeps the counts' identities (X emissions = MX + XX) exact */
+	 * along a path, by ~10^-5 at 1 kb and more on long pairs, alike on every
+	 * row: so each row must match the rows' mean to 10^-4 (mass lost to
+	 * underflow in either pass breaks that), and all posteriors are divided
+	 * by the mean — P taken as the mean over rows of Σ f·b — which keeps
+	 * the counts' identities (X emissions = MX + XX) exact */
+#define ROW_SUM(i, rw)                                                                \
+	do {                                                                          \
+		rw = c.rowX[PHMM_PAD + (i)];                                          \
+		for (k = 0; k < in->ky; k++) rw += c.rowM[k * ms + PHMM_PAD + (i)]; \
+	} while (0)
 	for (rows = 0, i = 1; i <= n; i++) {
-		double rw = c.rowX[PHMM_PAD + i];
-		for (k = 0; k < in->ky; k++) rw += c.rowM[k * ms + PHMM_PAD + i];
-		if (!(fabs(rw - 1) <= 1e-4)) goto done;
+		double rw;
+		ROW_SUM(i, rw);
 		rows += rw;
 	}
+	if (!(fabs(rows / (double)n - 1) <= 1e-2)) goto done;
 	inv = (double)n / rows;
 	for (i = 1; i <= n; i++) {
+		double rw;
+		ROW_SUM(i, rw);
+		if (!(fabs(rw * inv - 1) <= 1e-4)) goto done;
 		post[1] += c.rowX[PHMM_PAD + i] * inv;
 		for (k = 0; k < in->ky; k++) {
 			post[0] += c.rowM[k * ms + PHMM_PAD + i] * inv;
 			accM[k * ms + PHMM_PAD + i] = (float)(c.rowM[k * ms + PHMM_PAD + i] * inv);
 		}
 	}
+#undef ROW_SUM
 	c.sumY *= inv, c.sumXX *= inv, c.sumYY *= inv;
 	post[2] = c.sumY;
 	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
@@ -700,6 +860,9 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 	phmm_fb_codes(in, n, m, tr, post, accM, cc);
 	ret = TS_OK;
 done:
+	free(blo);
+	free(bhi);
+	free(foff);
 	free(F);
 	free(buf);
 	free(accM);
