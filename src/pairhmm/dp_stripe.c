@@ -22,8 +22,8 @@
  * T + 16·log2 G + 4 < 128 for G the largest one-step growth of the sums
  * under the pair's tables (G ≤ 1 for probabilities: T = 116), so nothing
  * overflows within the block; values below 2^−126 are flushed, which loses
- * < 2^(−126 − E) per cell.  Boundary rows carry their block's exponent and
- * are rescaled (vscalefps) when read.  Per diagonal d the driver keeps
+ * < 2^(−126 − E) per cell.  Rows between stripes carry an exponent per
+ * column and are rescaled (vscalefps) when read.  Per diagonal d the driver keeps
  * max(−E) over the blocks crossing d: 2^(T + gbits + 1 − E) bounds the
  * diagonal's cells and 2^(−126 − E) what flushing lost, which criterion (f)
  * of dp_simd.h needs. */
