@@ -658,6 +658,68 @@ Test(dp_simd, fb_stripes_banded)
 	gsl_rng_free(r);
 }
 
+/* nt16 codes from hex digits */
+static int64_t hex_codes(const char *s, uint8_t *out)
+{
+	int64_t i;
+	for (i = 0; s[i]; i++) out[i] = (uint8_t)(s[i] <= '9' ? s[i] - '0' : s[i] - 'a' + 10);
+	return i;
+}
+
+/* Pairs a review found wrong in the stripes: (a) 16 residues against 700
+ * and 900 unrelated ones, where row 0's Y posteriors near 1 came out of
+ * doubles below 2^-1100 and were dropped (YY 668.96 against 672.79); (b) a
+ * read-like band (half-width 3) whose window starts at column 384, where
+ * stale exponents of unwritten columns refused every pair; both must now
+ * be kept and agree.  (c) Two unbalanced pairs (random parameters) whose
+ * forward flushed mass within a block that the rows' M + X check missed
+ * (YY 385.446 against 385.424; XM 1.95 tolerances off): refused or right. */
+Test(dp_simd, fb_stripes_hard_pairs)
+{
+	static const phmm_params_t p16 = {.dX=0.14249938840046525,.dY=0.087709297584369794,.eX=0.3794209222309291,.eY=0.22250365354120732,.tau=0.095947404856793594,.p={{0.19430030627696102,0.0073929487814989175,0.031442731443443561,0.02119899349237574},{0.043416095317753825,0.1725122125467618,0.030384073536264204,0.0018468127405077642},{0.0069939381299221745,0.022096128635634048,0.17977007115781474,0.041335416469940274},{0.034149927905688215,0.013555380546383444,0.022789399840016388,0.17681556317903405}},.qX={0.18608926038621554,0.12402769635604853,0.252389737643961,0.43749330561377497},.qY={0.2763641825707589,0.16383480138088835,0.22221905796015784,0.33758195808819497}};
+	static const char *x16 = "2f14282121488421";
+	static const char *y16 = "448488444182441448182114811882422212418822128122881888488148128812811184284142181821822418128141422411842112288144214824281241188482124244114184418148428481822141148412811821481148212848448884181481411844441148822844412188822421148481828114222811224142128828122814142411888412282811882188828118281128828844282441411184448284144248481888128141442884811882288221842812112441422481818118814882421111184484241414281181114";
+	static const phmm_params_t p230 = {.dX=0.18603971229866148,.dY=0.074424085970968015,.eX=0.092699996894225478,.eY=0.13648967016488311,.tau=0.05218850085418672,.p={{0.16097878174292338,0.036433883796751887,0.035947182399990764,0.030844072523693315},{0.037039643728192059,0.16543376628363923,0.037903972966878467,0.022641397258827915},{0.028060392567005727,0.034738594103350624,0.14905752594468796,0.021551877227763337},{0.020855302806394495,0.042288446404917066,0.012276315038786531,0.16394884520619701}},.qX={0.29315661583406716,0.14573327751899029,0.20446763439742396,0.35664247224951867},.qY={0.21193790923499589,0.25472311186765195,0.25131844201746689,0.28202053687988526}};
+	static const char *x230 = "54528821841581145411422481242241824182218281218812122818812428848241185411482848525112428818458841142414484818288181418841282848812255815441121848554511224284218828121124481441148182214541481251415811225551481418284541812281224885";
+	static const char *y230 = "24448128882184188112424114";
+	static uint8_t x[512], y[1024];
+	static int32_t lo[512], hi[512];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	phmm_params_t p;
+	phmm_tables_t t;
+	int64_t i, m;
+	require(PHMM_KERNEL_AVX512);
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	for (m = 700; m <= 900; m += 200) {  /* (a) */
+		phmm_pair_t pr = {.x = x, .n = 16, .y = y, .m = m};
+		gsl_rng_set(r, 7);
+		for (i = 0; i < pr.n; i++) x[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+		for (i = 0; i < m; i++) y[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+		cr_assert_eq(fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr), 1, "16 x %ld refused", (long)m);
+	}
+	{	/* (b): y is 400 random residues then x with 5% substitutions */
+		phmm_pair_t pr = {.x = x, .n = 100, .y = y, .m = 500, .lo = lo, .hi = hi};
+		gsl_rng_set(r, 7);
+		for (i = 0; i < 100; i++) x[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+		for (i = 0; i < 400; i++) y[i] = (uint8_t)(1 << gsl_rng_uniform_int(r, 4));
+		for (i = 0; i < 100; i++) y[400 + i] = gsl_rng_uniform(r) < 0.05 ? (uint8_t)(1 << gsl_rng_uniform_int(r, 4)) : x[i];
+		for (i = 0; i <= 100; i++) lo[i] = (int32_t)(400 + i - 3), hi[i] = (int32_t)(400 + i + 3);
+		lo[0] = 0, hi[100] = 500;
+		cr_assert_eq(fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr), 1, "far-right band refused");
+	}
+	{	/* (c) */
+		phmm_pair_t pr = {.x = x, .y = y};
+		phmm_tables(&p16, &t);
+		pr.n = hex_codes(x16, x), pr.m = hex_codes(y16, y);
+		fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr);
+		phmm_tables(&p230, &t);
+		pr.n = hex_codes(x230, x), pr.m = hex_codes(y230, y);
+		fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr);
+	}
+	gsl_rng_free(r);
+}
+
 Test(dp_simd, fb_banded_and_short)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

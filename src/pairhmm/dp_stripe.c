@@ -695,6 +695,17 @@ static int clamp_band(const phmm_pair_t *pr, int32_t *lo, int32_t *hi)
 	return lo[0] == 0 && hi[pr->n] == pr->m ? TS_OK : PHMM_REDO;
 }
 
+/* a·b·2^e for positive normal or zero a, b and any e, without a product
+ * or a factor leaving double's range on the way (0 below it) */
+static double scaled_product(double a, double b, int64_t e)
+{
+	int64_t ea, eb;
+	if (!(a > 0) || !(b > 0)) return 0;
+	ea = phmm_exp2_of(a), eb = phmm_exp2_of(b), e += ea + eb;
+	if (e < -1100) return 0;
+	return ldexp(a * phmm_pow2(-ea) * (b * phmm_pow2(-eb)), (int)(e > 2000 ? 2000 : e));
+}
+
 int phmm_stripe_fb_fits(const phmm_pair_t *pr)
 {
 	/* the forward's inputs of every cell of the stripes' blocks are kept,
@@ -791,43 +802,48 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 			fv[j] = in->qys[m - j] * sy, fe[j] = se, sy = YY * fv[j];
 		}
 		/* the backward: b of Y(0, j) = YM·gM(1, j+1) + YY·gY(0, j+1), its
-		 * posterior fY·b/P and Y→Y step, gY(0, j) = qY·b */
+		 * posterior fY·b/P and Y→Y step, gY(0, j) = qY·b; gM(1, ·) read only
+		 * in the columns stripe 0 wrote (true value gM1·2^−e1) */
 		for (j = m0; j >= 1; j--) {
-			const double gm = j + 1 >= wlo && j + 1 <= whi ? gM1[j + 1] : 0;  /* what stripe 0 wrote */
+			const double gm = j + 1 >= wlo && j + 1 <= whi ? gM1[j + 1] : 0;
 			if (gm > 0 && (gy == 0 || -(int64_t)e1[j + 1] - ge > 600)) {  /* gY in gM's scale */
 				x = -(int64_t)e1[j + 1];
-				gy = x - ge > 1000 ? 0 : gy * phmm_pow2(ge - x), ge = x;
+				gy = x - ge > 1100 ? 0 : ldexp(gy, (int)(ge - x)), ge = x;
 			}
-			x = -(int64_t)e1[j + 1] - ge;
-			bv = (x < -1000 ? 0 : YM * gm * phmm_pow2(x)) + YY * gy;
-			x = fe[j] + ge - c.l2i;
-			if (x > -1000 && x < 1000) {
-				py += fv[j] * bv * phmm_pow2(x) * c.frac;
-				yy += fv[j] * YY * gy * phmm_pow2(x) * c.frac;
-			}
+			bv = YY * gy;
+			if (gm > 0 && (x = -(int64_t)e1[j + 1] - ge) > -1100) bv += ldexp(YM * gm, (int)x);
+			py += scaled_product(fv[j], bv, fe[j] + ge - c.l2i) * c.frac;
+			yy += scaled_product(fv[j], YY * gy, fe[j] + ge - c.l2i) * c.frac;
 			gy = in->qys[m - j] * bv;
 			if (gy > 0 && gy < 0x1p-600) gy *= 0x1p600, ge -= 600;
 		}
-		/* P = MM·gM(1,1) + MX·gX(1,0) + MY·gY(0,1), in the scale of gY */
-		x = -(int64_t)e1[1] - ge;
-		{
-			const int64_t x0 = -(int64_t)e1[0] - ge;
-			free(fv), fv = NULL;
-			free(fe), fe = NULL;
-			if (x > 1000 || x0 > 1000) goto done;  /* row 1 beyond gY's scale: not seen */
-			Pb = t->t[PH_MY] * gy + (x < -1000 || wlo > 1 || whi < 1 ? 0 : t->t[PH_MM] * gM1[1] * phmm_pow2(x)) +
-			     (x0 < -1000 || wlo > 0 ? 0 : t->t[PH_MX] * gX1[0] * phmm_pow2(x0));
+		free(fv), fv = NULL;
+		free(fe), fe = NULL;
+		{	/* P = MM·gM(1,1) + MX·gX(1,0) + MY·gY(0,1), in the scale of the
+			 * largest term (columns 1 and 0 only if stripe 0 wrote them) */
+			const double v[3] = {1 >= wlo && 1 <= whi ? t->t[PH_MM] * gM1[1] : 0, 0 >= wlo && 0 <= whi ? t->t[PH_MX] * gX1[0] : 0,
+					     t->t[PH_MY] * gy};
+			const int64_t e[3] = {v[0] > 0 ? -(int64_t)e1[1] : 0, v[1] > 0 ? -(int64_t)e1[0] : 0, ge};
+			int64_t top = INT64_MIN;
+			for (k = 0; k < 3; k++)
+				if (v[k] > 0 && e[k] > top) top = e[k];
+			for (Pb = 0, k = 0; k < 3; k++)
+				if (v[k] > 0 && e[k] - top > -1100) Pb += ldexp(v[k], (int)(e[k] - top));
+			ge = top;
 		}
 		/* P from the backward agrees with the forward's */
 		if (!(Pb > 0) || fabs((log2(Pb) + (double)ge - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
 		c.sumY += py, c.sumYY += yy;
 	}
 	/* every residue of x is emitted once, by M or X.  Float rounds f·b/P
-	 * along a path, by ~10^-5 at 1 kb and more on long pairs, alike on every
-	 * row: so each row must match the rows' mean to 10^-4 (mass lost to
-	 * underflow in either pass breaks that), and all posteriors are divided
-	 * by the mean — P taken as the mean over rows of Σ f·b — which keeps
-	 * the counts' identities (X emissions = MX + XX) exact */
+	 * along a path, by ~10^-5 at 1 kb and more on long pairs, mostly alike
+	 * on every row: each row must match the rows' mean within 2·10^-5 +
+	 * 5·10^-9 per residue of the pair (measured: ≤ 6·10^-6 on 1 kb pairs,
+	 * 2·10^-5 on the PacBio reads, 5·10^-5 on a 10 kb read-like band), and
+	 * all posteriors are divided by the mean — P taken as the mean over
+	 * rows of Σ f·b — which keeps the counts' identities (X emissions = MX
+	 * + XX) exact.  Mass lost to underflow breaks the rows' agreement, or
+	 * the Y side checked below */
 #define ROW_SUM(i, rw)                                                                \
 	do {                                                                          \
 		rw = c.rowX[PHMM_PAD + (i)];                                          \
@@ -843,7 +859,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	for (i = 1; i <= n; i++) {
 		double rw;
 		ROW_SUM(i, rw);
-		if (!(fabs(rw * inv - 1) <= 1e-4)) goto done;
+		if (!(fabs(rw * inv - 1) <= 2e-5 + 5e-9 * (double)(n + m))) goto done;
 		post[1] += c.rowX[PHMM_PAD + i] * inv;
 		for (k = 0; k < in->ky; k++) {
 			post[0] += c.rowM[k * ms + PHMM_PAD + i] * inv;
@@ -853,6 +869,10 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 #undef ROW_SUM
 	c.sumY *= inv, c.sumXX *= inv, c.sumYY *= inv;
 	post[2] = c.sumY;
+	/* every residue of y is emitted once, by M or Y: 10^-5 of m (measured
+	 * ≤ 1.3·10^-6 on good pairs; 5·10^-5 on two unbalanced pairs whose
+	 * forward flushed mass that the rows did not show) */
+	if (!(fabs(post[0] + post[2] - (double)m) <= 1e-5 * (double)m)) goto done;
 	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
 	tr[PH_YY] = c.sumYY, tr[PH_MY] = post[2] - c.sumYY;
 	for (st = 0; st < 3; st++)
