@@ -357,10 +357,11 @@ done:
 /* Counts by emitted code while the DP runs (one add per cell, no branching
  * on ambiguity); shared out among bases once per pair in phmm_expect().
  * Each row checks that its residue x_i is emitted once (its M and X
- * posteriors sum to 1 within 10^-6): a row spanning more than the type's
- * range loses cells to underflow silently (very unequal lengths: 17 x 241
- * bases, ln P off by 0.001 in double), and the pair is then redone in long
- * double (dp.c). */
+ * posteriors sum to 1 within 10^-6) and that its transition counts are
+ * finite: a row spanning more than the type's range loses cells to
+ * underflow silently (very unequal lengths: 17 x 241 bases, ln P off by
+ * 0.001 in double), or multiplies 0 by an overflowed scale (139 x 432: MM
+ * NaN), and the pair is then redone in long double (dp.c). */
 typedef phmm_code_counts_t code_counts_t;
 
 static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t *r, void *arg)
@@ -401,6 +402,10 @@ static int count_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row
 			tr[PH_YE] += fY * t->t[PH_YE] * iP;
 		}
 	}
+	/* a transition through a cell whose next row's scale left the type's
+	 * range is 0·inf: redone in long double like a lost row */
+	for (j = 0; j < PH_NTRANS; j++)
+		if (!isfinite(tr[j])) return TS_EDATA;
 	for (j = 0; j < PH_NTRANS; j++) c->t[j] += tr[j];
 	return i == 0 || fabs(emitted - 1) <= 1e-6 ? TS_OK : TS_EDATA;
 }
