@@ -116,6 +116,19 @@ AVX512 __m512 look(const float *tab, __m512 t0, __m512 t1, __m512i idx, __mmask1
 	return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), k, idx, tab, 4);
 }
 
+/* The steps at which the rows r0+1..r0+16 are in the band: lane k from
+ * lo + k to hi + k (none for rows past n). */
+AVX512 void band_lanes(const int32_t *lo, const int32_t *hi, int64_t n, int64_t r0, __m512i *blo, __m512i *bhi)
+{
+	int32_t a[16], z[16];
+	int k;
+	for (k = 0; k < 16; k++) {
+		const int64_t i = r0 + 1 + k;
+		a[k] = i <= n ? lo[i] + k : INT32_MAX, z[k] = i <= n ? hi[i] + k : -1;
+	}
+	*blo = _mm512_loadu_si512(a), *bhi = _mm512_loadu_si512(z);
+}
+
 /* lanes whose cell at step t lies in the band */
 AVX512 __mmask16 band_mask(__m512i blo, __m512i bhi, int64_t t)
 {
@@ -236,15 +249,7 @@ AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t s, const
 	L.m = c->m, L.yi = in->yi, L.ymq = c->ymq, L.yyq = c->yyq, L.bS = c->bS, L.bSX = c->bS + 32;
 	L.F = keep ? c->F + (c->foff[s] - b0) * 48 * 16 : NULL;
 	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
-	if (band) {
-		int32_t blo[16], bhi[16];
-		int k;
-		for (k = 0; k < 16; k++) {
-			const int64_t i = r0 + 1 + k;
-			blo[k] = i <= c->n ? c->lo[i] + k : INT32_MAX, bhi[k] = i <= c->n ? c->hi[i] + k : -1;
-		}
-		L.blo = _mm512_loadu_si512(blo), L.bhi = _mm512_loadu_si512(bhi);
-	}
+	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L.blo, &L.bhi);
 	r->S1 = r->S2 = r->SX1 = r->SY1 = _mm512_setzero_ps();
 	L.bS[16] = 0;
 	for (b = b0; b <= b1; b++) {
@@ -617,15 +622,7 @@ AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t s, const float *inM, cons
 	L.F = c->F + (c->foff[s] - b0) * 48 * 16;
 	L.m = c->m, L.yi = in->yi, L.qys = in->qys, L.bgM = c->bg, L.bgX = c->bg + 32;
 	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
-	if (band) {
-		int32_t blo[16], bhi[16];
-		int k;
-		for (k = 0; k < 16; k++) {
-			const int64_t i = r0 + 1 + k;
-			blo[k] = i <= c->n ? c->lo[i] + k : INT32_MAX, bhi[k] = i <= c->n ? c->hi[i] + k : -1;
-		}
-		L.blo = _mm512_loadu_si512(blo), L.bhi = _mm512_loadu_si512(bhi);
-	}
+	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L.blo, &L.bhi);
 	r->M1 = r->M2 = r->X1 = r->Y1 = _mm512_setzero_ps();
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
 	for (b = b1; b >= b0; b--) {
