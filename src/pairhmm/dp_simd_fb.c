@@ -277,12 +277,20 @@ void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_N
 	/* emissions by code: M by row and code of y; every residue is emitted
 	 * once, by M or by its gap state, so X of row i is 1 − M of row i, and
 	 * Y of code b is the residues b of y less the M emissions of b */
-	for (i = 1; i <= n; i++) {
-		int a = in->xi[i] / in->ky, b;
-		double row = 0;
-		for (b = 0; b < in->ky; b++) row += accM[b * ms + PHMM_PAD + i];
-		for (b = 0; b < in->ky; b++) cc->m[a][b] += accM[b * ms + PHMM_PAD + i];
-		cc->x[a] += 1 - row;
+	{
+		const uint32_t ky = (uint32_t)in->ky;
+		double m[16][16] = {{0}}, x[16] = {0};  /* locals: cc's are stored on every add otherwise */
+		int a, b;
+		for (i = 1; i <= n; i++) {
+			double row = 0;
+			a = (int)((uint32_t)in->xi[i] / ky);
+			for (b = 0; b < in->ky; b++) row += accM[b * ms + PHMM_PAD + i], m[a][b] += accM[b * ms + PHMM_PAD + i];
+			x[a] += 1 - row;
+		}
+		for (a = 0; a < 16; a++) {
+			for (b = 0; b < 16; b++) cc->m[a][b] += m[a][b];
+			cc->x[a] += x[a];
+		}
 	}
 	for (k = 0; k < m; k++) cc->y[in->yi[k]] += 1;
 	for (k = 0; k < 16; k++)

@@ -853,15 +853,22 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	}
 	if (!(fabs(rows / (double)n - 1) <= 1e-2)) goto done;
 	inv = (double)n / rows;
-	for (i = 1; i <= n; i++) {
-		double rw;
-		ROW_SUM(i, rw);
-		if (!(fabs(rw * inv - 1) <= 2e-5 + 5e-9 * (double)(n + m))) goto done;
-		post[1] += c.rowX[PHMM_PAD + i] * inv;
-		for (k = 0; k < in->ky; k++) {
-			post[0] += c.rowM[k * ms + PHMM_PAD + i] * inv;
-			accM[k * ms + PHMM_PAD + i] = (float)(c.rowM[k * ms + PHMM_PAD + i] * inv);
+	{
+		const double tol = 2e-5 + 5e-9 * (double)(n + m);
+		double pM = 0, pX = 0;  /* not post[]: the compiler would store them every row */
+		for (i = 1; i <= n; i++) {
+			double rw;
+			ROW_SUM(i, rw);
+			if (!(fabs(rw * inv - 1) <= tol)) goto done;
+			pX += c.rowX[PHMM_PAD + i];
 		}
+		for (k = 0; k < in->ky; k++)
+			for (i = 1; i <= n; i++) {
+				const double v = c.rowM[k * ms + PHMM_PAD + i] * inv;
+				pM += v;
+				accM[k * ms + PHMM_PAD + i] = (float)v;
+			}
+		post[0] = pM, post[1] = pX * inv;
 	}
 #undef ROW_SUM
 	c.sumY *= inv, c.sumXX *= inv, c.sumYY *= inv;
