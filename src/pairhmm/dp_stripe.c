@@ -692,15 +692,22 @@ static int clamp_band(const phmm_pair_t *pr, int32_t *lo, int32_t *hi)
 	return lo[0] == 0 && hi[pr->n] == pr->m ? TS_OK : PHMM_REDO;
 }
 
+/* v·2^e for any e: an exact power of 2 where one exists (most calls),
+ * else libm's ldexp */
+static inline double scaled(double v, int64_t e)
+{
+	if (e >= -1022 && e <= 1023) return v * phmm_pow2(e);
+	return e < -1100 ? 0 : ldexp(v, (int)(e > 2000 ? 2000 : e));
+}
+
 /* a·b·2^e for positive normal or zero a, b and any e, without a product
  * or a factor leaving double's range on the way (0 below it) */
 static double scaled_product(double a, double b, int64_t e)
 {
 	int64_t ea, eb;
 	if (!(a > 0) || !(b > 0)) return 0;
-	ea = phmm_exp2_of(a), eb = phmm_exp2_of(b), e += ea + eb;
-	if (e < -1100) return 0;
-	return ldexp(a * phmm_pow2(-ea) * (b * phmm_pow2(-eb)), (int)(e > 2000 ? 2000 : e));
+	ea = phmm_exp2_of(a), eb = phmm_exp2_of(b);
+	return scaled(a * phmm_pow2(-ea) * (b * phmm_pow2(-eb)), e + ea + eb);
 }
 
 int phmm_stripe_fb_fits(const phmm_pair_t *pr)
@@ -805,10 +812,10 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 			const double gm = j + 1 >= wlo && j + 1 <= whi ? gM1[j + 1] : 0;
 			if (gm > 0 && (gy == 0 || -(int64_t)e1[j + 1] - ge > 600)) {  /* gY in gM's scale */
 				x = -(int64_t)e1[j + 1];
-				gy = x - ge > 1100 ? 0 : ldexp(gy, (int)(ge - x)), ge = x;
+				gy = scaled(gy, ge - x), ge = x;
 			}
 			bv = YY * gy;
-			if (gm > 0 && (x = -(int64_t)e1[j + 1] - ge) > -1100) bv += ldexp(YM * gm, (int)x);
+			if (gm > 0) bv += scaled(YM * gm, -(int64_t)e1[j + 1] - ge);
 			py += scaled_product(fv[j], bv, fe[j] + ge - c.l2i) * c.frac;
 			yy += scaled_product(fv[j], YY * gy, fe[j] + ge - c.l2i) * c.frac;
 			gy = in->qys[m - j] * bv;
@@ -825,7 +832,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 			for (k = 0; k < 3; k++)
 				if (v[k] > 0 && e[k] > top) top = e[k];
 			for (Pb = 0, k = 0; k < 3; k++)
-				if (v[k] > 0 && e[k] - top > -1100) Pb += ldexp(v[k], (int)(e[k] - top));
+				if (v[k] > 0) Pb += scaled(v[k], e[k] - top);
 			ge = top;
 		}
 		/* P from the backward agrees with the forward's */
