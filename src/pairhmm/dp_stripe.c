@@ -178,6 +178,13 @@ AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	r->S2 = r->S1, r->S1 = S, r->SX1 = SX, r->SY1 = SY;
 }
 
+/* lanes l with lo ≤ u0 + l ≤ hi */
+AVX512 __mmask16 written(int64_t u0, int64_t lo, int64_t hi)
+{
+	const __m512i col = _mm512_add_epi32(_mm512_set1_epi32((int32_t)u0), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+	return _mm512_mask_cmple_epi32_mask(_mm512_cmpge_epi32_mask(col, _mm512_set1_epi32((int32_t)lo)), col, _mm512_set1_epi32((int32_t)hi));
+}
+
 /* The exponent of a block: the largest of its state, smax in the scale E,
  * and of the row it will read, 2^ebf (ebf −inf for none), brought near
  * 2^T; E if both are 0. */
@@ -195,9 +202,7 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 			int64_t b, int64_t r0, int first)
 {
 	/* only the columns the stripe above wrote (or row 0) */
-	const __m512i col = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(16 * b)), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-	const __mmask16 ok = _mm512_mask_cmple_epi32_mask(_mm512_cmpge_epi32_mask(col, _mm512_set1_epi32((int32_t)L->in_lo)), col,
-							  _mm512_set1_epi32((int32_t)L->in_hi));
+	const __mmask16 ok = written(16 * b, L->in_lo, L->in_hi);
 	const __m512 nS = _mm512_maskz_load_ps(ok, inS + 16 * b), nSX = _mm512_maskz_load_ps(ok, inSX + 16 * b);
 	const __m512 ne = _mm512_cvtepi32_ps(_mm512_maskz_load_epi32(ok, ein + 16 * b));
 	const __m512 st = _mm512_max_ps(_mm512_max_ps(r->S1, r->S2), _mm512_max_ps(r->SX1, r->SY1));
@@ -546,13 +551,6 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 
 /* The block start: the row below for columns 16b−16..16b+15 (exponents per
  * column), E chosen, the state rescaled. */
-/* lanes l with lo ≤ u0 + l ≤ hi */
-AVX512 __mmask16 written(int64_t u0, int64_t lo, int64_t hi)
-{
-	const __m512i col = _mm512_add_epi32(_mm512_set1_epi32((int32_t)u0), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-	return _mm512_mask_cmple_epi32_mask(_mm512_cmpge_epi32_mask(col, _mm512_set1_epi32((int32_t)lo)), col, _mm512_set1_epi32((int32_t)hi));
-}
-
 AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const blane_t *L, const float *inM, const float *inX, const int32_t *ein, int64_t b)
 {
 	/* only the columns the stripe below wrote */
