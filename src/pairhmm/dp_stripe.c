@@ -366,6 +366,26 @@ static int growth_bits(const phmm_f32_in_t *in, const double *tr)
  * Eend); lgE (or NULL) as phmm_stripe_pass_model; with F and Ef (not NULL) the
  * inputs of every cell and the blocks' exponents kept for the backward.
  * 0 or TS_ENOMEM. */
+/* qY·YM and qY·YY at reversed y index k = −PHMM_PAD..m−1+PHMM_PAD (0
+ * outside y), offset so that [k] is index k: 0 or TS_ENOMEM (free *ymq −
+ * PHMM_PAD and *yyq − PHMM_PAD). */
+static int gap_columns(const double *tr, const phmm_f32_in_t *in, int64_t m, float **ymq, float **yyq)
+{
+	const int64_t P = PHMM_PAD;
+	float *a = calloc(m + 1 + 2 * P, sizeof *a), *b = calloc(m + 1 + 2 * P, sizeof *b);
+	int64_t k;
+	if (!a || !b) {
+		free(a), free(b);
+		return TS_ENOMEM;
+	}
+	for (k = 0; k < m; k++) {
+		a[P + k] = (float)(tr[PH_YM] * in->qys[k]);
+		b[P + k] = (float)(tr[PH_YY] * in->qys[k]);
+	}
+	*ymq = a + P, *yyq = b + P;
+	return TS_OK;
+}
+
 static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, const phmm_pair_t *pr, int T, double *lgE,
 		       float *F, int64_t *Ef, const int64_t *foff, double end[3], int64_t *Eend)
 {
@@ -373,27 +393,21 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 	const int64_t D = n + m, nb = m / 16 + 2, P = PHMM_PAD, row = 32 + 16 * nb, ng = (n + 15) / 16 + nb;
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
 	stripe_ctx_t c;
-	float *buf, *bufS[2], *bufSX[2], *ymq, *yyq;
+	float *buf, *bufS[2], *bufSX[2], *ymq = NULL, *yyq = NULL;
 	int32_t *eb, *ebs[2];
 	int64_t *gE, k;
-	int ret = TS_ENOMEM;
+	int ret = TS_ENOMEM, ok = gap_columns(tr, in, m, &ymq, &yyq) == TS_OK;
 	/* two rows (above, below) of S and SX, and their exponents; column 0 at
 	 * [32], 64-byte aligned */
 	buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
 	eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb);
-	ymq = calloc(m + 1 + 2 * P, sizeof *ymq);
-	yyq = calloc(m + 1 + 2 * P, sizeof *yyq);
 	gE = lgE ? malloc(ng * sizeof *gE) : NULL;
-	if (buf && ymq && yyq && eb && (gE || !lgE)) {
+	if (buf && ok && eb && (gE || !lgE)) {
 		memset(&c, 0, sizeof c);
 		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef, c.foff = foff;
 		c.lo = pr->lo, c.hi = pr->hi, c.m0 = pr->hi ? pr->hi[0] : m;
 		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
-		for (k = 0; k < m; k++) {
-			ymq[P + k] = (float)(tr[PH_YM] * in->qys[k]);
-			yyq[P + k] = (float)(tr[PH_YY] * in->qys[k]);
-		}
-		c.ymq = ymq + P, c.yyq = yyq + P, c.bS = buf + 4 * row;
+		c.ymq = ymq, c.yyq = yyq, c.bS = buf + 4 * row;
 		/* columns past those a stripe writes are read as 0 */
 		memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
 		memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
@@ -414,8 +428,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		ret = TS_OK;
 	}
 	free(buf);
-	free(ymq);
-	free(yyq);
+	if (ok) free(ymq - P), free(yyq - P);
 	free(eb);
 	free(gE);
 	return ret;
@@ -452,11 +465,15 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 
 /* The backward by the same stripes, from the last up, each step from the
  * last down: lane k of step t is cell (r0+1+k, t−k) as in the forward, and
- *   gM = p·(MM·gM↘ + MX·gX↓ + MY·gY→),  gX = qX·(XM·gM↘ + XX·gX↓),
- *   gY = qY·(YM·gM↘ + YY·gY→)
+ *   gM = p·(MM·gM↘ + MX·gX↓ + MY·gY→),  gX = qX·XM·gM↘ + qX·XX·gX↓,
+ *   gY = qY·YM·gM↘ + qY·YY·gY→
  * (dp_simd_fb.c; ↘ is lane k+1 two steps on, ↓ lane k+1 one step on, → the
  * same lane one step on; lane 15 reads row r0+17, which the stripe below
- * wrote from its lane 0).  Blocks are the forward's, with their own
+ * wrote from its lane 0), the gap factors folded into the transitions: qX
+ * is the lane's (its row's), qY the column's.  With the forward's kept sums
+ * S, SX, SY read by the cell, its posteriors are M S·gM, X SX·gX, Y SY·gY,
+ * and its X→X steps qX·XX·SX·gX↓, summed as SX·gX↓ and multiplied by the
+ * lane's qX·XX once per block.  Blocks are the forward's, with their own
  * exponents, so each block's posteriors f̂·ĝ share one factor
  * 2^(−Ef − Eg)/P: they are summed in float within the block and in double
  * across blocks.  The forward keeps its sums at T = 56 − gbits and the
@@ -468,6 +485,9 @@ typedef struct {
 	float tend[3];         /* ME XE YE */
 	int T;
 	const float *F;        /* the forward's kept inputs, by stripe */
+	const float *ymq, *yyq;  /* qY·YM and qY·YY at reversed y index k */
+	const uint8_t *ybits;  /* bit k + 64 of ybits + b·ybytes: yi[k] is code b */
+	int64_t ybytes;
 	const int64_t *Ef;
 	const int64_t *foff;   /* stripe s's first block in F and Ef */
 	const int32_t *lo, *hi;  /* the band, or NULL */
@@ -481,18 +501,19 @@ typedef struct {
 typedef struct {
 	__m512 M1, M2, X1, Y1;        /* g of steps t+1 and t+2 (M), t+1 (X, Y) */
 	__m512 aM0, aM1, aM2, aM3;    /* this block's M posteriors by code of y */
-	__m512 aX, aY, aXX, aYY;      /* X, Y posteriors, X→X and Y→Y steps */
+	__m512 aX, aY, aXX, aYY;      /* X, Y posteriors, X→X (but for qX·XX) and Y→Y steps */
+	uint64_t yw[4];               /* the block's codes of y: lane l of step q is bit 15 − q + l */
 	int64_t E;
 } bregs_t;
 
 typedef struct {
 	__m512i xrow;
-	__m512 qx, P0, P1, MM, XM, YM, MX, XX, MY, YY;
+	__m512 qx, qxXM, qxXX, P0, P1, MM, MX, MY;
 	__mmask16 rows, endk;
 	const float *F;
 	int64_t m;
 	const int32_t *yi;
-	const float *qys, *bgM, *bgX;
+	const float *qys, *ymq, *yyq, *bgM, *bgX;
 	__m512i blo, bhi;      /* with a band: lane k's cells are steps blo..bhi */
 	int64_t in_lo, in_hi;  /* the columns of the row below that were written */
 	int64_t b0;
@@ -509,39 +530,36 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 			 int64_t te, int how, int band)
 {
 	const int64_t k0 = L->m - t;
-	const __m512 MM = L->MM, XM = L->XM, YM = L->YM, MX = L->MX, XX = L->XX, MY = L->MY, YY = L->YY;
 	const __m512i yc = _mm512_loadu_si512(L->yi + k0), idx = _mm512_add_epi32(L->xrow, yc);
 	const __m512 m2 = shift_out(r->M2, L->bgM + q + 2), x1 = shift_out(r->X1, L->bgX + q + 1), y1 = r->Y1;
-	const __m512 qy = _mm512_loadu_ps(L->qys + k0);
 	const float *F = L->F + 48 * t;
-	__mmask16 mk = L->rows;
-	__m512 p, vx, vy, sm, sx, sy, gM, gX, gY, pm, ux, uy;
+	const __m512 fS = _mm512_load_ps(F), fX = _mm512_load_ps(F + 16), fY = _mm512_load_ps(F + 32);
+	__mmask16 mk = L->rows, bm = 0xffff;
+	__m512 p, vy, gM, gX, gY, pm;
 	if (t < 16 || t > L->m) mk &= column_mask(t, L->m);
 	p = look(NULL, L->P0, L->P1, idx, mk, how);
-	vx = _mm512_mul_ps(XX, x1), vy = _mm512_mul_ps(YY, y1);
-	sm = _mm512_fmadd_ps(MM, m2, _mm512_fmadd_ps(MX, x1, _mm512_mul_ps(MY, y1)));
-	sx = _mm512_fmadd_ps(XM, m2, vx), sy = _mm512_fmadd_ps(YM, m2, vy);
+	vy = _mm512_mul_ps(_mm512_loadu_ps(L->yyq + k0), y1);
+	gM = _mm512_mul_ps(p, _mm512_fmadd_ps(L->MM, m2, _mm512_fmadd_ps(L->MX, x1, _mm512_mul_ps(L->MY, y1))));
+	gX = _mm512_fmadd_ps(L->qxXM, m2, _mm512_mul_ps(L->qxXX, x1));
+	gY = _mm512_fmadd_ps(_mm512_loadu_ps(L->ymq + k0), m2, vy);
 	if (t == te) {  /* the last cell goes to E, of value 1 */
 		const float one = (float)phmm_pow2(r->E);
-		sm = _mm512_mask_mov_ps(sm, L->endk, _mm512_set1_ps(c->tend[0] * one));
-		sx = _mm512_mask_mov_ps(sx, L->endk, _mm512_set1_ps(c->tend[1] * one));
-		sy = _mm512_mask_mov_ps(sy, L->endk, _mm512_set1_ps(c->tend[2] * one));
+		gM = _mm512_mask_mul_ps(gM, L->endk, p, _mm512_set1_ps(c->tend[0] * one));
+		gX = _mm512_mask_mul_ps(gX, L->endk, L->qx, _mm512_set1_ps(c->tend[1] * one));
+		gY = _mm512_mask_mul_ps(gY, L->endk, _mm512_loadu_ps(L->qys + k0), _mm512_set1_ps(c->tend[2] * one));
 	}
-	gM = _mm512_mul_ps(p, sm), gX = _mm512_mul_ps(L->qx, sx), gY = _mm512_mul_ps(qy, sy);
-	ux = _mm512_mul_ps(L->qx, _mm512_load_ps(F + 16)), uy = _mm512_mul_ps(qy, _mm512_load_ps(F + 32));
 	if (band) {  /* cells outside it are 0, and so are their posteriors */
-		const __mmask16 bm = band_mask(L->blo, L->bhi, t);
+		bm = band_mask(L->blo, L->bhi, t);
 		gM = _mm512_maskz_mov_ps(bm, gM), gX = _mm512_maskz_mov_ps(bm, gX), gY = _mm512_maskz_mov_ps(bm, gY);
-		ux = _mm512_maskz_mov_ps(bm, ux), uy = _mm512_maskz_mov_ps(bm, uy);
 	}
-	/* posteriors (but for the block's factor): M f̂·ĝ by code of y, X and Y
-	 * f̂·b, and the X→X, Y→Y steps out of the cell */
-	pm = _mm512_mul_ps(_mm512_load_ps(F), gM);
-#define BY_CODE(k) r->aM##k = _mm512_mask_add_ps(r->aM##k, _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(k)), r->aM##k, pm)
+	/* posteriors (but for the block's factor): M by code of y, X and Y,
+	 * and the X→X, Y→Y steps out of the cell */
+	pm = _mm512_mul_ps(fS, gM);
+#define BY_CODE(k) r->aM##k = _mm512_mask_add_ps(r->aM##k, (__mmask16)(r->yw[k] >> (15 - q)), r->aM##k, pm)
 	BY_CODE(0), BY_CODE(1), BY_CODE(2), BY_CODE(3);
 #undef BY_CODE
-	r->aX = _mm512_fmadd_ps(ux, sx, r->aX), r->aY = _mm512_fmadd_ps(uy, sy, r->aY);
-	r->aXX = _mm512_fmadd_ps(ux, vx, r->aXX), r->aYY = _mm512_fmadd_ps(uy, vy, r->aYY);
+	r->aX = _mm512_fmadd_ps(fX, gX, r->aX), r->aY = _mm512_fmadd_ps(fY, gY, r->aY);
+	r->aXX = _mm512_mask3_fmadd_ps(fX, x1, r->aXX, bm), r->aYY = _mm512_mask3_fmadd_ps(fY, vy, r->aYY, bm);
 	/* lane 0 is column t of row r0+1, for the stripe above: a scalar store
 	 * (a masked one costs more) */
 	_mm_store_ss(outM + t, _mm512_castps512_ps128(gM)), _mm_store_ss(outX + t, _mm512_castps512_ps128(gX));
@@ -594,7 +612,7 @@ AVX512 void bblock_end(bctx_t *c, bregs_t *r, const blane_t *L, int64_t r0, int6
 							  _mm512_loadu_pd(row + 8)));
 	}
 	c->sumY += _mm512_reduce_add_ps(r->aY) * fac;
-	c->sumXX += _mm512_reduce_add_ps(r->aXX) * fac;
+	c->sumXX += _mm512_reduce_add_ps(_mm512_mul_ps(r->aXX, L->qxXX)) * fac;
 	c->sumYY += _mm512_reduce_add_ps(r->aYY) * fac;
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
 }
@@ -613,18 +631,24 @@ AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t s, const float *inM, cons
 	L.xrow = _mm512_loadu_si512(in->xi + r0 + 1);
 	L.qx = _mm512_loadu_ps(in->qxs + r0 + 1);
 	L.P0 = _mm512_loadu_ps(in->pmf), L.P1 = _mm512_loadu_ps(in->pmf + 16);
-	L.MM = _mm512_set1_ps(c->tr[0]), L.XM = _mm512_set1_ps(c->tr[1]), L.YM = _mm512_set1_ps(c->tr[2]);
-	L.MX = _mm512_set1_ps(c->tr[3]), L.XX = _mm512_set1_ps(c->tr[4]), L.MY = _mm512_set1_ps(c->tr[5]), L.YY = _mm512_set1_ps(c->tr[6]);
+	L.MM = _mm512_set1_ps(c->tr[0]), L.MX = _mm512_set1_ps(c->tr[3]), L.MY = _mm512_set1_ps(c->tr[5]);
+	L.qxXM = _mm512_mul_ps(L.qx, _mm512_set1_ps(c->tr[1])), L.qxXX = _mm512_mul_ps(L.qx, _mm512_set1_ps(c->tr[4]));
 	L.rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
 	L.endk = (__mmask16)(te >= 0 ? 1u << ((c->n - 1) & 15) : 0);
 	L.F = c->F + (c->foff[s] - b0) * 48 * 16;
-	L.m = c->m, L.yi = in->yi, L.qys = in->qys, L.bgM = c->bg, L.bgX = c->bg + 32;
+	L.m = c->m, L.yi = in->yi, L.qys = in->qys, L.ymq = c->ymq, L.yyq = c->yyq, L.bgM = c->bg, L.bgX = c->bg + 32;
 	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
 	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L.blo, &L.bhi);
 	r->M1 = r->M2 = r->X1 = r->Y1 = _mm512_setzero_ps();
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
 	for (b = b1; b >= b0; b--) {
-		const int64_t t0 = 16 * b;
+		const int64_t t0 = 16 * b, at = c->m - t0 - 15 + 64;
+		int k;
+		for (k = 0; k < 4; k++) {
+			uint64_t w;
+			memcpy(&w, c->ybits + k * c->ybytes + (at >> 3), 8);
+			r->yw[k] = w >> (at & 7);
+		}
 		bblock_start(c, r, &L, inM, inX, ein, b);
 #define STEP(q) bstripe_step(c, r, &L, outM, outX, eout, t0 + (q), (q), te, how, band)
 		STEP(15), STEP(14), STEP(13), STEP(12), STEP(11), STEP(10), STEP(9), STEP(8);
@@ -728,8 +752,9 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	double end[3], endsum, log2P, tr[PH_NTRANS] = {0}, post[3] = {0};
 	int32_t *blo = pr0->lo ? malloc((n + 1) * sizeof *blo) : NULL, *bhi = pr0->lo ? malloc((n + 1) * sizeof *bhi) : NULL;
 	int64_t *foff = malloc((ns + 1) * sizeof *foff), nbt, wlo, whi;
-	float *F = NULL, *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
+	float *F = NULL, *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf), *ymq = NULL, *yyq = NULL;
 	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
+	uint8_t *ybits = NULL;
 	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
 	int64_t *Ef = NULL, Eend, i, j, k;
 	phmm_pair_t pr1 = *pr0;
@@ -748,7 +773,9 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	ret = TS_ENOMEM;
 	F = aligned_alloc(64, (size_t)(nbt * 48 * 16) * sizeof *F);
 	Ef = malloc(nbt * sizeof *Ef);
-	if (!F || !Ef) goto done;
+	c.ybytes = (m + 160) / 8 + 8;
+	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0 || !(ybits = calloc(4 * c.ybytes, 1))) goto done;
+	for (k = 0; k < m; k++) ybits[in->yi[k] * c.ybytes + (k + 64) / 8] |= (uint8_t)(1u << ((k + 64) & 7));
 	ret = PHMM_REDO;
 	/* the growth bits of the forward, and of the backward's sums */
 	gf = growth_bits(in, t->t);
@@ -772,7 +799,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	tr[PH_ME] = end[0] / endsum, tr[PH_XE] = end[1] / endsum, tr[PH_YE] = end[2] / endsum;
 	/* the backward */
 	c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = 56 - gbk, c.F = F, c.Ef = Ef, c.bg = buf + 4 * row;
-	c.foff = foff, c.lo = pr->lo, c.hi = pr->hi;
+	c.foff = foff, c.lo = pr->lo, c.hi = pr->hi, c.ymq = ymq, c.yyq = yyq, c.ybits = ybits;
 	for (k = 0; k < 7; k++) c.tr[k] = (float)t->t[order[k]];
 	c.tend[0] = (float)t->t[PH_ME], c.tend[1] = (float)t->t[PH_XE], c.tend[2] = (float)t->t[PH_YE];
 	c.l2i = (int64_t)floor(log2P), c.frac = exp2(floor(log2P) - log2P);
@@ -897,6 +924,8 @@ done:
 	free(accM);
 	free(eb);
 	free(Ef);
+	if (ymq) free(ymq - PHMM_PAD), free(yyq - PHMM_PAD);
+	free(ybits);
 	free(c.rowM);
 	free(c.rowX);
 	return ret;
