@@ -502,8 +502,8 @@ static int fb_agrees_how(phmm_kernel_t k, int stripes, const phmm_tables_t *t, c
 	int st;
 	phmm_counts_zero(&cf), phmm_counts_zero(&cd), phmm_counts_zero(&cz);
 	if (phmm_expect(t, pr, &cd, &ld) != TS_OK) return -1;
-	snprintf(what, sizeof what, "%s, %ld x %ld%s", stripes ? "stripes" : phmm_kernel_label(k), (long)pr->n, (long)pr->m,
-		 pr->lo ? " banded" : "");
+	snprintf(what, sizeof what, "%s, %ld x %ld%s%s", stripes ? "stripes" : phmm_kernel_label(k), (long)pr->n, (long)pr->m,
+		 pr->lo ? " banded" : "", pr->glocal ? " glocal" : "");
 	st = stripes ? phmm_expect_stripes(t, pr, &cf, &lf) : phmm_expect_kernel(k, t, pr, &cf, &lf);
 	cr_assert(st == TS_OK || st == PHMM_REDO, "%s: status %d", what, st);
 	if (st == PHMM_REDO) {
@@ -655,6 +655,49 @@ Test(dp_simd, fb_stripes_banded)
 	}
 	cr_log_info("stripes: %d of %d banded pairs kept in float", kept, tried);
 	cr_assert_gt(kept, tried * 3 / 4, "stripes kept only %d of %d banded pairs", kept, tried);
+	gsl_rng_free(r);
+}
+
+/* Glocal pairs (the ends of y hang free): x against a window of y with
+ * 0..40 random residues either side, unbanded or banded (half-width 3..40
+ * around the line through the window, neither end forced to y's ends).
+ * The stripes then find E at every cell of row n and B at every cell of
+ * row 0, and the Y emissions from where B and E lie: counts as double's. */
+Test(dp_simd, fb_stripes_glocal)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[320], y[420], core[340];
+	int32_t lo[321], hi[321];
+	int rep, kept = 0, tried = 0;
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 81);
+	ambiguous = 0.001;
+	for (rep = 0; rep < 200; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		const int64_t n = 16 + (int64_t)gsl_rng_uniform_int(r, 285), left = (int64_t)gsl_rng_uniform_int(r, 41);
+		const int64_t right = (int64_t)gsl_rng_uniform_int(r, 41), w = 3 + (int64_t)gsl_rng_uniform_int(r, 38);
+		int64_t c, i;
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .glocal = 1};
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		if ((c = random_pair(x, n, core, n + 20, 1, 0.04, 0.04, r)) == 0) continue;
+		for (i = 0; i < left; i++) y[i] = random_code(r);
+		memcpy(y + left, core, c);
+		for (i = 0; i < right; i++) y[left + c + i] = random_code(r);
+		pr.m = left + c + right;
+		if (rep % 2) {
+			for (i = 0; i <= n; i++) {
+				const int64_t at = left + i * c / n;
+				lo[i] = (int32_t)(at - w < 0 ? 0 : at - w), hi[i] = (int32_t)(at + w > pr.m ? pr.m : at + w);
+			}
+			pr.lo = lo, pr.hi = hi;
+		}
+		tried++;
+		kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;
+	}
+	cr_log_info("stripes: %d of %d glocal pairs kept in float", kept, tried);
+	cr_assert_gt(kept, tried * 3 / 4, "stripes kept only %d of %d glocal pairs", kept, tried);
 	gsl_rng_free(r);
 }
 

@@ -131,8 +131,9 @@ int phmm_forward_stripe_pass(const phmm_tables_t *t, const phmm_pair_t *pr, doub
 int phmm_forward_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL);
 
 /** The stripe forward–backward with its checks (dp_stripe.c), as
- *  phmm_expect_kernel(), banded pairs too: 0, PHMM_REDO (c unchanged; also
- *  for a pair it does not take: glocal, n < PHMM_STRIPE_MIN_N, more than 4
+ *  phmm_expect_kernel(), banded and glocal pairs too (the only float
+ *  forward–backward that takes glocal ones): 0, PHMM_REDO (c unchanged;
+ *  also for a pair it does not take: n < PHMM_STRIPE_MIN_N, more than 4
  *  distinct codes in y or 32 table entries, more than 16 MB of kept
  *  forward (about 1.1 kb × 1.2 kb without a band), a band whose edges move
  *  left, no AVX-512) or TS_ENOMEM.  phmm_expect_fast() runs it first on

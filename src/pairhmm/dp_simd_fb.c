@@ -264,7 +264,7 @@ static float *aligned_floats(int64_t n, int zeroed)
 }
 
 void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_NTRANS], const double post[3], const float *accM,
-		   phmm_code_counts_t *cc)
+		   const double *yemit, phmm_code_counts_t *cc)
 {
 	const int64_t ms = n + 1 + 2 * PHMM_PAD;
 	int64_t i, k;
@@ -292,7 +292,10 @@ void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_N
 			cc->x[a] += x[a];
 		}
 	}
-	for (k = 0; k < m; k++) cc->y[in->yi[k]] += 1;
+	if (yemit)
+		for (k = 0; k < in->ky; k++) cc->y[k] += yemit[k];
+	else
+		for (k = 0; k < m; k++) cc->y[in->yi[k]] += 1;
 	for (k = 0; k < 16; k++)
 		for (i = 0; i < 16; i++) cc->y[k] -= cc->m[i][k];
 	memcpy(cc->t, tr, sizeof cc->t);
@@ -383,7 +386,7 @@ static int fb_run(fb_t *s, phmm_code_counts_t *cc, double *lnL)
 	for (d = 1; d <= D; d++)
 		if (!(fabs(o.occ[d] + (d < D ? o.jump[d + 1] : 0) - 1) <= OCC_TOL)) goto done;
 	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(lnP)) goto done;  /* (d) */
-	phmm_fb_codes(&s->in, n, m, o.tr, o.post, o.accM, cc);
+	phmm_fb_codes(&s->in, n, m, o.tr, o.post, o.accM, NULL, cc);
 	r = TS_OK;
 done:
 	free(seg);
@@ -451,7 +454,8 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	phmm_code_counts_t cc, cn;
 	unsigned csr;
 	int r, a, b;
-	if (!phmm_f32_tables_fit(t) || pr->n == 0 || pr->m == 0 || pr->glocal) return PHMM_REDO;  /* (a); empty: double is instant */
+	/* (a); empty: double is instant; glocal ends: stripes only */
+	if (!phmm_f32_tables_fit(t) || pr->n == 0 || pr->m == 0 || (pr->glocal && !stripes)) return PHMM_REDO;
 	memset(&cc, 0, sizeof cc);
 	csr = phmm_f32_ftz_on();
 	r = phmm_f32_inputs(t, pr, 0, &mem, &in);
@@ -460,7 +464,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 		if (stripes && phmm_kernel_supported(PHMM_KERNEL_AVX512) && pr->n >= PHMM_STRIPE_MIN_N && in.ky <= 4 &&
 		    in.ntab <= 32 && phmm_stripe_fb_fits(pr))
 			r = phmm_stripe_fb(t, pr, &in, &cc, lnL);
-		if (r == PHMM_REDO && stripes < 2) {
+		if (r == PHMM_REDO && stripes < 2 && !pr->glocal) {
 			memset(&cc, 0, sizeof cc);
 			r = diag_fb(t, pr, &in, fwd, bwd, &cc, lnL);
 		}

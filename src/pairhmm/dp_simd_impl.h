@@ -204,9 +204,11 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 /** The counts of a forward–backward from its totals (dp_simd_fb.c): tr
  *  holds MX XX MY YY and the three ends, post the M, X, Y posteriors,
  *  accM the M posteriors at [code of y · (n + 1 + 2·PHMM_PAD) + PHMM_PAD +
- *  i]; derives XM, YM, MM and the emissions by renumbered code into cc. */
+ *  i], yemit the expected emissions of y by renumbered code (NULL: every
+ *  residue once, as with global ends); derives XM, YM, MM and the emissions
+ *  by renumbered code into cc. */
 void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_NTRANS], const double post[3], const float *accM,
-		   phmm_code_counts_t *cc);
+		   const double *yemit, phmm_code_counts_t *cc);
 
 /** The forward–backward with expected counts by stripes (dp_stripe.c):
  *  pr without a band, n, m ≥ 1, in->ky ≤ 4, in->ntab ≤ 32, and

@@ -55,7 +55,8 @@ typedef struct {
 	int64_t *Ef;               /* with keep: E of block b of stripe s at [foff[s] + b − b0] */
 	const int64_t *foff;       /* with keep: stripe s's first block in F and Ef */
 	const int32_t *lo, *hi;    /* the band by row (dp.h), or NULL */
-	int64_t m0;                /* the last column of row 0: m, or hi[0] */
+	int64_t lo0, m0;           /* the columns of row 0: 0..m, or the band's */
+	int glocal;                /* B at every (0, j) of row 0 (dp.h), not (0, 0) alone */
 } stripe_ctx_t;
 
 /* The blocks b0..b1 of 16 steps that stripe s runs: lane k of step t is
@@ -307,13 +308,14 @@ STRIPES(stripes_keep16b, SLOOK16, 1, 1)
 STRIPES(stripes_keep32b, SLOOK32, 1, 1)
 #undef STRIPES
 
-/* Row 0 (B and the Y cells (0, j)) as the first stripe's row above, in
- * blocks of 16 columns with their own exponents: exact powers of two, no
- * libm. */
+/* Row 0 (B — at (0, 0), or at every (0, j) when glocal — and the Y cells
+ * (0, j)) as the first stripe's row above, in blocks of 16 columns with
+ * their own exponents: exact powers of two, no libm.  With B at (0, j):
+ * S = start·1 + YM·fY, SX = start·1, SY = start·1 + YY·fY. */
 static void row0(const stripe_ctx_t *c, const double *tr, const double start[3], float *S, float *SX, int32_t *E)
 {
 	const int64_t m = c->m;
-	double v[16], sv[16], sy = start[2], mx;
+	double v[16], sv[16], sy = 0, mx;
 	int64_t b, l, j, ev = 0, Eb;
 	for (b = 0; b < c->nb; b++) {
 		/* renormalise the running SY to [1, 2) so 16 columns stay in double */
@@ -325,10 +327,13 @@ static void row0(const stripe_ctx_t *c, const double *tr, const double start[3],
 		for (l = 0; l < 16; l++) {
 			j = 16 * b + l;
 			v[l] = sv[l] = 0;
-			if (j == 0) v[l] = start[0] * phmm_pow2(ev), sv[l] = start[1] * phmm_pow2(ev);
-			else if (j <= c->m0) {
-				const double fy = c->in->qys[m - j] * sy;  /* qY(y_j)·SY(0, j−1) */
+			if (j >= c->lo0 && j <= c->m0) {
+				const double fy = j > c->lo0 ? c->in->qys[m - j] * sy : 0;  /* qY(y_j)·SY(0, j−1) */
 				v[l] = tr[PH_YM] * fy, sy = tr[PH_YY] * fy;
+				if (c->glocal || j == 0) {
+					const double one = phmm_pow2(ev);
+					v[l] += start[0] * one, sv[l] = start[1] * one, sy += start[2] * one;
+				}
 			}
 			if (v[l] > mx) mx = v[l];
 			if (sv[l] > mx) mx = sv[l];
@@ -361,11 +366,6 @@ static int growth_bits(const phmm_f32_in_t *in, const double *tr)
 	return g <= 1 ? 0 : (int)ceil(16 * log2(g));
 }
 
-/* The forward of pair in (n × m) with transitions tr and start[] out of B,
- * target exponent T: τ·f of the last cell's M, X, Y in end[] (scale
- * Eend); lgE (or NULL) as phmm_stripe_pass_model; with F and Ef (not NULL) the
- * inputs of every cell and the blocks' exponents kept for the backward.
- * 0 or TS_ENOMEM. */
 /* qY·YM and qY·YY at reversed y index k = −PHMM_PAD..m−1+PHMM_PAD (0
  * outside y), offset so that [k] is index k: 0 or TS_ENOMEM (free *ymq −
  * PHMM_PAD and *yyq − PHMM_PAD). */
@@ -386,6 +386,11 @@ static int gap_columns(const double *tr, const phmm_f32_in_t *in, int64_t m, flo
 	return TS_OK;
 }
 
+/* The forward of pair in (n × m) with transitions tr and start[] out of B,
+ * target exponent T: τ·f of the last cell's M, X, Y in end[] (scale
+ * Eend); lgE (or NULL) as phmm_stripe_pass_model; with F and Ef (not NULL) the
+ * inputs of every cell and the blocks' exponents kept for the backward.
+ * 0 or TS_ENOMEM. */
 static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, const phmm_pair_t *pr, int T, double *lgE,
 		       float *F, int64_t *Ef, const int64_t *foff, double end[3], int64_t *Eend)
 {
@@ -405,7 +410,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 	if (buf && ok && eb && (gE || !lgE)) {
 		memset(&c, 0, sizeof c);
 		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef, c.foff = foff;
-		c.lo = pr->lo, c.hi = pr->hi, c.m0 = pr->hi ? pr->hi[0] : m;
+		c.lo = pr->lo, c.hi = pr->hi, c.lo0 = pr->glocal && pr->lo ? pr->lo[0] : 0, c.m0 = pr->hi ? pr->hi[0] : m, c.glocal = pr->glocal;
 		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
 		c.ymq = ymq, c.yyq = yyq, c.bS = buf + 4 * row;
 		/* columns past those a stripe writes are read as 0 */
@@ -488,6 +493,7 @@ typedef struct {
 	const float *ymq, *yyq;  /* qY·YM and qY·YY at reversed y index k */
 	const uint8_t *ybits;  /* bit k + 64 of ybits + b·ybytes: yi[k] is code b */
 	int64_t ybytes;
+	int64_t jlo, jhi;      /* the columns of row n that go to E: m alone, or all (glocal) */
 	const int64_t *Ef;
 	const int64_t *foff;   /* stripe s's first block in F and Ef */
 	const int32_t *lo, *hi;  /* the band, or NULL */
@@ -517,6 +523,7 @@ typedef struct {
 	__m512i blo, bhi;      /* with a band: lane k's cells are steps blo..bhi */
 	int64_t in_lo, in_hi;  /* the columns of the row below that were written */
 	int64_t b0;
+	int64_t elo, ehi;      /* the steps at which lane endk (row n) goes to E */
 } blane_t;
 
 /* lanes 0..14 lanes 1..15 of a, lane 15 the value at v */
@@ -527,7 +534,7 @@ AVX512 __m512 shift_out(__m512 a, const float *v)
 }
 
 AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *outM, float *outX, int32_t *eout, int64_t t, int q,
-			 int64_t te, int how, int band)
+			 int how, int band)
 {
 	const int64_t k0 = L->m - t;
 	const __m512i yc = _mm512_loadu_si512(L->yi + k0), idx = _mm512_add_epi32(L->xrow, yc);
@@ -542,11 +549,11 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 	gM = _mm512_mul_ps(p, _mm512_fmadd_ps(L->MM, m2, _mm512_fmadd_ps(L->MX, x1, _mm512_mul_ps(L->MY, y1))));
 	gX = _mm512_fmadd_ps(L->qxXM, m2, _mm512_mul_ps(L->qxXX, x1));
 	gY = _mm512_fmadd_ps(_mm512_loadu_ps(L->ymq + k0), m2, vy);
-	if (t == te) {  /* the last cell goes to E, of value 1 */
+	if (t >= L->elo && t <= L->ehi) {  /* a last cell: to E, of value 1 */
 		const float one = (float)phmm_pow2(r->E);
-		gM = _mm512_mask_mul_ps(gM, L->endk, p, _mm512_set1_ps(c->tend[0] * one));
-		gX = _mm512_mask_mul_ps(gX, L->endk, L->qx, _mm512_set1_ps(c->tend[1] * one));
-		gY = _mm512_mask_mul_ps(gY, L->endk, _mm512_loadu_ps(L->qys + k0), _mm512_set1_ps(c->tend[2] * one));
+		gM = _mm512_mask3_fmadd_ps(p, _mm512_set1_ps(c->tend[0] * one), gM, L->endk);
+		gX = _mm512_mask3_fmadd_ps(L->qx, _mm512_set1_ps(c->tend[1] * one), gX, L->endk);
+		gY = _mm512_mask3_fmadd_ps(_mm512_loadu_ps(L->qys + k0), _mm512_set1_ps(c->tend[2] * one), gY, L->endk);
 	}
 	if (band) {  /* cells outside it are 0, and so are their posteriors */
 		bm = band_mask(L->blo, L->bhi, t);
@@ -638,6 +645,7 @@ AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t s, const float *inM, cons
 	L.F = c->F + (c->foff[s] - b0) * 48 * 16;
 	L.m = c->m, L.yi = in->yi, L.qys = in->qys, L.ymq = c->ymq, L.yyq = c->yyq, L.bgM = c->bg, L.bgX = c->bg + 32;
 	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
+	L.elo = te >= 0 ? te - c->m + c->jlo : 1, L.ehi = te >= 0 ? te - c->m + c->jhi : 0;  /* te: column m */
 	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L.blo, &L.bhi);
 	r->M1 = r->M2 = r->X1 = r->Y1 = _mm512_setzero_ps();
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
@@ -650,7 +658,7 @@ AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t s, const float *inM, cons
 			r->yw[k] = w >> (at & 7);
 		}
 		bblock_start(c, r, &L, inM, inX, ein, b);
-#define STEP(q) bstripe_step(c, r, &L, outM, outX, eout, t0 + (q), (q), te, how, band)
+#define STEP(q) bstripe_step(c, r, &L, outM, outX, eout, t0 + (q), (q), how, band)
 		STEP(15), STEP(14), STEP(13), STEP(12), STEP(11), STEP(10), STEP(9), STEP(8);
 		STEP(7), STEP(6), STEP(5), STEP(4), STEP(3), STEP(2), STEP(1), STEP(0);
 #undef STEP
@@ -711,7 +719,7 @@ static int clamp_band(const phmm_pair_t *pr, int32_t *lo, int32_t *hi)
 		lo[i] = pr->lo[i] > 0 ? pr->lo[i] : 0, hi[i] = pr->hi[i] < pr->m ? pr->hi[i] : (int32_t)pr->m;
 		if (lo[i] > hi[i] || (i > 0 && (lo[i] < lo[i - 1] || hi[i] < hi[i - 1]))) return PHMM_REDO;
 	}
-	return lo[0] == 0 && hi[pr->n] == pr->m ? TS_OK : PHMM_REDO;
+	return pr->glocal || (lo[0] == 0 && hi[pr->n] == pr->m) ? TS_OK : PHMM_REDO;
 }
 
 /* v·2^e for any e: an exact power of 2 where one exists (most calls),
@@ -730,6 +738,59 @@ static double scaled_product(double a, double b, int64_t e)
 	if (!(a > 0) || !(b > 0)) return 0;
 	ea = phmm_exp2_of(a), eb = phmm_exp2_of(b);
 	return scaled(a * phmm_pow2(-ea) * (b * phmm_pow2(-eb)), e + ea + eb);
+}
+
+/* Σ v[k]·2^e[k] over the k < nv with v[k] > 0, as the return value times
+ * 2^*top (*top the largest such e; 0 and INT64_MIN: none) */
+static double exp_sum(const double *v, const int64_t *e, int64_t nv, int64_t *top)
+{
+	double sum = 0;
+	int64_t k;
+	*top = INT64_MIN;
+	for (k = 0; k < nv; k++)
+		if (v[k] > 0 && e[k] > *top) *top = e[k];
+	for (k = 0; k < nv; k++)
+		if (v[k] > 0) sum += scaled(v[k], e[k] - *top);
+	return sum;
+}
+
+/* The backward of B at (0, j), MM·gM(1, j+1) + MX·gX(1, j) + MY·gY(0, j+1),
+ * as the return value times 2^*e: gM, gX of row 1 are read only in the
+ * columns wlo..whi that stripe 0 wrote (true value g·2^−e1), gY(0, j+1) is
+ * gy·2^ge. */
+static double start_back(const double *tr, const float *gM1, const float *gX1, const int32_t *e1, int64_t wlo, int64_t whi,
+			 int64_t j, double gy, int64_t ge, int64_t *e)
+{
+	const double v[3] = {j + 1 >= wlo && j + 1 <= whi ? tr[PH_MM] * gM1[j + 1] : 0, j >= wlo && j <= whi ? tr[PH_MX] * gX1[j] : 0,
+			     tr[PH_MY] * gy};
+	const int64_t ev[3] = {v[0] > 0 ? -(int64_t)e1[j + 1] : 0, v[1] > 0 ? -(int64_t)e1[j] : 0, ge};
+	return exp_sum(v, ev, 3, e);
+}
+
+/* Glocal ends: E from every cell (n, j), j = jlo..jhi, read from the kept
+ * forward (the last stripe's lane of row n): ME·fM + XE·fX + YE·fY into w[j]
+ * and its parts by state into end[], in the scale 2^−top, top returned. */
+static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_pair_t *pr, const float *F, const int64_t *Ef,
+			  const int64_t *foff, int64_t jlo, int64_t jhi, double *w, double end[3])
+{
+	const int64_t n = pr->n, m = pr->m, s = (n - 1) / 16, kn = n - 1 - 16 * s;
+	int64_t b0, b1, j, top = INT64_MIN;
+	const float *Fs;
+	stripe_window(n, m, pr->lo, pr->hi, s, &b0, &b1);
+	Fs = F + (foff[s] - b0) * 48 * 16;
+	for (j = jlo; j <= jhi; j++)
+		if (-Ef[foff[s] + (j + kn) / 16 - b0] > top) top = -Ef[foff[s] + (j + kn) / 16 - b0];
+	end[0] = end[1] = end[2] = 0;
+	for (j = jlo; j <= jhi; j++) {
+		const int64_t u = j + kn;  /* the step of cell (n, j) */
+		const float *f = Fs + 48 * u;
+		const double sc = scaled(1, -Ef[foff[s] + u / 16 - b0] - top);
+		const double eM = j > 0 ? tr[PH_ME] * in->pmf[in->xi[n] + in->yi[m - j]] * f[kn] * sc : 0;
+		const double eX = tr[PH_XE] * in->qxs[n] * f[16 + kn] * sc, eY = tr[PH_YE] * in->qys[m - j] * f[32 + kn] * sc;
+		end[0] += eM, end[1] += eX, end[2] += eY;
+		w[j] = eM + eX + eY;
+	}
+	return top;
 }
 
 int phmm_stripe_fb_fits(const phmm_pair_t *pr)
@@ -756,12 +817,13 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
 	uint8_t *ybits = NULL;
 	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
-	int64_t *Ef = NULL, Eend, i, j, k;
+	int64_t *Ef = NULL, *eB = NULL, Eend, i, j, k;
+	double *wE = NULL, *wB = NULL;  /* glocal: E and B by column of y (eB: wB's exponents) */
 	phmm_pair_t pr1 = *pr0;
 	const phmm_pair_t *pr = &pr1;
 	bctx_t c;
 	int ret = TS_ENOMEM, gf, gbk, st;
-	double pm = 0, qx = 0, qy = 0, g, inv, rows;
+	double pm = 0, qx = 0, qy = 0, g, inv, rows, yemit[16] = {0};
 	memset(&c, 0, sizeof c);
 	c.rowM = calloc((size_t)4 * ms, sizeof *c.rowM), c.rowX = calloc(ms, sizeof *c.rowX);
 	if (!foff || !buf || !accM || !eb || !c.rowM || !c.rowX || (pr0->lo && (!blo || !bhi))) goto done;
@@ -790,6 +852,14 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	gbk = g <= 1 ? 0 : (int)ceil(16 * log2(g));
 	if (gf > 20 || gbk > 20) goto done;
 	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, end, &Eend)) != TS_OK) goto done;
+	/* the cells of row n that go to E: (n, m), or the band's when glocal */
+	c.jlo = c.jhi = m;
+	if (pr->glocal) {
+		c.jlo = pr->lo && pr->lo[n] > 0 ? pr->lo[n] : 0, c.jhi = pr->hi ? pr->hi[n] : m;
+		ret = TS_ENOMEM;
+		if (!(wE = calloc(m + 1, sizeof *wE)) || !(wB = calloc(m + 1, sizeof *wB)) || !(eB = calloc(m + 1, sizeof *eB))) goto done;
+		Eend = -glocal_end(t->t, in, pr, F, Ef, foff, c.jlo, c.jhi, wE, end);
+	}
 	ret = PHMM_REDO;
 	endsum = end[0] + end[1] + end[2];
 	if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
@@ -810,25 +880,27 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	else if (pr->lo) bstripes_look32b(&c, bufM, bufX, ebs, &wlo, &whi);
 	else if (in->ntab <= 16) bstripes_look16(&c, bufM, bufX, ebs, &wlo, &whi);
 	else bstripes_look32(&c, bufM, bufX, ebs, &wlo, &whi);
-	{	/* row 0 (B and the cells (0, j), all Y) from row 1, in double with
-		 * running power-of-2 exponents (a long y leaves double's range) */
+	{	/* row 0 (B — at (0, 0), or at every (0, j) when glocal — and the
+		 * cells (0, j), all Y) from row 1, in double with running
+		 * power-of-2 exponents (a long y leaves double's range) */
 		const int a = !((ns - 1) & 1);  /* the buffer stripe 0 wrote */
 		const float *gM1 = bufM[a], *gX1 = bufX[a];
 		const int32_t *e1 = ebs[a];
-		const double YM = t->t[PH_YM], YY = t->t[PH_YY];
-		const int64_t m0 = pr->hi ? pr->hi[0] : m;  /* row 0's last cell */
-		double *fv = malloc((m + 2) * sizeof *fv), sy = t->t[PH_MY], gy = 0, bv, yy = 0, py = 0, Pb;
+		const double YM = t->t[PH_YM], YY = t->t[PH_YY], MY = t->t[PH_MY];
+		const int64_t lo0 = pr->glocal && pr->lo ? pr->lo[0] : 0, m0 = pr->hi ? pr->hi[0] : m;  /* row 0's cells */
+		double *fv = malloc((m + 2) * sizeof *fv), sy = lo0 == 0 ? MY : 0, gy = 0, bv, yy = 0, py = 0, Pb;
 		int64_t *fe = malloc((m + 2) * sizeof *fe), se = 0, ge = 0, x;
 		if (!fv || !fe) {
 			free(fv), free(fe);
 			ret = TS_ENOMEM;
 			goto done;
 		}
-		/* the forward: fY(0, j) = qY·SY(0, j−1), SY(0, j) = YY·fY(0, j);
-		 * true values v·2^e */
+		/* the forward: fY(0, j) = qY·SY(0, j−1), SY(0, j) = YY·fY(0, j)
+		 * (+ MY out of B at (0, j)); true values v·2^e */
 		for (j = 1; j <= m0; j++) {
 			if (sy > 0 && sy < 0x1p-600) sy *= 0x1p600, se -= 600;
-			fv[j] = in->qys[m - j] * sy, fe[j] = se, sy = YY * fv[j];
+			fv[j] = j > lo0 ? in->qys[m - j] * sy : 0, fe[j] = se, sy = YY * fv[j];
+			if (pr->glocal && j >= lo0) sy += scaled(MY, -se);
 		}
 		/* the backward: b of Y(0, j) = YM·gM(1, j+1) + YY·gY(0, j+1), its
 		 * posterior fY·b/P and Y→Y step, gY(0, j) = qY·b; gM(1, ·) read only
@@ -841,6 +913,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 			}
 			bv = YY * gy;
 			if (gm > 0) bv += scaled(YM * gm, -(int64_t)e1[j + 1] - ge);
+			if (pr->glocal && j >= lo0) wB[j] = start_back(t->t, gM1, gX1, e1, wlo, whi, j, gy, ge, &eB[j]);
 			py += scaled_product(fv[j], bv, fe[j] + ge - c.l2i) * c.frac;
 			yy += scaled_product(fv[j], YY * gy, fe[j] + ge - c.l2i) * c.frac;
 			gy = in->qys[m - j] * bv;
@@ -848,17 +921,12 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		}
 		free(fv), fv = NULL;
 		free(fe), fe = NULL;
-		{	/* P = MM·gM(1,1) + MX·gX(1,0) + MY·gY(0,1), in the scale of the
-			 * largest term (columns 1 and 0 only if stripe 0 wrote them) */
-			const double v[3] = {1 >= wlo && 1 <= whi ? t->t[PH_MM] * gM1[1] : 0, 0 >= wlo && 0 <= whi ? t->t[PH_MX] * gX1[0] : 0,
-					     t->t[PH_MY] * gy};
-			const int64_t e[3] = {v[0] > 0 ? -(int64_t)e1[1] : 0, v[1] > 0 ? -(int64_t)e1[0] : 0, ge};
-			int64_t top = INT64_MIN;
-			for (k = 0; k < 3; k++)
-				if (v[k] > 0 && e[k] > top) top = e[k];
-			for (Pb = 0, k = 0; k < 3; k++)
-				if (v[k] > 0) Pb += scaled(v[k], e[k] - top);
-			ge = top;
+		/* P: the backward of B at (0, 0), or the sum over every B */
+		if (pr->glocal) {
+			if (lo0 == 0) wB[0] = start_back(t->t, gM1, gX1, e1, wlo, whi, 0, gy, ge, &eB[0]);
+			Pb = exp_sum(wB, eB, m0 + 1, &ge);
+		} else {
+			Pb = start_back(t->t, gM1, gX1, e1, wlo, whi, 0, gy, ge, &ge);
 		}
 		/* P from the backward agrees with the forward's */
 		if (!(Pb > 0) || fabs((log2(Pb) + (double)ge - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
@@ -907,13 +975,25 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	post[2] = c.sumY;
 	/* every residue of y is emitted once, by M or Y: 10^-5 of m (measured
 	 * ≤ 1.3·10^-6 on good pairs; 5·10^-5 on two unbalanced pairs whose
-	 * forward flushed mass that the rows did not show) */
-	if (!(fabs(post[0] + post[2] - (double)m) <= 1e-5 * (double)m)) goto done;
+	 * forward flushed mass that the rows did not show).  Glocal, y_j is
+	 * emitted iff B lies left of it and E does not: P(B < j) − P(E < j),
+	 * from the posteriors of B and E by column (double, from row 0 and the
+	 * kept forward's row n), summed by code of y for the Y emissions */
+	if (pr->glocal) {
+		double sB, sE = end[0] + end[1] + end[2], cb = 0, ce = 0, emitted = 0;
+		int64_t topB;
+		sB = exp_sum(wB, eB, m + 1, &topB);
+		for (j = 1; j <= m; j++) {
+			const double e = (cb += wB[j - 1] > 0 ? scaled(wB[j - 1], eB[j - 1] - topB) / sB : 0) - (ce += wE[j - 1] / sE);
+			yemit[in->yi[m - j]] += e, emitted += e;
+		}
+		if (!(fabs(post[0] + post[2] - emitted) <= 1e-5 * (double)m)) goto done;
+	} else if (!(fabs(post[0] + post[2] - (double)m) <= 1e-5 * (double)m)) goto done;
 	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
 	tr[PH_YY] = c.sumYY, tr[PH_MY] = post[2] - c.sumYY;
 	for (st = 0; st < 3; st++)
 		if (!isfinite(post[st])) goto done;
-	phmm_fb_codes(in, n, m, tr, post, accM, cc);
+	phmm_fb_codes(in, n, m, tr, post, accM, pr->glocal ? yemit : NULL, cc);
 	ret = TS_OK;
 done:
 	free(blo);
@@ -926,6 +1006,7 @@ done:
 	free(Ef);
 	if (ymq) free(ymq - PHMM_PAD), free(yyq - PHMM_PAD);
 	free(ybits);
+	free(wE), free(wB), free(eB);
 	free(c.rowM);
 	free(c.rowX);
 	return ret;
