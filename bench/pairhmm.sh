@@ -77,6 +77,11 @@ TESSERA_KERNEL=scalar /usr/bin/time -f "  PacBio RS II lambda, 112 reads, scalar
 /usr/bin/time -f "  PacBio RS II lambda, 112 reads: %e s" $TESSERA pairhmm test -@ 2 --bam data/reads/pacbio_rsii_lambda_subreads.bam \
 	--ref data/reads/pacbio_lambdaNEB_ref.fasta -o $T/pb.txt
 grep '^Verdict' $T/pb.txt | sed 's/^/  /'
+TESSERA_KERNEL=scalar /usr/bin/time -f "  the same, --mode glocal, scalar double: %e s" $TESSERA pairhmm test -@ 2 --mode glocal \
+	--bam data/reads/pacbio_rsii_lambda_subreads.bam --ref data/reads/pacbio_lambdaNEB_ref.fasta -o $T/pbg.txt
+/usr/bin/time -f "  the same, --mode glocal: %e s" $TESSERA pairhmm test -@ 2 --mode glocal --bam data/reads/pacbio_rsii_lambda_subreads.bam \
+	--ref data/reads/pacbio_lambdaNEB_ref.fasta -o $T/pbg.txt
+grep '^Verdict' $T/pbg.txt | sed 's/^/  /'
 ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
 if [ -r "$ONT" ]; then
 	cp "$ONT" $T/ont.bam && samtools index $T/ont.bam

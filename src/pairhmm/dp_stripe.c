@@ -2,7 +2,8 @@
  * expected counts of dp_simd_fb.c, by stripes of 16 rows held in AVX-512
  * registers (GKL's layout, with the scaling that a pair HMM emitting both
  * sequences needs).  With a band, a stripe runs only the blocks its rows'
- * band crosses and zeroes the cells outside it.
+ * band crosses and zeroes the cells outside it.  With free ends (glocal)
+ * B is every cell of row 0 and E every cell of row n (phmm_stripe_fb).
  *
  * Layout.  Stripe s holds rows r0+1..r0+16 (r0 = 16s), lane k row r0+1+k;
  * at step t lane k computes column j = t − k, so all lanes sit on diagonal
