@@ -390,10 +390,11 @@ static int gap_columns(const double *tr, const phmm_f32_in_t *in, int64_t m, flo
 /* The forward of pair in (n × m) with transitions tr and start[] out of B,
  * target exponent T: τ·f of the last cell's M, X, Y in end[] (scale
  * Eend); lgE (or NULL) as phmm_stripe_pass_model; with F and Ef (not NULL) the
- * inputs of every cell and the blocks' exponents kept for the backward.
- * 0 or TS_ENOMEM. */
+ * inputs of every cell and the blocks' exponents kept for the backward;
+ * ymq0, yyq0 gap_columns() of tr, or NULL to make them here.  0 or
+ * TS_ENOMEM. */
 static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, const phmm_pair_t *pr, int T, double *lgE,
-		       float *F, int64_t *Ef, const int64_t *foff, double end[3], int64_t *Eend)
+		       float *F, int64_t *Ef, const int64_t *foff, const float *ymq0, const float *yyq0, double end[3], int64_t *Eend)
 {
 	const int64_t n = pr->n, m = pr->m;
 	const int64_t D = n + m, nb = m / 16 + 2, P = PHMM_PAD, row = 32 + 16 * nb, ng = (n + 15) / 16 + nb;
@@ -402,7 +403,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 	float *buf, *bufS[2], *bufSX[2], *ymq = NULL, *yyq = NULL;
 	int32_t *eb, *ebs[2];
 	int64_t *gE, k;
-	int ret = TS_ENOMEM, ok = gap_columns(tr, in, m, &ymq, &yyq) == TS_OK;
+	int ret = TS_ENOMEM, own = !ymq0, ok = !own || gap_columns(tr, in, m, &ymq, &yyq) == TS_OK;
 	/* two rows (above, below) of S and SX, and their exponents; column 0 at
 	 * [32], 64-byte aligned */
 	buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
@@ -413,7 +414,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef, c.foff = foff;
 		c.lo = pr->lo, c.hi = pr->hi, c.lo0 = pr->glocal && pr->lo ? pr->lo[0] : 0, c.m0 = pr->hi ? pr->hi[0] : m, c.glocal = pr->glocal;
 		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
-		c.ymq = ymq, c.yyq = yyq, c.bS = buf + 4 * row;
+		c.ymq = own ? ymq : ymq0, c.yyq = own ? yyq : yyq0, c.bS = buf + 4 * row;
 		/* columns past those a stripe writes are read as 0 */
 		memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
 		memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
@@ -434,7 +435,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		ret = TS_OK;
 	}
 	free(buf);
-	if (ok) free(ymq - P), free(yyq - P);
+	if (own && ok) free(ymq - P), free(yyq - P);
 	free(eb);
 	free(gE);
 	return ret;
@@ -454,7 +455,7 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 	if ((ret = phmm_f32_inputs(t, pr, 0, &mem, &in)) == TS_OK) {
 		ret = PHMM_REDO;
 		gb = growth_bits(&in, tr);
-		if (gb <= 40 && (ret = forward_run(tr, start, &in, pr, 120 - 4 - gb, lgE, NULL, NULL, NULL, end, &Eend)) == TS_OK) {
+		if (gb <= 40 && (ret = forward_run(tr, start, &in, pr, 120 - 4 - gb, lgE, NULL, NULL, NULL, NULL, NULL, end, &Eend)) == TS_OK) {
 			*tbound = 120 - 4 - gb + gb + 1;
 			if (lgE[0] < -*tbound) lgE[0] = -*tbound;  /* B, of value 1 */
 			e = end[0] + end[1] + end[2];
@@ -852,7 +853,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	if (qy * (t->t[PH_YM] + t->t[PH_YY]) > g) g = qy * (t->t[PH_YM] + t->t[PH_YY]);
 	gbk = g <= 1 ? 0 : (int)ceil(16 * log2(g));
 	if (gf > 20 || gbk > 20) goto done;
-	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, end, &Eend)) != TS_OK) goto done;
+	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, end, &Eend)) != TS_OK) goto done;
 	/* the cells of row n that go to E: (n, m), or the band's when glocal */
 	c.jlo = c.jhi = m;
 	if (pr->glocal) {
