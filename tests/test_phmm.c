@@ -12,6 +12,7 @@
 #include <string.h>
 #include "pairhmm/dp.h"
 #include "pairhmm/dp_impl.h"
+#include "pairhmm/dp_simd_impl.h"
 #include "pairhmm/boot.h"
 #include "pairhmm/em.h"
 #include "pairhmm/lrt.h"
@@ -663,4 +664,76 @@ Test(phmm, long_double_redo_when_a_row_overflows_double, .timeout = 300)
 	free(x);
 	free(y);
 	gsl_rng_free(r);
+}
+
+/* The M-step sets estimates below 2^-60 to 0 (the rest renormalised), so a
+ * substitution or gap a data set never shows leaves the float kernels'
+ * range (dp_simd.h criterion a) at 0, not at ever smaller values. */
+Test(phmm, mstep_zeroes_vanishing_estimates)
+{
+	phmm_counts_t c;
+	phmm_params_t p;
+	phmm_tables_t t;
+	double kept = 0, s = 0;
+	int a, b;
+	phmm_counts_zero(&c);
+	c.t[PH_MM] = 1000, c.t[PH_MX] = 1e-20, c.t[PH_MY] = 10, c.t[PH_ME] = 1;
+	c.t[PH_XM] = 1e-20, c.t[PH_YM] = 9, c.t[PH_YY] = 4, c.t[PH_YE] = 0;
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) c.m[a][b] = a == b ? 250 : 2;
+	c.m[0][3] = 1e-25;
+	for (a = 0; a < 4; a++) c.x[a] = c.y[a] = 3;
+	c.x[2] = 1e-40;
+	phmm_params_default(&p);
+	phmm_mstep(&c, 0, &p);
+	cr_assert_eq(p.p[0][3], 0.0);
+	cr_assert_eq(p.dX, 0.0);
+	cr_assert_eq(p.qX[2], 0.0);
+	cr_assert_gt(p.dY, 0.0);
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) kept += a == 0 && b == 3 ? 0 : c.m[a][b], s += p.p[a][b];
+	cr_assert(fabs(s - 1) < 1e-15, "match emissions sum to %.17g", s);
+	cr_assert_eq(p.p[1][1], 250 / kept);
+	cr_assert_eq(p.qX[0], 1.0 / 3);
+	phmm_tables(&p, &t);
+	cr_assert(phmm_f32_tables_fit(&t), "the tables stay in the float kernels' range");
+}
+
+/* EM on pairs whose A and T never replace each other, from A->T and T->A
+ * match emissions of 10^-15: A->T reaches 0 (T->A keeps a small expected
+ * count in these pairs and does not), and the likelihood at the fit equals (to 10^-12) the
+ * one with that emission put back at 10^-19 — what the EM would otherwise
+ * have kept shrinking towards — so zeroing it cost nothing measurable. */
+Test(phmm, em_zeroed_estimate_costs_no_likelihood, .timeout = 300)
+{
+	phmm_params_t truth_p = truth(), start = truth(), back;
+	phmm_em_opts_t o;
+	phmm_fit_t fit;
+	dataset_t d;
+	char err[256];
+	double s = 0, lnL;
+	int a, b;
+	truth_p.p[0][3] = truth_p.p[3][0] = 0;
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) s += truth_p.p[a][b];
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) truth_p.p[a][b] /= s;
+	simulate(&d, &truth_p, 40, 31);
+	start.p[0][3] = start.p[3][0] = 1e-15;  /* so they can sink below 2^-60 within the fit */
+	for (s = 0, a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) s += start.p[a][b];
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) start.p[a][b] /= s;
+	phmm_em_opts_init(&o);
+	cr_assert_eq(phmm_em_fit(d.pairs, d.n, PHMM_SPEC_UNTIED, &start, &o, &fit, err), TS_OK, "%s", err);
+	cr_assert_eq(fit.params.p[0][3], 0.0, "A->T emission %g", fit.params.p[0][3]);
+	back = fit.params;
+	back.p[0][3] = 1e-19;
+	for (s = 0, a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) s += back.p[a][b];
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) back.p[a][b] /= s;
+	cr_assert_eq(phmm_estep(d.pairs, d.n, &back, 1, NULL, &lnL, err), TS_OK, "%s", err);
+	cr_assert(fabs(lnL - fit.lnL) <= 1e-12 * fabs(fit.lnL), "lnL %.15g with the emission back, %.15g zeroed", lnL, fit.lnL);
+	dataset_free(&d);
 }

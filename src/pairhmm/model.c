@@ -156,13 +156,26 @@ void phmm_counts_add(phmm_counts_t *acc, const phmm_counts_t *c)
 }
 
 /* Normalise n counts into v; keep v when there are none. */
+/* Estimates below 2^−60 become 0.  An event's expected count C under the
+ * current parameters bounds the probability that a pair's path uses it
+ * (C ≥ P(used at least once)), and the estimate is C over at most the
+ * residues of all pairs, so zeroing it changes ln L by under 2^−60 per
+ * residue: far below the EM's tolerance.  Left tiny, such an estimate
+ * shrinks by a factor at every iteration (a substitution a small data set
+ * never shows) and takes every later E-step out of float's range
+ * (criterion (a) of dp_simd.h) into double, ten times slower. */
+#define PROB_FLOOR 0x1p-60
+
+static double floored(double v) { return v < PROB_FLOOR ? 0 : v; }
+
 static void normalise(const double *cnt, int n, double *v)
 {
-	double s = 0;
+	double s = 0, kept = 0;
 	int i;
 	for (i = 0; i < n; i++) s += cnt[i];
-	if (s > 0)
-		for (i = 0; i < n; i++) v[i] = cnt[i] / s;
+	if (!(s > 0)) return;
+	for (i = 0; i < n; i++) kept += cnt[i] / s >= PROB_FLOOR ? cnt[i] : 0;
+	for (i = 0; i < n; i++) v[i] = cnt[i] / s >= PROB_FLOOR ? cnt[i] / kept : 0;
 }
 
 void phmm_mstep(const phmm_counts_t *c, unsigned spec, phmm_params_t *out)
@@ -175,16 +188,16 @@ void phmm_mstep(const phmm_counts_t *c, unsigned spec, phmm_params_t *out)
 	if (N > 0) out->tau = nE / N;
 	/* given τ, each row is a multinomial scaled by (1 − τ) */
 	if (spec & PHMM_TIE_GAP_OPEN) {
-		if (nM > 0) out->dX = out->dY = (1 - out->tau) * (n[PH_MX] + n[PH_MY]) / (2 * nM);
+		if (nM > 0) out->dX = out->dY = floored((1 - out->tau) * (n[PH_MX] + n[PH_MY]) / (2 * nM));
 	} else if (nM > 0) {
-		out->dX = (1 - out->tau) * n[PH_MX] / nM;
-		out->dY = (1 - out->tau) * n[PH_MY] / nM;
+		out->dX = floored((1 - out->tau) * n[PH_MX] / nM);
+		out->dY = floored((1 - out->tau) * n[PH_MY] / nM);
 	}
 	if (spec & PHMM_TIE_GAP_EXTEND) {
-		if (nX + nY > 0) out->eX = out->eY = (1 - out->tau) * (n[PH_XX] + n[PH_YY]) / (nX + nY);
+		if (nX + nY > 0) out->eX = out->eY = floored((1 - out->tau) * (n[PH_XX] + n[PH_YY]) / (nX + nY));
 	} else {
-		if (nX > 0) out->eX = (1 - out->tau) * n[PH_XX] / nX;
-		if (nY > 0) out->eY = (1 - out->tau) * n[PH_YY] / nY;
+		if (nX > 0) out->eX = floored((1 - out->tau) * n[PH_XX] / nX);
+		if (nY > 0) out->eY = floored((1 - out->tau) * n[PH_YY] / nY);
 	}
 	for (a = 0; a < 4; a++)
 		for (b = 0; b < 4; b++)

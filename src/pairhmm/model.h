@@ -94,7 +94,8 @@ void phmm_params_tie(phmm_params_t *p, unsigned spec);
 void phmm_tables(const phmm_params_t *p, phmm_tables_t *t);
 
 /** Maximise the expected complete-data likelihood given counts (closed form,
- *  tied groups pooled).  Groups with no counts keep their value in `out`. */
+ *  tied groups pooled).  Groups with no counts keep their value in `out`;
+ *  estimates below 2^−60 are set to 0 (model.c says why). */
 void phmm_mstep(const phmm_counts_t *c, unsigned spec, phmm_params_t *out);
 
 void phmm_counts_zero(phmm_counts_t *c);
