@@ -701,6 +701,38 @@ Test(dp_simd, fb_stripes_glocal)
 	gsl_rng_free(r);
 }
 
+/* Short reads in long windows (16..64 residues, flanks of 100..1,500, default
+ * parameters): ln P scales with the read, not the window, so criterion (d)
+ * counts the residues of y on a path, not m (with m it refused 73 of 80 such
+ * pairs, which then ran in double, all of them right in float). */
+Test(dp_simd, fb_stripes_glocal_short_in_long)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[64], y[3100], core[90];
+	int rep, kept = 0;
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 82);
+	ambiguous = 0;
+	for (rep = 0; rep < 40; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		const int64_t n = 16 + (int64_t)gsl_rng_uniform_int(r, 49), left = 100 + (int64_t)gsl_rng_uniform_int(r, 1401);
+		const int64_t right = 100 + (int64_t)gsl_rng_uniform_int(r, 1401);
+		int64_t c, i;
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .glocal = 1};
+		phmm_params_default(&p);
+		phmm_tables(&p, &t);
+		c = random_pair(x, n, core, n + 20, 1, 0.04, 0.04, r);
+		for (i = 0; i < left; i++) y[i] = random_code(r);
+		memcpy(y + left, core, c);
+		for (i = 0; i < right; i++) y[left + c + i] = random_code(r);
+		pr.m = left + c + right;
+		kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;
+	}
+	cr_assert_geq(kept, 36, "stripes kept only %d of 40 short reads in long windows", kept);
+	gsl_rng_free(r);
+}
+
 /* nt16 codes from hex digits */
 static int64_t hex_codes(const char *s, uint8_t *out)
 {
@@ -821,7 +853,8 @@ Test(dp_simd, fb_banded_and_short)
 }
 
 /* A pair long enough for the blocked (checkpointed) forward, C twin and
- * AVX2 against double; glocal pairs go to double. */
+ * AVX2 against double; the diagonal kernels refuse glocal pairs, counts
+ * untouched (the stripes take them: fb_stripes_glocal). */
 Test(dp_simd, fb_long_and_glocal, .timeout = 300)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -842,7 +875,15 @@ Test(dp_simd, fb_long_and_glocal, .timeout = 300)
 				     phmm_kernel_label((phmm_kernel_t)k));
 	pr.n = pr.m = 200;
 	pr.glocal = 1;
-	cr_assert_eq(fb_agrees(PHMM_KERNEL_F32_C, &t, &pr), 0, "a glocal pair was kept in float");
+	for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++)
+		if (phmm_kernel_supported((phmm_kernel_t)k)) {
+			phmm_counts_t c, z;
+			double l;
+			phmm_counts_zero(&c), phmm_counts_zero(&z);
+			cr_assert_eq(phmm_expect_kernel((phmm_kernel_t)k, &t, &pr, &c, &l), PHMM_REDO, "%s kept a glocal pair",
+				     phmm_kernel_label((phmm_kernel_t)k));
+			cr_assert_eq(memcmp(&c, &z, sizeof c), 0);
+		}
 	free(x);
 	free(y);
 	gsl_rng_free(r);

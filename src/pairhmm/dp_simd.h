@@ -38,7 +38,9 @@
  *   (d) precision is in doubt: float rounds each of the ~n+m factors of a
  *       path by up to 2^−24, so |error of ln P| ≲ (n+m+2)·2^−23; the result
  *       is kept only if that bound is ≤ 10^−6·|ln P| (pairs whose ln P is
- *       tiny per residue, e.g. runs of N under near-1 transitions), or
+ *       tiny per residue, e.g. runs of N under near-1 transitions; with
+ *       free ends, m is the expected number of residues of y aligned, as
+ *       the flanks lie on no path), or
  *   (e) (retired: a length-imbalance rule that (f) subsumes), or
  *   (f) underflow may have lost mass: a second float pass runs from the
  *       other end (the pair reversed, transitions transposed, τ as start),
@@ -146,8 +148,8 @@ int phmm_expect_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_coun
 int phmm_expect_fast(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
 
 /** The float forward–backward of kernel k alone: 0, PHMM_REDO (c is then
- *  unchanged), or TS_ENOMEM; PHMM_KERNEL_SCALAR, banded and glocal pairs
- *  run phmm_expect. */
+ *  unchanged; always for glocal pairs, which only the stripes take), or
+ *  TS_ENOMEM; PHMM_KERNEL_SCALAR runs phmm_expect. */
 int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
 
 #endif

@@ -193,7 +193,7 @@ int phmm_pair_reversed(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_pair_
 void phmm_pair_reversed_free(phmm_pair_t *rp);
 
 /** One float forward pass by stripes of 16 rows (dp_stripe.c, AVX-512;
- *  unbanded, n, m ≥ 1), transitions tr and start[] the factors out of B:
+ *  unbanded, global, n, m ≥ 1), transitions tr and start[] the factors out of B:
  *  sets *lnL, lgE[d] to the largest −E of the blocks crossing diagonal d
  *  and *tbound so that 2^(*tbound + lgE[d]) bounds its cells.  0,
  *  PHMM_REDO (criterion c, or tables whose sums can grow > 2^40 in 16
@@ -211,10 +211,11 @@ void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_N
 		   const double *yemit, phmm_code_counts_t *cc);
 
 /** The forward–backward with expected counts by stripes (dp_stripe.c):
- *  pr without a band, n, m ≥ 1, in->ky ≤ 4, in->ntab ≤ 32, and
- *  phmm_stripe_fb_fits(pr).  Counts by renumbered code into cc (zeroed by
- *  the caller).  0, PHMM_REDO (the checks of dp_simd_fb.c: P from both
- *  ends, each residue of x emitted once) or TS_ENOMEM. */
+ *  pr banded or not, global or glocal, n, m ≥ 1, in->ky ≤ 4, in->ntab ≤
+ *  32, and phmm_stripe_fb_fits(pr).  Counts by renumbered code into cc
+ *  (zeroed by the caller).  0, PHMM_REDO (the checks of dp_simd_fb.c: P
+ *  from both ends, each residue of x emitted once, and of y as often as it
+ *  is aligned) or TS_ENOMEM. */
 int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL);
 int phmm_stripe_fb_fits(const phmm_pair_t *pr);
 

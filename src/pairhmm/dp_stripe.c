@@ -450,7 +450,7 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 	double end[3], e;
 	int ret, gb;
 	unsigned csr;
-	if (pr->n < 1 || pr->m < 1) return PHMM_REDO;
+	if (pr->n < 1 || pr->m < 1 || pr->glocal) return PHMM_REDO;  /* E at (n, m) only */
 	csr = phmm_f32_ftz_on();
 	if ((ret = phmm_f32_inputs(t, pr, 0, &mem, &in)) == TS_OK) {
 		ret = PHMM_REDO;
@@ -867,7 +867,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	if (!(endsum > 0 && isfinite(endsum))) goto done;  /* (c) */
 	log2P = log2(endsum) - (double)Eend;
 	*lnL = log2P * M_LN2;
-	if ((double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(*lnL)) goto done;  /* (d) */
+	if (!pr->glocal && (double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(*lnL)) goto done;  /* (d); glocal below */
 	tr[PH_ME] = end[0] / endsum, tr[PH_XE] = end[1] / endsum, tr[PH_YE] = end[2] / endsum;
 	/* the backward */
 	c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = 56 - gbk, c.F = F, c.Ef = Ef, c.bg = buf + 4 * row;
@@ -990,6 +990,8 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 			yemit[in->yi[m - j]] += e, emitted += e;
 		}
 		if (!(fabs(post[0] + post[2] - emitted) <= 1e-5 * (double)m)) goto done;
+		/* (d) with the residues on a path: x and the part of y aligned */
+		if ((double)n + emitted + 2 > 1e-6 * fabs(*lnL) * 0x1p23) goto done;
 	} else if (!(fabs(post[0] + post[2] - (double)m) <= 1e-5 * (double)m)) goto done;
 	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
 	tr[PH_YY] = c.sumYY, tr[PH_MY] = post[2] - c.sumYY;
