@@ -658,6 +658,21 @@ Test(dp_simd, fb_stripes_banded)
 	gsl_rng_free(r);
 }
 
+/* x and a window of y around a related copy of it: left random residues,
+ * the copy (random_pair; core is scratch for it), right random residues, as
+ * a read against its reference with padding.  Returns m, 0 if the copy came
+ * out empty. */
+static int64_t window_pair(uint8_t *x, int64_t n, uint8_t *y, uint8_t *core, int64_t left, int64_t right, gsl_rng *r)
+{
+	const int64_t c = random_pair(x, n, core, n + 20, 1, 0.04, 0.04, r);
+	int64_t i;
+	if (c == 0) return 0;
+	for (i = 0; i < left; i++) y[i] = random_code(r);
+	memcpy(y + left, core, c);
+	for (i = 0; i < right; i++) y[left + c + i] = random_code(r);
+	return left + c + right;
+}
+
 /* Glocal pairs (the ends of y hang free): x against a window of y with
  * 0..40 random residues either side, unbanded or banded (half-width 3..40
  * around the line through the window, neither end forced to y's ends).
@@ -681,11 +696,8 @@ Test(dp_simd, fb_stripes_glocal)
 		phmm_pair_t pr = {.x = x, .n = n, .y = y, .glocal = 1};
 		random_params(&p, r);
 		phmm_tables(&p, &t);
-		if ((c = random_pair(x, n, core, n + 20, 1, 0.04, 0.04, r)) == 0) continue;
-		for (i = 0; i < left; i++) y[i] = random_code(r);
-		memcpy(y + left, core, c);
-		for (i = 0; i < right; i++) y[left + c + i] = random_code(r);
-		pr.m = left + c + right;
+		if ((pr.m = window_pair(x, n, y, core, left, right, r)) == 0) continue;
+		c = pr.m - left - right;
 		if (rep % 2) {
 			for (i = 0; i <= n; i++) {
 				const int64_t at = left + i * c / n;
@@ -718,15 +730,10 @@ Test(dp_simd, fb_stripes_glocal_short_in_long)
 		phmm_tables_t t;
 		const int64_t n = 16 + (int64_t)gsl_rng_uniform_int(r, 49), left = 100 + (int64_t)gsl_rng_uniform_int(r, 1401);
 		const int64_t right = 100 + (int64_t)gsl_rng_uniform_int(r, 1401);
-		int64_t c, i;
 		phmm_pair_t pr = {.x = x, .n = n, .y = y, .glocal = 1};
 		phmm_params_default(&p);
 		phmm_tables(&p, &t);
-		c = random_pair(x, n, core, n + 20, 1, 0.04, 0.04, r);
-		for (i = 0; i < left; i++) y[i] = random_code(r);
-		memcpy(y + left, core, c);
-		for (i = 0; i < right; i++) y[left + c + i] = random_code(r);
-		pr.m = left + c + right;
+		if ((pr.m = window_pair(x, n, y, core, left, right, r)) == 0) continue;
 		kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;
 	}
 	cr_assert_geq(kept, 36, "stripes kept only %d of 40 short reads in long windows", kept);
