@@ -273,8 +273,12 @@ static int forward_backward(const phmm_tables_t *t, const phmm_pair_t *pr, fb_vi
 {
 	const int64_t n = pr->n, m = pr->m;
 	/* Small matrices are kept whole (one block, no recomputation); large
-	 * ones in blocks of K ≈ √n rows. */
-	const int whole = (double)(n + 1) * (m + 1) * 3 * sizeof(real_t) <= 64.0 * 1024 * 1024;
+	 * ones in blocks of K ≈ √n rows.  A banded pair touches a page or two
+	 * of each whole row, and faulting them in cost more than recomputing
+	 * (glocal PacBio reads in double: 1.7 of 3.9 s were page faults; in
+	 * blocks 0.1 of 2.2 s), so it is kept whole only up to 4 MB. */
+	const double bytes = (double)(n + 1) * (m + 1) * 3 * sizeof(real_t);
+	const int whole = bytes <= (pr->lo ? 4.0 : 64.0) * 1024 * 1024;
 	int64_t K = whole ? n + 1 : (int64_t)ceil(sqrt((double)n + 1)), n_ckpt = n / K + 1, i, b, lo, hi;
 	real_t *scale = malloc((n + 1) * sizeof *scale), P = 0;
 	double ln = 0;
