@@ -825,7 +825,8 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	const phmm_pair_t *pr = &pr1;
 	bctx_t c;
 	int ret = TS_ENOMEM, gf, gbk, st;
-	double pm = 0, qx = 0, qy = 0, g, inv, rows, yemit[16] = {0};
+	double pm = 0, qx = 0, qy = 0, g, inv, rows, yemit[16] = {0}, Pb = 0;
+	int64_t Pe = 0;  /* P from the backward is Pb·2^Pe (glocal: the sum of wB) */
 	memset(&c, 0, sizeof c);
 	c.rowM = calloc((size_t)4 * ms, sizeof *c.rowM), c.rowX = calloc(ms, sizeof *c.rowX);
 	if (!foff || !buf || !accM || !eb || !c.rowM || !c.rowX || (pr0->lo && (!blo || !bhi))) goto done;
@@ -890,7 +891,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		const int32_t *e1 = ebs[a];
 		const double YM = t->t[PH_YM], YY = t->t[PH_YY], MY = t->t[PH_MY];
 		const int64_t lo0 = pr->glocal && pr->lo ? pr->lo[0] : 0, m0 = pr->hi ? pr->hi[0] : m;  /* row 0's cells */
-		double *fv = malloc((m + 2) * sizeof *fv), sy = lo0 == 0 ? MY : 0, gy = 0, bv, yy = 0, py = 0, Pb;
+		double *fv = malloc((m + 2) * sizeof *fv), sy = lo0 == 0 ? MY : 0, gy = 0, bv, yy = 0, py = 0;
 		int64_t *fe = malloc((m + 2) * sizeof *fe), se = 0, ge = 0, x;
 		if (!fv || !fe) {
 			free(fv), free(fe);
@@ -926,12 +927,12 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		/* P: the backward of B at (0, 0), or the sum over every B */
 		if (pr->glocal) {
 			if (lo0 == 0) wB[0] = start_back(t->t, gM1, gX1, e1, wlo, whi, 0, gy, ge, &eB[0]);
-			Pb = exp_sum(wB, eB, m0 + 1, &ge);
+			Pb = exp_sum(wB, eB, m0 + 1, &Pe);
 		} else {
-			Pb = start_back(t->t, gM1, gX1, e1, wlo, whi, 0, gy, ge, &ge);
+			Pb = start_back(t->t, gM1, gX1, e1, wlo, whi, 0, gy, ge, &Pe);
 		}
 		/* P from the backward agrees with the forward's */
-		if (!(Pb > 0) || fabs((log2(Pb) + (double)ge - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
+		if (!(Pb > 0) || fabs((log2(Pb) + (double)Pe - log2P) * M_LN2) > 2e-7 * fabs(*lnL)) goto done;
 		c.sumY += py, c.sumYY += yy;
 	}
 	/* every residue of x is emitted once, by M or X.  Float rounds f·b/P
@@ -982,16 +983,14 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	 * from the posteriors of B and E by column (double, from row 0 and the
 	 * kept forward's row n), summed by code of y for the Y emissions */
 	if (pr->glocal) {
-		double sB, sE = end[0] + end[1] + end[2], cb = 0, ce = 0, emitted = 0;
-		int64_t topB;
-		sB = exp_sum(wB, eB, m + 1, &topB);
+		double sE = end[0] + end[1] + end[2], cb = 0, ce = 0, emitted = 0;
 		for (j = 1; j <= m; j++) {
-			const double e = (cb += wB[j - 1] > 0 ? scaled(wB[j - 1], eB[j - 1] - topB) / sB : 0) - (ce += wE[j - 1] / sE);
+			const double e = (cb += wB[j - 1] > 0 ? scaled(wB[j - 1], eB[j - 1] - Pe) / Pb : 0) - (ce += wE[j - 1] / sE);
 			yemit[in->yi[m - j]] += e, emitted += e;
 		}
 		if (!(fabs(post[0] + post[2] - emitted) <= 1e-5 * (double)m)) goto done;
 		/* (d) with the residues on a path: x and the part of y aligned */
-		if ((double)n + emitted + 2 > 1e-6 * fabs(*lnL) * 0x1p23) goto done;
+		if (((double)n + emitted + 2) * ldexp(1, -23) > 1e-6 * fabs(*lnL)) goto done;
 	} else if (!(fabs(post[0] + post[2] - (double)m) <= 1e-5 * (double)m)) goto done;
 	tr[PH_XX] = c.sumXX, tr[PH_MX] = post[1] - c.sumXX;
 	tr[PH_YY] = c.sumYY, tr[PH_MY] = post[2] - c.sumYY;
