@@ -93,7 +93,12 @@ typedef struct {
 	float *F;               /* this stripe's part of stripe_ctx_t.F, at [48·t] */
 	__m512i blo, bhi;       /* with a band: lane k's cells are steps blo..bhi */
 	int64_t in_lo, in_hi;   /* the columns of the row above that were written */
-	int64_t b0;             /* the stripe's first block */
+	int64_t r0, b0, b1;     /* the stripe's rows r0+1..r0+16 and blocks b0..b1 */
+	int64_t te;             /* the step of cell (n, m), or −1: not in this stripe */
+	const float *inS, *inSX;  /* the row above, and below (out), by column */
+	const int32_t *ein;
+	float *outS, *outSX;
+	int32_t *eout;
 } stripe_lane_t;
 
 /* lanes k with 1 ≤ t − k ≤ m */
@@ -138,8 +143,7 @@ AVX512 __mmask16 band_mask(__m512i blo, __m512i bhi, int64_t t)
 	return _mm512_mask_cmpge_epi32_mask(_mm512_cmple_epi32_mask(blo, tv), bhi, tv);
 }
 
-AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, float *outS, float *outSX,
-			int32_t *eout, int64_t t, int q, int64_t te, int how, int keep, int band)
+AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, int64_t t, int q, int how, int keep, int band)
 {
 	const int64_t k0 = L->m - t;  /* reversed y index of lane 0 */
 	const __m512i idx = _mm512_add_epi32(L->xrow, _mm512_loadu_si512(L->yi + k0));
@@ -170,13 +174,13 @@ AVX512 void stripe_step(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 		_mm512_store_ps(L->F + 48 * t, Ss), _mm512_store_ps(L->F + 48 * t + 16, SXs);
 		_mm512_store_ps(L->F + 48 * t + 32, r->SY1);
 	}
-	if (t == te) {
+	if (t == L->te) {
 		r->endM = _mm512_mul_ps(look(c->in->pmf, L->P0, L->P1, idx, mk, how), Ss);
 		r->endX = SXs, r->endY = r->SY1, r->Eend = r->E;
 	}
 	/* lane 15 is column t − 15 of the row below */
-	_mm512_mask_storeu_ps(outS + t - 30, 0x8000, S), _mm512_mask_storeu_ps(outSX + t - 30, 0x8000, SX);
-	eout[t - 15] = (int32_t)r->E;
+	_mm512_mask_storeu_ps(L->outS + t - 30, 0x8000, S), _mm512_mask_storeu_ps(L->outSX + t - 30, 0x8000, SX);
+	L->eout[t - 15] = (int32_t)r->E;
 	r->S2 = r->S1, r->S1 = S, r->SX1 = SX, r->SY1 = SY;
 }
 
@@ -200,9 +204,12 @@ static inline int64_t block_exponent(float smax, float ebf, int64_t E, int T)
 /* The block start: the row above for columns 16b..16b+15 (exponents ein
  * per column), E chosen, the state rescaled, and −E noted on the diagonals
  * the block crosses. */
-AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, const float *inS, const float *inSX, const int32_t *ein,
-			int64_t b, int64_t r0, int first)
+AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, int64_t b)
 {
+	const float *inS = L->inS, *inSX = L->inSX;
+	const int32_t *ein = L->ein;
+	const int64_t r0 = L->r0;
+	const int first = b == L->b0;
 	/* only the columns the stripe above wrote (or row 0) */
 	const __mmask16 ok = written(16 * b, L->in_lo, L->in_hi);
 	const __m512 nS = _mm512_maskz_load_ps(ok, inS + 16 * b), nSX = _mm512_maskz_load_ps(ok, inSX + 16 * b);
@@ -230,66 +237,103 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	if (c->Ef) c->Ef[c->foff[r0 / 16] + b - L->b0] = En;
 }
 
-/* One stripe: rows r0+1..r0+16 from the row above (inS, inSX, ein by
- * column; written for columns *lo..*hi) to the row below (outS, outSX,
- * eout; its written columns into *lo, *hi); te ≥ 0 is the step of cell
- * (n, m) in the last stripe. */
-AVX512 void stripe_run(const stripe_ctx_t *c, stripe_regs_t *r, int64_t s, const float *inS, const float *inSX,
-		       const int32_t *ein, float *outS, float *outSX, int32_t *eout, int64_t *lo, int64_t *hi, int64_t te, int how,
-		       int keep, int band)
+/* Stripe s's lanes: rows r0+1..r0+16 from the row above (inS, inSX, ein
+ * by column; written for columns *lo..*hi) to the row below (outS, outSX,
+ * eout; its written columns into *lo, *hi); bS 64 floats of its own; te ≥
+ * 0 the step of cell (n, m) in the last stripe. */
+AVX512 void stripe_setup(const stripe_ctx_t *c, stripe_regs_t *r, stripe_lane_t *L, int64_t s, const float *inS, const float *inSX,
+			 const int32_t *ein, float *outS, float *outSX, int32_t *eout, float *bS, int64_t *lo, int64_t *hi, int64_t te,
+			 int keep, int band)
 {
 	const phmm_f32_in_t *in = c->in;
 	const int64_t r0 = 16 * s;
 	const __m512 qx = _mm512_loadu_ps(in->qxs + r0 + 1);
 	const __m512 MM = _mm512_set1_ps(c->tr[0]), MX = _mm512_set1_ps(c->tr[3]), MY = _mm512_set1_ps(c->tr[5]);
 	const int64_t left = c->n - r0;
-	stripe_lane_t L;
-	int64_t b, b0, b1;
-	stripe_window(c->n, c->m, c->lo, c->hi, s, &b0, &b1);
-	L.xrow = _mm512_loadu_si512(in->xi + r0 + 1);
-	L.XMq = _mm512_mul_ps(_mm512_set1_ps(c->tr[1]), qx), L.XXq = _mm512_mul_ps(_mm512_set1_ps(c->tr[4]), qx);
-	L.P0 = _mm512_loadu_ps(in->pmf), L.P1 = _mm512_loadu_ps(in->pmf + 16);
-	L.PMM0 = _mm512_mul_ps(L.P0, MM), L.PMM1 = _mm512_mul_ps(L.P1, MM);
-	L.PMX0 = _mm512_mul_ps(L.P0, MX), L.PMX1 = _mm512_mul_ps(L.P1, MX);
-	L.PMY0 = _mm512_mul_ps(L.P0, MY), L.PMY1 = _mm512_mul_ps(L.P1, MY);
-	L.rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
-	L.m = c->m, L.yi = in->yi, L.ymq = c->ymq, L.yyq = c->yyq, L.bS = c->bS, L.bSX = c->bS + 32;
-	L.F = keep ? c->F + (c->foff[s] - b0) * 48 * 16 : NULL;
-	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
-	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L.blo, &L.bhi);
+	stripe_window(c->n, c->m, c->lo, c->hi, s, &L->b0, &L->b1);
+	L->xrow = _mm512_loadu_si512(in->xi + r0 + 1);
+	L->XMq = _mm512_mul_ps(_mm512_set1_ps(c->tr[1]), qx), L->XXq = _mm512_mul_ps(_mm512_set1_ps(c->tr[4]), qx);
+	L->P0 = _mm512_loadu_ps(in->pmf), L->P1 = _mm512_loadu_ps(in->pmf + 16);
+	L->PMM0 = _mm512_mul_ps(L->P0, MM), L->PMM1 = _mm512_mul_ps(L->P1, MM);
+	L->PMX0 = _mm512_mul_ps(L->P0, MX), L->PMX1 = _mm512_mul_ps(L->P1, MX);
+	L->PMY0 = _mm512_mul_ps(L->P0, MY), L->PMY1 = _mm512_mul_ps(L->P1, MY);
+	L->rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
+	L->m = c->m, L->yi = in->yi, L->ymq = c->ymq, L->yyq = c->yyq, L->bS = bS, L->bSX = bS + 32;
+	L->F = keep ? c->F + (c->foff[s] - L->b0) * 48 * 16 : NULL;
+	L->in_lo = *lo, L->in_hi = *hi, L->r0 = r0, L->te = te;
+	L->inS = inS, L->inSX = inSX, L->ein = ein, L->outS = outS, L->outSX = outSX, L->eout = eout;
+	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L->blo, &L->bhi);
 	r->S1 = r->S2 = r->SX1 = r->SY1 = _mm512_setzero_ps();
-	L.bS[16] = 0;
-	for (b = b0; b <= b1; b++) {
-		const int64_t t0 = 16 * b;
-		block_start(c, r, &L, inS, inSX, ein, b, r0, b == b0);
-#define STEP(q) stripe_step(c, r, &L, outS, outSX, eout, t0 + (q), (q), te, how, keep, band)
-		STEP(0), STEP(1), STEP(2), STEP(3), STEP(4), STEP(5), STEP(6), STEP(7);
-		STEP(8), STEP(9), STEP(10), STEP(11), STEP(12), STEP(13), STEP(14), STEP(15);
-#undef STEP
-	}
-	*lo = 16 * b0 - 15, *hi = 16 * b1;  /* lane 15 wrote column t − 15 */
+	L->bS[16] = 0;
+	*lo = 16 * L->b0 - 15, *hi = 16 * L->b1;  /* lane 15 writes column t − 15 */
 }
 
+#define STEP(R, L, q) stripe_step(c, R, L, t0 + (q), (q), how, keep, band)
+
+/* Block b of one stripe */
+AVX512 void stripe_block(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_lane_t *L, int64_t b, int how, int keep, int band)
+{
+	const int64_t t0 = 16 * b;
+	block_start(c, r, L, b);
+	STEP(r, L, 0), STEP(r, L, 1), STEP(r, L, 2), STEP(r, L, 3), STEP(r, L, 4), STEP(r, L, 5), STEP(r, L, 6), STEP(r, L, 7);
+	STEP(r, L, 8), STEP(r, L, 9), STEP(r, L, 10), STEP(r, L, 11), STEP(r, L, 12), STEP(r, L, 13), STEP(r, L, 14), STEP(r, L, 15);
+}
+
+/* Block b of stripe A and block b − 2 of the stripe B below it, step by
+ * step: the two are independent, so each hides the other's latency (a
+ * step's chain SX → shift → SX is ~10 cycles, its work less) */
+AVX512 void stripe_block2(const stripe_ctx_t *c, stripe_regs_t *rA, const stripe_lane_t *A, stripe_regs_t *rB, const stripe_lane_t *B,
+			  int64_t b, int how, int keep, int band)
+{
+	int64_t t0;
+	block_start(c, rA, A, b), block_start(c, rB, B, b - 2);
+#define STEP2(q) (t0 = 16 * b, STEP(rA, A, q)), (t0 = 16 * (b - 2), STEP(rB, B, q))
+	STEP2(0), STEP2(1), STEP2(2), STEP2(3), STEP2(4), STEP2(5), STEP2(6), STEP2(7);
+	STEP2(8), STEP2(9), STEP2(10), STEP2(11), STEP2(12), STEP2(13), STEP2(14), STEP2(15);
+#undef STEP2
+}
+#undef STEP
+
 /* The boundary rows: column u of row r at [u], u from −16 (the last
- * stripe's lane 15 writes columns from −15) */
+ * stripe's lane 15 writes columns from −15).  Stripes run two at a time:
+ * B (rows r0+17..r0+32) reads columns up to 16b + 15 of the row A writes,
+ * which A finishes in its block b + 1, and writes the row A read two
+ * blocks behind A's reading, so one buffer pair serves (A reads 0 and
+ * writes 1, B reads 1 and writes 0). */
 AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2], int32_t *eb[2], double end[3], int64_t *Eend,
 			 int how, int keep, int band)
 {
 	const int64_t ns = (c->n + 15) / 16;
-	stripe_regs_t r = {.E = c->T};
-	int64_t s, lo = -16, hi = INT32_MAX;  /* row 0: every column */
-	for (s = 0; s < ns; s++) {
-		const int64_t r0 = 16 * s, te = s == ns - 1 ? c->m + (c->n - 1 - r0) : -1;
-		const int a = (int)(s & 1);
-		stripe_run(c, &r, s, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], &lo, &hi, te, how, keep, band);
+	stripe_regs_t rA = {.E = c->T}, rB = {.E = c->T};
+	stripe_lane_t A, B;
+	int lastB = 0;  /* the last stripe ran as B */
+	int64_t s, b, lo = -16, hi = INT32_MAX;  /* row 0: every column */
+	for (s = 0; s < ns; s += 2) {
+		const int64_t teA = s == ns - 1 ? c->m + (c->n - 1 - 16 * s) : -1, teB = s + 1 == ns - 1 ? c->m + (c->n - 17 - 16 * s) : -1;
+		const int a = (int)(s & 1);  /* pairs start at even s */
+		stripe_setup(c, &rA, &A, s, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], c->bS, &lo, &hi, teA, keep, band);
+		if (s + 1 == ns || keep) {
+			for (b = A.b0; b <= A.b1; b++) stripe_block(c, &rA, &A, b, how, keep, band);
+			lastB = 0;
+			s--;
+			continue;
+		}
+		stripe_setup(c, &rB, &B, s + 1, bufS[!a], bufSX[!a], eb[!a], bufS[a], bufSX[a], eb[a], c->bS + 64, &lo, &hi, teB, keep, band);
+		lastB = 1;
+		for (b = A.b0; b <= A.b1 || b - 2 <= B.b1; b++) {
+			const int ina = b <= A.b1, inb = b - 2 >= B.b0 && b - 2 <= B.b1;
+			if (ina && inb) stripe_block2(c, &rA, &A, &rB, &B, b, how, keep, band);
+			else if (ina) stripe_block(c, &rA, &A, b, how, keep, band);
+			else if (inb) stripe_block(c, &rB, &B, b - 2, how, keep, band);
+		}
 	}
 	{
 		const int kn = (int)((c->n - 1) & 15);
 		float v[16];
-		_mm512_storeu_ps(v, r.endM), end[0] = v[kn];
-		_mm512_storeu_ps(v, r.endX), end[1] = v[kn];
-		_mm512_storeu_ps(v, r.endY), end[2] = v[kn];
-		*Eend = r.Eend;
+		_mm512_storeu_ps(v, lastB ? rB.endM : rA.endM), end[0] = v[kn];
+		_mm512_storeu_ps(v, lastB ? rB.endX : rA.endX), end[1] = v[kn];
+		_mm512_storeu_ps(v, lastB ? rB.endY : rA.endY), end[2] = v[kn];
+		*Eend = lastB ? rB.Eend : rA.Eend;
 	}
 }
 
@@ -406,7 +450,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 	int ret = TS_ENOMEM, own = !ymq0, ok = !own || gap_columns(tr, in, m, &ymq, &yyq) == TS_OK;
 	/* two rows (above, below) of S and SX, and their exponents; column 0 at
 	 * [32], 64-byte aligned */
-	buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf);
+	buf = aligned_alloc(64, (size_t)(4 * row + 128) * sizeof *buf);
 	eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb);
 	gE = lgE ? malloc(ng * sizeof *gE) : NULL;
 	if (buf && ok && eb && (gE || !lgE)) {
@@ -493,8 +537,6 @@ typedef struct {
 	int T;
 	const float *F;        /* the forward's kept inputs, by stripe */
 	const float *ymq, *yyq;  /* qY·YM and qY·YY at reversed y index k */
-	const uint8_t *ybits;  /* bit k + 64 of ybits + b·ybytes: yi[k] is code b */
-	int64_t ybytes;
 	int64_t jlo, jhi;      /* the columns of row n that go to E: m alone, or all (glocal) */
 	const int64_t *Ef;
 	const int64_t *foff;   /* stripe s's first block in F and Ef */
@@ -510,7 +552,6 @@ typedef struct {
 	__m512 M1, M2, X1, Y1;        /* g of steps t+1 and t+2 (M), t+1 (X, Y) */
 	__m512 aM0, aM1, aM2, aM3;    /* this block's M posteriors by code of y */
 	__m512 aX, aY, aXX, aYY;      /* X, Y posteriors, X→X (but for qX·XX) and Y→Y steps */
-	uint64_t yw[4];               /* the block's codes of y: lane l of step q is bit 15 − q + l */
 	int64_t E;
 } bregs_t;
 
@@ -524,8 +565,12 @@ typedef struct {
 	const float *qys, *ymq, *yyq, *bgM, *bgX;
 	__m512i blo, bhi;      /* with a band: lane k's cells are steps blo..bhi */
 	int64_t in_lo, in_hi;  /* the columns of the row below that were written */
-	int64_t b0;
+	int64_t r0, b0, b1;    /* the stripe's rows r0+1..r0+16 and blocks b0..b1 */
 	int64_t elo, ehi;      /* the steps at which lane endk (row n) goes to E */
+	const float *inM, *inX;  /* the row below, and row r0+1 (out), by column */
+	const int32_t *ein;
+	float *outM, *outX, *bg;
+	int32_t *eout;
 } blane_t;
 
 /* lanes 0..14 lanes 1..15 of a, lane 15 the value at v */
@@ -535,8 +580,7 @@ AVX512 __m512 shift_out(__m512 a, const float *v)
 	return _mm512_castsi512_ps(_mm512_mask_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(*v)), 0x7fff, ai, ai, 1));
 }
 
-AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *outM, float *outX, int32_t *eout, int64_t t, int q,
-			 int how, int band)
+AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, int64_t t, int q, int how, int band, int edge)
 {
 	const int64_t k0 = L->m - t;
 	const __m512i yc = _mm512_loadu_si512(L->yi + k0), idx = _mm512_add_epi32(L->xrow, yc);
@@ -545,13 +589,13 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 	const __m512 fS = _mm512_load_ps(F), fX = _mm512_load_ps(F + 16), fY = _mm512_load_ps(F + 32);
 	__mmask16 mk = L->rows, bm = 0xffff;
 	__m512 p, vy, gM, gX, gY, pm;
-	if (t < 16 || t > L->m) mk &= column_mask(t, L->m);
+	if (edge && (t < 16 || t > L->m)) mk &= column_mask(t, L->m);
 	p = look(NULL, L->P0, L->P1, idx, mk, how);
 	vy = _mm512_mul_ps(_mm512_loadu_ps(L->yyq + k0), y1);
 	gM = _mm512_mul_ps(p, _mm512_fmadd_ps(L->MM, m2, _mm512_fmadd_ps(L->MX, x1, _mm512_mul_ps(L->MY, y1))));
-	gX = _mm512_fmadd_ps(L->qxXM, m2, _mm512_mul_ps(L->qxXX, x1));
+	gX = _mm512_fmadd_ps(L->qxXX, x1, _mm512_mul_ps(L->qxXM, m2));
 	gY = _mm512_fmadd_ps(_mm512_loadu_ps(L->ymq + k0), m2, vy);
-	if (t >= L->elo && t <= L->ehi) {  /* a last cell: to E, of value 1 */
+	if (edge && t >= L->elo && t <= L->ehi) {  /* a last cell: to E, of value 1 */
 		const float one = (float)phmm_pow2(r->E);
 		gM = _mm512_mask3_fmadd_ps(p, _mm512_set1_ps(c->tend[0] * one), gM, L->endk);
 		gX = _mm512_mask3_fmadd_ps(L->qx, _mm512_set1_ps(c->tend[1] * one), gX, L->endk);
@@ -564,22 +608,24 @@ AVX512 void bstripe_step(const bctx_t *c, bregs_t *r, const blane_t *L, float *o
 	/* posteriors (but for the block's factor): M by code of y, X and Y,
 	 * and the X→X, Y→Y steps out of the cell */
 	pm = _mm512_mul_ps(fS, gM);
-#define BY_CODE(k) r->aM##k = _mm512_mask_add_ps(r->aM##k, (__mmask16)(r->yw[k] >> (15 - q)), r->aM##k, pm)
+#define BY_CODE(k) r->aM##k = _mm512_mask_add_ps(r->aM##k, _mm512_cmpeq_epi32_mask(yc, _mm512_set1_epi32(k)), r->aM##k, pm)
 	BY_CODE(0), BY_CODE(1), BY_CODE(2), BY_CODE(3);
 #undef BY_CODE
 	r->aX = _mm512_fmadd_ps(fX, gX, r->aX), r->aY = _mm512_fmadd_ps(fY, gY, r->aY);
 	r->aXX = _mm512_mask3_fmadd_ps(fX, x1, r->aXX, bm), r->aYY = _mm512_mask3_fmadd_ps(fY, vy, r->aYY, bm);
 	/* lane 0 is column t of row r0+1, for the stripe above: a scalar store
 	 * (a masked one costs more) */
-	_mm_store_ss(outM + t, _mm512_castps512_ps128(gM)), _mm_store_ss(outX + t, _mm512_castps512_ps128(gX));
-	eout[t] = (int32_t)r->E;
+	_mm_store_ss(L->outM + t, _mm512_castps512_ps128(gM)), _mm_store_ss(L->outX + t, _mm512_castps512_ps128(gX));
+	L->eout[t] = (int32_t)r->E;
 	r->M2 = r->M1, r->M1 = gM, r->X1 = gX, r->Y1 = gY;
 }
 
 /* The block start: the row below for columns 16b−16..16b+15 (exponents per
  * column), E chosen, the state rescaled. */
-AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const blane_t *L, const float *inM, const float *inX, const int32_t *ein, int64_t b)
+AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const blane_t *L, int64_t b)
 {
+	const float *inM = L->inM, *inX = L->inX;
+	const int32_t *ein = L->ein;
 	/* only the columns the stripe below wrote */
 	const __mmask16 k0 = written(16 * b - 16, L->in_lo, L->in_hi), k1 = written(16 * b, L->in_lo, L->in_hi);
 	const __m512 M0 = _mm512_maskz_load_ps(k0, inM + 16 * b - 16), M1 = _mm512_maskz_load_ps(k1, inM + 16 * b);
@@ -598,16 +644,17 @@ AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const blane_t *L, const fl
 		r->X1 = _mm512_scalef_ps(r->X1, f), r->Y1 = _mm512_scalef_ps(r->Y1, f);
 	}
 	fE = _mm512_set1_ps((float)En);
-	_mm512_store_ps(c->bg, _mm512_scalef_ps(M0, _mm512_sub_ps(fE, e0)));
-	_mm512_store_ps(c->bg + 16, _mm512_scalef_ps(M1, _mm512_sub_ps(fE, e1)));
-	_mm512_store_ps(c->bg + 32, _mm512_scalef_ps(X0, _mm512_sub_ps(fE, e0)));
-	_mm512_store_ps(c->bg + 48, _mm512_scalef_ps(X1, _mm512_sub_ps(fE, e1)));
+	_mm512_store_ps(L->bg, _mm512_scalef_ps(M0, _mm512_sub_ps(fE, e0)));
+	_mm512_store_ps(L->bg + 16, _mm512_scalef_ps(M1, _mm512_sub_ps(fE, e1)));
+	_mm512_store_ps(L->bg + 32, _mm512_scalef_ps(X0, _mm512_sub_ps(fE, e0)));
+	_mm512_store_ps(L->bg + 48, _mm512_scalef_ps(X1, _mm512_sub_ps(fE, e1)));
 	r->E = En;
 }
 
 /* The block's sums into the totals, times 2^(−Ef − Eg)/P. */
-AVX512 void bblock_end(bctx_t *c, bregs_t *r, const blane_t *L, int64_t r0, int64_t b)
+AVX512 void bblock_end(bctx_t *c, bregs_t *r, const blane_t *L, int64_t b)
 {
+	const int64_t r0 = L->r0;
 	const int64_t ex = -(c->Ef[c->foff[r0 / 16] + b - L->b0] + r->E) - c->l2i, ms = c->n + 1 + 2 * PHMM_PAD;
 	const double fac = ex < -1022 ? 0 : ex > 1023 ? INFINITY : phmm_pow2(ex) * c->frac;
 	const __m512d F = _mm512_set1_pd(fac);
@@ -626,61 +673,79 @@ AVX512 void bblock_end(bctx_t *c, bregs_t *r, const blane_t *L, int64_t r0, int6
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
 }
 
-/* One stripe upwards: the row below (inM, inX, ein; written for columns
- * *lo..*hi) to row r0+1 (outM, outX, eout; its written columns into *lo,
- * *hi); te ≥ 0 is the step of cell (n, m) in the last stripe. */
-AVX512 void bstripe_run(bctx_t *c, bregs_t *r, int64_t s, const float *inM, const float *inX, const int32_t *ein, float *outM,
-			float *outX, int32_t *eout, int64_t *lo, int64_t *hi, int64_t te, int how, int band)
+/* Stripe s's lanes, upwards: from the row below (inM, inX, ein; written
+ * for columns *lo..*hi) to row r0+1 (outM, outX, eout; its written
+ * columns into *lo, *hi); bg 64 floats of its own; te ≥ 0 the step of
+ * cell (n, m) in the last stripe. */
+AVX512 void bstripe_setup(const bctx_t *c, bregs_t *r, blane_t *L, int64_t s, const float *inM, const float *inX, const int32_t *ein,
+			  float *outM, float *outX, int32_t *eout, float *bg, int64_t *lo, int64_t *hi, int64_t te, int band)
 {
 	const phmm_f32_in_t *in = c->in;
 	const int64_t r0 = 16 * s, left = c->n - r0;
-	blane_t L;
-	int64_t b, b0, b1;
-	stripe_window(c->n, c->m, c->lo, c->hi, s, &b0, &b1);
-	L.xrow = _mm512_loadu_si512(in->xi + r0 + 1);
-	L.qx = _mm512_loadu_ps(in->qxs + r0 + 1);
-	L.P0 = _mm512_loadu_ps(in->pmf), L.P1 = _mm512_loadu_ps(in->pmf + 16);
-	L.MM = _mm512_set1_ps(c->tr[0]), L.MX = _mm512_set1_ps(c->tr[3]), L.MY = _mm512_set1_ps(c->tr[5]);
-	L.qxXM = _mm512_mul_ps(L.qx, _mm512_set1_ps(c->tr[1])), L.qxXX = _mm512_mul_ps(L.qx, _mm512_set1_ps(c->tr[4]));
-	L.rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
-	L.endk = (__mmask16)(te >= 0 ? 1u << ((c->n - 1) & 15) : 0);
-	L.F = c->F + (c->foff[s] - b0) * 48 * 16;
-	L.m = c->m, L.yi = in->yi, L.qys = in->qys, L.ymq = c->ymq, L.yyq = c->yyq, L.bgM = c->bg, L.bgX = c->bg + 32;
-	L.in_lo = *lo, L.in_hi = *hi, L.b0 = b0;
-	L.elo = te >= 0 ? te - c->m + c->jlo : 1, L.ehi = te >= 0 ? te - c->m + c->jhi : 0;  /* te: column m */
-	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L.blo, &L.bhi);
+	stripe_window(c->n, c->m, c->lo, c->hi, s, &L->b0, &L->b1);
+	L->xrow = _mm512_loadu_si512(in->xi + r0 + 1);
+	L->qx = _mm512_loadu_ps(in->qxs + r0 + 1);
+	L->P0 = _mm512_loadu_ps(in->pmf), L->P1 = _mm512_loadu_ps(in->pmf + 16);
+	L->MM = _mm512_set1_ps(c->tr[0]), L->MX = _mm512_set1_ps(c->tr[3]), L->MY = _mm512_set1_ps(c->tr[5]);
+	L->qxXM = _mm512_mul_ps(L->qx, _mm512_set1_ps(c->tr[1])), L->qxXX = _mm512_mul_ps(L->qx, _mm512_set1_ps(c->tr[4]));
+	L->rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
+	L->endk = (__mmask16)(te >= 0 ? 1u << ((c->n - 1) & 15) : 0);
+	L->F = c->F + (c->foff[s] - L->b0) * 48 * 16;
+	L->m = c->m, L->yi = in->yi, L->qys = in->qys, L->ymq = c->ymq, L->yyq = c->yyq, L->bgM = bg, L->bgX = bg + 32, L->bg = bg;
+	L->in_lo = *lo, L->in_hi = *hi, L->r0 = r0;
+	L->elo = te >= 0 ? te - c->m + c->jlo : 1, L->ehi = te >= 0 ? te - c->m + c->jhi : 0;  /* te: column m */
+	L->inM = inM, L->inX = inX, L->ein = ein, L->outM = outM, L->outX = outX, L->eout = eout;
+	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L->blo, &L->bhi);
 	r->M1 = r->M2 = r->X1 = r->Y1 = _mm512_setzero_ps();
 	r->aM0 = r->aM1 = r->aM2 = r->aM3 = r->aX = r->aY = r->aXX = r->aYY = _mm512_setzero_ps();
-	for (b = b1; b >= b0; b--) {
-		const int64_t t0 = 16 * b, at = c->m - t0 - 15 + 64;
-		int k;
-		for (k = 0; k < 4; k++) {
-			uint64_t w;
-			memcpy(&w, c->ybits + k * c->ybytes + (at >> 3), 8);
-			r->yw[k] = w >> (at & 7);
-		}
-		bblock_start(c, r, &L, inM, inX, ein, b);
-#define STEP(q) bstripe_step(c, r, &L, outM, outX, eout, t0 + (q), (q), how, band)
-		STEP(15), STEP(14), STEP(13), STEP(12), STEP(11), STEP(10), STEP(9), STEP(8);
-		STEP(7), STEP(6), STEP(5), STEP(4), STEP(3), STEP(2), STEP(1), STEP(0);
-#undef STEP
-		bblock_end(c, r, &L, r0, b);
-	}
-	*lo = 16 * b0, *hi = 16 * b1 + 15;  /* lane 0 wrote column t */
+	*lo = 16 * L->b0, *hi = 16 * L->b1 + 15;  /* lane 0 writes column t */
 }
 
+/* a block with a column outside y or a last cell (most have neither) */
+static inline int bblock_edge(const bctx_t *c, const blane_t *L, int64_t b)
+{
+	const int64_t t0 = 16 * b;
+	return t0 < 16 || t0 + 15 > c->m || (t0 + 15 >= L->elo && t0 <= L->ehi);
+}
+
+#define STEP(R, L, q, e) bstripe_step(c, R, L, t0 + (q), (q), how, band, e)
+#define BLOCK(R, L, e)                                                                                                   \
+	STEP(R, L, 15, e), STEP(R, L, 14, e), STEP(R, L, 13, e), STEP(R, L, 12, e), STEP(R, L, 11, e), STEP(R, L, 10, e), \
+		STEP(R, L, 9, e), STEP(R, L, 8, e), STEP(R, L, 7, e), STEP(R, L, 6, e), STEP(R, L, 5, e), STEP(R, L, 4, e),   \
+		STEP(R, L, 3, e), STEP(R, L, 2, e), STEP(R, L, 1, e), STEP(R, L, 0, e)
+
+/* Block b of one stripe */
+AVX512 void bstripe_block(bctx_t *c, bregs_t *r, const blane_t *L, int64_t b, int how, int band)
+{
+	const int64_t t0 = 16 * b;
+	bblock_start(c, r, L, b);
+	if (bblock_edge(c, L, b)) {
+		BLOCK(r, L, 1);
+	} else {
+		BLOCK(r, L, 0);
+	}
+	bblock_end(c, r, L, b);
+}
+
+#undef BLOCK
+#undef STEP
+
 /* Rows of g by column (column u at [u], from −16), as the forward's; the
- * columns stripe 0 wrote into *lo, *hi. */
+ * columns stripe 0 wrote into *lo, *hi.  One stripe at a time: two
+ * interleaved, as the forward's, hold 24 registers of sums and state and
+ * spill (measured 1.5× slower). */
 AVX512 void bstripes_body(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2], int64_t *lo, int64_t *hi, int how, int band)
 {
 	const int64_t ns = (c->n + 15) / 16;
 	bregs_t r = {.E = c->T};
-	int64_t s;
+	blane_t L;
+	int64_t s, b;
 	*lo = 1, *hi = 0;  /* row n+1: nothing */
 	for (s = ns - 1; s >= 0; s--) {
-		const int64_t r0 = 16 * s, te = s == ns - 1 ? c->m + (c->n - 1 - r0) : -1;
+		const int64_t te = s == ns - 1 ? c->m + (c->n - 1 - 16 * s) : -1;
 		const int a = (int)((ns - 1 - s) & 1);
-		bstripe_run(c, &r, s, bufM[a], bufX[a], eb[a], bufM[!a], bufX[!a], eb[!a], lo, hi, te, how, band);
+		bstripe_setup(c, &r, &L, s, bufM[a], bufX[a], eb[a], bufM[!a], bufX[!a], eb[!a], c->bg, lo, hi, te, band);
+		for (b = L.b1; b >= L.b0; b--) bstripe_block(c, &r, &L, b, how, band);
 	}
 }
 
@@ -817,7 +882,6 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	int64_t *foff = malloc((ns + 1) * sizeof *foff), nbt, wlo, whi;
 	float *F = NULL, *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf), *ymq = NULL, *yyq = NULL;
 	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
-	uint8_t *ybits = NULL;
 	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
 	int64_t *Ef = NULL, *eB = NULL, Eend, i, j, k;
 	double *wE = NULL, *wB = NULL;  /* glocal: E and B by column of y (eB: wB's exponents) */
@@ -838,9 +902,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	ret = TS_ENOMEM;
 	F = aligned_alloc(64, (size_t)(nbt * 48 * 16) * sizeof *F);
 	Ef = malloc(nbt * sizeof *Ef);
-	c.ybytes = (m + 160) / 8 + 8;
-	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0 || !(ybits = calloc(4 * c.ybytes, 1))) goto done;
-	for (k = 0; k < m; k++) ybits[in->yi[k] * c.ybytes + (k + 64) / 8] |= (uint8_t)(1u << ((k + 64) & 7));
+	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0) goto done;
 	ret = PHMM_REDO;
 	/* the growth bits of the forward, and of the backward's sums */
 	gf = growth_bits(in, t->t);
@@ -872,7 +934,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	tr[PH_ME] = end[0] / endsum, tr[PH_XE] = end[1] / endsum, tr[PH_YE] = end[2] / endsum;
 	/* the backward */
 	c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = 56 - gbk, c.F = F, c.Ef = Ef, c.bg = buf + 4 * row;
-	c.foff = foff, c.lo = pr->lo, c.hi = pr->hi, c.ymq = ymq, c.yyq = yyq, c.ybits = ybits;
+	c.foff = foff, c.lo = pr->lo, c.hi = pr->hi, c.ymq = ymq, c.yyq = yyq;
 	for (k = 0; k < 7; k++) c.tr[k] = (float)t->t[order[k]];
 	c.tend[0] = (float)t->t[PH_ME], c.tend[1] = (float)t->t[PH_XE], c.tend[2] = (float)t->t[PH_YE];
 	c.l2i = (int64_t)floor(log2P), c.frac = exp2(floor(log2P) - log2P);
@@ -1008,7 +1070,6 @@ done:
 	free(eb);
 	free(Ef);
 	if (ymq) free(ymq - PHMM_PAD), free(yyq - PHMM_PAD);
-	free(ybits);
 	free(wE), free(wB), free(eB);
 	free(c.rowM);
 	free(c.rowX);
