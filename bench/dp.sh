@@ -11,6 +11,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 make --no-print-directory bench/dp_kernels >/dev/null
-echo "== pair-HMM kernels, GCUPS per core (CPU time; default parameters)"
+echo "== pair-HMM kernels, GCUPS per core (CPU time, best of 5 rounds of 0.2 s; default parameters)"
 grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/^model name[[:space:]]*: /   CPU: /' || true
 ./bench/dp_kernels 150x200 400x500 1000x1200 10000x12000 2000x2000+150 3000x3000/16
