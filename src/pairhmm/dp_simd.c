@@ -13,6 +13,9 @@
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
+/* the forward alone runs by stripes up to this many cells (n+1)(m+1) */
+#define STRIPES_MAX_CELLS 3e5
+
 
 /* ------------------------------------------------------ plain-C kernel */
 
@@ -404,11 +407,12 @@ int phmm_forward_fast(const phmm_tables_t *t, const phmm_pair_t *pr, double *lnL
 	int r;
 	pthread_once(&chosen_once, choose);
 	if (chosen == PHMM_KERNEL_SCALAR || pr->glocal) return phmm_forward(t, pr, lnL);
-	/* stripes beat the diagonals' per-diagonal work below ~300 × 300
-	 * (bench/dp.sh: 150×200 2.0 GCUPS against 1.7; 1 kb 2.9 against 3.4).
-	 * Their bounds on lost mass are per block of 16 diagonals, so looser:
-	 * what they leave, diagonals may keep */
-	if (chosen == PHMM_KERNEL_AVX512 && (double)(pr->n + 1) * (double)(pr->m + 1) <= 9e4 &&
+	/* stripes, two at a time, beat the diagonals' per-diagonal work below
+	 * ~500 × 600 (bench/dp.sh, phmm_forward_fast, best of 2: 300×400 1.23
+	 * GCUPS against 1.10, 400×500 1.31 against 1.24, 600×700 1.37 against
+	 * 1.41, 1 kb 1.48 against 1.60).  Their bounds on lost mass are per
+	 * block of 16 diagonals, so looser: what they leave, diagonals may keep */
+	if (chosen == PHMM_KERNEL_AVX512 && (double)(pr->n + 1) * (double)(pr->m + 1) <= STRIPES_MAX_CELLS &&
 	    (r = phmm_forward_stripes(t, pr, lnL)) != PHMM_REDO)
 		return r;
 	r = phmm_forward_kernel(chosen, t, pr, lnL);

@@ -67,8 +67,8 @@
  * Stripes.  On AVX-512, pairs run first by stripes of 16 rows held in
  * registers (dp_stripe.c): the forward–backward with counts, banded or
  * not, when its kept forward fits 16 MB (x ≥ 16, ≤ 4 codes in y); the
- * forward alone without a band and below ~300 × 300.  That is where the
- * diagonals' per-diagonal work costs most (a read's band: ~33 cells a
+ * forward alone without a band and below ~500 × 600, two stripes at a
+ * time.  That is where the diagonals' per-diagonal work costs most (a read's band: ~33 cells a
  * diagonal); what the stripes refuse, the diagonals try before double. */
 #ifndef TS_PHMM_DP_SIMD_H
 #define TS_PHMM_DP_SIMD_H
