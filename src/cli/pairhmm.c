@@ -519,7 +519,8 @@ json_t *phc_json_head(const phc_opts_t *o, const phc_input_t *in)
 		bad = jset(input, "bam", json_string(o->bam)) | jset(input, "ref", json_string(o->ref)) |
 		      jset(input, "mode", json_string(o->glocal ? "glocal" : "global")) | jset(input, "pad", json_integer(o->pad)) |
 		      jset(input, "band", json_integer(o->band)) | jset(input, "reads_seen", json_integer(ps->reads_seen)) |
-		      jset(input, "reads_used", json_integer(ps->reads_used)) | jset(input, "reads_no_seq", json_integer(ps->reads_no_seq)) | jset(input, "cigar_insertions", json_integer(ps->cigar_ins)) |
+		      jset(input, "reads_used", json_integer(ps->reads_used)) | jset(input, "reads_no_seq", json_integer(ps->reads_no_seq)) |
+		      jset(input, "reads_spliced", json_integer(ps->reads_spliced)) | jset(input, "splice_pairs", json_integer(ps->splice_pieces)) | jset(input, "cigar_insertions", json_integer(ps->cigar_ins)) |
 		      jset(input, "cigar_insertion_bases", json_integer(ps->cigar_ins_bases)) |
 		      jset(input, "cigar_deletions", json_integer(ps->cigar_del)) |
 		      jset(input, "cigar_deletion_bases", json_integer(ps->cigar_del_bases)) |

@@ -22,6 +22,9 @@ void phc_report_input(FILE *fp, const phc_opts_t *o, const phc_input_t *in)
 		fprintf(fp, "pairs: reads of %s against %s (%lld of %lld reads passed the filters", o->bam, o->ref,
 			(long long)ps->reads_used, (long long)ps->reads_seen);
 		if (ps->reads_no_seq) fprintf(fp, "; %lld mapped without a stored sequence, SEQ '*', skipped", (long long)ps->reads_no_seq);
+		if (ps->reads_spliced)
+			fprintf(fp, "; %lld spliced, cut at their introns (CIGAR N) into %lld pairs", (long long)ps->reads_spliced,
+				(long long)ps->splice_pieces);
 		fprintf(fp, ")\n");
 		fprintf(fp, "sequence 1 = the read, sequence 2 = the reference: X = insertion in the read, Y = deletion from the read\n");
 		fprintf(fp, "mode %s, pad %lld, band %s%lld\n", o->glocal ? "glocal" : "global", (long long)o->pad,

@@ -136,20 +136,24 @@ done:
 	return s;
 }
 
+void pair_rec_free(pair_rec_t *p)
+{
+	free(p->name1);
+	free(p->name2);
+	free(p->x);
+	free(p->y);
+	free(p->path_lo);
+	free(p->path_hi);
+	free(p->band_lo);
+	free(p->band_hi);
+	memset(p, 0, sizeof *p);
+}
+
 void pairs_free(pair_set_t *s)
 {
 	int64_t i;
 	if (s == NULL) return;
-	for (i = 0; i < s->n; i++) {
-		free(s->a[i].name1);
-		free(s->a[i].name2);
-		free(s->a[i].x);
-		free(s->a[i].y);
-		free(s->a[i].path_lo);
-		free(s->a[i].path_hi);
-		free(s->a[i].band_lo);
-		free(s->a[i].band_hi);
-	}
+	for (i = 0; i < s->n; i++) pair_rec_free(&s->a[i]);
 	free(s->a);
 	free(s);
 }

@@ -34,6 +34,7 @@ typedef struct {
 	int64_t cigar_ins, cigar_ins_bases, cigar_del, cigar_del_bases, cigar_aligned;
 	int64_t reads_seen, reads_used;  /* records in the file; reads made pairs */
 	int64_t reads_no_seq;            /* mapped reads skipped for SEQ '*' */
+	int64_t reads_spliced, splice_pieces;  /* reads cut at their CIGAR N into pairs, and the pairs */
 } pair_set_t;
 
 /* Options of pairs_from_alignments(). */
@@ -52,8 +53,10 @@ typedef struct {
 
 /** Pairs from reads: each primary mapped read passing the filters, soft clips
  *  removed (sequence 1, as stored: reference strand), with the reference
- *  window its alignment spans, widened by `pad` (sequence 2).  Works for
- *  SAM/BAM/CRAM (CRAM decoded with `ref`).  Names: read name, "chr:beg-end". */
+ *  window its alignment spans, widened by `pad` (sequence 2).  A spliced
+ *  read (CIGAR N) gives a pair per piece between its introns, the pad at
+ *  its outer ends only: an intron is no deletion.  Works for SAM/BAM/CRAM
+ *  (CRAM decoded with `ref`).  Names: read name, "chr:beg-end". */
 int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_t **out, char *err);
 
 /** Read every pair.  path2 NULL: consecutive records of path1.
@@ -64,6 +67,9 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 int pairs_read(const char *path1, const char *path2, pair_set_t **out, char *err);
 
 void pairs_free(pair_set_t *s);
+
+/** Free one pair's arrays and names and zero it. */
+void pair_rec_free(pair_rec_t *p);
 
 /** Σ over pairs of n + m (the sample size of BIC). */
 int64_t pairs_residues(const pair_set_t *s);

@@ -25,27 +25,63 @@ static int grow_set(pair_set_t *s, int64_t *cap)
 	return TS_OK;
 }
 
-/* Read bases between the clips, and the path: path_lo/hi[i] are the first
- * and last reference columns (0-based within the window, + 1 = after the
- * base) that the alignment visits after read base i. */
-static int take_read(pair_set_t *set, const sio_rec_t *rec, int64_t off, pair_rec_t *p)
+/* A piece of a read's alignment: CIGAR operations c0..c1−1, no N among
+ * them, from read base q0 (counting clipped bases) and reference position
+ * r0 to r1 (0-based, end exclusive). */
+typedef struct {
+	int c0, c1;
+	int64_t q0, r0, r1;
+} piece_t;
+
+/* The pieces of a read's alignment between its CIGAR N (reference skips:
+ * the introns of a spliced read, which are no deletion) into a, which has
+ * room for rec->n_cigar + 1; their number. */
+static int read_pieces(const sio_rec_t *rec, piece_t *a)
 {
-	int64_t lclip = 0, rclip = 0, i = 0, j = off, k, len, q;
+	int c, np = 0;
+	int64_t q = 0, r = rec->offset;
+	a[0] = (piece_t){0, 0, 0, r, r};
+	for (c = 0; c < rec->n_cigar; c++) {
+		const int op = bam_cigar_op(rec->cigar[c]);
+		const int64_t l = bam_cigar_oplen(rec->cigar[c]);
+		if (op == BAM_CREF_SKIP) {
+			a[np].c1 = c, a[np].r1 = r;
+			r += l;
+			a[++np] = (piece_t){c + 1, c + 1, q, r, r};
+			continue;
+		}
+		if (bam_cigar_type(op) & 1) q += l;
+		if (bam_cigar_type(op) & 2) r += l;
+	}
+	a[np].c1 = rec->n_cigar, a[np].r1 = r;
+	return np + 1;
+}
+
+/* Read bases of piece pc between its clips, and the path: path_lo/hi[i]
+ * are the first and last reference columns (0-based within the window
+ * that starts off bases before the piece, + 1 = after the base) that the
+ * alignment visits after read base i.  TS_EDATA: no read base. */
+static int take_piece(pair_set_t *set, const sio_rec_t *rec, const piece_t *pc, int64_t off, pair_rec_t *p)
+{
+	int64_t lclip = 0, rclip = 0, i = 0, j = off, k, len = 0, q;
 	int c;
 	int lead;
-	for (c = 0; c < rec->n_cigar && bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP; c++) lclip += bam_cigar_oplen(rec->cigar[c]);
+	for (c = pc->c0; c < pc->c1; c++)
+		if (bam_cigar_type(bam_cigar_op(rec->cigar[c])) & 1) len += bam_cigar_oplen(rec->cigar[c]);
+	for (c = pc->c0; c < pc->c1 && bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP; c++) lclip += bam_cigar_oplen(rec->cigar[c]);
 	lead = c;  /* an all-clip CIGAR is counted once, from the left */
-	for (c = rec->n_cigar - 1; c >= 0 && c >= lead && (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP || bam_cigar_op(rec->cigar[c]) == BAM_CHARD_CLIP); c--)
+	for (c = pc->c1 - 1; c >= pc->c0 && c >= lead && (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP || bam_cigar_op(rec->cigar[c]) == BAM_CHARD_CLIP); c--)
 		if (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP) rclip += bam_cigar_oplen(rec->cigar[c]);
-	len = rec->n - lclip - rclip;
+	if (pc->q0 + len > rec->n) len = rec->n - pc->q0;  /* malformed CIGAR (htslib checks SAM, not every BAM) */
+	len -= lclip + rclip;
 	if (len <= 0) return TS_EDATA;
 	p->n = len;
 	if ((p->x = malloc(len + 1)) == NULL || (p->path_lo = malloc((len + 1) * sizeof *p->path_lo)) == NULL ||
 	    (p->path_hi = malloc((len + 1) * sizeof *p->path_hi)) == NULL)
 		return TS_ENOMEM;
-	for (k = 0; k < len; k++) p->x[k] = SIO_NT16(rec->seq[lclip + k]);
+	for (k = 0; k < len; k++) p->x[k] = SIO_NT16(rec->seq[pc->q0 + lclip + k]);
 	p->path_lo[0] = p->path_hi[0] = (int32_t)j;
-	for (c = 0; c < rec->n_cigar; c++) {
+	for (c = pc->c0; c < pc->c1; c++) {
 		int op = bam_cigar_op(rec->cigar[c]);
 		int64_t l = bam_cigar_oplen(rec->cigar[c]);
 		switch (op) {
@@ -64,13 +100,11 @@ static int take_read(pair_set_t *set, const sio_rec_t *rec, int64_t off, pair_re
 			set->cigar_ins++;
 			set->cigar_ins_bases += l;
 			break;
-		case BAM_CDEL: case BAM_CREF_SKIP:
+		case BAM_CDEL:
 			j += l;
 			p->path_hi[i] = (int32_t)j;
-			if (op == BAM_CDEL) {
-				set->cigar_del++;
-				set->cigar_del_bases += l;
-			}
+			set->cigar_del++;
+			set->cigar_del_bases += l;
 			break;
 		default: /* S, H, P: no column, no read base between the clips */
 			break;
@@ -80,8 +114,43 @@ static int take_read(pair_set_t *set, const sio_rec_t *rec, int64_t off, pair_re
 	return TS_OK;
 }
 
+static int grow_pieces(piece_t **a, int *cap, int need)
+{
+	piece_t *b;
+	if (need <= *cap) return TS_OK;
+	if ((b = realloc(*a, need * sizeof *b)) == NULL) return TS_ENOMEM;
+	*a = b, *cap = need;
+	return TS_OK;
+}
+
+/* Reference bases wbeg..wend−1 of chrom as p's sequence 2: 0, or an error
+ * with err set. */
+static int take_window(faidx_t *fai, const char *ref_path, const char *chrom, int64_t wbeg, int64_t wend, pair_rec_t *p, char *err)
+{
+	hts_pos_t got = 0;
+	char *ref = wend > wbeg ? faidx_fetch_seq64(fai, chrom, wbeg, wend - 1, &got) : NULL;
+	int64_t bad, k;
+	if (wend > wbeg && (ref == NULL || got != wend - wbeg)) {
+		free(ref);
+		return ts_fail(err, TS_EDATA, "%s: cannot read %s:%lld-%lld (truncated file or stale index?)", ref_path, chrom, (long long)wbeg + 1,
+			       (long long)wend);
+	}
+	p->m = wend - wbeg;
+	if ((p->y = malloc(p->m + 1)) == NULL) {
+		free(ref);
+		return ts_fail(err, TS_ENOMEM, "out of memory");
+	}
+	bad = p->m > 0 ? sio_encode(ref, p->m, p->y) : 0;
+	free(ref);
+	if (bad < 0) return ts_fail(err, TS_EDATA, "%s: invalid character in '%s' at position %lld", ref_path, chrom, (long long)(wbeg - bad));
+	for (k = 0; k < p->m; k++) p->y[k] = SIO_NT16(p->y[k]);
+	return TS_OK;
+}
+
 int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_t **out, char *err)
 {
+	piece_t *pieces = NULL;
+	int pcap = 0, np, k, used;
 	sio_opts_t so;
 	sio_reader_t *r = NULL;
 	sio_rec_t rec;
@@ -109,9 +178,7 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 	}
 	while ((s = sio_read(r, &rec)) == TS_OK) {
 		pair_rec_t *p;
-		int64_t len = rec.chrom ? faidx_seq_len(fai, rec.chrom) : -1, wbeg, wend;
-		hts_pos_t got = 0;
-		char *ref;
+		int64_t len = rec.chrom ? faidx_seq_len(fai, rec.chrom) : -1;
 		if (rec.chrom == NULL || rec.flag & BAM_FUNMAP || rec.n_cigar == 0) continue;
 		if (rec.n == 0) {
 			set->reads_no_seq++;
@@ -131,38 +198,33 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 				    (long long)rec.end, rec.chrom, (long long)len, o->ref);
 			goto fail;
 		}
-		wbeg = rec.offset - o->pad > 0 ? rec.offset - o->pad : 0;
-		wend = rec.end + o->pad < len ? rec.end + o->pad : len;
-		if ((s = grow_set(set, &cap)) < 0) goto nomem;
-		p = &set->a[set->n];
-		memset(p, 0, sizeof *p);
-		set->n++;  /* counted now so pairs_free() frees a half-made pair */
-		if ((s = take_read(set, &rec, rec.offset - wbeg, p)) == TS_ENOMEM) goto nomem;
-		if (s < 0) {
+		if ((s = grow_pieces(&pieces, &pcap, rec.n_cigar + 1)) < 0) goto nomem;
+		np = read_pieces(&rec, pieces);
+		for (used = 0, k = 0; k < np; k++) {
+			/* --pad widens the read's outer ends; an intron's ends are exact */
+			const int64_t wbeg = k > 0 ? pieces[k].r0 : pieces[k].r0 - o->pad > 0 ? pieces[k].r0 - o->pad : 0;
+			const int64_t wend = k < np - 1 ? pieces[k].r1 : pieces[k].r1 + o->pad < len ? pieces[k].r1 + o->pad : len;
+			if ((s = grow_set(set, &cap)) < 0) goto nomem;
+			p = &set->a[set->n];
+			memset(p, 0, sizeof *p);
+			set->n++;  /* counted now so pairs_free() frees a half-made pair */
+			if ((s = take_piece(set, &rec, &pieces[k], pieces[k].r0 - wbeg, p)) == TS_ENOMEM) goto nomem;
+			if (s < 0) {  /* no read base in this piece: no pair */
+				pair_rec_free(p);
+				set->n--;
+				continue;
+			}
+			if ((s = take_window(fai, o->ref, rec.chrom, wbeg, wend, p, err)) < 0) goto fail;
+			kstring_t name = {0, 0, NULL};
+			ksprintf(&name, "%s:%lld-%lld", rec.chrom, (long long)wbeg + 1, (long long)wend);
+			if ((p->name1 = strdup(rec.name)) == NULL || (p->name2 = ks_release(&name)) == NULL) goto nomem;
+			used++;
+		}
+		if (used == 0) {
 			s = ts_fail(err, TS_EDATA, "%s: read '%s': no aligned bases (its CIGAR clips all of the read, or more)", path, rec.name);
 			goto fail;
 		}
-		if ((ref = faidx_fetch_seq64(fai, rec.chrom, wbeg, wend - 1, &got)) == NULL || got != wend - wbeg) {
-			free(ref);
-			s = ts_fail(err, TS_EDATA, "%s: cannot read %s:%lld-%lld (truncated file or stale index?)", o->ref, rec.chrom,
-				    (long long)wbeg + 1, (long long)wend);
-			goto fail;
-		}
-		p->m = wend - wbeg;
-		if ((p->y = malloc(p->m + 1)) == NULL) {
-			free(ref);
-			goto nomem;
-		}
-		int64_t bad = sio_encode(ref, p->m, p->y), k;
-		free(ref);
-		if (bad < 0) {
-			s = ts_fail(err, TS_EDATA, "%s: invalid character in '%s' at position %lld", o->ref, rec.chrom, (long long)(wbeg - bad));
-			goto fail;
-		}
-		for (k = 0; k < p->m; k++) p->y[k] = SIO_NT16(p->y[k]);
-		kstring_t name = {0, 0, NULL};
-		ksprintf(&name, "%s:%lld-%lld", rec.chrom, (long long)wbeg + 1, (long long)wend);
-		if ((p->name1 = strdup(rec.name)) == NULL || (p->name2 = ks_release(&name)) == NULL) goto nomem;
+		if (np > 1) set->reads_spliced++, set->splice_pieces += used;
 		set->reads_used++;
 	}
 	if (s != TS_EOF) {
@@ -172,11 +234,13 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 	set->reads_seen = sio_records_read(r);
 	sio_close(r);
 	fai_destroy(fai);
+	free(pieces);
 	*out = set;
 	return TS_OK;
 nomem:
 	s = ts_fail(err, TS_ENOMEM, "out of memory reading %s", path);
 fail:
+	free(pieces);
 	if (r) sio_close(r);
 	if (fai) fai_destroy(fai);
 	pairs_free(set);

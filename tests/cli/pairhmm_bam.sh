@@ -88,6 +88,23 @@ run tessera pairhmm fit --bam "$T/all_clip.sam" --ref $PBREF
 expect_rc 2; expect_err_grep "all_clip.sam: read '.*/0_344': no aligned bases \(its CIGAR clips all of the read"
 check pairhmm_bam_all_clipped
 
+# a spliced read (CIGAR N: an intron) gives a pair per piece between its
+# introns, --pad at its outer ends only: its 500-base intron is no deletion
+R1=$(samtools faidx $PBREF lambda_NEB3011:1001-1100 | tail -n +2 | tr -d '\n')
+R2=$(samtools faidx $PBREF lambda_NEB3011:1601-1700 | tail -n +2 | tr -d '\n')
+printf 'spliced\t0\tlambda_NEB3011\t1001\t60\t100M500N100M\t*\t0\t0\t%s%s\t*\n' "$R1" "$R2" | cat "$T/h.sam" - > "$T/spliced.sam"
+run tessera pairhmm align --mode glocal --pad 30 --bam "$T/spliced.sam" --ref $PBREF
+expect_rc 0
+expect_out_grep '^# pair 1: spliced \(100 bp\) vs lambda_NEB3011:971-1100 \(130 bp\)'
+expect_out_grep '^# pair 2: spliced \(100 bp\) vs lambda_NEB3011:1601-1730 \(130 bp\)'
+check pairhmm_bam_spliced_read_pair_per_exon
+run tessera pairhmm fit --bam "$T/spliced.sam" --ref $PBREF
+expect_rc 0
+expect_out_grep '\(1 of 1 reads passed the filters; 1 spliced, cut at their introns \(CIGAR N\) into 2 pairs\)$'
+expect_out_grep '^CIGARs: 0 insertions \(0 bases\), 0 deletions \(0 bases\) in 200 aligned bases'
+expect_out_grep '^2 pairs, 400 residues$'
+check pairhmm_bam_spliced_read_counted
+
 # ONT reads (test data only, not bundled): deletion-biased
 ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
 if [ -r "$ONT" ]; then
