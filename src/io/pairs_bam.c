@@ -147,6 +147,16 @@ static int take_window(faidx_t *fai, const char *ref_path, const char *chrom, in
 	return TS_OK;
 }
 
+/* A read base '=' (nt16 0: "the reference's base", as samtools calmd -e
+ * writes) becomes the reference base it is aligned to, or N in an
+ * insertion: a base i is aligned iff it moves the path one column on. */
+static void resolve_equals(pair_rec_t *p)
+{
+	int64_t i;
+	for (i = 1; i <= p->n; i++)
+		if (p->x[i - 1] == 0) p->x[i - 1] = p->path_lo[i] == p->path_hi[i - 1] + 1 ? p->y[p->path_lo[i] - 1] : 15;
+}
+
 int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_t **out, char *err)
 {
 	piece_t *pieces = NULL;
@@ -215,6 +225,7 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 				continue;
 			}
 			if ((s = take_window(fai, o->ref, rec.chrom, wbeg, wend, p, err)) < 0) goto fail;
+			resolve_equals(p);
 			kstring_t name = {0, 0, NULL};
 			ksprintf(&name, "%s:%lld-%lld", rec.chrom, (long long)wbeg + 1, (long long)wend);
 			if ((p->name1 = strdup(rec.name)) == NULL || (p->name2 = ks_release(&name)) == NULL) goto nomem;

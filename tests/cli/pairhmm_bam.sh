@@ -105,6 +105,14 @@ expect_out_grep '^CIGARs: 0 insertions \(0 bases\), 0 deletions \(0 bases\) in 2
 expect_out_grep '^2 pairs, 400 residues$'
 check pairhmm_bam_spliced_read_counted
 
+# read bases '=' (samtools calmd -e: the reference's base) are the bases
+# they are aligned to
+printf 'equals\t0\tlambda_NEB3011\t1001\t60\t100M\t*\t0\t0\t%s\t*\n' "$(printf %100s | tr ' ' =)" | cat "$T/h.sam" - > "$T/equals.sam"
+run tessera pairhmm align --bam "$T/equals.sam" --ref $PBREF
+expect_rc 0
+expect_out_grep "^equals +$(printf %s "$R1" | cut -c1-60)\$"
+check pairhmm_bam_equals_bases_are_the_reference
+
 # ONT reads (test data only, not bundled): deletion-biased
 ONT=../shared/data/pairhmm/ont_sarscov2_artic_MT007544.bam
 if [ -r "$ONT" ]; then
