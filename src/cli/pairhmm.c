@@ -100,7 +100,7 @@ typedef struct {
 	"      --band W         DP band of W cells on each side of the read's alignment path;\n" \
 	"                       0 for the full matrix [32]\n"
 #define RESAMPLE_HELP \
-	"      --ci B           95%% percentile intervals of every parameter and ratio from B\n" \
+	"      --ci B           95% percentile intervals of every parameter and ratio from B\n" \
 	"                       resamples of the pairs (pairs assumed independent)\n" \
 	"      --seed S         random seed of --ci and --bootstrap [1]\n"
 #define OUT_HELP \

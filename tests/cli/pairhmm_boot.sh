@@ -27,3 +27,8 @@ check pairhmm_bootstrap_same_for_any_threads
 run tessera pairhmm fit --bootstrap 5 "$T/boot.fa"
 expect_rc 1; expect_err_grep "does not take --bootstrap"
 check pairhmm_bootstrap_only_for_test
+
+# the help is printed as is: one '%', not printf's '%%'
+run tessera pairhmm test --help
+expect_rc 0; expect_out_grep '^      --ci B +95% percentile intervals'
+check pairhmm_help_percent_sign
