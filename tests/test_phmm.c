@@ -606,6 +606,42 @@ Test(phmm, band_matches_full_matrix_on_real_reads, .timeout = 300)
 	pairs_free(set);
 }
 
+/* A read's bootstrap replicate is banded around its true path, as the read
+ * is around its CIGAR path: with ±32 the band holds the posterior mass
+ * (lnL equals the full matrix's to 1e-9) on replicates of read lengths
+ * under a PacBio-like null; the path alone (±0) does not. */
+Test(phmm, simulated_band_matches_full_matrix, .timeout = 120)
+{
+	phmm_params_t p;
+	phmm_tables_t t;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int k, narrow_lower = 0;
+	phmm_params_default(&p);
+	p.dX = 0.04, p.dY = 0.03, p.eX = 0.11, p.eY = 0.04;
+	phmm_tables(&p, &t);
+	gsl_rng_set(r, 12);
+	for (k = 0; k < 12; k++) {
+		phmm_sim_t s;
+		const int64_t total = 800 + (int64_t)gsl_rng_uniform_int(r, 2200);
+		cr_assert_eq(phmm_simulate_total(&p, total, r, &s), TS_OK);
+		int32_t *lo = malloc((s.n + 1) * sizeof *lo), *hi = malloc((s.n + 1) * sizeof *hi);
+		phmm_pair_t full = {.x = s.x, .n = s.n, .y = s.y, .m = s.m}, banded = full;
+		double a, b, c;
+		banded.lo = lo, banded.hi = hi;
+		cr_assert_eq(phmm_sim_band(&s, 32, lo, hi), TS_OK);
+		cr_assert_eq(phmm_forward(&t, &banded, &a), TS_OK);
+		cr_assert_eq(phmm_forward(&t, &full, &b), TS_OK);
+		cr_assert(fabs(a - b) <= 1e-9 * fabs(b), "%lld x %lld: banded %.12g, full %.12g", (long long)s.n, (long long)s.m, a, b);
+		cr_assert_eq(phmm_sim_band(&s, 0, lo, hi), TS_OK);
+		cr_assert_eq(phmm_forward(&t, &banded, &c), TS_OK);
+		narrow_lower += c < b - 1;
+		free(lo), free(hi);
+		phmm_sim_free(&s);
+	}
+	cr_assert_eq(narrow_lower, 12);
+	gsl_rng_free(r);
+}
+
 /* Bootstrap replicates: exactly n + m residues, and X/Y symmetric under a
  * symmetric model (the reason to condition on the total). */
 Test(phmm, simulate_total_length_and_symmetry)

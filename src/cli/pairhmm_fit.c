@@ -224,7 +224,7 @@ int phc_test(const phc_opts_t *o)
 	phmm_lrt(&null, &alt, in.residues, &lrt);
 	if (o->boot_b > 0) {
 		char err[TS_ERRLEN];
-		if ((s = phmm_boot_lrt(in.view, in.set->n, &null, o->alt_spec, lrt.D, o->boot_b, o->seed, &o->em, &boot, err)) < 0) {
+		if ((s = phmm_boot_lrt(in.view, in.set->n, &null, o->alt_spec, lrt.D, o->boot_b, o->seed, o->bam ? o->band : 0, &o->em, &boot, err)) < 0) {
 			phc_error("--bootstrap: %s", err);
 			goto done;
 		}

@@ -83,16 +83,17 @@ int phmm_simulate_total(const phmm_params_t *p, int64_t total, gsl_rng *rng, phm
 }
 
 int phmm_boot_lrt(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_fit_t *null, unsigned alt_spec, double D, int B,
-		  unsigned long seed, const phmm_em_opts_t *o, phmm_boot_t *out, char *err)
+		  unsigned long seed, int64_t band, const phmm_em_opts_t *o, phmm_boot_t *out, char *err)
 {
 	phmm_sim_t *sims = calloc(n_pairs ? n_pairs : 1, sizeof *sims);
 	phmm_pair_t *v = calloc(n_pairs ? n_pairs : 1, sizeof *v);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	int b, r = TS_OK;
 	int64_t k;
+	int32_t **v_lo = calloc(n_pairs ? n_pairs : 1, sizeof *v_lo), **v_hi = calloc(n_pairs ? n_pairs : 1, sizeof *v_hi);
 	memset(out, 0, sizeof *out);
 	out->B = B;
-	if (!sims || !v || !rng) {
+	if (!sims || !v || !rng || !v_lo || !v_hi) {
 		r = ts_fail(err, TS_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -105,6 +106,14 @@ int phmm_boot_lrt(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_fit_t *n
 				ts_fail(err, r, "bootstrap: cannot simulate pair %lld (%lld residues)", (long long)k + 1,
 					(long long)(pairs[k].n + pairs[k].m));
 			v[k] = (phmm_pair_t){.x = sims[k].x, .n = sims[k].n, .y = sims[k].y, .m = sims[k].m};
+			if (r == TS_OK && band > 0) {
+				int32_t *lo = realloc((int32_t *)v_lo[k], (sims[k].n + 1) * sizeof *lo), *hi;
+				if (lo) v_lo[k] = lo;
+				hi = lo ? realloc((int32_t *)v_hi[k], (sims[k].n + 1) * sizeof *hi) : NULL;
+				if (hi) v_hi[k] = hi;
+				if (!lo || !hi || phmm_sim_band(&sims[k], band, lo, hi) < 0) r = ts_fail(err, TS_ENOMEM, "out of memory");
+				v[k].lo = lo, v[k].hi = hi;
+			}
 		}
 		if (r == TS_OK) r = phmm_em_fit(v, n_pairs, null->spec, &null->params, o, &f0, err);
 		if (r == TS_OK) r = phmm_em_fit(v, n_pairs, alt_spec, &f0.params, o, &f1, err);
@@ -113,6 +122,8 @@ int phmm_boot_lrt(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_fit_t *n
 	out->p = (1.0 + out->n_ge) / (B + 1.0);
 done:
 	for (k = 0; sims && k < n_pairs; k++) phmm_sim_free(&sims[k]);
+	for (k = 0; v_lo && v_hi && k < n_pairs; k++) free(v_lo[k]), free(v_hi[k]);
+	free(v_lo), free(v_hi);
 	free(sims);
 	free(v);
 	if (rng) gsl_rng_free(rng);

@@ -38,9 +38,12 @@ typedef struct {
 	double p;             /* (1 + n_ge)/(B + 1) */
 } phmm_boot_t;
 
-/** Parametric bootstrap p-value of D for null_spec within alt_spec. */
+/** Parametric bootstrap p-value of D for null_spec within alt_spec.  band >
+ *  0: each simulated pair is banded to `band` cells either side of its true
+ *  path, as reads are around their CIGAR paths (a read's replicate would
+ *  otherwise run its full matrix: 10–20× the cells). */
 int phmm_boot_lrt(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_fit_t *null, unsigned alt_spec, double D, int B,
-		  unsigned long seed, const phmm_em_opts_t *o, phmm_boot_t *out, char *err);
+		  unsigned long seed, int64_t band, const phmm_em_opts_t *o, phmm_boot_t *out, char *err);
 
 enum { CI_DX, CI_DY, CI_EX, CI_EY, CI_TAU, CI_OPEN_RATIO, CI_EXTEND_RATIO, CI_N };
 extern const char *const phmm_ci_names[CI_N];

@@ -8,28 +8,34 @@
 #include "io/pairs.h"
 #include "pairhmm/dp.h"
 
-/** Band of half-width w around each pair's CIGAR path: row i keeps columns
+/** Band of half-width w around a path through an n × m matrix that visits
+ *  columns [path_lo[i], path_hi[i]] of row i: row i keeps columns
  *  [path_lo[i] − w, path_hi[i] + w].  With global ends row 0 also reaches
- *  column 0 and row n column m, so the band holds a complete path.  Pairs
- *  without a path (FASTA pairs) stay unbanded.  0 ok, TS_ENOMEM. */
+ *  column 0 and row n column m, so the band holds a complete path. */
+static inline void phmm_band_around(const int32_t *path_lo, const int32_t *path_hi, int64_t n, int64_t m, int64_t w, int glocal,
+				    int32_t *lo, int32_t *hi)
+{
+	int64_t i;
+	for (i = 0; i <= n; i++) {
+		const int64_t a = path_lo[i] - w, b = path_hi[i] + w;
+		lo[i] = (int32_t)(a > 0 ? a : 0);
+		hi[i] = (int32_t)(b < m ? b : m);
+	}
+	if (!glocal) lo[0] = 0, hi[n] = (int32_t)m;
+}
+
+/** phmm_band_around() each pair's CIGAR path; pairs without a path (FASTA
+ *  pairs) stay unbanded.  0 ok, TS_ENOMEM. */
 static inline int phmm_pairs_band(pair_set_t *s, int64_t w, int glocal)
 {
-	int64_t k, i;
+	int64_t k;
 	for (k = 0; k < s->n; k++) {
 		pair_rec_t *p = &s->a[k];
 		if (p->path_lo == NULL) continue;
 		if ((p->band_lo = malloc((p->n + 1) * sizeof *p->band_lo)) == NULL ||
 		    (p->band_hi = malloc((p->n + 1) * sizeof *p->band_hi)) == NULL)
 			return -5;
-		for (i = 0; i <= p->n; i++) {
-			int64_t lo = p->path_lo[i] - w, hi = p->path_hi[i] + w;
-			p->band_lo[i] = (int32_t)(lo > 0 ? lo : 0);
-			p->band_hi[i] = (int32_t)(hi < p->m ? hi : p->m);
-		}
-		if (!glocal) {
-			p->band_lo[0] = 0;
-			p->band_hi[p->n] = (int32_t)p->m;
-		}
+		phmm_band_around(p->path_lo, p->path_hi, p->n, p->m, w, glocal, p->band_lo, p->band_hi);
 	}
 	return 0;
 }

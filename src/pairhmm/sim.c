@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pairhmm/sim.h"
+#include "pairhmm/pairset.h"
 #include "util/log.h"
 
 int phmm_draw(gsl_rng *rng, const double *prob, int n)
@@ -66,6 +67,29 @@ int phmm_simulate(const phmm_params_t *p, gsl_rng *rng, phmm_sim_t *s)
 		return TS_ENOMEM;
 	}
 	s->states[s->len] = '\0';
+	return TS_OK;
+}
+
+int phmm_sim_band(const phmm_sim_t *s, int64_t w, int32_t *lo, int32_t *hi)
+{
+	int32_t *plo = malloc((s->n + 1) * sizeof *plo), *phi = malloc((s->n + 1) * sizeof *phi);
+	int64_t c, i = 0, j = 0;
+	if (!plo || !phi) {
+		free(plo), free(phi);
+		return TS_ENOMEM;
+	}
+	plo[0] = phi[0] = 0;
+	for (c = 0; c < s->len; c++) {
+		if (s->states[c] == 'Y') {
+			phi[i] = (int32_t)++j;
+			continue;
+		}
+		if (s->states[c] == 'M') j++;
+		i++;
+		plo[i] = phi[i] = (int32_t)j;
+	}
+	phmm_band_around(plo, phi, s->n, s->m, w, 0, lo, hi);
+	free(plo), free(phi);
 	return TS_OK;
 }
 

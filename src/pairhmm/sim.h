@@ -22,6 +22,10 @@ int phmm_simulate(const phmm_params_t *p, gsl_rng *rng, phmm_sim_t *out);
 
 void phmm_sim_free(phmm_sim_t *s);
 
+/** The DP band of half-width w around s's true path (phmm_band_around(),
+ *  global ends) into lo and hi, s->n + 1 each.  0 or TS_ENOMEM. */
+int phmm_sim_band(const phmm_sim_t *s, int64_t w, int32_t *lo, int32_t *hi);
+
 /** Append one column in `state` (0 M, 1 X, 2 Y) with its residues drawn from
  *  the state's emissions; the arrays must have room. */
 void phmm_sim_column(const phmm_params_t *p, gsl_rng *rng, int state, phmm_sim_t *s);
