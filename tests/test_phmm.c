@@ -606,6 +606,39 @@ Test(phmm, band_matches_full_matrix_on_real_reads, .timeout = 300)
 	pairs_free(set);
 }
 
+/* Alignments keep only the band's traceback: on the bundled PacBio reads,
+ * whose best paths lie inside ±32 of their CIGAR paths, banded Viterbi and
+ * MEA give the full matrix's path and score. */
+Test(phmm, banded_alignments_match_full_matrix, .timeout = 300)
+{
+	pairs_bam_opts_t o = {"data/reads/pacbio_lambdaNEB_ref.fasta", NULL, 0, PAIRS_BAM_EXCLUDE, 0, 0, 0};
+	pair_set_t *set;
+	phmm_params_t p;
+	phmm_tables_t t;
+	char err[TS_ERRLEN];
+	int64_t k;
+	int mea;
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	cr_assert_eq(pairs_from_alignments("data/reads/pacbio_rsii_lambda_subreads.bam", &o, &set, err), TS_OK, "%s", err);
+	cr_assert_eq(phmm_pairs_band(set, 32, 0), 0);
+	phmm_pair_t *banded = phmm_pairs_view(set, 0);
+	for (k = 0; k < set->n; k += 7)
+		for (mea = 0; mea < 2; mea++) {
+			phmm_pair_t full = banded[k];
+			phmm_aln_t a, b;
+			full.lo = full.hi = NULL;
+			cr_assert_eq((mea ? phmm_mea : phmm_viterbi)(&t, &banded[k], &a), TS_OK);
+			cr_assert_eq((mea ? phmm_mea : phmm_viterbi)(&t, &full, &b), TS_OK);
+			cr_assert(fabs(a.score - b.score) <= 1e-9 * fabs(b.score), "read %s, %s: banded %.12g, full %.12g", set->a[k].name1,
+				  mea ? "MEA" : "Viterbi", a.score, b.score);
+			cr_assert_str_eq(a.state, b.state, "read %s, %s", set->a[k].name1, mea ? "MEA" : "Viterbi");
+			phmm_aln_free(&a), phmm_aln_free(&b);
+		}
+	free(banded);
+	pairs_free(set);
+}
+
 /* A read's bootstrap replicate is banded around its true path, as the read
  * is around its CIGAR path: with ±32 the band holds the posterior mass
  * (lnL equals the full matrix's to 1e-9) on replicates of read lengths

@@ -524,13 +524,19 @@ static int fill_posteriors(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_a
 int DP_FN(viterbi)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 {
 	const int64_t n = pr->n, m = pr->m;
-	uint8_t *tb = malloc((size_t)(n + 1) * (m + 1));
+	int64_t *rowoff = malloc((n + 2) * sizeof *rowoff);  /* row i's traceback at tb + rowoff[i], its band's cells only */
+	uint8_t *tb = NULL;
 	double *v = malloc(6 * (m + 1) * sizeof *v), lt[PH_NTRANS];
 	char *rev = malloc(n + m + 1);
 	int64_t i, j, len = 0, plo = 0, phi = -1, lo, hi, jend = m;
 	int k, r = TS_OK, state;
 	memset(aln, 0, sizeof *aln);
-	if (!tb || !v || !rev) {
+	if (rowoff)
+		for (rowoff[0] = 0, i = 0; i <= n; i++) {
+			band_of(pr, i, &lo, &hi);
+			rowoff[i + 1] = rowoff[i] + (hi >= lo ? hi - lo + 1 : 0);
+		}
+	if (!rowoff || !v || !rev || (tb = malloc(rowoff[n + 1] > 0 ? (size_t)rowoff[n + 1] : 1)) == NULL) {
 		r = TS_ENOMEM;
 		goto done;
 	}
@@ -541,8 +547,8 @@ int DP_FN(viterbi)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *al
 	for (i = 0; i <= n; i++) {
 		double *M = v + (i & 1) * 3 * (m + 1), *X = M + (m + 1), *Y = X + (m + 1);
 		double *pM = v + ((i & 1) ^ 1) * 3 * (m + 1), *pX = pM + (m + 1), *pY = pX + (m + 1);
-		uint8_t *row = tb + (size_t)i * (m + 1);
 		band_of(pr, i, &lo, &hi);
+		uint8_t *row = tb + rowoff[i] - lo;  /* row[j] for j in lo..hi */
 		for (j = lo; j <= hi; j++) {
 			uint8_t bits = 0;
 			M[j] = X[j] = Y[j] = -INFINITY;
@@ -586,7 +592,9 @@ int DP_FN(viterbi)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *al
 	}
 	/* back to B: M in row 0 (at column 0 unless the ends are free) */
 	for (i = n, j = jend; !(i == 0 && state == 0);) {
-		uint8_t bits = tb[(size_t)i * (m + 1) + j];
+		uint8_t bits;
+		band_of(pr, i, &lo, &hi);
+		bits = tb[rowoff[i] + j - lo];
 		if (state == 0) {
 			rev[len++] = 'M';
 			state = bits & TB_M_FROM;
@@ -609,6 +617,7 @@ int DP_FN(viterbi)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *al
 		}
 	}
 done:
+	free(rowoff);
 	free(tb);
 	free(v);
 	free(rev);
@@ -623,7 +632,9 @@ typedef struct {
 	int64_t m;
 	double *G[2][3];     /* rows i (cur) and i+1 */
 	double *post[2][3];  /* posteriors of rows i and i+1 */
-	uint8_t *tb;         /* (n+1)(m+1): next state of M (bits 0-1), X (2-3), Y (4-5); 3 = end */
+	uint8_t *tb;         /* band cells: next state of M (bits 0-1), X (2-3), Y (4-5); 3 = end */
+	const int64_t *rowoff;  /* row i's cells at tb + rowoff[i], from its band's lo */
+	int64_t wlo[2], whi[2];  /* the columns each slot's last row wrote */
 	int cur;
 } mea_t;
 
@@ -636,12 +647,19 @@ static int mea_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t
 	/* transition from state s to M, X, Y (−1: not in the model), and to E */
 	static const int from[3][3] = {{PH_MM, PH_MX, PH_MY}, {PH_XM, PH_XX, -1}, {PH_YM, -1, PH_YY}};
 	static const int to_end[3] = {PH_ME, PH_XE, PH_YE};
-	for (j = 0; j <= m; j++) {
+	uint8_t *tb = a->tb + a->rowoff[i] - r->lo;
+	/* outside the band a cell has posterior 0 and G −∞: undo what the
+	 * slot's row before last wrote, so a long band costs its width */
+	for (j = a->wlo[c]; j <= a->whi[c]; j++) {
+		a->post[c][0][j] = a->post[c][1][j] = a->post[c][2][j] = 0;
+		a->G[c][0][j] = a->G[c][1][j] = a->G[c][2][j] = -INFINITY;
+	}
+	for (j = r->lo; j <= r->hi; j++) {
 		a->post[c][0][j] = r->fM[j] * r->bM[j] / r->P;
 		a->post[c][1][j] = r->fX[j] * r->bX[j] / r->P;
 		a->post[c][2][j] = r->fY[j] * r->bY[j] / r->P;
-		a->G[c][0][j] = a->G[c][1][j] = a->G[c][2][j] = -INFINITY;  /* outside the band */
 	}
+	a->wlo[c] = r->lo, a->whi[c] = r->hi;
 	for (j = r->hi; j >= r->lo; j--) {
 		uint8_t bits = 0;
 		for (s = 0; s < 3; s++) {
@@ -663,7 +681,7 @@ static int mea_row(const phmm_tables_t *t, const phmm_pair_t *pr, const fb_row_t
 			a->G[c][s][j] = best;
 			bits |= (uint8_t)(arg_best << (2 * s));
 		}
-		a->tb[(size_t)i * (m + 1) + j] = bits;
+		tb[j] = bits;
 	}
 	a->cur ^= 1;
 	return TS_OK;
@@ -697,21 +715,32 @@ int DP_FN(mea)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 	mea_t a;
 	double *mem = calloc(12 * (m + 1), sizeof *mem);
 	char *rev = malloc(n + m + 1);
+	int64_t *rowoff = malloc((n + 2) * sizeof *rowoff);
 	int64_t i = 0, j = 0, len = 0, k;
 	int r, s, q;
 	memset(aln, 0, sizeof *aln);
 	memset(&a, 0, sizeof a);
 	a.m = m;
-	a.tb = malloc((size_t)(n + 1) * (m + 1));
-	if (!mem || !rev || !a.tb) {
+	if (rowoff)
+		for (rowoff[0] = 0, i = 0; i <= n; i++) {
+			int64_t lo, hi;
+			band_of(pr, i, &lo, &hi);
+			rowoff[i + 1] = rowoff[i] + (hi >= lo ? hi - lo + 1 : 0);
+		}
+	if (!mem || !rev || !rowoff || (a.tb = malloc(rowoff[n + 1] > 0 ? (size_t)rowoff[n + 1] : 1)) == NULL) {
 		r = TS_ENOMEM;
 		goto done;
 	}
-	for (q = 0; q < 2; q++)
+	a.rowoff = rowoff;
+	i = 0;
+	for (q = 0; q < 2; q++) {
 		for (s = 0; s < 3; s++) {
 			a.G[q][s] = mem + (q * 3 + s) * (m + 1);
 			a.post[q][s] = mem + (6 + q * 3 + s) * (m + 1);
+			for (k = 0; k <= m; k++) a.G[q][s][k] = -INFINITY;  /* posteriors 0 from calloc */
 		}
+		a.wlo[q] = 1, a.whi[q] = 0;
+	}
 	/* rows arrive n, n−1, …; row n goes to slot 0 */
 	a.cur = 0;
 	double lnL;
@@ -728,7 +757,9 @@ int DP_FN(mea)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 	j = j0;
 	s = 0;
 	for (;;) {
-		int next = (a.tb[(size_t)i * (m + 1) + j] >> (2 * s)) & 3;
+		int64_t blo, bhi;
+		band_of(pr, i, &blo, &bhi);
+		int next = (a.tb[rowoff[i] + j - blo] >> (2 * s)) & 3;
 		if (next == 3) break;
 		rev[len++] = "MXY"[next];
 		if (next != 2) i++;
@@ -749,6 +780,7 @@ done:
 	free(mem);
 	free(rev);
 	free(a.tb);
+	free(rowoff);
 	if (r < 0) phmm_aln_free(aln);
 	return r;
 }
