@@ -27,10 +27,10 @@ static int grow_set(pair_set_t *s, int64_t *cap)
 
 /* A piece of a read's alignment: CIGAR operations c0..c1−1, no N among
  * them, from read base q0 (counting clipped bases) and reference position
- * r0 to r1 (0-based, end exclusive). */
+ * r0 to r1 (0-based, end exclusive), with nb aligned or inserted bases. */
 typedef struct {
 	int c0, c1;
-	int64_t q0, r0, r1;
+	int64_t q0, r0, r1, nb;
 } piece_t;
 
 /* The pieces of a read's alignment between its CIGAR N (reference skips:
@@ -40,17 +40,18 @@ static int read_pieces(const sio_rec_t *rec, piece_t *a)
 {
 	int c, np = 0;
 	int64_t q = 0, r = rec->offset;
-	a[0] = (piece_t){0, 0, 0, r, r};
+	a[0] = (piece_t){0, 0, 0, r, r, 0};
 	for (c = 0; c < rec->n_cigar; c++) {
 		const int op = bam_cigar_op(rec->cigar[c]);
 		const int64_t l = bam_cigar_oplen(rec->cigar[c]);
 		if (op == BAM_CREF_SKIP) {
 			a[np].c1 = c, a[np].r1 = r;
 			r += l;
-			a[++np] = (piece_t){c + 1, c + 1, q, r, r};
+			a[++np] = (piece_t){c + 1, c + 1, q, r, r, 0};
 			continue;
 		}
 		if (bam_cigar_type(op) & 1) q += l;
+		if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF || op == BAM_CINS) a[np].nb += l;
 		if (bam_cigar_type(op) & 2) r += l;
 	}
 	a[np].c1 = rec->n_cigar, a[np].r1 = r;
@@ -61,18 +62,19 @@ static int read_pieces(const sio_rec_t *rec, piece_t *a)
  * are the first and last reference columns (0-based within the window
  * that starts off bases before the piece, + 1 = after the base) that the
  * alignment visits after read base i.  TS_EDATA: no read base. */
-static int take_piece(pair_set_t *set, const sio_rec_t *rec, const piece_t *pc, int64_t off, pair_rec_t *p)
+static int take_piece(const sio_rec_t *rec, const piece_t *pc, int64_t off, pair_rec_t *p)
 {
 	int64_t lclip = 0, rclip = 0, i = 0, j = off, k, len = 0, q;
 	int c;
 	int lead;
 	for (c = pc->c0; c < pc->c1; c++)
 		if (bam_cigar_type(bam_cigar_op(rec->cigar[c])) & 1) len += bam_cigar_oplen(rec->cigar[c]);
-	for (c = pc->c0; c < pc->c1 && bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP; c++) lclip += bam_cigar_oplen(rec->cigar[c]);
+	for (c = pc->c0; c < pc->c1 && (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP || bam_cigar_op(rec->cigar[c]) == BAM_CHARD_CLIP); c++)
+		if (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP) lclip += bam_cigar_oplen(rec->cigar[c]);
 	lead = c;  /* an all-clip CIGAR is counted once, from the left */
 	for (c = pc->c1 - 1; c >= pc->c0 && c >= lead && (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP || bam_cigar_op(rec->cigar[c]) == BAM_CHARD_CLIP); c--)
 		if (bam_cigar_op(rec->cigar[c]) == BAM_CSOFT_CLIP) rclip += bam_cigar_oplen(rec->cigar[c]);
-	if (pc->q0 + len > rec->n) len = rec->n - pc->q0;  /* malformed CIGAR (htslib checks SAM, not every BAM) */
+	if (pc->q0 + len > rec->n) len = rec->n - pc->q0;  /* a CIGAR longer than SEQ (htslib rejects these: a guard) */
 	len -= lclip + rclip;
 	if (len <= 0) return TS_EDATA;
 	p->n = len;
@@ -90,21 +92,16 @@ static int take_piece(pair_set_t *set, const sio_rec_t *rec, const piece_t *pc, 
 				i++, j++;
 				p->path_lo[i] = p->path_hi[i] = (int32_t)j;
 			}
-			set->cigar_aligned += l;
 			break;
 		case BAM_CINS:
 			for (q = 0; q < l && i < len; q++) {
 				i++;
 				p->path_lo[i] = p->path_hi[i] = (int32_t)j;
 			}
-			set->cigar_ins++;
-			set->cigar_ins_bases += l;
 			break;
 		case BAM_CDEL:
 			j += l;
 			p->path_hi[i] = (int32_t)j;
-			set->cigar_del++;
-			set->cigar_del_bases += l;
 			break;
 		default: /* S, H, P: no column, no read base between the clips */
 			break;
@@ -147,6 +144,20 @@ static int take_window(faidx_t *fai, const char *ref_path, const char *chrom, in
 	return TS_OK;
 }
 
+/* The read's CIGAR insertions, deletions and aligned bases into set's
+ * counts (an N is an intron: none of them). */
+static void count_cigar(pair_set_t *set, const sio_rec_t *rec)
+{
+	int c;
+	for (c = 0; c < rec->n_cigar; c++) {
+		const int op = bam_cigar_op(rec->cigar[c]);
+		const int64_t l = bam_cigar_oplen(rec->cigar[c]);
+		if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF) set->cigar_aligned += l;
+		else if (op == BAM_CINS) set->cigar_ins++, set->cigar_ins_bases += l;
+		else if (op == BAM_CDEL) set->cigar_del++, set->cigar_del_bases += l;
+	}
+}
+
 /* A read base '=' (nt16 0: "the reference's base", as samtools calmd -e
  * writes) becomes the reference base it is aligned to, or N in an
  * insertion: a base i is aligned iff it moves the path one column on. */
@@ -160,7 +171,7 @@ static void resolve_equals(pair_rec_t *p)
 int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_t **out, char *err)
 {
 	piece_t *pieces = NULL;
-	int pcap = 0, np, k, used;
+	int pcap = 0, np, k, used, first, last;
 	sio_opts_t so;
 	sio_reader_t *r = NULL;
 	sio_rec_t rec;
@@ -210,15 +221,18 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 		}
 		if ((s = grow_pieces(&pieces, &pcap, rec.n_cigar + 1)) < 0) goto nomem;
 		np = read_pieces(&rec, pieces);
-		for (used = 0, k = 0; k < np; k++) {
+		for (first = 0; first < np && pieces[first].nb == 0; first++) {}
+		for (last = np - 1; last >= 0 && pieces[last].nb == 0; last--) {}
+		for (used = 0, k = first; k <= last; k++) {
 			/* --pad widens the read's outer ends; an intron's ends are exact */
-			const int64_t wbeg = k > 0 ? pieces[k].r0 : pieces[k].r0 - o->pad > 0 ? pieces[k].r0 - o->pad : 0;
-			const int64_t wend = k < np - 1 ? pieces[k].r1 : pieces[k].r1 + o->pad < len ? pieces[k].r1 + o->pad : len;
+			const int64_t wbeg = k > first ? pieces[k].r0 : pieces[k].r0 - o->pad > 0 ? pieces[k].r0 - o->pad : 0;
+			const int64_t wend = k < last ? pieces[k].r1 : pieces[k].r1 + o->pad < len ? pieces[k].r1 + o->pad : len;
+			if (pieces[k].nb == 0) continue;  /* no read base between two introns: no pair */
 			if ((s = grow_set(set, &cap)) < 0) goto nomem;
 			p = &set->a[set->n];
 			memset(p, 0, sizeof *p);
 			set->n++;  /* counted now so pairs_free() frees a half-made pair */
-			if ((s = take_piece(set, &rec, &pieces[k], pieces[k].r0 - wbeg, p)) == TS_ENOMEM) goto nomem;
+			if ((s = take_piece(&rec, &pieces[k], pieces[k].r0 - wbeg, p)) == TS_ENOMEM) goto nomem;
 			if (s < 0) {  /* no read base in this piece: no pair */
 				pair_rec_free(p);
 				set->n--;
@@ -235,7 +249,8 @@ int pairs_from_alignments(const char *path, const pairs_bam_opts_t *o, pair_set_
 			s = ts_fail(err, TS_EDATA, "%s: read '%s': no aligned bases (its CIGAR clips all of the read, or more)", path, rec.name);
 			goto fail;
 		}
-		if (np > 1) set->reads_spliced++, set->splice_pieces += used;
+		count_cigar(set, &rec);
+		if (used > 1) set->reads_spliced++, set->splice_pieces += used;
 		set->reads_used++;
 	}
 	if (s != TS_EOF) {

@@ -499,7 +499,7 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 	double end[3], e;
 	int ret, gb;
 	unsigned csr;
-	if (pr->n < 1 || pr->m < 1 || pr->glocal) return PHMM_REDO;  /* E at (n, m) only */
+	if (pr->n < 1 || pr->m < 1 || pr->glocal || pr->lo) return PHMM_REDO;  /* E at (n, m) only; no band: stripes run two at a time */
 	csr = phmm_f32_ftz_on();
 	if ((ret = phmm_f32_inputs(t, pr, 0, &mem, &in)) == TS_OK) {
 		ret = PHMM_REDO;

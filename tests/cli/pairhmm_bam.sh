@@ -104,6 +104,16 @@ expect_out_grep '\(1 of 1 reads passed the filters; 1 spliced, cut at their intr
 expect_out_grep '^CIGARs: 0 insertions \(0 bases\), 0 deletions \(0 bases\) in 200 aligned bases'
 expect_out_grep '^2 pairs, 400 residues$'
 check pairhmm_bam_spliced_read_counted
+# an intron at the read's start: the pad goes to the first piece with bases
+printf 'lead_n\t0\tlambda_NEB3011\t996\t60\t5N100M\t*\t0\t0\t%s\t*\n' "$R1" | cat "$T/h.sam" - > "$T/lead_n.sam"
+run tessera pairhmm align --mode glocal --pad 30 --bam "$T/lead_n.sam" --ref $PBREF
+expect_rc 0; expect_out_grep '^# pair 1: lead_n \(100 bp\) vs lambda_NEB3011:971-1130 \(160 bp\)'
+check pairhmm_bam_leading_intron_keeps_the_pad
+# a hard clip outside a soft clip (2H3S): the 3 soft-clipped bases are not the read's
+printf 'hard_soft\t0\tlambda_NEB3011\t1001\t60\t2H3S100M\t*\t0\t0\tAAA%s\t*\n' "$R1" | cat "$T/h.sam" - > "$T/hard_soft.sam"
+run tessera pairhmm align --bam "$T/hard_soft.sam" --ref $PBREF
+expect_rc 0; expect_out_grep '^# pair 1: hard_soft \(100 bp\) vs lambda_NEB3011:1001-1100 \(100 bp\)'
+check pairhmm_bam_hard_clip_outside_soft_clip
 
 # read bases '=' (samtools calmd -e: the reference's base) are the bases
 # they are aligned to
