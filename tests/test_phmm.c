@@ -578,22 +578,31 @@ Test(phmm, banded_glocal_counts_are_derivatives)
 	gsl_rng_free(r);
 }
 
-/* On the bundled PacBio reads, the default band (±32 around the CIGAR path)
- * holds the posterior mass: lnL equals the full matrix's to 1e-9. */
-Test(phmm, band_matches_full_matrix_on_real_reads, .timeout = 300)
+/* The bundled PacBio reads as pairs banded ±32 around their CIGAR paths
+ * (*banded, to free), and default tables in *t. */
+static pair_set_t *pacbio_banded(phmm_tables_t *t, phmm_pair_t **banded)
 {
 	pairs_bam_opts_t o = {"data/reads/pacbio_lambdaNEB_ref.fasta", NULL, 0, PAIRS_BAM_EXCLUDE, 0, 0, 0};
 	pair_set_t *set;
 	phmm_params_t p;
-	phmm_tables_t t;
 	char err[TS_ERRLEN];
-	int64_t k;
 	phmm_params_default(&p);
-	phmm_tables(&p, &t);
+	phmm_tables(&p, t);
 	cr_assert_eq(pairs_from_alignments("data/reads/pacbio_rsii_lambda_subreads.bam", &o, &set, err), TS_OK, "%s", err);
 	cr_assert_eq(set->n, 112);
 	cr_assert_eq(phmm_pairs_band(set, 32, 0), 0);
-	phmm_pair_t *banded = phmm_pairs_view(set, 0);
+	cr_assert_not_null(*banded = phmm_pairs_view(set, 0));
+	return set;
+}
+
+/* On the bundled PacBio reads, the default band (±32 around the CIGAR path)
+ * holds the posterior mass: lnL equals the full matrix's to 1e-9. */
+Test(phmm, band_matches_full_matrix_on_real_reads, .timeout = 300)
+{
+	phmm_tables_t t;
+	phmm_pair_t *banded;
+	pair_set_t *set = pacbio_banded(&t, &banded);
+	int64_t k;
 	for (k = 0; k < set->n; k++) {
 		phmm_pair_t full = banded[k];
 		double a, b;
@@ -611,18 +620,11 @@ Test(phmm, band_matches_full_matrix_on_real_reads, .timeout = 300)
  * MEA give the full matrix's path and score. */
 Test(phmm, banded_alignments_match_full_matrix, .timeout = 300)
 {
-	pairs_bam_opts_t o = {"data/reads/pacbio_lambdaNEB_ref.fasta", NULL, 0, PAIRS_BAM_EXCLUDE, 0, 0, 0};
-	pair_set_t *set;
-	phmm_params_t p;
 	phmm_tables_t t;
-	char err[TS_ERRLEN];
+	phmm_pair_t *banded;
+	pair_set_t *set = pacbio_banded(&t, &banded);
 	int64_t k;
 	int mea;
-	phmm_params_default(&p);
-	phmm_tables(&p, &t);
-	cr_assert_eq(pairs_from_alignments("data/reads/pacbio_rsii_lambda_subreads.bam", &o, &set, err), TS_OK, "%s", err);
-	cr_assert_eq(phmm_pairs_band(set, 32, 0), 0);
-	phmm_pair_t *banded = phmm_pairs_view(set, 0);
 	for (k = 0; k < set->n; k += 7)
 		for (mea = 0; mea < 2; mea++) {
 			phmm_pair_t full = banded[k];
