@@ -313,14 +313,14 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 	stripe_lane_t A, B;
 	int lastB = 0;  /* the last stripe ran as B */
 	int64_t s, b, lo = -16, hi = INT32_MAX;  /* row 0: every column */
-	for (s = 0; s < ns; s += 2) {
+	for (s = 0; s < ns;) {
 		const int64_t teA = s == ns - 1 ? c->m + (c->n - 1 - 16 * s) : -1, teB = s + 1 == ns - 1 ? c->m + (c->n - 17 - 16 * s) : -1;
-		const int a = (int)(s & 1);  /* pairs start at even s */
+		const int a = (int)(s & 1);  /* the buffer the row above is in */
 		stripe_setup(c, &rA, &A, s, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], c->bS, &lo, &hi, teA, keep, band);
 		if (s + 1 == ns || keep) {
 			for (b = A.b0; b <= A.b1; b++) stripe_block(c, &rA, &A, b, how, keep, band);
 			lastB = 0;
-			s--;
+			s += 1;
 			continue;
 		}
 		stripe_setup(c, &rB, &B, s + 1, bufS[!a], bufSX[!a], eb[!a], bufS[a], bufSX[a], eb[a], c->bS + 64, &lo, &hi, teB, keep, band);
@@ -331,6 +331,7 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 			else if (ina) stripe_block(c, &rA, &A, b, how, keep, band);
 			else if (inb) stripe_block(c, &rB, &B, b - 2, how, keep, band);
 		}
+		s += 2;
 	}
 	{
 		const int kn = (int)((c->n - 1) & 15);
