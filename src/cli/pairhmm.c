@@ -87,7 +87,8 @@ typedef struct {
 	"Pairs from read alignments (sequence 1 = the read, sequence 2 = the reference, so\n" \
 	"X = an insertion in the read and Y = a deletion from the read):\n" \
 	"      --bam FILE       SAM/BAM/CRAM: each primary mapped read, soft clips removed,\n" \
-	"                       with the reference window its alignment spans\n" \
+	"                       with the reference window its alignment spans (a spliced\n" \
+	"                       read: a pair per piece between its introns, CIGAR N)\n" \
 	"      --ref FILE       the reference FASTA (also decodes CRAM)\n" \
 	"  -r, --region REG     reads overlapping REG only (repeatable; needs an index)\n" \
 	"  -q, --min-MQ INT     skip reads with mapping quality below INT [0]\n" \
