@@ -549,21 +549,29 @@ static int fill_posteriors(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_a
 	return r;
 }
 
+/* A traceback of the band's cells only: row i's at [rowoff[i]], from its
+ * band's lo; rowoff[n + 1] is the total.  Malloc'd (n + 2 entries), or NULL. */
+static int64_t *band_rows(const phmm_pair_t *pr)
+{
+	int64_t *rowoff = malloc((pr->n + 2) * sizeof *rowoff), i, lo, hi;
+	if (rowoff)
+		for (rowoff[0] = 0, i = 0; i <= pr->n; i++) {
+			band_of(pr, i, &lo, &hi);
+			rowoff[i + 1] = rowoff[i] + (hi >= lo ? hi - lo + 1 : 0);
+		}
+	return rowoff;
+}
+
 int DP_FN(viterbi)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 {
 	const int64_t n = pr->n, m = pr->m;
-	int64_t *rowoff = malloc((n + 2) * sizeof *rowoff);  /* row i's traceback at tb + rowoff[i], its band's cells only */
+	int64_t *rowoff = band_rows(pr);
 	uint8_t *tb = NULL;
 	double *v = malloc(6 * (m + 1) * sizeof *v), lt[PH_NTRANS];
 	char *rev = malloc(n + m + 1);
 	int64_t i, j, len = 0, plo = 0, phi = -1, lo, hi, jend = m;
 	int k, r = TS_OK, state;
 	memset(aln, 0, sizeof *aln);
-	if (rowoff)
-		for (rowoff[0] = 0, i = 0; i <= n; i++) {
-			band_of(pr, i, &lo, &hi);
-			rowoff[i + 1] = rowoff[i] + (hi >= lo ? hi - lo + 1 : 0);
-		}
 	if (!rowoff || !v || !rev || (tb = malloc(rowoff[n + 1] > 0 ? (size_t)rowoff[n + 1] : 1)) == NULL) {
 		r = TS_ENOMEM;
 		goto done;
@@ -743,24 +751,17 @@ int DP_FN(mea)(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_aln_t *aln)
 	mea_t a;
 	double *mem = calloc(12 * (m + 1), sizeof *mem);
 	char *rev = malloc(n + m + 1);
-	int64_t *rowoff = malloc((n + 2) * sizeof *rowoff);
+	int64_t *rowoff = band_rows(pr);
 	int64_t i = 0, j = 0, len = 0, k;
 	int r, s, q;
 	memset(aln, 0, sizeof *aln);
 	memset(&a, 0, sizeof a);
 	a.m = m;
-	if (rowoff)
-		for (rowoff[0] = 0, i = 0; i <= n; i++) {
-			int64_t lo, hi;
-			band_of(pr, i, &lo, &hi);
-			rowoff[i + 1] = rowoff[i] + (hi >= lo ? hi - lo + 1 : 0);
-		}
 	if (!mem || !rev || !rowoff || (a.tb = malloc(rowoff[n + 1] > 0 ? (size_t)rowoff[n + 1] : 1)) == NULL) {
 		r = TS_ENOMEM;
 		goto done;
 	}
 	a.rowoff = rowoff;
-	i = 0;
 	for (q = 0; q < 2; q++) {
 		for (s = 0; s < 3; s++) {
 			a.G[q][s] = mem + (q * 3 + s) * (m + 1);
