@@ -895,3 +895,187 @@ Test(dp_simd, fb_long_and_glocal, .timeout = 300)
 	free(y);
 	gsl_rng_free(r);
 }
+
+/* ------------------------------------------------ batches (dp_batch.c) */
+
+/* A batch of np pairs (≤ PHMM_BATCH) with storage for lengths up to 300. */
+typedef struct {
+	uint8_t x[PHMM_BATCH][312], y[PHMM_BATCH][312];
+	phmm_pair_t pr[PHMM_BATCH];
+	const phmm_pair_t *pp[PHMM_BATCH];
+	int np;
+} test_batch_t;
+
+/* np random pairs: n in 1..300, m near n or (one in 4) anything in 1..300,
+ * related or not; y with ≤ 4 distinct codes (ACGT, or N in place of one). */
+static void random_batch(test_batch_t *b, int np, gsl_rng *r)
+{
+	int k;
+	b->np = np;
+	for (k = 0; k < np; k++) {
+		const int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 300);
+		int64_t m = k % 4 == 0 ? 1 + (int64_t)gsl_rng_uniform_int(r, 300) : n - 12 + (int64_t)gsl_rng_uniform_int(r, 25), j;
+		if (m < 1) m = 1;
+		ambiguous = 0.05;
+		m = random_pair(b->x[k], n, b->y[k], m, k % 3 != 0, 0.04, 0.04, r);
+		if (m < 1) b->y[k][0] = 1, m = 1;
+		for (j = 0; j < m; j++)  /* y: A C G T, and N instead of C in odd lanes */
+			if (b->y[k][j] != 1 && b->y[k][j] != 2 && b->y[k][j] != 4 && b->y[k][j] != 8) b->y[k][j] = k & 1 ? 15 : 2;
+		for (j = 0; j < m; j++)
+			if (k & 1 && b->y[k][j] == 2) b->y[k][j] = 15;
+		b->pr[k] = (phmm_pair_t){.x = b->x[k], .n = n, .y = b->y[k], .m = m};
+		b->pp[k] = &b->pr[k];
+	}
+}
+
+/* Random batches of random sizes under random parameters: every pair the
+ * batch keeps agrees with phmm_expect (ln P to 10^-6, counts as
+ * counts_close), and a refused one has its counts untouched and then
+ * equals phmm_expect_fast bit for bit through phmm_expect_fast_batch. */
+Test(dp_simd, batch_equals_double)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	test_batch_t *b = malloc(sizeof *b);
+	phmm_batch_ws_t *ws = phmm_batch_ws_init();
+	int rep, k, kept = 0, total = 0;
+	require(PHMM_KERNEL_AVX512);
+	cr_assert(b && ws);
+	gsl_rng_set(r, 161);
+	for (rep = 0; rep < 40; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		phmm_counts_t c[PHMM_BATCH], z;
+		double lnL[PHMM_BATCH];
+		int st[PHMM_BATCH];
+		if (rep % 4) random_params(&p, r);
+		else phmm_params_default(&p);
+		phmm_tables(&p, &t);
+		random_batch(b, 1 + rep % PHMM_BATCH, r);
+		for (k = 0; k < b->np; k++) phmm_counts_zero(&c[k]);
+		phmm_counts_zero(&z);
+		cr_assert_eq(phmm_expect_batch(rep & 1 ? ws : NULL, &t, b->pp, b->np, c, lnL, st), TS_OK);
+		for (k = 0; k < b->np; k++) {
+			char what[80];
+			snprintf(what, sizeof what, "batch %d lane %d, %ld x %ld", rep, k, (long)b->pr[k].n, (long)b->pr[k].m);
+			total++;
+			if (st[k] == PHMM_REDO) {
+				phmm_counts_t cf, cs;
+				double lf, ls;
+				int sf;
+				cr_assert_eq(memcmp(&c[k], &z, sizeof z), 0, "%s: refused but counts were added", what);
+				phmm_counts_zero(&cf), phmm_counts_zero(&cs);
+				cr_assert_eq(phmm_expect_fast_batch(ws, &t, &b->pp[k], 1, &cf, &lf, &sf), TS_OK);
+				if (sf == TS_OK) {  /* alone in a batch it may be kept: else phmm_expect_fast's */
+					cr_assert_eq(phmm_expect_fast(&t, &b->pr[k], &cs, &ls), TS_OK);
+					if (memcmp(&cf, &cs, sizeof cf) != 0) counts_close(&cf, &cs, (double)(b->pr[k].n + b->pr[k].m), what);
+				}
+				continue;
+			}
+			cr_assert_eq(st[k], TS_OK, "%s: status %d", what, st[k]);
+			{
+				phmm_counts_t cd;
+				double ld;
+				phmm_counts_zero(&cd);
+				cr_assert_eq(phmm_expect(&t, &b->pr[k], &cd, &ld), TS_OK);
+				cr_assert(close_rel(lnL[k], ld, 1e-6), "%s: ln P %.12g, double %.12g", what, lnL[k], ld);
+				counts_close(&c[k], &cd, (double)(b->pr[k].n + b->pr[k].m), what);
+			}
+			kept++;
+		}
+	}
+	cr_log_info("batches: %d of %d pairs kept in float", kept, total);
+	cr_assert_gt(kept, total * 3 / 4, "batches kept only %d of %d pairs", kept, total);
+	phmm_batch_ws_destroy(ws);
+	free(b);
+	gsl_rng_free(r);
+}
+
+/* A pair's result does not depend on its batch: the same 16 pairs, run
+ * in another order and split into batches of 5, 7 and 4, give the same
+ * bits; and what batches do not take refuses the whole batch. */
+Test(dp_simd, batch_lanes_independent)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	test_batch_t *b = malloc(sizeof *b);
+	phmm_params_t p;
+	phmm_tables_t t;
+	phmm_counts_t c1[PHMM_BATCH], c2[PHMM_BATCH], z;
+	const phmm_pair_t *perm[PHMM_BATCH];
+	double l1[PHMM_BATCH], l2[PHMM_BATCH];
+	int s1[PHMM_BATCH], s2[PHMM_BATCH], k, kept = 0, split[4] = {0, 5, 12, 16}, g;
+	int32_t lo[400], hi[400];
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 162);
+	phmm_params_default(&p);
+	phmm_tables(&p, &t);
+	random_batch(b, PHMM_BATCH, r);
+	phmm_counts_zero(&z);
+	for (k = 0; k < PHMM_BATCH; k++) phmm_counts_zero(&c1[k]), phmm_counts_zero(&c2[k]), perm[k] = b->pp[(k * 7 + 3) % PHMM_BATCH];
+	cr_assert_eq(phmm_expect_batch(NULL, &t, b->pp, PHMM_BATCH, c1, l1, s1), TS_OK);
+	for (g = 0; g < 3; g++)
+		cr_assert_eq(phmm_expect_batch(NULL, &t, perm + split[g], split[g + 1] - split[g], c2 + split[g], l2 + split[g], s2 + split[g]), TS_OK);
+	for (k = 0; k < PHMM_BATCH; k++) {
+		const int j = (k * 7 + 3) % PHMM_BATCH;  /* perm[k] is pair j */
+		cr_assert_eq(s1[j], s2[k], "pair %d: status %d alone, %d in another batch", j, s1[j], s2[k]);
+		if (s1[j] != TS_OK) continue;
+		kept++;
+		cr_assert_eq(l1[j], l2[k], "pair %d: ln P %.17g, in another batch %.17g", j, l1[j], l2[k]);
+		cr_assert_eq(memcmp(&c1[j], &c2[k], sizeof z), 0, "pair %d: counts differ between batches", j);
+	}
+	cr_assert_gt(kept, PHMM_BATCH / 2);
+	/* one banded, glocal or 5-code pair: every lane refused, counts untouched */
+	for (g = 0; g < 3; g++) {
+		phmm_pair_t keep = b->pr[2];
+		for (k = 0; k < PHMM_BATCH; k++) phmm_counts_zero(&c1[k]);
+		if (g == 0) {
+			for (k = 0; k <= b->pr[2].n; k++) lo[k] = 0, hi[k] = (int32_t)b->pr[2].m;
+			b->pr[2].lo = lo, b->pr[2].hi = hi;
+		} else if (g == 1) {
+			b->pr[2].glocal = 1;
+		} else {
+			for (k = 0; k < 5 && k < b->pr[2].m; k++) b->y[2][k] = (uint8_t[]){1, 2, 4, 8, 15}[k];
+			if (b->pr[2].m < 5) b->pr[2].m = 5;
+		}
+		cr_assert_eq(phmm_expect_batch(NULL, &t, b->pp, PHMM_BATCH, c1, l1, s1), TS_OK);
+		for (k = 0; k < PHMM_BATCH; k++) {
+			cr_assert_eq(s1[k], PHMM_REDO, "case %d, lane %d kept", g, k);
+			cr_assert_eq(memcmp(&c1[k], &z, sizeof z), 0);
+		}
+		b->pr[2] = keep;
+	}
+	free(b);
+	gsl_rng_free(r);
+}
+
+/* The batch forward pass alone on related pairs: ln P as phmm_forward's
+ * to 10^-6. */
+Test(dp_simd, batch_pass_equals_double)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	test_batch_t *b = malloc(sizeof *b);
+	phmm_params_t p;
+	phmm_tables_t t;
+	double lnL[PHMM_BATCH], s;
+	int k, rep;
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 163);
+	for (rep = 0; rep < 4; rep++) {
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		ambiguous = 0;
+		for (k = 0; k < PHMM_BATCH; k++) {
+			b->pr[k] = (phmm_pair_t){.x = b->x[k], .y = b->y[k]};
+			b->pr[k].m = balanced_pair(b->x[k], 20 + 17 * k, b->y[k], r);
+			b->pr[k].n = 20 + 17 * k;
+			b->pp[k] = &b->pr[k];
+		}
+		cr_assert_eq(phmm_forward_batch_pass(NULL, &t, b->pp, PHMM_BATCH, lnL), TS_OK);
+		for (k = 0; k < PHMM_BATCH; k++) {
+			cr_assert_eq(phmm_forward(&t, &b->pr[k], &s), TS_OK);
+			cr_assert(close_rel(lnL[k], s, 1e-6), "lane %d, %ld x %ld: %.12g, double %.12g", k, (long)b->pr[k].n,
+				  (long)b->pr[k].m, lnL[k], s);
+		}
+	}
+	free(b);
+	gsl_rng_free(r);
+}

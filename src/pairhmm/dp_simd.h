@@ -152,4 +152,41 @@ int phmm_expect_fast(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_
  *  TS_ENOMEM; PHMM_KERNEL_SCALAR runs phmm_expect. */
 int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
 
+/* Batches (dp_batch.c): the forward–backward of up to PHMM_BATCH pairs at
+ * once, a pair per AVX-512 lane, for the EM's many short pairs.  A pair's
+ * result does not depend on the pairs it shares a batch with. */
+#define PHMM_BATCH 16
+#define PHMM_BATCH_BYTES ((int64_t)16 << 20)  /* kept forward of a pair, padded to a batch */
+
+/** Whether pr can run in a batch: global, unbanded, n, m ≥ 1, ≤ 4 distinct
+ *  codes in y, and (n+1)(m+2)·192 bytes ≤ PHMM_BATCH_BYTES. */
+int phmm_batch_takes(const phmm_pair_t *pr);
+
+/* Scratch memory for batches, kept between them (one per thread):
+ * phmm_batch_ws_init() returns it (NULL: out of memory), and
+ * phmm_batch_ws_destroy() frees it (NULL is a no-op).  Where a function
+ * takes ws, NULL makes it use and free its own. */
+typedef struct phmm_batch_ws phmm_batch_ws_t;
+phmm_batch_ws_t *phmm_batch_ws_init(void);
+void phmm_batch_ws_destroy(phmm_batch_ws_t *ws);
+
+/** Expected counts of pairs pr[0..np−1] (np ≤ PHMM_BATCH) added to c[k],
+ *  and ln P to lnL[k], by the float batch kernel alone: status[k] = 0, or
+ *  PHMM_REDO (c[k] unchanged) for a pair its checks refuse — and for all of
+ *  them if one is not taken by phmm_batch_takes, without AVX-512, when
+ *  TESSERA_KERNEL forces another kernel, or when the tables do not suit
+ *  float (criterion a).  @return 0 or TS_ENOMEM. */
+int phmm_expect_batch(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, phmm_counts_t *c,
+		      double *lnL, int *status);
+
+/** The same, each refused pair then run by phmm_expect_fast: status[k] is
+ *  phmm_expect_fast's (0, TS_ENOMEM or TS_EDATA) for those.  Returns 0. */
+int phmm_expect_fast_batch(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, phmm_counts_t *c,
+			   double *lnL, int *status);
+
+/** One float forward pass of a batch alone (no checks), for benches:
+ *  lnL[k] (−inf where P is not finite and positive).  0, PHMM_REDO (when
+ *  phmm_expect_batch would refuse them all) or TS_ENOMEM. */
+int phmm_forward_batch_pass(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, double *lnL);
+
 #endif
