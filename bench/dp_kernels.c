@@ -14,6 +14,10 @@
  *   scalar (double)       phmm_forward
  *   <kernel> pass         one float forward pass alone (along diagonals)
  *   avx512 stripes        one float forward pass by stripes of 16 rows
+ *   expect batch16        forward + backward + counts of 16 pairs of the
+ *                         size at once, a pair per AVX-512 lane (dp_batch.c,
+ *                         as the EM runs short unbanded pairs), cells of all 16
+ *   batch16 pass          one float forward pass of those 16 pairs
  * each with ln P against the double one.  Size "NxM+R" appends R random
  * residues to y only (a ragged end: the alignment ends in a long gap),
  * where float runs out of range and the double redo shows.
@@ -59,13 +63,15 @@ typedef struct {
 	const phmm_tables_t *t;
 	const phmm_pair_t *pr;
 	double cells;  /* (n+1)(m+1), or the band's */
+	const phmm_pair_t *batch[PHMM_BATCH];  /* pr and 15 more of its size */
+	phmm_batch_ws_t *ws;
 } job_t;
 
 /* the rows, in order (see above) */
-enum { EXPECT_DOUBLE, EXPECT_F32C, EXPECT_AVX2, EXPECT_AVX512, EXPECT_STRIPES, EXPECT_FAST, FORWARD_FAST, FORWARD_FAST64, FORWARD_DOUBLE, PASS_F32C, PASS_AVX2, PASS_AVX512, PASS_STRIPES, NROWS };
-static const phmm_kernel_t row_kernel[NROWS] = {PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512, PHMM_KERNEL_AVX512, PHMM_KERNEL_SCALAR,
-						 PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C,
-						 PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512, PHMM_KERNEL_AVX512};
+enum { EXPECT_DOUBLE, EXPECT_F32C, EXPECT_AVX2, EXPECT_AVX512, EXPECT_STRIPES, EXPECT_BATCH, EXPECT_FAST, FORWARD_FAST, FORWARD_FAST64, FORWARD_DOUBLE, PASS_F32C, PASS_AVX2, PASS_AVX512, PASS_STRIPES, PASS_BATCH, NROWS };
+static const phmm_kernel_t row_kernel[NROWS] = {PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C, PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512, PHMM_KERNEL_AVX512, PHMM_KERNEL_AVX512,
+						 PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_SCALAR, PHMM_KERNEL_F32_C,
+						 PHMM_KERNEL_AVX2, PHMM_KERNEL_AVX512, PHMM_KERNEL_AVX512, PHMM_KERNEL_AVX512};
 
 static int run_once(int row, const job_t *j, double *lnL)
 {
@@ -77,6 +83,17 @@ static int run_once(int row, const job_t *j, double *lnL)
 	case EXPECT_AVX2:
 	case EXPECT_AVX512: return phmm_expect_kernel(row_kernel[row], j->t, j->pr, &c, lnL);
 	case EXPECT_STRIPES: return phmm_expect_stripes(j->t, j->pr, &c, lnL);
+	case EXPECT_BATCH:
+	case PASS_BATCH: {  /* lane 0's status and ln P: lane 0 is pr */
+		phmm_counts_t cb[PHMM_BATCH];
+		double lb[PHMM_BATCH];
+		int st[PHMM_BATCH], k, r;
+		for (k = 0; k < PHMM_BATCH; k++) phmm_counts_zero(&cb[k]);
+		r = row == PASS_BATCH ? phmm_forward_batch_pass(j->ws, j->t, j->batch, PHMM_BATCH, lb)
+				      : phmm_expect_batch(j->ws, j->t, j->batch, PHMM_BATCH, cb, lb, st);
+		*lnL = lb[0];
+		return r != TS_OK || row == PASS_BATCH ? r : st[0];
+	}
 	case EXPECT_FAST: return phmm_expect_fast(j->t, j->pr, &c, lnL);
 	case FORWARD_FAST: return phmm_forward_fast(j->t, j->pr, lnL);
 	case FORWARD_FAST64: return phmm_forward_fast64(j->t, j->pr, lnL);
@@ -91,7 +108,7 @@ static int run_once(int row, const job_t *j, double *lnL)
  * counts its CPU time too), with status and ln P. */
 static double run(int row, const job_t *j, double secs, int *status, double *lnL)
 {
-	double best = 0, cells = j->cells;
+	double best = 0, cells = j->cells * (row == EXPECT_BATCH || row == PASS_BATCH ? PHMM_BATCH : 1);
 	int round;
 	for (round = 0; round < 5; round++) {
 		double t0 = now(), t1;
@@ -109,14 +126,16 @@ static double run(int row, const job_t *j, double secs, int *status, double *lnL
 int main(int argc, char **argv)
 {
 	static const char *dflt[] = {"150x200", "1000x1200", "10000x12000"};
-	static const char *label[NROWS] = {"expect (double)", "expect f32c", "expect avx2", "expect avx512", "expect stripes", "expect_fast", "forward_fast",
-					   "forward_fast64", "scalar (double)", "f32c pass", "avx2 pass", "avx512 pass",
-					   "avx512 stripes"};
+	static const char *label[NROWS] = {"expect (double)", "expect f32c", "expect avx2", "expect avx512", "expect stripes", "expect batch16",
+					   "expect_fast", "forward_fast", "forward_fast64", "scalar (double)", "f32c pass", "avx2 pass",
+					   "avx512 pass", "avx512 stripes", "batch16 pass"};
 	int nsz = argc > 1 ? argc - 1 : 3, s, row;
 	double secs = 1.0;
 	phmm_params_t p;
 	phmm_tables_t t;
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	phmm_batch_ws_t *ws = phmm_batch_ws_init();
+	if (!ws) return 1;
 	gsl_rng_set(r, 1);
 	phmm_params_default(&p);
 	phmm_tables(&p, &t);
@@ -131,13 +150,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "dp_kernels: size '%s' is not NxM, NxM+R or NxM/W\n", sz);
 			return 1;
 		}
-		uint8_t *x = malloc(n), *y = malloc(m + ragged);
+		uint8_t *x = malloc(n * PHMM_BATCH), *y = malloc((m + ragged) * PHMM_BATCH);
 		int32_t *lo = malloc((n + 1) * sizeof *lo), *hi = malloc((n + 1) * sizeof *hi);
-		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m + ragged};
-		job_t j = {&t, &pr, (double)(n + 1) * (double)(m + ragged + 1)};
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = m + ragged}, more[PHMM_BATCH];
+		job_t j = {&t, &pr, (double)(n + 1) * (double)(m + ragged + 1), {NULL}, ws};
 		double ref = 0, lnL, g;
-		int st, ref_ok = 0;
+		int st, ref_ok = 0, k;
 		related_pair(x, n, y, m, ragged, r);
+		for (j.batch[0] = &pr, k = 1; k < PHMM_BATCH; k++) {
+			more[k] = (phmm_pair_t){.x = x + k * n, .n = n, .y = y + k * (m + ragged), .m = m + ragged};
+			related_pair(x + k * n, n, y + k * (m + ragged), m, ragged, r);
+			j.batch[k] = &more[k];
+		}
 		if (w > 0) {  /* a band of half-width w around the line (0,0)–(n,m), as a read's */
 			for (j.cells = 0, i = 0; i <= n; i++) {
 				long long c = i * pr.m / n;
@@ -156,11 +180,13 @@ int main(int argc, char **argv)
 			g = run(row, &j, secs, &st, &lnL);
 			if (row == EXPECT_DOUBLE) ref = lnL, ref_ok = st == TS_OK;
 			if (st == PHMM_REDO && row == EXPECT_STRIPES) note = "not taken (kept forward > 16 MB) or refused: the diagonals run it";
+			else if (st == PHMM_REDO && (row == EXPECT_BATCH || row == PASS_BATCH))
+				note = "not taken (a band, or kept forward > 16 MB) or refused: the EM runs it alone";
 			else if (st == PHMM_REDO && row == PASS_STRIPES) note = "not taken (stripes run the forward alone without a band)";
 			else if (st == PHMM_REDO) note = "refused (float out of range): the EM redoes it in double";
 			else if (st != TS_OK) note = "error (probability 0)";
 			else if (row > EXPECT_DOUBLE && ref_ok) note = fabs(lnL - ref) <= 1e-6 * fabs(ref) ? "= double to 1e-6" : "DIFFERS from double";
-			if (st == PHMM_REDO && (row == EXPECT_STRIPES || row == PASS_STRIPES)) printf("%-16s %-18s %8s %18s %s\n", sz, label[row], "-", "", note);
+			if (st == PHMM_REDO && (row == EXPECT_STRIPES || row == PASS_STRIPES || row == EXPECT_BATCH || row == PASS_BATCH)) printf("%-16s %-18s %8s %18s %s\n", sz, label[row], "-", "", note);
 			else printf("%-16s %-18s %8.3f %18.8f %s\n", sz, label[row], g, st == TS_OK ? lnL : NAN, note);
 		}
 		fflush(stdout);
@@ -170,5 +196,6 @@ int main(int argc, char **argv)
 		free(hi);
 	}
 	gsl_rng_free(r);
+	phmm_batch_ws_destroy(ws);
 	return 0;
 }

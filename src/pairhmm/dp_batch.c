@@ -22,17 +22,30 @@
  * Past a lane's (n, m) its forward cells hold values of no use and its
  * backward cells are exactly 0, so they add nothing.
  *
+ * The forward keeps S, SX and fY of every cell (192 bytes per 16 cells) for
+ * the backward, which reads fM·SMb as S(i−1,j−1)·gM and fX·SXb as
+ * SX(i−1,j)·gX, but for the row's scale.
+ *
  * Scaling.  Each row of each lane is scaled by a power of two: the forward
  * row i by 2^−EF_i, where EF_i sums the exponents of the maxima of rows
  * 0..i−1 (so a row's largest cell is near 1), the backward row i by 2^−EB_i
  * likewise from the rows below.  A cell's posterior is then
  * f̂·ĝ·2^(EF_i + EB_i)/P, applied once per row to the row's float sums
  * (in double).  Values below 2^−126 of their row's maximum are flushed.
+ * The cells of a row have emitted x_1..x_i but different numbers of y's
+ * residues, so y's emissions (p and qY) are multiplied by 2^kappa, kappa ≈
+ * −log2 of qY's mean (2), and ln P corrected by kappa·m·ln 2: a row then
+ * compares alignments, not residue counts.  Without it a row's largest
+ * cell is where x runs ahead of y in X gaps, and a path with more y than x
+ * falls out of float below it (150 × 200, related: 163 bits at the last
+ * row).  Runs of N in y, whose qY·2^kappa·YY exceeds 1, could grow a row
+ * past float's range: a lane where they could grow it by more than 2^100
+ * is refused.
  *
  * Trust, per lane, as dp_simd_fb.c: P from the forward and from the
  * backward agree to 2·10^−7 (relative, in ln P); every row emits its residue
- * of x once (M and X posteriors sum to 1 within 10^−4); the residues of y
- * are emitted m times in all (within 10^−4·m).  Mass lost to flushing in
+ * of x once (M and X posteriors sum to 1 within 2·10^−5); the residues of y
+ * are emitted m times in all (within 10^−5·m).  Mass lost to flushing in
  * either pass breaks these; a lane that fails is reported PHMM_REDO. */
 #include <math.h>
 #include <stdlib.h>
@@ -42,21 +55,25 @@
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
-#define BATCH_OCC_TOL 1e-4
+#define BATCH_OCC_TOL 2e-5  /* a row's M + X posteriors against 1 */
+#define BATCH_Y_TOL 1e-5    /* all M + Y posteriors against m, relative */
 #define BATCH_LNP_TOL 2e-7
 #define BATCH_MAX_GROWTH 100  /* bits a row's Y chain may grow by (YY·qY·2^kappa > 1: runs of N) */
 
-/* Whether a pair fits a batch, whatever the CPU: global, unbanded, both
- * sequences non-empty, ≤ 4 distinct codes in y, and its own kept forward
- * within PHMM_BATCH_BYTES. */
-int phmm_batch_takes(const phmm_pair_t *pr)
+/* Whether a pair has a batch's shape: global, unbanded, both sequences
+ * non-empty, ≤ 4 distinct codes in y. */
+static int batch_shape(const phmm_pair_t *pr)
 {
 	unsigned seen = 0;
 	int64_t j;
 	if (pr->glocal || pr->lo || pr->hi || pr->n < 1 || pr->m < 1) return 0;
-	if ((double)(pr->n + 1) * (double)(pr->m + 2) * 3 * 64 > PHMM_BATCH_BYTES) return 0;
 	for (j = 0; j < pr->m; j++) seen |= 1u << (pr->y[j] & 15);
 	return __builtin_popcount(seen) <= 4;
+}
+
+int phmm_batch_takes(const phmm_pair_t *pr)
+{
+	return (double)(pr->n + 1) * (double)(pr->m + 2) * 3 * 64 <= PHMM_BATCH_BYTES && batch_shape(pr);
 }
 
 /* A batch's scratch, grown as needed and kept between batches (a fresh
@@ -483,7 +500,7 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 		phmm_code_counts_t cc;
 		double *tr = cc.t;
 		if (b->refused >> k & 1 || !(o.ok >> k & 1) || !isfinite(lnPs) || !(fabs(o.lnPb[k] - lnPs) <= BATCH_LNP_TOL * fabs(lnP)) ||
-		    !(fabs(tot[A_YEMIT][k] - m) <= BATCH_OCC_TOL * m))
+		    !(fabs(tot[A_YEMIT][k] - m) <= BATCH_Y_TOL * m))
 			continue;
 		memset(&cc, 0, sizeof cc);
 		tr[PH_ME] = b->tr[PH_ME] * end[0][k] / Pend[k];
@@ -510,12 +527,14 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 	return TS_OK;
 }
 
-static int batch_usable(const phmm_tables_t *t, const phmm_pair_t *const *pr, int np)
+/* Whether the batch can run: AVX-512 chosen, criterion (a), and every pair
+ * taken (keep: by phmm_batch_takes; else of a batch's shape). */
+static int batch_usable(const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, int keep)
 {
 	int k;
 	if (np < 1 || np > PHMM_BATCH || phmm_kernel_chosen() != PHMM_KERNEL_AVX512 || !phmm_f32_tables_fit(t)) return 0;
 	for (k = 0; k < np; k++)
-		if (!phmm_batch_takes(pr[k])) return 0;
+		if (keep ? !phmm_batch_takes(pr[k]) : !batch_shape(pr[k])) return 0;
 	return 1;
 }
 
@@ -527,7 +546,7 @@ int phmm_expect_batch(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pa
 	unsigned csr;
 	int k, r;
 	for (k = 0; k < np; k++) status[k] = PHMM_REDO;
-	if (!batch_usable(t, pr, np)) return TS_OK;
+	if (!batch_usable(t, pr, np, 1)) return TS_OK;
 	if (!ws && !(ws = own = phmm_batch_ws_init())) return TS_ENOMEM;
 	if ((r = batch_init(&b, ws, t, pr, np)) == TS_OK) {
 		csr = phmm_f32_ftz_on();
@@ -546,7 +565,7 @@ int phmm_forward_batch_pass(phmm_batch_ws_t *ws, const phmm_tables_t *t, const p
 	double log2P[16];
 	unsigned csr;
 	int k, r;
-	if (!batch_usable(t, pr, np)) return PHMM_REDO;
+	if (!batch_usable(t, pr, np, 0)) return PHMM_REDO;
 	if (!ws && !(ws = own = phmm_batch_ws_init())) return TS_ENOMEM;
 	if ((r = batch_init(&b, ws, t, pr, np)) == TS_OK) {
 		__m512 *F = ws_get(ws, WS_F, 2 * 3 * ((size_t)b.M + 2) * sizeof(__m512));

@@ -185,8 +185,9 @@ int phmm_expect_fast_batch(phmm_batch_ws_t *ws, const phmm_tables_t *t, const ph
 			   double *lnL, int *status);
 
 /** One float forward pass of a batch alone (no checks), for benches:
- *  lnL[k] (−inf where P is not finite and positive).  0, PHMM_REDO (when
- *  phmm_expect_batch would refuse them all) or TS_ENOMEM. */
+ *  lnL[k] (−inf where P is not finite and positive).  0, PHMM_REDO (as
+ *  phmm_expect_batch refuses them all, but for pairs of any length: the
+ *  pass keeps two rows) or TS_ENOMEM. */
 int phmm_forward_batch_pass(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, double *lnL);
 
 #endif
