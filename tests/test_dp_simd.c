@@ -990,9 +990,10 @@ Test(dp_simd, batch_equals_double)
 	gsl_rng_free(r);
 }
 
-/* A pair's result does not depend on its batch: the same 16 pairs, run
- * in another order and split into batches of 5, 7 and 4, give the same
- * bits; and what batches do not take refuses the whole batch. */
+/* A pair's result does not depend on its batch: the same 16 pairs (sizes
+ * 1..300 by 1..300, so most are padded), run in another order and split
+ * into batches of 5, 7 and 4, and each alone, give the same bits; and what
+ * batches do not take refuses the whole batch. */
 Test(dp_simd, batch_lanes_independent)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1009,6 +1010,12 @@ Test(dp_simd, batch_lanes_independent)
 	phmm_params_default(&p);
 	phmm_tables(&p, &t);
 	random_batch(b, PHMM_BATCH, r);
+	/* x far longer than y next to a y of 300: the padding past y's end in
+	 * lane 0 must not take its scale */
+	b->pr[0].n = 200, b->pr[0].m = random_pair(b->x[0], 200, b->y[0], 12, 0, 0, 0, r);
+	b->pr[1].n = 60, b->pr[1].m = random_pair(b->x[1], 60, b->y[1], 300, 0, 0, 0, r);
+	for (k = 0; k < 2; k++)
+		for (g = 0; g < b->pr[k].m; g++) b->y[k][g] = (uint8_t)(1 << (b->y[k][g] % 4));
 	phmm_counts_zero(&z);
 	for (k = 0; k < PHMM_BATCH; k++) phmm_counts_zero(&c1[k]), phmm_counts_zero(&c2[k]), perm[k] = b->pp[(k * 7 + 3) % PHMM_BATCH];
 	cr_assert_eq(phmm_expect_batch(NULL, &t, b->pp, PHMM_BATCH, c1, l1, s1), TS_OK);
@@ -1021,6 +1028,16 @@ Test(dp_simd, batch_lanes_independent)
 		kept++;
 		cr_assert_eq(l1[j], l2[k], "pair %d: ln P %.17g, in another batch %.17g", j, l1[j], l2[k]);
 		cr_assert_eq(memcmp(&c1[j], &c2[k], sizeof z), 0, "pair %d: counts differ between batches", j);
+	}
+	for (k = 0; k < PHMM_BATCH; k++) {  /* alone: no padding */
+		phmm_counts_t c;
+		double l;
+		int st;
+		phmm_counts_zero(&c);
+		cr_assert_eq(phmm_expect_batch(NULL, &t, &b->pp[k], 1, &c, &l, &st), TS_OK);
+		cr_assert_eq(st, s1[k], "pair %d, %ld x %ld: status %d alone, %d in the batch", k, (long)b->pr[k].n, (long)b->pr[k].m, st,
+			     s1[k]);
+		if (st == TS_OK) cr_assert(l == l1[k] && memcmp(&c, &c1[k], sizeof c) == 0, "pair %d: alone differs from in the batch", k);
 	}
 	cr_assert_gt(kept, PHMM_BATCH / 2);
 	/* one banded, glocal or 5-code pair: every lane refused, counts untouched */

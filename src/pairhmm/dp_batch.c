@@ -16,15 +16,19 @@
  *   gX = qX·SXb, SXb = XM gM(i+1,j+1) + XX gX(i+1,j),
  *   gY = qY·tY,  tY  = YM gM(i+1,j+1) + YY gY(i,j+1),
  * and the end (n, m) adds τ_s to the state's bracket.  The posterior of M at
- * (i,j) is fM·SMb/P, of X fX·SXb/P, of Y fY·tY/P; the X→X steps out of
- * (i,j) are fX·XX gX(i+1,j)/P and the Y→Y steps fY·YY gY(i,j+1)/P; the
- * other transitions follow from these as in phmm_fb_codes (dp_simd_fb.c).
- * Past a lane's (n, m) its forward cells hold values of no use and its
- * backward cells are exactly 0, so they add nothing.
+ * (i,j) is fM·SMb/P and of X fX·SXb/P; the X→X steps out of (i,j) are
+ * fX·XX gX(i+1,j)/P and the M→Y steps fM·MY gY(i,j+1)/P.  The other counts
+ * follow (as in phmm_fb_codes, dp_simd_fb.c): every residue of y is
+ * emitted once, so the Y posteriors sum to m less the M ones; Y→Y is that
+ * less M→Y; M→X is the X posteriors less X→X; and so on.
+ * Past a lane's n its forward rows are 0 (no residue of x), past its m the
+ * forward's M cells are set to 0 (and so all its cells are), and the
+ * backward cells past (n, m) are exactly 0: they add nothing, and the
+ * rows' scales are the lane's own.
  *
- * The forward keeps S, SX and fY of every cell (192 bytes per 16 cells) for
- * the backward, which reads fM·SMb as S(i−1,j−1)·gM and fX·SXb as
- * SX(i−1,j)·gX, but for the row's scale.
+ * The forward keeps S and SX of every cell (128 bytes per 16 cells) for the
+ * backward, which reads fM·SMb as S(i−1,j−1)·gM, fX·SXb as SX(i−1,j)·gX and
+ * fM·MY gY as S(i−1,j−1)·p·MY gY, but for the row's scale.
  *
  * Scaling.  Each row of each lane is scaled by a power of two: the forward
  * row i by 2^−EF_i, where EF_i sums the exponents of the maxima of rows
@@ -43,10 +47,14 @@
  * is refused.
  *
  * Trust, per lane, as dp_simd_fb.c: P from the forward and from the
- * backward agree to 2·10^−7 (relative, in ln P); every row emits its residue
- * of x once (M and X posteriors sum to 1 within 2·10^−5); the residues of y
- * are emitted m times in all (within 10^−5·m).  Mass lost to flushing in
- * either pass breaks these; a lane that fails is reported PHMM_REDO. */
+ * backward agree to 2·10^−7 (relative, in ln P), and every row emits its
+ * residue of x once (M and X posteriors sum to their mean over the rows
+ * within 2·10^−5 + 5·10^−9 per residue, and that mean to 1 within 10^−4;
+ * the posteriors are divided by it, as by the stripes).  Mass
+ * flushed in either pass lowers that pass's P by the posterior mass it
+ * held, and the rows after (forward) or before (backward) it lose the
+ * same; a lane that fails is reported PHMM_REDO.  (The stripes also check
+ * that y is emitted m times; here that is how the Y posteriors are found.) */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +63,8 @@
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
-#define BATCH_OCC_TOL 2e-5  /* a row's M + X posteriors against 1 */
-#define BATCH_Y_TOL 1e-5    /* all M + Y posteriors against m, relative */
+#define BATCH_OCC_TOL 2e-5    /* a row's M + X posteriors against their mean over rows */
+#define BATCH_MEAN_TOL 1e-4   /* that mean against 1 */
 #define BATCH_LNP_TOL 2e-7
 #define BATCH_MAX_GROWTH 100  /* bits a row's Y chain may grow by (YY·qY·2^kappa > 1: runs of N) */
 
@@ -73,12 +81,12 @@ static int batch_shape(const phmm_pair_t *pr)
 
 int phmm_batch_takes(const phmm_pair_t *pr)
 {
-	return (double)(pr->n + 1) * (double)(pr->m + 2) * 3 * 64 <= PHMM_BATCH_BYTES && batch_shape(pr);
+	return (double)(pr->n + 2) * (double)(pr->m + 2) * PHMM_BATCH_CELL_BYTES <= PHMM_BATCH_BYTES && batch_shape(pr);
 }
 
 /* A batch's scratch, grown as needed and kept between batches (a fresh
  * 6 MB buffer per batch costs its page faults every time). */
-enum { WS_YIDX, WS_QY, WS_YYQ, WS_YMASK, WS_YEND, WS_F, WS_ROWS, WS_EF, WS_ROWSUM, WS_N };
+enum { WS_YIDX, WS_QY, WS_YYQ, WS_YMASK, WS_YEND, WS_YLIVE, WS_F, WS_ROWS, WS_EF, WS_ROWSUM, WS_N };
 struct phmm_batch_ws {
 	void *buf[WS_N];
 	size_t cap[WS_N];
@@ -125,6 +133,7 @@ typedef struct {
 	int32_t *yidx;             /* [16·j + k]: 4·(k mod 8) + class of y_j (0 past m_k) */
 	uint16_t *ymask;           /* [4·j + c]: lanes whose y_j has class c (none past m_k) */
 	uint16_t *yend;            /* [j]: lanes with m_k = j */
+	uint16_t *ylive;           /* [j]: lanes with j ≤ m_k */
 	float *qy, *yyq;           /* [16·j + k]: qY of y_j (0 at j = 0 and past m_k), times YY */
 	float pm[16][16], qx[16], qyt[16];  /* p and qY times 2^kappa */
 	float tr[PH_NTRANS];
@@ -163,12 +172,14 @@ static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, c
 	b->yyq = ws_get(ws, WS_YYQ, (size_t)(M + 2) * 16 * sizeof *b->yyq);
 	b->ymask = ws_get(ws, WS_YMASK, (size_t)(M + 2) * 4 * sizeof *b->ymask);
 	b->yend = ws_get(ws, WS_YEND, (size_t)(M + 2) * sizeof *b->yend);
-	if (!b->yidx || !b->qy || !b->yyq || !b->ymask || !b->yend) return TS_ENOMEM;
+	b->ylive = ws_get(ws, WS_YLIVE, (size_t)(M + 2) * sizeof *b->ylive);
+	if (!b->yidx || !b->qy || !b->yyq || !b->ymask || !b->yend || !b->ylive) return TS_ENOMEM;
 	memset(b->yidx, 0, (size_t)(M + 2) * 16 * sizeof *b->yidx);
 	memset(b->qy, 0, (size_t)(M + 2) * 16 * sizeof *b->qy);
 	memset(b->yyq, 0, (size_t)(M + 2) * 16 * sizeof *b->yyq);
 	memset(b->ymask, 0, (size_t)(M + 2) * 4 * sizeof *b->ymask);
 	memset(b->yend, 0, (size_t)(M + 2) * sizeof *b->yend);
+	memset(b->ylive, 0, (size_t)(M + 2) * sizeof *b->ylive);
 	for (k = 0; k < np; k++) {
 		int8_t cls[16];
 		int nc = 0;
@@ -185,6 +196,7 @@ static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, c
 		}
 		if (grow > BATCH_MAX_GROWTH) b->refused |= (uint16_t)(1u << k);
 		b->yend[b->m[k]] |= (uint16_t)(1u << k);
+		for (j = 0; j <= b->m[k]; j++) b->ylive[j] |= (uint16_t)(1u << k);
 	}
 	return TS_OK;
 }
@@ -234,11 +246,11 @@ AVX512 __m512i row_exponent(__m512 mx, __m512 *inv)
 	return _mm512_cvtps_epi32(e);
 }
 
-/* The forward's rows.  Row i (−1..N) is 3·W vectors, W = M + 2: S, SX and
- * fY of column j at [1 + j], [W + 1 + j], [2W + 1 + j]; [0] is column −1 of
- * S, a 0.  Kept (the forward–backward), row i is at F + 3W·(i + 1), row −1
- * all 0; else two rows alternate. */
-AVX512 __m512 *batch_row(__m512 *F, int64_t W, int64_t i, int keep) { return F + 3 * W * (keep ? i + 1 : (i & 1)); }
+/* The forward's rows.  Row i (−1..N) is 2·W vectors, W = M + 2: S and SX
+ * of column j at [1 + j] and [W + 1 + j]; [0] is column −1 of S, a 0.  Kept
+ * (the forward–backward), row i is at F + 2W·(i + 1), row −1 all 0; else
+ * two rows alternate. */
+AVX512 __m512 *batch_row(__m512 *F, int64_t W, int64_t i, int keep) { return F + 2 * W * (keep ? i + 1 : (i & 1)); }
 
 /* The forward over F (batch_row), with each row's EF in EF[i] when kept.
  * The end cell's fM, fX, fY per lane go to end[3], EF of each lane's last
@@ -258,32 +270,33 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 	end[0] = end[1] = end[2] = zero;
 	*efn = ef;
 	if (keep) {
-		memset(F, 0, 3 * (size_t)W * sizeof *F);  /* row −1 */
+		memset(F, 0, 2 * (size_t)W * sizeof *F);  /* row −1 */
 		EF[0] = ef;
 	}
 	/* row 0: B at (0,0), then Y cells */
-	r[0] = zero, r[1] = MM, r[W + 1] = MX, r[2 * W + 1] = zero, SY = MY;
+	r[0] = zero, r[1] = MM, r[W + 1] = MX, SY = MY;
 	mx = _mm512_max_ps(MM, MX);
 	for (j = 1; j <= M; j++) {
 		const __m512 fY = _mm512_mul_ps(qy[j], SY);
-		r[1 + j] = _mm512_mul_ps(YM, fY), r[W + 1 + j] = zero, r[2 * W + 1 + j] = fY;
+		r[1 + j] = _mm512_mul_ps(YM, fY), r[W + 1 + j] = zero;
 		SY = _mm512_mul_ps(yyq[j], SY);
 		mx = _mm512_max_ps(mx, r[1 + j]);
 	}
 	for (i = 1; i <= N; i++) {
 		const __mmask16 at = rows_ending(b, i);
 		const __m512 *Sp = batch_row(F, W, i - 1, keep) + 1, *SXp = Sp + W;
-		__m512 tab[4], qx, *Sc = batch_row(F, W, i, keep) + 1, *SXc = Sc + W, *FYc = Sc + 2 * W;
+		__m512 tab[4], qx, *Sc = batch_row(F, W, i, keep) + 1, *SXc = Sc + W;
 		ef = _mm512_add_epi32(ef, row_exponent(mx, &inv));
 		_mm512_store_ps(scale, inv);
 		row_tables(b, i, scale, tab, &qx);
 		SY = zero, mx = zero, Sc[-1] = zero;
 		for (j = 0; j <= M; j++) {
-			const __m512 fM = _mm512_mul_ps(lookup(tab, yidx[j]), Sp[j - 1]), fX = _mm512_mul_ps(qx, SXp[j]),
+			/* past m_k, M is 0: else S(i−1, m_k) would start values there
+			 * that can outgrow the lane's own cells and take its scale */
+			const __m512 fM = _mm512_maskz_mul_ps(b->ylive[j], lookup(tab, yidx[j]), Sp[j - 1]), fX = _mm512_mul_ps(qx, SXp[j]),
 				     fY = _mm512_mul_ps(qy[j], SY), S = _mm512_fmadd_ps(MM, fM, _mm512_fmadd_ps(XM, fX, _mm512_mul_ps(YM, fY))),
 				     SX = _mm512_fmadd_ps(MX, fM, _mm512_mul_ps(XX, fX));
 			Sc[j] = S, SXc[j] = SX;
-			if (keep) FYc[j] = fY;
 			SY = _mm512_fmadd_ps(MY, fM, _mm512_mul_ps(yyq[j], SY));
 			mx = _mm512_max_ps(mx, _mm512_max_ps(S, SX));
 			if (at) {
@@ -298,17 +311,16 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 	}
 }
 
-/* Per-lane sums of one backward row: M by class of y, X, X→X (all times
- * 2^(EF_{i−1} + EB_i)/P), Y, Y→Y (times 2^(EF_i + EB_i)/P). */
-enum { R_M0, R_M1, R_M2, R_M3, R_PX, R_XX, R_PY, R_YY, R_N };
+/* Per-lane sums of one backward row, times 2^(EF_{i−1} + EB_i)/P: M
+ * posteriors by class of y, X posteriors, X→X, M→Y. */
+enum { R_M0, R_M1, R_M2, R_M3, R_PX, R_XX, R_MY, R_N };
 
 /* The backward's per-lane totals in double, lanes 0–7 in [0], 8–15 in [1]:
- * posteriors of M (rows ≥ 1), X, Y; X→X, Y→Y; residues of y emitted. */
-enum { A_PM, A_PX, A_XX, A_PY, A_YY, A_YEMIT, A_N };
+ * posteriors of M (rows ≥ 1) and X; X→X, M→Y (B's included). */
+enum { A_PM, A_PX, A_XX, A_MY, A_N };
 
 typedef struct {
 	__m512d acc[A_N][2];
-	__mmask16 ok;           /* lanes whose rows each emitted their x once */
 	double *rowsum;         /* [(5·i + c)·16 + k]: row i's M posterior of class c (c = 4: X) in lane k */
 	double lnPb[16];        /* ln P from the backward */
 } fb_sums_t;
@@ -349,10 +361,10 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 	for (k = 0; k < 16; k++) one[k] = 1;
 	for (i = N; i >= 0; i--) {
 		const __mmask16 at = rows_ending(b, i);
-		const __m512 *Sp = batch_row(F, W, i - 1, 1) + 1, *SXp = Sp + W, *FYc = batch_row(F, W, i, 1) + 1 + 2 * W;
+		const __m512 *Sp = batch_row(F, W, i - 1, 1) + 1, *SXp = Sp + W;
 		const __m512 MMd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_MM]), d), MXd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_MX]), d),
 			     YMd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_YM]), d);
-		__m512 tab[4], qx, qXM, qXX, qtauX, gY = zero, u = zero, mx = zero, smb0 = zero, r[R_N];
+		__m512 tab[4], qx, qXM, qXX, qtauX, gY = zero, u = zero, mx = zero, smb0 = zero, my0 = zero, r[R_N];
 		row_tables(b, i, one, tab, &qx);
 		qXM = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(b->tr[PH_XM]), d), qx);
 		qXX = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(b->tr[PH_XX]), d), qx);
@@ -360,10 +372,9 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 		for (c = 0; c < R_N; c++) r[c] = zero;
 		GMc[M + 1] = zero, GXc[M + 1] = zero;
 		for (j = M; j >= 0; j--) {
-			const __m512 gM1 = GMn[j + 1], gX1 = GXn[j], Sd = Sp[j - 1], SXu = SXp[j], fY = FYc[j];
-			const __m512 vY = _mm512_mul_ps(yyq[j + 1], u), vX = _mm512_mul_ps(qXX, gX1);
-			__m512 SMb = _mm512_fmadd_ps(MMd, gM1, _mm512_fmadd_ps(MXd, gX1, _mm512_mul_ps(MY, gY))),
-			       gX = _mm512_fmadd_ps(qXM, gM1, vX), gM, pm;
+			const __m512 gM1 = GMn[j + 1], gX1 = GXn[j], Sd = Sp[j - 1], SXu = SXp[j], pv = lookup(tab, yidx[j]);
+			const __m512 vY = _mm512_mul_ps(yyq[j + 1], u), vX = _mm512_mul_ps(qXX, gX1), myg = _mm512_mul_ps(MY, gY);
+			__m512 SMb = _mm512_fmadd_ps(MMd, gM1, _mm512_fmadd_ps(MXd, gX1, myg)), gX = _mm512_fmadd_ps(qXM, gM1, vX), gM, pm;
 			u = _mm512_fmadd_ps(YMd, gM1, vY);
 			if (at) {
 				const __mmask16 here = at & b->yend[j];
@@ -371,8 +382,8 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 				gX = _mm512_mask_add_ps(gX, here, gX, qtauX);
 				u = _mm512_mask_add_ps(u, here, u, tauY);
 			}
-			smb0 = SMb;  /* at j = 0 of row 0: P from the backward, in its scale */
-			gM = _mm512_mul_ps(lookup(tab, yidx[j]), SMb);
+			smb0 = SMb, my0 = myg;  /* at j = 0 of row 0: P from the backward, and B→Y */
+			gM = _mm512_mul_ps(pv, SMb);
 			gY = _mm512_mul_ps(qy[j], u);
 			GMc[j] = gM, GXc[j] = gX;
 			mx = _mm512_max_ps(mx, _mm512_max_ps(gM, _mm512_max_ps(gX, gY)));
@@ -383,8 +394,7 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 			r[R_M3] = _mm512_mask_add_ps(r[R_M3], b->ymask[4 * j + 3], r[R_M3], pm);
 			r[R_PX] = _mm512_fmadd_ps(SXu, gX, r[R_PX]);
 			r[R_XX] = _mm512_fmadd_ps(SXu, vX, r[R_XX]);
-			r[R_PY] = _mm512_fmadd_ps(fY, u, r[R_PY]);
-			r[R_YY] = _mm512_fmadd_ps(fY, vY, r[R_YY]);
+			r[R_MY] = _mm512_fmadd_ps(Sd, _mm512_mul_ps(pv, myg), r[R_MY]);
 		}
 		{
 			const __mmask16 live = _mm512_cmp_epi32_mask(_mm512_set1_epi32((int32_t)i), nv, _MM_CMPINT_LE);
@@ -394,14 +404,12 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 			lane_factors(_mm512_sub_epi32(_mm512_add_epi32(prev, EB), L), invf, wmx);
 			for (h = 0; h < 2; h++) {
 				const __mmask8 on = (__mmask8)(live >> 8 * h);
-				const __m512d py = _mm512_mul_pd(half_pd(r[R_PY], h), w[h]);
 				__m512d (*acc)[2] = out->acc;
-				acc[A_PY][h] = _mm512_mask_add_pd(acc[A_PY][h], on, acc[A_PY][h], py);
-				acc[A_YEMIT][h] = _mm512_mask_add_pd(acc[A_YEMIT][h], on, acc[A_YEMIT][h], py);
-				acc[A_YY][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_YY], h), w[h], acc[A_YY][h], on);
-				if (i > 0) {
+				if (i == 0) /* B (fM = 1 at row 0's scale) → Y */
+					acc[A_MY][h] = _mm512_mask3_fmadd_pd(half_pd(my0, h), w[h], acc[A_MY][h], on);
+				else {
 					double *rsum = out->rowsum + 5 * 16 * i + 8 * h;
-					__m512d rm = _mm512_setzero_pd(), px, occ;
+					__m512d rm = _mm512_setzero_pd(), px;
 					for (c = 0; c < 4; c++) {
 						const __m512d v = _mm512_mul_pd(half_pd(r[R_M0 + c], h), wmx[h]);
 						_mm512_storeu_pd(rsum + 16 * c, v);
@@ -410,12 +418,9 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 					px = _mm512_mul_pd(half_pd(r[R_PX], h), wmx[h]);
 					_mm512_storeu_pd(rsum + 64, px);
 					acc[A_PM][h] = _mm512_mask_add_pd(acc[A_PM][h], on, acc[A_PM][h], rm);
-					acc[A_YEMIT][h] = _mm512_mask_add_pd(acc[A_YEMIT][h], on, acc[A_YEMIT][h], rm);
+					acc[A_MY][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_MY], h), wmx[h], acc[A_MY][h], on);
 					acc[A_PX][h] = _mm512_mask_add_pd(acc[A_PX][h], on, acc[A_PX][h], px);
 					acc[A_XX][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_XX], h), wmx[h], acc[A_XX][h], on);
-					/* each residue of x emitted once, by M or X */
-					occ = _mm512_abs_pd(_mm512_sub_pd(_mm512_add_pd(rm, px), _mm512_set1_pd(1)));
-					out->ok &= (__mmask16) ~((unsigned)(on & ~_mm512_cmp_pd_mask(occ, _mm512_set1_pd(BATCH_OCC_TOL), _CMP_LE_OQ)) << 8 * h);
 				}
 			}
 			if (i == 0) {  /* B, the only M cell of row 0, holds P from the backward */
@@ -473,7 +478,6 @@ AVX512_FN void batch_backward_sums(const batch_t *b, __m512 *F, const __m512i *E
 	}
 	iv[0] = _mm512_load_pd(invf), iv[1] = _mm512_load_pd(invf + 8);
 	for (a = 0; a < A_N; a++) out->acc[a][0] = out->acc[a][1] = _mm512_setzero_pd();
-	out->ok = 0xffff;
 	batch_backward(b, F, EF, _mm512_load_si512(L), iv, rows, out);
 }
 
@@ -482,7 +486,7 @@ AVX512_FN void batch_backward_sums(const batch_t *b, __m512 *F, const __m512i *E
 static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, phmm_counts_t *c, double *lnL, int *status)
 {
 	const size_t W = (size_t)b->M + 2;
-	__m512 *F = ws_get(ws, WS_F, ((size_t)b->N + 2) * 3 * W * sizeof(__m512)), *rows = ws_get(ws, WS_ROWS, 4 * W * sizeof(__m512));
+	__m512 *F = ws_get(ws, WS_F, ((size_t)b->N + 2) * 2 * W * sizeof(__m512)), *rows = ws_get(ws, WS_ROWS, 4 * W * sizeof(__m512));
 	__m512i *EF = ws_get(ws, WS_EF, ((size_t)b->N + 1) * sizeof(__m512i));
 	fb_sums_t o;
 	float end[3][16], Pend[16];
@@ -498,23 +502,36 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 		/* P and the backward's are of the tables times 2^kappa per residue of y */
 		const double m = (double)b->m[k], lnPs = log2P[k] * M_LN2, lnP = lnPs - b->kappa * m * M_LN2;
 		phmm_code_counts_t cc;
-		double *tr = cc.t;
-		if (b->refused >> k & 1 || !(o.ok >> k & 1) || !isfinite(lnPs) || !(fabs(o.lnPb[k] - lnPs) <= BATCH_LNP_TOL * fabs(lnP)) ||
-		    !(fabs(tot[A_YEMIT][k] - m) <= BATCH_Y_TOL * m))
-			continue;
+		double *tr = cc.t, mu = 0, dev = 0, u;
+		if (b->refused >> k & 1 || !isfinite(lnPs) || !(fabs(o.lnPb[k] - lnPs) <= BATCH_LNP_TOL * fabs(lnP))) continue;
+		/* each residue of x is emitted once, by M or X: every row's
+		 * posteriors the same within BATCH_OCC_TOL and 5·10^−9 per residue
+		 * (float's rounding of f·g/P, alike on every row), then divided by
+		 * their mean, which keeps the counts' identities */
+		for (i = 1; i <= b->n[k]; i++) {
+			const double *rs = o.rowsum + 5 * 16 * i + k;
+			mu += rs[0] + rs[16] + rs[32] + rs[48] + rs[64];
+		}
+		mu /= (double)b->n[k];
+		for (i = 1; i <= b->n[k]; i++) {
+			const double *rs = o.rowsum + 5 * 16 * i + k;
+			if (fabs(rs[0] + rs[16] + rs[32] + rs[48] + rs[64] - mu) > dev) dev = fabs(rs[0] + rs[16] + rs[32] + rs[48] + rs[64] - mu);
+		}
+		if (!(dev <= BATCH_OCC_TOL + 5e-9 * (double)(b->n[k] + b->m[k])) || !(fabs(mu - 1) <= BATCH_MEAN_TOL)) continue;
+		u = 1 / mu;
 		memset(&cc, 0, sizeof cc);
 		tr[PH_ME] = b->tr[PH_ME] * end[0][k] / Pend[k];
 		tr[PH_XE] = b->tr[PH_XE] * end[1][k] / Pend[k];
 		tr[PH_YE] = b->tr[PH_YE] * end[2][k] / Pend[k];
-		tr[PH_XX] = tot[A_XX][k], tr[PH_YY] = tot[A_YY][k];
-		tr[PH_MX] = tot[A_PX][k] - tr[PH_XX], tr[PH_MY] = tot[A_PY][k] - tr[PH_YY];
+		tr[PH_XX] = tot[A_XX][k] * u, tr[PH_MY] = tot[A_MY][k] * u;
+		tr[PH_MX] = tot[A_PX][k] * u - tr[PH_XX], tr[PH_YY] = m - tot[A_PM][k] * u - tr[PH_MY];  /* Y posteriors: m − M's */
 		tr[PH_XM] = tr[PH_MX] - tr[PH_XE], tr[PH_YM] = tr[PH_MY] - tr[PH_YE];
-		tr[PH_MM] = tot[A_PM][k] - tr[PH_XM] - tr[PH_YM];
+		tr[PH_MM] = tot[A_PM][k] * u - tr[PH_XM] - tr[PH_YM];
 		for (i = 1; i <= b->n[k]; i++) {
 			const double *rs = o.rowsum + 5 * 16 * i + k;
 			const int xc = b->x[k][i - 1] & 15;
-			for (a = 0; a < 4; a++) cc.m[xc][b->ycode[k][a]] += rs[16 * a];
-			cc.x[xc] += rs[64];
+			for (a = 0; a < 4; a++) cc.m[xc][b->ycode[k][a]] += rs[16 * a] * u;
+			cc.x[xc] += rs[64] * u;
 		}
 		/* every residue of y is emitted once, by M or by Y */
 		for (j = 0; j < b->m[k]; j++) cc.y[b->y[k][j] & 15] += 1;

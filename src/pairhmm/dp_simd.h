@@ -156,10 +156,11 @@ int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_
  * once, a pair per AVX-512 lane, for the EM's many short pairs.  A pair's
  * result does not depend on the pairs it shares a batch with. */
 #define PHMM_BATCH 16
-#define PHMM_BATCH_BYTES ((int64_t)16 << 20)  /* kept forward of a pair, padded to a batch */
+#define PHMM_BATCH_BYTES ((int64_t)16 << 20)  /* a batch's kept forward, at most */
+#define PHMM_BATCH_CELL_BYTES 128             /* of (n + 2)(m + 2) cells */
 
 /** Whether pr can run in a batch: global, unbanded, n, m ≥ 1, ≤ 4 distinct
- *  codes in y, and (n+1)(m+2)·192 bytes ≤ PHMM_BATCH_BYTES. */
+ *  codes in y, and (n+2)(m+2)·PHMM_BATCH_CELL_BYTES ≤ PHMM_BATCH_BYTES. */
 int phmm_batch_takes(const phmm_pair_t *pr);
 
 /* Scratch memory for batches, kept between them (one per thread):
