@@ -86,7 +86,7 @@ int phmm_batch_takes(const phmm_pair_t *pr)
 
 /* A batch's scratch, grown as needed and kept between batches (a fresh
  * 6 MB buffer per batch costs its page faults every time). */
-enum { WS_YIDX, WS_QY, WS_YYQ, WS_YMASK, WS_YEND, WS_YLIVE, WS_F, WS_ROWS, WS_EF, WS_ROWSUM, WS_N };
+enum { WS_YIDX, WS_QY, WS_YYQ, WS_YMASK, WS_YEND, WS_YLIVE, WS_LANEP, WS_ROWEND, WS_F, WS_ROWS, WS_EF, WS_ROWSUM, WS_N };
 struct phmm_batch_ws {
 	void *buf[WS_N];
 	size_t cap[WS_N];
@@ -130,12 +130,16 @@ typedef struct {
 	int64_t n[16], m[16];
 	const uint8_t *x[16], *y[16];
 	uint8_t ycode[16][4];      /* class → nt16 code of lane k */
+	int64_t ycount[16][4];     /* residues of y per class */
+	uint16_t plain;            /* lanes whose x and y are plain bases (no IUPAC code) */
 	int32_t *yidx;             /* [16·j + k]: 4·(k mod 8) + class of y_j (0 past m_k) */
 	uint16_t *ymask;           /* [4·j + c]: lanes whose y_j has class c (none past m_k) */
 	uint16_t *yend;            /* [j]: lanes with m_k = j */
 	uint16_t *ylive;           /* [j]: lanes with j ≤ m_k */
 	float *qy, *yyq;           /* [16·j + k]: qY of y_j (0 at j = 0 and past m_k), times YY */
 	float pm[16][16], qx[16], qyt[16];  /* p and qY times 2^kappa */
+	float (*lanep)[16][4];     /* [k][a][c]: p[a, class c of lane k] times 2^kappa (0 for a = 0) */
+	uint16_t *rowend;          /* [i]: lanes with n_k = i */
 	float tr[PH_NTRANS];
 	int kappa;
 	uint16_t refused;          /* lanes whose rows could grow too much (see batch_init) */
@@ -162,9 +166,12 @@ static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, c
 		if (b->kappa < 0) b->kappa = 0;
 		if (b->kappa > 8) b->kappa = 8;
 	}
-	for (a = 0; a < 16; a++) {
-		for (c = 0; c < 16; c++) b->pm[a][c] = (float)ldexp(t->pm[a][c], b->kappa);
-		b->qx[a] = (float)t->qx[a], b->qyt[a] = (float)ldexp(t->qy[a], b->kappa);
+	{
+		const double sc = (double)(1 << b->kappa);  /* exact: a power of two */
+		for (a = 0; a < 16; a++) {
+			for (c = 0; c < 16; c++) b->pm[a][c] = (float)(t->pm[a][c] * sc);
+			b->qx[a] = (float)t->qx[a], b->qyt[a] = (float)(t->qy[a] * sc);
+		}
 	}
 	for (a = 0; a < PH_NTRANS; a++) b->tr[a] = (float)t->t[a];
 	b->yidx = ws_get(ws, WS_YIDX, (size_t)(M + 2) * 16 * sizeof *b->yidx);
@@ -173,7 +180,11 @@ static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, c
 	b->ymask = ws_get(ws, WS_YMASK, (size_t)(M + 2) * 4 * sizeof *b->ymask);
 	b->yend = ws_get(ws, WS_YEND, (size_t)(M + 2) * sizeof *b->yend);
 	b->ylive = ws_get(ws, WS_YLIVE, (size_t)(M + 2) * sizeof *b->ylive);
-	if (!b->yidx || !b->qy || !b->yyq || !b->ymask || !b->yend || !b->ylive) return TS_ENOMEM;
+	b->lanep = ws_get(ws, WS_LANEP, 16 * sizeof *b->lanep);
+	b->rowend = ws_get(ws, WS_ROWEND, (size_t)(N + 1) * sizeof *b->rowend);
+	if (!b->yidx || !b->qy || !b->yyq || !b->ymask || !b->yend || !b->ylive || !b->lanep || !b->rowend) return TS_ENOMEM;
+	memset(b->lanep, 0, 16 * sizeof *b->lanep);
+	memset(b->rowend, 0, (size_t)(N + 1) * sizeof *b->rowend);
 	memset(b->yidx, 0, (size_t)(M + 2) * 16 * sizeof *b->yidx);
 	memset(b->qy, 0, (size_t)(M + 2) * 16 * sizeof *b->qy);
 	memset(b->yyq, 0, (size_t)(M + 2) * 16 * sizeof *b->yyq);
@@ -182,12 +193,14 @@ static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, c
 	memset(b->ylive, 0, (size_t)(M + 2) * sizeof *b->ylive);
 	for (k = 0; k < np; k++) {
 		int8_t cls[16];
-		int nc = 0;
+		int nc = 0, plain = 1;
 		double grow = 0;
 		memset(cls, -1, sizeof cls);
 		for (j = 1; j <= b->m[k]; j++) {
 			const uint8_t y = pr[k]->y[j - 1] & 15;
 			if (cls[y] < 0) b->ycode[k][nc] = y, cls[y] = (int8_t)nc++;
+			b->ycount[k][cls[y]]++;
+			plain &= y && !(y & (y - 1));
 			b->yidx[16 * j + k] = 4 * (k & 7) + cls[y];
 			b->ymask[4 * j + cls[y]] |= (uint16_t)(1u << k);
 			b->qy[16 * j + k] = b->qyt[y];
@@ -195,40 +208,36 @@ static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, c
 			if (b->yyq[16 * j + k] > 1) grow += log2(b->yyq[16 * j + k]);
 		}
 		if (grow > BATCH_MAX_GROWTH) b->refused |= (uint16_t)(1u << k);
+		for (j = 0; j < b->n[k]; j++) plain &= (pr[k]->x[j] & 15) && !(pr[k]->x[j] & 15 & ((pr[k]->x[j] & 15) - 1));
+		if (plain) b->plain |= (uint16_t)(1u << k);
+		for (a = 1; a < 16; a += plain ? a : 1)  /* plain: A, C, G, T only */
+			for (c = 0; c < nc; c++) b->lanep[k][a][c] = b->pm[a][b->ycode[k][c]];
+		b->rowend[b->n[k]] |= (uint16_t)(1u << k);
 		b->yend[b->m[k]] |= (uint16_t)(1u << k);
 		for (j = 0; j <= b->m[k]; j++) b->ylive[j] |= (uint16_t)(1u << k);
 	}
 	return TS_OK;
 }
 
-/* The lanes whose last row is i. */
-static uint16_t rows_ending(const batch_t *b, int64_t i)
-{
-	unsigned r = 0;
-	int k;
-	for (k = 0; k < b->np; k++) r |= (unsigned)(b->n[k] == i) << k;
-	return (uint16_t)r;
-}
-
 /* Row i's p[x_i, class] per lane, times scale[k], as the two-table
  * lookups read them (lanes 0–7 in tab[0..1], 8–15 in tab[2..3]), and qX[x_i]
  * times scale in qx; 0 for lanes past their n (i = 0: no residue). */
-AVX512 void row_tables(const batch_t *b, int64_t i, const float *scale, __m512 tab[4], __m512 *qx)
+AVX512 void row_tables(const batch_t *b, int64_t i, __m512 scale, __m512 tab[4], __m512 *qx)
 {
-	float tf[64] __attribute__((aligned(64))), q[16] __attribute__((aligned(64)));
-	int k, c;
-	memset(tf, 0, sizeof tf);
-	memset(q, 0, sizeof q);
-	for (k = 0; k < b->np; k++) {
-		if (i < 1 || i > b->n[k]) continue;
-		{
-			const uint8_t xc = b->x[k][i - 1] & 15;
-			for (c = 0; c < 4; c++) tf[32 * (k >> 3) + 4 * (k & 7) + c] = b->pm[xc][b->ycode[k][c]] * scale[k];
-			q[k] = b->qx[xc] * scale[k];
-		}
+	uint8_t xc[16] __attribute__((aligned(16))) = {0};  /* code 0 emits nothing: past n, and row 0 */
+	int k, q;
+	for (k = 0; k < b->np; k++) xc[k] = i >= 1 && i <= b->n[k] ? b->x[k][i - 1] & 15 : 0;
+	for (q = 0; q < 4; q++) {  /* tab[q]: lanes 4q..4q+3, four classes each */
+		__m512 v = _mm512_castps128_ps512(_mm_loadu_ps(b->lanep[4 * q][xc[4 * q]]));
+		v = _mm512_insertf32x4(v, _mm_loadu_ps(b->lanep[4 * q + 1][xc[4 * q + 1]]), 1);
+		v = _mm512_insertf32x4(v, _mm_loadu_ps(b->lanep[4 * q + 2][xc[4 * q + 2]]), 2);
+		v = _mm512_insertf32x4(v, _mm_loadu_ps(b->lanep[4 * q + 3][xc[4 * q + 3]]), 3);
+		tab[q] = _mm512_mul_ps(v, _mm512_permutexvar_ps(_mm512_set_epi32(4 * q + 3, 4 * q + 3, 4 * q + 3, 4 * q + 3, 4 * q + 2, 4 * q + 2,
+										  4 * q + 2, 4 * q + 2, 4 * q + 1, 4 * q + 1, 4 * q + 1, 4 * q + 1,
+										  4 * q, 4 * q, 4 * q, 4 * q),
+								 scale));
 	}
-	for (c = 0; c < 4; c++) tab[c] = _mm512_load_ps(tf + 16 * c);
-	*qx = _mm512_load_ps(q);
+	*qx = _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)xc)), _mm512_loadu_ps(b->qx)), scale);
 }
 
 AVX512 __m512 lookup(const __m512 tab[4], __m512i idx)
@@ -265,7 +274,6 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 	const __m512 *qy = (const __m512 *)b->qy, *yyq = (const __m512 *)b->yyq;
 	__m512 SY, mx, inv, *r = batch_row(F, W, 0, keep);
 	__m512i ef = _mm512_setzero_si512();
-	float scale[16] __attribute__((aligned(64)));
 	int64_t i, j;
 	end[0] = end[1] = end[2] = zero;
 	*efn = ef;
@@ -283,12 +291,11 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 		mx = _mm512_max_ps(mx, r[1 + j]);
 	}
 	for (i = 1; i <= N; i++) {
-		const __mmask16 at = rows_ending(b, i);
+		const __mmask16 at = b->rowend[i];
 		const __m512 *Sp = batch_row(F, W, i - 1, keep) + 1, *SXp = Sp + W;
 		__m512 tab[4], qx, *Sc = batch_row(F, W, i, keep) + 1, *SXc = Sc + W;
 		ef = _mm512_add_epi32(ef, row_exponent(mx, &inv));
-		_mm512_store_ps(scale, inv);
-		row_tables(b, i, scale, tab, &qx);
+		row_tables(b, i, inv, tab, &qx);
 		SY = zero, mx = zero, Sc[-1] = zero;
 		for (j = 0; j <= M; j++) {
 			/* past m_k, M is 0: else S(i−1, m_k) would start values there
@@ -316,8 +323,9 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 enum { R_M0, R_M1, R_M2, R_M3, R_PX, R_XX, R_MY, R_N };
 
 /* The backward's per-lane totals in double, lanes 0–7 in [0], 8–15 in [1]:
- * posteriors of M (rows ≥ 1) and X; X→X, M→Y (B's included). */
-enum { A_PM, A_PX, A_XX, A_MY, A_N };
+ * posteriors of M (rows ≥ 1) and X; X→X, M→Y (B's included); and the
+ * rows' M + X posteriors: their sum, largest and least. */
+enum { A_PM, A_PX, A_XX, A_MY, A_OCC, A_OCCMAX, A_OCCMIN, A_N };
 
 typedef struct {
 	__m512d acc[A_N][2];
@@ -351,21 +359,19 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 	__m512 *GMn = rows, *GXn = rows + W, *GMc = rows + 2 * W, *GXc = rows + 3 * W, *tmp;
 	__m512i EB = _mm512_setzero_si512(), nv;
 	__m512 d = _mm512_set1_ps(1);
-	float one[16] __attribute__((aligned(64)));
 	int32_t nl[16] __attribute__((aligned(64)));
 	int64_t i, j;
 	int k, c, h;
 	for (k = 0; k < 16; k++) nl[k] = k < b->np ? (int32_t)b->n[k] : -1;
 	nv = _mm512_load_si512(nl);
 	for (j = 0; j < W; j++) GMn[j] = GXn[j] = zero;
-	for (k = 0; k < 16; k++) one[k] = 1;
 	for (i = N; i >= 0; i--) {
-		const __mmask16 at = rows_ending(b, i);
+		const __mmask16 at = b->rowend[i];
 		const __m512 *Sp = batch_row(F, W, i - 1, 1) + 1, *SXp = Sp + W;
 		const __m512 MMd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_MM]), d), MXd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_MX]), d),
 			     YMd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_YM]), d);
 		__m512 tab[4], qx, qXM, qXX, qtauX, gY = zero, u = zero, mx = zero, smb0 = zero, my0 = zero, r[R_N];
-		row_tables(b, i, one, tab, &qx);
+		row_tables(b, i, _mm512_set1_ps(1), tab, &qx);
 		qXM = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(b->tr[PH_XM]), d), qx);
 		qXX = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(b->tr[PH_XX]), d), qx);
 		qtauX = _mm512_mul_ps(tauX, qx);
@@ -420,6 +426,10 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 					acc[A_PM][h] = _mm512_mask_add_pd(acc[A_PM][h], on, acc[A_PM][h], rm);
 					acc[A_MY][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_MY], h), wmx[h], acc[A_MY][h], on);
 					acc[A_PX][h] = _mm512_mask_add_pd(acc[A_PX][h], on, acc[A_PX][h], px);
+					rm = _mm512_add_pd(rm, px);
+					acc[A_OCC][h] = _mm512_mask_add_pd(acc[A_OCC][h], on, acc[A_OCC][h], rm);
+					acc[A_OCCMAX][h] = _mm512_mask_max_pd(acc[A_OCCMAX][h], on, acc[A_OCCMAX][h], rm);
+					acc[A_OCCMIN][h] = _mm512_mask_min_pd(acc[A_OCCMIN][h], on, acc[A_OCCMIN][h], rm);
 					acc[A_XX][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_XX], h), wmx[h], acc[A_XX][h], on);
 				}
 			}
@@ -478,6 +488,8 @@ AVX512_FN void batch_backward_sums(const batch_t *b, __m512 *F, const __m512i *E
 	}
 	iv[0] = _mm512_load_pd(invf), iv[1] = _mm512_load_pd(invf + 8);
 	for (a = 0; a < A_N; a++) out->acc[a][0] = out->acc[a][1] = _mm512_setzero_pd();
+	out->acc[A_OCCMAX][0] = out->acc[A_OCCMAX][1] = _mm512_set1_pd(-INFINITY);
+	out->acc[A_OCCMIN][0] = out->acc[A_OCCMIN][1] = _mm512_set1_pd(INFINITY);
 	batch_backward(b, F, EF, _mm512_load_si512(L), iv, rows, out);
 }
 
@@ -491,8 +503,8 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 	fb_sums_t o;
 	float end[3][16], Pend[16];
 	double log2P[16], tot[A_N][16];
-	int k, a, x, y;
-	int64_t i, j;
+	int k, a, x;
+	int64_t i;
 	o.rowsum = ws_get(ws, WS_ROWSUM, ((size_t)b->N + 1) * 5 * 16 * sizeof(double));
 	if (!F || !rows || !EF || !o.rowsum) return TS_ENOMEM;
 	batch_forward_ends(b, F, EF, end, Pend, log2P);
@@ -501,25 +513,16 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 	for (k = 0; k < b->np; k++) {
 		/* P and the backward's are of the tables times 2^kappa per residue of y */
 		const double m = (double)b->m[k], lnPs = log2P[k] * M_LN2, lnP = lnPs - b->kappa * m * M_LN2;
-		phmm_code_counts_t cc;
-		double *tr = cc.t, mu = 0, dev = 0, u;
+		double tr[PH_NTRANS] = {0}, mc[16][4] = {{0}}, xe[16] = {0}, mu, dev, u;
 		if (b->refused >> k & 1 || !isfinite(lnPs) || !(fabs(o.lnPb[k] - lnPs) <= BATCH_LNP_TOL * fabs(lnP))) continue;
 		/* each residue of x is emitted once, by M or X: every row's
 		 * posteriors the same within BATCH_OCC_TOL and 5·10^−9 per residue
 		 * (float's rounding of f·g/P, alike on every row), then divided by
 		 * their mean, which keeps the counts' identities */
-		for (i = 1; i <= b->n[k]; i++) {
-			const double *rs = o.rowsum + 5 * 16 * i + k;
-			mu += rs[0] + rs[16] + rs[32] + rs[48] + rs[64];
-		}
-		mu /= (double)b->n[k];
-		for (i = 1; i <= b->n[k]; i++) {
-			const double *rs = o.rowsum + 5 * 16 * i + k;
-			if (fabs(rs[0] + rs[16] + rs[32] + rs[48] + rs[64] - mu) > dev) dev = fabs(rs[0] + rs[16] + rs[32] + rs[48] + rs[64] - mu);
-		}
+		mu = tot[A_OCC][k] / (double)b->n[k];
+		dev = fmax(tot[A_OCCMAX][k] - mu, mu - tot[A_OCCMIN][k]);
 		if (!(dev <= BATCH_OCC_TOL + 5e-9 * (double)(b->n[k] + b->m[k])) || !(fabs(mu - 1) <= BATCH_MEAN_TOL)) continue;
 		u = 1 / mu;
-		memset(&cc, 0, sizeof cc);
 		tr[PH_ME] = b->tr[PH_ME] * end[0][k] / Pend[k];
 		tr[PH_XE] = b->tr[PH_XE] * end[1][k] / Pend[k];
 		tr[PH_YE] = b->tr[PH_YE] * end[2][k] / Pend[k];
@@ -527,17 +530,37 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 		tr[PH_MX] = tot[A_PX][k] * u - tr[PH_XX], tr[PH_YY] = m - tot[A_PM][k] * u - tr[PH_MY];  /* Y posteriors: m − M's */
 		tr[PH_XM] = tr[PH_MX] - tr[PH_XE], tr[PH_YM] = tr[PH_MY] - tr[PH_YE];
 		tr[PH_MM] = tot[A_PM][k] * u - tr[PH_XM] - tr[PH_YM];
+		/* emissions by code of x and class of y */
 		for (i = 1; i <= b->n[k]; i++) {
 			const double *rs = o.rowsum + 5 * 16 * i + k;
 			const int xc = b->x[k][i - 1] & 15;
-			for (a = 0; a < 4; a++) cc.m[xc][b->ycode[k][a]] += rs[16 * a] * u;
-			cc.x[xc] += rs[64] * u;
+			for (a = 0; a < 4; a++) mc[xc][a] += rs[16 * a];
+			xe[xc] += rs[64];
 		}
-		/* every residue of y is emitted once, by M or by Y */
-		for (j = 0; j < b->m[k]; j++) cc.y[b->y[k][j] & 15] += 1;
-		for (y = 0; y < 16; y++)
-			for (x = 0; x < 16; x++) cc.y[y] -= cc.m[x][y];
-		phmm_code_counts_share(t, &cc, &c[k]);
+		if (b->plain >> k & 1) {  /* plain bases: each count is its bases' own (as phmm_code_counts_share, > 0 only) */
+			for (a = 0; a < PH_NTRANS; a++) c[k].t[a] += tr[a];
+			for (x = 1; x < 16; x <<= 1) {
+				if (xe[x] > 0) c[k].x[__builtin_ctz(x)] += xe[x] * u;
+				for (a = 0; a < 4; a++)
+					if (mc[x][a] > 0) c[k].m[__builtin_ctz(x)][__builtin_ctz(b->ycode[k][a])] += mc[x][a] * u;
+			}
+			for (a = 0; a < 4; a++) {  /* every residue of y is emitted once, by M or by Y */
+				const double v = (double)b->ycount[k][a] - (mc[1][a] + mc[2][a] + mc[4][a] + mc[8][a]) * u;
+				if (b->ycount[k][a] && v > 0) c[k].y[__builtin_ctz(b->ycode[k][a])] += v;
+			}
+		} else {
+			phmm_code_counts_t cc;
+			memset(&cc, 0, sizeof cc);
+			memcpy(cc.t, tr, sizeof tr);
+			for (x = 0; x < 16; x++) {
+				cc.x[x] = xe[x] * u;
+				for (a = 0; a < 4; a++)
+					if (b->ycount[k][a]) cc.m[x][b->ycode[k][a]] += mc[x][a] * u, cc.y[b->ycode[k][a]] -= mc[x][a] * u;
+			}
+			for (a = 0; a < 4; a++)
+				if (b->ycount[k][a]) cc.y[b->ycode[k][a]] += (double)b->ycount[k][a];
+			phmm_code_counts_share(t, &cc, &c[k]);
+		}
 		lnL[k] = lnP;
 		status[k] = TS_OK;
 	}
