@@ -5,7 +5,9 @@
 # code, on random related pairs of 150x200, 400x500 (the stripes' range),
 # 1 kb x 1.2 kb and 10 kb x 12 kb,
 # a 2 kb pair whose alignment ends in a 150-base gap, and a 3 kb pair banded
-# to 16 cells either side of its diagonal, as a read against its reference.  The issue's
+# to 16 cells either side of its diagonal, as a read against its reference;
+# and the batches (dp_batch.c), 16 pairs of the size at once, as the EM runs
+# short unbanded pairs.  The issue's
 # targets: forward >= 3 GCUPS, forward+backward+counts >= 1 GCUPS per core.
 # Builds bench/dp_kernels from libtessera.a.
 set -eu

@@ -92,7 +92,8 @@ static int run_once(int row, const job_t *j, double *lnL)
 		r = row == PASS_BATCH ? phmm_forward_batch_pass(j->ws, j->t, j->batch, PHMM_BATCH, lb)
 				      : phmm_expect_batch(j->ws, j->t, j->batch, PHMM_BATCH, cb, lb, st);
 		*lnL = lb[0];
-		return r != TS_OK || row == PASS_BATCH ? r : st[0];
+		if (r == TS_OK && row == PASS_BATCH) return isfinite(lb[0]) ? TS_OK : PHMM_REDO;  /* as the other passes' criterion (c) */
+		return r != TS_OK ? r : st[0];
 	}
 	case EXPECT_FAST: return phmm_expect_fast(j->t, j->pr, &c, lnL);
 	case FORWARD_FAST: return phmm_forward_fast(j->t, j->pr, lnL);
