@@ -105,8 +105,9 @@ void phmm_batch_ws_destroy(phmm_batch_ws_t *ws)
 /* Slot s of ws with ≥ bytes, 64-byte aligned (contents undefined), or NULL. */
 static void *ws_get(phmm_batch_ws_t *ws, int s, size_t bytes)
 {
-	if (ws->cap[s] < bytes) {  /* doubling: batches come in growing sizes */
-		const size_t want = bytes > 2 * ws->cap[s] ? bytes : 2 * ws->cap[s];
+	if (ws->cap[s] < bytes) {  /* doubling (batches come in growing sizes), to the largest a batch keeps */
+		const size_t dbl = 2 * ws->cap[s] < (size_t)PHMM_BATCH_BYTES ? 2 * ws->cap[s] : (size_t)PHMM_BATCH_BYTES,
+			     want = bytes > dbl ? bytes : dbl;
 		void *p = NULL;
 		free(ws->buf[s]);
 		ws->buf[s] = NULL, ws->cap[s] = 0;

@@ -28,6 +28,7 @@ void phmm_em_opts_init(phmm_em_opts_t *o)
 typedef struct {
 	int64_t first;
 	int count;
+	int64_t cells;  /* its pairs' cells: units run largest first, so no thread is left with a long one at the end */
 } unit_t;
 
 #define BATCH_MIN_PAIRS 4
@@ -44,6 +45,13 @@ static int by_size(const void *a, const void *b)
 	if (x->diag != y->diag) return x->diag < y->diag ? -1 : 1;
 	if (x->n != y->n) return x->n < y->n ? -1 : 1;
 	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static int largest_first(const void *a, const void *b)
+{
+	const unit_t *x = a, *y = b;
+	if (x->cells != y->cells) return x->cells > y->cells ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
 }
 
 /* The E-step's units into units[0..*n_units−1] (≤ n_pairs), and the pairs
@@ -74,13 +82,14 @@ static int plan_units(const phmm_pair_t *pairs, int64_t n_pairs, int64_t *order,
 		}
 		if (end == first) end++;
 		if (end - first >= BATCH_MIN_PAIRS) {
-			units[u].first = first, units[u++].count = (int)(end - first);
+			units[u].first = first, units[u].count = (int)(end - first), units[u++].cells = cells;
 		} else {
-			for (k = first; k < end; k++) units[u].first = k, units[u++].count = 1;
+			for (k = first; k < end; k++) units[u].first = k, units[u].count = 1, units[u++].cells = pair_cells(&pairs[order[k]]);
 		}
 		first = end;
 	}
-	for (k = nb; k < n_pairs; k++) units[u].first = k, units[u++].count = 1;
+	for (k = nb; k < n_pairs; k++) units[u].first = k, units[u].count = 1, units[u++].cells = pair_cells(&pairs[order[k]]);
+	qsort(units, (size_t)u, sizeof *units, largest_first);
 	*n_units = u;
 	return TS_OK;
 }
@@ -145,11 +154,12 @@ static void *estep_worker(void *arg)
 	return NULL;
 }
 
-/* The batch scratch of each of the E-step's threads + 1 workers, kept
- * between E-steps (a fit's batches reuse their memory). */
+/* The batch scratch of each of the E-step's workers (one per thread, the
+ * calling thread included), kept between E-steps (a fit's batches reuse
+ * their memory). */
 static phmm_batch_ws_t **workspaces(int threads)
 {
-	const int n = (threads > 1 ? threads : 1) + 1;
+	const int n = threads > 1 ? threads : 1;
 	phmm_batch_ws_t **ws = calloc(n, sizeof *ws);
 	int i;
 	for (i = 0; ws && i < n; i++) ws[i] = phmm_batch_ws_init();  /* NULL is fine: see worker_t */
@@ -159,7 +169,7 @@ static phmm_batch_ws_t **workspaces(int threads)
 static void workspaces_free(phmm_batch_ws_t **ws, int threads)
 {
 	int i;
-	for (i = 0; ws && i < (threads > 1 ? threads : 1) + 1; i++) phmm_batch_ws_destroy(ws[i]);
+	for (i = 0; ws && i < (threads > 1 ? threads : 1); i++) phmm_batch_ws_destroy(ws[i]);
 	free(ws);
 }
 
@@ -189,7 +199,7 @@ static int estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t 
 		units = malloc((n_pairs ? n_pairs : 1) * sizeof *units);
 	}
 	if (counts && !ws) ws = own = workspaces(threads);
-	w = calloc(n_th + 1, sizeof *w);
+	w = calloc(n_th, sizeof *w);
 	pthread_mutex_init(&e.lock, NULL);
 	if ((counts && (!e.counts || !order || !units || !ws)) || !e.lnL || !e.status || !w ||
 	    (n_th > 1 && !(th = calloc(n_th, sizeof *th)))) {
@@ -203,14 +213,14 @@ static int estep(const phmm_pair_t *pairs, int64_t n_pairs, const phmm_params_t 
 		}
 		e.order = order, e.units = units;
 	}
-	for (i = 0; i <= n_th; i++) w[i].e = &e, w[i].ws = counts ? ws[i] : NULL;
+	for (i = 0; i < n_th; i++) w[i].e = &e, w[i].ws = counts ? ws[i] : NULL;
 	if (n_th == 1) {
 		estep_worker(&w[0]);
 	} else {
 		int started;
-		for (started = 0; started < n_th; started++)
+		for (started = 0; started < n_th - 1; started++)
 			if (pthread_create(&th[started], NULL, estep_worker, &w[started + 1]) != 0) break;
-		estep_worker(&w[0]);  /* the calling thread helps too */
+		estep_worker(&w[0]);  /* the calling thread is the n_th-th worker */
 		for (i = 0; i < started; i++) pthread_join(th[i], NULL);
 	}
 	if (counts) phmm_counts_zero(counts);
