@@ -120,8 +120,8 @@ static void *ws_get(phmm_batch_ws_t *ws, int s, size_t bytes)
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-#define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq"), always_inline)) static inline
-#define AVX512_FN __attribute__((target("avx512f,avx512bw,avx512dq"))) static
+#define AVX512 __attribute__((target("avx512f,avx512bw"), always_inline)) static inline
+#define AVX512_FN __attribute__((target("avx512f,avx512bw"))) static
 
 /* What a batch's passes read.  Columns j = 0..M+1; lane k's y_j is one of
  * its ≤ 4 codes, numbered 0..3 (its class). */

@@ -69,7 +69,11 @@
  * not, when its kept forward fits 16 MB (x ≥ 16, ≤ 4 codes in y); the
  * forward alone without a band and below ~500 × 600, two stripes at a
  * time.  That is where the diagonals' per-diagonal work costs most (a read's band: ~33 cells a
- * diagonal); what the stripes refuse, the diagonals try before double. */
+ * diagonal); what the stripes refuse, the diagonals try before double.
+ *
+ * Batches.  The EM runs its short global unbanded pairs 16 at a time, a
+ * pair per AVX-512 lane (dp_batch.c, phmm_expect_batch below); a pair the
+ * batch's checks refuse goes through phmm_expect_fast alone. */
 #ifndef TS_PHMM_DP_SIMD_H
 #define TS_PHMM_DP_SIMD_H
 
