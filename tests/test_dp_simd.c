@@ -906,15 +906,16 @@ typedef struct {
 	int np;
 } test_batch_t;
 
-/* np random pairs: n in 1..300, m near n or (one in 4) anything in 1..300,
- * related or not; y with ≤ 4 distinct codes (ACGT, or N in place of one). */
+/* np random pairs: n in 1..260, m near n or (one in 4) anything in 1..260
+ * (so a batch keeps ≤ 16 MB), related or not; y with ≤ 4 distinct codes
+ * (ACGT, or N in place of one). */
 static void random_batch(test_batch_t *b, int np, gsl_rng *r)
 {
 	int k;
 	b->np = np;
 	for (k = 0; k < np; k++) {
-		const int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 300);
-		int64_t m = k % 4 == 0 ? 1 + (int64_t)gsl_rng_uniform_int(r, 300) : n - 12 + (int64_t)gsl_rng_uniform_int(r, 25), j;
+		const int64_t n = 1 + (int64_t)gsl_rng_uniform_int(r, 260);
+		int64_t m = k % 4 == 0 ? 1 + (int64_t)gsl_rng_uniform_int(r, 260) : n - 12 + (int64_t)gsl_rng_uniform_int(r, 25), j;
 		if (m < 1) m = 1;
 		ambiguous = 0.05;
 		m = random_pair(b->x[k], n, b->y[k], m, k % 3 != 0, 0.04, 0.04, r);
@@ -1040,26 +1041,82 @@ Test(dp_simd, batch_lanes_independent)
 		if (st == TS_OK) cr_assert(l == l1[k] && memcmp(&c, &c1[k], sizeof c) == 0, "pair %d: alone differs from in the batch", k);
 	}
 	cr_assert_gt(kept, PHMM_BATCH / 2);
-	/* one banded, glocal or 5-code pair: every lane refused, counts untouched */
-	for (g = 0; g < 3; g++) {
-		phmm_pair_t keep = b->pr[2];
+	/* one banded, glocal or 5-code pair, or a 1 × 300 and a 300 × 1 pair
+	 * (each fits, the batch padded to 300 × 300 keeps > 16 MB): every lane
+	 * refused, counts untouched */
+	for (g = 0; g < 4; g++) {
+		phmm_pair_t keep = b->pr[2], keep3 = b->pr[3];
 		for (k = 0; k < PHMM_BATCH; k++) phmm_counts_zero(&c1[k]);
 		if (g == 0) {
 			for (k = 0; k <= b->pr[2].n; k++) lo[k] = 0, hi[k] = (int32_t)b->pr[2].m;
 			b->pr[2].lo = lo, b->pr[2].hi = hi;
 		} else if (g == 1) {
 			b->pr[2].glocal = 1;
-		} else {
+		} else if (g == 2) {
 			for (k = 0; k < 5 && k < b->pr[2].m; k++) b->y[2][k] = (uint8_t[]){1, 2, 4, 8, 15}[k];
 			if (b->pr[2].m < 5) b->pr[2].m = 5;
+		} else {
+			for (k = 0; k < 300; k++) b->x[2][k] = b->y[2][k] = b->x[3][k] = b->y[3][k] = 1;
+			b->pr[2].n = 1, b->pr[2].m = 300, b->pr[3].n = 300, b->pr[3].m = 1;
+			cr_assert(phmm_batch_takes(&b->pr[2]) && phmm_batch_takes(&b->pr[3]));
 		}
 		cr_assert_eq(phmm_expect_batch(NULL, &t, b->pp, PHMM_BATCH, c1, l1, s1), TS_OK);
 		for (k = 0; k < PHMM_BATCH; k++) {
 			cr_assert_eq(s1[k], PHMM_REDO, "case %d, lane %d kept", g, k);
 			cr_assert_eq(memcmp(&c1[k], &z, sizeof z), 0);
 		}
-		b->pr[2] = keep;
+		b->pr[2] = keep, b->pr[3] = keep3;
 	}
+	free(b);
+	gsl_rng_free(r);
+}
+
+/* Each pair alone against in a batch of 16, bit for bit, over 150 batches
+ * under random parameters, with x far longer than y in a quarter of the
+ * pairs or in all of a batch: padding and other lanes' codes must not
+ * reach a lane's scales. */
+Test(dp_simd, batch_alone_equals_in_batch)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	test_batch_t *b = malloc(sizeof *b);
+	phmm_batch_ws_t *ws = phmm_batch_ws_init();
+	int rep, k, kept = 0;
+	require(PHMM_KERNEL_AVX512);
+	cr_assert(b && ws);
+	gsl_rng_set(r, 164);
+	for (rep = 0; rep < 150; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		phmm_counts_t c[PHMM_BATCH];
+		double l[PHMM_BATCH];
+		int st[PHMM_BATCH];
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		random_batch(b, PHMM_BATCH, r);
+		for (k = rep & 1; k < PHMM_BATCH; k += rep & 1 ? 4 : 1) {  /* x ≫ y, unrelated, plain bases: all of odd batches */
+			int64_t j;
+			b->pr[k].n = 100 + (int64_t)gsl_rng_uniform_int(r, 200);
+			b->pr[k].m = random_pair(b->x[k], b->pr[k].n, b->y[k], 5 + (int64_t)gsl_rng_uniform_int(r, 55), 0, 0, 0, r);
+			for (j = 0; j < b->pr[k].m; j++) b->y[k][j] = (uint8_t)(1 << (b->y[k][j] % 4));
+		}
+		for (k = 0; k < PHMM_BATCH; k++) phmm_counts_zero(&c[k]);
+		cr_assert_eq(phmm_expect_batch(ws, &t, b->pp, PHMM_BATCH, c, l, st), TS_OK);
+		for (k = 0; k < PHMM_BATCH; k++) {
+			phmm_counts_t ca;
+			double la;
+			int sa;
+			phmm_counts_zero(&ca);
+			cr_assert_eq(phmm_expect_batch(ws, &t, &b->pp[k], 1, &ca, &la, &sa), TS_OK);
+			cr_assert_eq(sa, st[k], "batch %d, pair %d (%ld x %ld): status %d alone, %d in the batch", rep, k, (long)b->pr[k].n,
+				     (long)b->pr[k].m, sa, st[k]);
+			if (sa != TS_OK) continue;
+			kept++;
+			cr_assert(la == l[k] && memcmp(&ca, &c[k], sizeof ca) == 0, "batch %d, pair %d (%ld x %ld): alone differs from in the batch",
+				  rep, k, (long)b->pr[k].n, (long)b->pr[k].m);
+		}
+	}
+	cr_assert_gt(kept, 150 * PHMM_BATCH / 2);
+	phmm_batch_ws_destroy(ws);
 	free(b);
 	gsl_rng_free(r);
 }

@@ -16,19 +16,18 @@
  *   gX = qX·SXb, SXb = XM gM(i+1,j+1) + XX gX(i+1,j),
  *   gY = qY·tY,  tY  = YM gM(i+1,j+1) + YY gY(i,j+1),
  * and the end (n, m) adds τ_s to the state's bracket.  The posterior of M at
- * (i,j) is fM·SMb/P and of X fX·SXb/P; the X→X steps out of (i,j) are
- * fX·XX gX(i+1,j)/P and the M→Y steps fM·MY gY(i,j+1)/P.  The other counts
- * follow (as in phmm_fb_codes, dp_simd_fb.c): every residue of y is
- * emitted once, so the Y posteriors sum to m less the M ones; Y→Y is that
- * less M→Y; M→X is the X posteriors less X→X; and so on.
+ * (i,j) is fM·SMb/P, of X fX·SXb/P, of Y fY·tY/P; the X→X steps out of
+ * (i,j) are fX·XX gX(i+1,j)/P and the Y→Y steps fY·YY gY(i,j+1)/P.  The
+ * other counts follow as in phmm_fb_codes (dp_simd_fb.c): M→X is the X
+ * posteriors less X→X, X→M that less X→E, and so on.
  * Past a lane's n its forward rows are 0 (no residue of x), past its m the
  * forward's M cells are set to 0 (and so all its cells are), and the
  * backward cells past (n, m) are exactly 0: they add nothing, and the
  * rows' scales are the lane's own.
  *
- * The forward keeps S and SX of every cell (128 bytes per 16 cells) for the
- * backward, which reads fM·SMb as S(i−1,j−1)·gM, fX·SXb as SX(i−1,j)·gX and
- * fM·MY gY as S(i−1,j−1)·p·MY gY, but for the row's scale.
+ * The forward keeps S, SX and fY of every cell (192 bytes per 16 cells)
+ * for the backward, which reads fM·SMb as S(i−1,j−1)·gM and fX·SXb as
+ * SX(i−1,j)·gX, but for the row's scale.
  *
  * Scaling.  Each row of each lane is scaled by a power of two: the forward
  * row i by 2^−EF_i, where EF_i sums the exponents of the maxima of rows
@@ -44,17 +43,23 @@
  * falls out of float below it (150 × 200, related: 163 bits at the last
  * row).  Runs of N in y, whose qY·2^kappa·YY exceeds 1, could grow a row
  * past float's range: a lane where they could grow it by more than 2^100
- * is refused.
+ * is refused.  The products f̂·ĝ are formed in float before the row's
+ * factor, so the backward rows are also shifted up to bring that factor
+ * near 1 (batch_backward).
  *
- * Trust, per lane, as dp_simd_fb.c: P from the forward and from the
- * backward agree to 2·10^−7 (relative, in ln P), and every row emits its
- * residue of x once (M and X posteriors sum to their mean over the rows
- * within 2·10^−5 + 5·10^−9 per residue, and that mean to 1 within 10^−4;
- * the posteriors are divided by it, as by the stripes).  Mass
- * flushed in either pass lowers that pass's P by the posterior mass it
- * held, and the rows after (forward) or before (backward) it lose the
- * same; a lane that fails is reported PHMM_REDO.  (The stripes also check
- * that y is emitted m times; here that is how the Y posteriors are found.) */
+ * Trust, per lane, as the stripes: P from the forward and from the
+ * backward agree to 5·10^−8 (relative, in ln P); every row emits its
+ * residue of x once (M and X posteriors equal their mean over the rows
+ * within 10^−5 + 5·10^−9 per residue, that mean is 1 within 2·10^−5, and
+ * the posteriors are divided by it); and y's residues are emitted m times
+ * in all (M + Y posteriors, within 5·10^−6·m).  Mass flushed in either
+ * pass lowers that pass's P by the posterior mass it held, and the rows
+ * after (forward) or before (backward) it lose the same.  On 4,000 kept
+ * random lanes float's rounding gave, at the 99th percentile, 4·10^−6,
+ * 4·10^−6, 1.2·10^−8 and 10^−6 of the four; a 155 × 52 lane of IUPAC
+ * codes whose counts were off by 1.4·10^−5 sat near all four looser limits
+ * tried first and fails three of these.  A lane that fails is reported
+ * PHMM_REDO. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +68,10 @@
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
-#define BATCH_OCC_TOL 2e-5    /* a row's M + X posteriors against their mean over rows */
-#define BATCH_MEAN_TOL 1e-4   /* that mean against 1 */
-#define BATCH_LNP_TOL 2e-7
+#define BATCH_OCC_TOL 1e-5    /* a row's M + X posteriors against their mean over rows */
+#define BATCH_MEAN_TOL 2e-5   /* that mean against 1 */
+#define BATCH_Y_TOL 5e-6      /* the M + Y posteriors (over that mean) against m, relative */
+#define BATCH_LNP_TOL 5e-8
 #define BATCH_MAX_GROWTH 100  /* bits a row's Y chain may grow by (YY·qY·2^kappa > 1: runs of N) */
 
 /* Whether a pair has a batch's shape: global, unbanded, both sequences
@@ -144,6 +150,7 @@ typedef struct {
 	float tr[PH_NTRANS];
 	int kappa;
 	uint16_t refused;          /* lanes whose rows could grow too much (see batch_init) */
+	int32_t smax[16];          /* the largest upward shift of a backward row (batch_backward) */
 } batch_t;
 
 /* The inputs of pairs pr[0..np−1], all taken by phmm_batch_takes, in ws:
@@ -209,13 +216,14 @@ static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, c
 			if (b->yyq[16 * j + k] > 1) grow += log2(b->yyq[16 * j + k]);
 		}
 		if (grow > BATCH_MAX_GROWTH) b->refused |= (uint16_t)(1u << k);
+		b->smax[k] = grow < BATCH_MAX_GROWTH ? BATCH_MAX_GROWTH - (int32_t)ceil(grow) : 0;
 		for (j = 0; j < b->n[k]; j++) plain &= (pr[k]->x[j] & 15) && !(pr[k]->x[j] & 15 & ((pr[k]->x[j] & 15) - 1));
 		if (plain) b->plain |= (uint16_t)(1u << k);
 		for (a = 1; a < 16; a += plain ? a : 1)  /* plain: A, C, G, T only */
 			for (c = 0; c < nc; c++) b->lanep[k][a][c] = b->pm[a][b->ycode[k][c]];
 		b->rowend[b->n[k]] |= (uint16_t)(1u << k);
 		b->yend[b->m[k]] |= (uint16_t)(1u << k);
-		for (j = 0; j <= b->m[k]; j++) b->ylive[j] |= (uint16_t)(1u << k);
+		for (j = 1; j <= b->m[k]; j++) b->ylive[j] |= (uint16_t)(1u << k);
 	}
 	return TS_OK;
 }
@@ -256,11 +264,11 @@ AVX512 __m512i row_exponent(__m512 mx, __m512 *inv)
 	return _mm512_cvtps_epi32(e);
 }
 
-/* The forward's rows.  Row i (−1..N) is 2·W vectors, W = M + 2: S and SX
- * of column j at [1 + j] and [W + 1 + j]; [0] is column −1 of S, a 0.  Kept
- * (the forward–backward), row i is at F + 2W·(i + 1), row −1 all 0; else
- * two rows alternate. */
-AVX512 __m512 *batch_row(__m512 *F, int64_t W, int64_t i, int keep) { return F + 2 * W * (keep ? i + 1 : (i & 1)); }
+/* The forward's rows.  Row i (−1..N) is 3·W vectors, W = M + 2: S, SX and
+ * fY of column j at [1 + j], [W + 1 + j] and [2W + 1 + j]; [0] is column −1
+ * of S, a 0.  Kept (the forward–backward), row i is at F + 3W·(i + 1), row
+ * −1 all 0; else two rows alternate (fY not written). */
+AVX512 __m512 *batch_row(__m512 *F, int64_t W, int64_t i, int keep) { return F + 3 * W * (keep ? i + 1 : (i & 1)); }
 
 /* The forward over F (batch_row), with each row's EF in EF[i] when kept.
  * The end cell's fM, fX, fY per lane go to end[3], EF of each lane's last
@@ -279,22 +287,24 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 	end[0] = end[1] = end[2] = zero;
 	*efn = ef;
 	if (keep) {
-		memset(F, 0, 2 * (size_t)W * sizeof *F);  /* row −1 */
+		memset(F, 0, 3 * (size_t)W * sizeof *F);  /* row −1 */
 		EF[0] = ef;
 	}
 	/* row 0: B at (0,0), then Y cells */
 	r[0] = zero, r[1] = MM, r[W + 1] = MX, SY = MY;
+	if (keep) r[2 * W + 1] = zero;
 	mx = _mm512_max_ps(MM, MX);
 	for (j = 1; j <= M; j++) {
 		const __m512 fY = _mm512_mul_ps(qy[j], SY);
 		r[1 + j] = _mm512_mul_ps(YM, fY), r[W + 1 + j] = zero;
+		if (keep) r[2 * W + 1 + j] = fY;
 		SY = _mm512_mul_ps(yyq[j], SY);
 		mx = _mm512_max_ps(mx, r[1 + j]);
 	}
 	for (i = 1; i <= N; i++) {
 		const __mmask16 at = b->rowend[i];
 		const __m512 *Sp = batch_row(F, W, i - 1, keep) + 1, *SXp = Sp + W;
-		__m512 tab[4], qx, *Sc = batch_row(F, W, i, keep) + 1, *SXc = Sc + W;
+		__m512 tab[4], qx, *Sc = batch_row(F, W, i, keep) + 1, *SXc = Sc + W, *FYc = Sc + 2 * W;
 		ef = _mm512_add_epi32(ef, row_exponent(mx, &inv));
 		row_tables(b, i, inv, tab, &qx);
 		SY = zero, mx = zero, Sc[-1] = zero;
@@ -305,6 +315,7 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 				     fY = _mm512_mul_ps(qy[j], SY), S = _mm512_fmadd_ps(MM, fM, _mm512_fmadd_ps(XM, fX, _mm512_mul_ps(YM, fY))),
 				     SX = _mm512_fmadd_ps(MX, fM, _mm512_mul_ps(XX, fX));
 			Sc[j] = S, SXc[j] = SX;
+			if (keep) FYc[j] = fY;
 			SY = _mm512_fmadd_ps(MY, fM, _mm512_mul_ps(yyq[j], SY));
 			mx = _mm512_max_ps(mx, _mm512_max_ps(S, SX));
 			if (at) {
@@ -319,14 +330,16 @@ AVX512 void batch_forward(const batch_t *b, __m512 *F, __m512i *EF, __m512 end[3
 	}
 }
 
-/* Per-lane sums of one backward row, times 2^(EF_{i−1} + EB_i)/P: M
- * posteriors by class of y, X posteriors, X→X, M→Y. */
-enum { R_M0, R_M1, R_M2, R_M3, R_PX, R_XX, R_MY, R_N };
+/* Per-lane sums of one backward row: M posteriors by class of y, X
+ * posteriors, X→X (times 2^(EF_{i−1} + EB_i)/P); Y posteriors, Y→Y (times
+ * 2^(EF_i + EB_i)/P). */
+enum { R_M0, R_M1, R_M2, R_M3, R_PX, R_XX, R_PY, R_YY, R_N };
 
 /* The backward's per-lane totals in double, lanes 0–7 in [0], 8–15 in [1]:
- * posteriors of M (rows ≥ 1) and X; X→X, M→Y (B's included); and the
- * rows' M + X posteriors: their sum, largest and least. */
-enum { A_PM, A_PX, A_XX, A_MY, A_OCC, A_OCCMAX, A_OCCMIN, A_N };
+ * posteriors of M (rows ≥ 1), X and Y; X→X, Y→Y; residues of y emitted (M
+ * of rows ≥ 1 and Y); and the rows' M + X posteriors: their sum, largest
+ * and least. */
+enum { A_PM, A_PX, A_XX, A_PY, A_YY, A_YEMIT, A_OCC, A_OCCMAX, A_OCCMIN, A_N };
 
 typedef struct {
 	__m512d acc[A_N][2];
@@ -348,7 +361,15 @@ AVX512 __m512d half_pd(__m512 v, int h)
 
 /* The backward over the kept forward F, EF, each row's sums folded into
  * out: lane k's P from the forward is 2^L[k]/invf[k].  rows: 4·(M+2)
- * vectors of scratch. */
+ * vectors of scratch.
+ *
+ * A row's posterior products f̂·ĝ are formed in float before the row's
+ * factor 2^(EF + EB)/P, and when x is much longer than y that factor can
+ * reach 2^108: the products would flush.  So each backward row is scaled
+ * up by 2^s on top of its maximum's scale, s the factor's exponent clamped
+ * to 0..smax[k] (smax = 100 less what the lane's Y chain may grow by, so
+ * nothing overflows), which brings the factor near 1.  Rows from a lane's
+ * last one up take no shift: E enters there at scale 1. */
 AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m512i L, const __m512d invf[2], __m512 *rows,
 			   fb_sums_t *out)
 {
@@ -358,20 +379,20 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 	const __m512i *yidx = (const __m512i *)b->yidx;
 	const __m512 *qy = (const __m512 *)b->qy, *yyq = (const __m512 *)b->yyq;
 	__m512 *GMn = rows, *GXn = rows + W, *GMc = rows + 2 * W, *GXc = rows + 3 * W, *tmp;
-	__m512i EB = _mm512_setzero_si512(), nv;
+	__m512i EB = _mm512_setzero_si512(), nv, smax;
 	__m512 d = _mm512_set1_ps(1);
-	int32_t nl[16] __attribute__((aligned(64)));
+	int32_t nl[16] __attribute__((aligned(64))), sm[16] __attribute__((aligned(64)));
 	int64_t i, j;
 	int k, c, h;
-	for (k = 0; k < 16; k++) nl[k] = k < b->np ? (int32_t)b->n[k] : -1;
-	nv = _mm512_load_si512(nl);
+	for (k = 0; k < 16; k++) nl[k] = k < b->np ? (int32_t)b->n[k] : -1, sm[k] = b->smax[k];
+	nv = _mm512_load_si512(nl), smax = _mm512_load_si512(sm);
 	for (j = 0; j < W; j++) GMn[j] = GXn[j] = zero;
 	for (i = N; i >= 0; i--) {
 		const __mmask16 at = b->rowend[i];
-		const __m512 *Sp = batch_row(F, W, i - 1, 1) + 1, *SXp = Sp + W;
+		const __m512 *Sp = batch_row(F, W, i - 1, 1) + 1, *SXp = Sp + W, *FYc = batch_row(F, W, i, 1) + 1 + 2 * W;
 		const __m512 MMd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_MM]), d), MXd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_MX]), d),
 			     YMd = _mm512_mul_ps(_mm512_set1_ps(b->tr[PH_YM]), d);
-		__m512 tab[4], qx, qXM, qXX, qtauX, gY = zero, u = zero, mx = zero, smb0 = zero, my0 = zero, r[R_N];
+		__m512 tab[4], qx, qXM, qXX, qtauX, gY = zero, u = zero, mx = zero, smb0 = zero, r[R_N];
 		row_tables(b, i, _mm512_set1_ps(1), tab, &qx);
 		qXM = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(b->tr[PH_XM]), d), qx);
 		qXX = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(b->tr[PH_XX]), d), qx);
@@ -379,9 +400,10 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 		for (c = 0; c < R_N; c++) r[c] = zero;
 		GMc[M + 1] = zero, GXc[M + 1] = zero;
 		for (j = M; j >= 0; j--) {
-			const __m512 gM1 = GMn[j + 1], gX1 = GXn[j], Sd = Sp[j - 1], SXu = SXp[j], pv = lookup(tab, yidx[j]);
-			const __m512 vY = _mm512_mul_ps(yyq[j + 1], u), vX = _mm512_mul_ps(qXX, gX1), myg = _mm512_mul_ps(MY, gY);
-			__m512 SMb = _mm512_fmadd_ps(MMd, gM1, _mm512_fmadd_ps(MXd, gX1, myg)), gX = _mm512_fmadd_ps(qXM, gM1, vX), gM, pm;
+			const __m512 gM1 = GMn[j + 1], gX1 = GXn[j], Sd = Sp[j - 1], SXu = SXp[j], fY = FYc[j];
+			const __m512 vY = _mm512_mul_ps(yyq[j + 1], u), vX = _mm512_mul_ps(qXX, gX1);
+			__m512 SMb = _mm512_fmadd_ps(MMd, gM1, _mm512_fmadd_ps(MXd, gX1, _mm512_mul_ps(MY, gY))), gX = _mm512_fmadd_ps(qXM, gM1, vX),
+			       gM, pm;
 			u = _mm512_fmadd_ps(YMd, gM1, vY);
 			if (at) {
 				const __mmask16 here = at & b->yend[j];
@@ -389,8 +411,10 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 				gX = _mm512_mask_add_ps(gX, here, gX, qtauX);
 				u = _mm512_mask_add_ps(u, here, u, tauY);
 			}
-			smb0 = SMb, my0 = myg;  /* at j = 0 of row 0: P from the backward, and B→Y */
-			gM = _mm512_mul_ps(pv, SMb);
+			smb0 = SMb;  /* at j = 0 of row 0: P from the backward, in its scale */
+			/* no M at column 0 (nor past m, where SMb is 0): yidx there is
+			 * lane 0's or 8's, whose p must not reach this lane's scale */
+			gM = _mm512_maskz_mul_ps(b->ylive[j], lookup(tab, yidx[j]), SMb);
 			gY = _mm512_mul_ps(qy[j], u);
 			GMc[j] = gM, GXc[j] = gX;
 			mx = _mm512_max_ps(mx, _mm512_max_ps(gM, _mm512_max_ps(gX, gY)));
@@ -401,7 +425,8 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 			r[R_M3] = _mm512_mask_add_ps(r[R_M3], b->ymask[4 * j + 3], r[R_M3], pm);
 			r[R_PX] = _mm512_fmadd_ps(SXu, gX, r[R_PX]);
 			r[R_XX] = _mm512_fmadd_ps(SXu, vX, r[R_XX]);
-			r[R_MY] = _mm512_fmadd_ps(Sd, _mm512_mul_ps(pv, myg), r[R_MY]);
+			r[R_PY] = _mm512_fmadd_ps(fY, u, r[R_PY]);
+			r[R_YY] = _mm512_fmadd_ps(fY, vY, r[R_YY]);
 		}
 		{
 			const __mmask16 live = _mm512_cmp_epi32_mask(_mm512_set1_epi32((int32_t)i), nv, _MM_CMPINT_LE);
@@ -411,10 +436,12 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 			lane_factors(_mm512_sub_epi32(_mm512_add_epi32(prev, EB), L), invf, wmx);
 			for (h = 0; h < 2; h++) {
 				const __mmask8 on = (__mmask8)(live >> 8 * h);
+				const __m512d py = _mm512_mul_pd(half_pd(r[R_PY], h), w[h]);
 				__m512d (*acc)[2] = out->acc;
-				if (i == 0) /* B (fM = 1 at row 0's scale) → Y */
-					acc[A_MY][h] = _mm512_mask3_fmadd_pd(half_pd(my0, h), w[h], acc[A_MY][h], on);
-				else {
+				acc[A_PY][h] = _mm512_mask_add_pd(acc[A_PY][h], on, acc[A_PY][h], py);
+				acc[A_YEMIT][h] = _mm512_mask_add_pd(acc[A_YEMIT][h], on, acc[A_YEMIT][h], py);
+				acc[A_YY][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_YY], h), w[h], acc[A_YY][h], on);
+				if (i > 0) {
 					double *rsum = out->rowsum + 5 * 16 * i + 8 * h;
 					__m512d rm = _mm512_setzero_pd(), px;
 					for (c = 0; c < 4; c++) {
@@ -425,13 +452,13 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 					px = _mm512_mul_pd(half_pd(r[R_PX], h), wmx[h]);
 					_mm512_storeu_pd(rsum + 64, px);
 					acc[A_PM][h] = _mm512_mask_add_pd(acc[A_PM][h], on, acc[A_PM][h], rm);
-					acc[A_MY][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_MY], h), wmx[h], acc[A_MY][h], on);
+					acc[A_YEMIT][h] = _mm512_mask_add_pd(acc[A_YEMIT][h], on, acc[A_YEMIT][h], rm);
 					acc[A_PX][h] = _mm512_mask_add_pd(acc[A_PX][h], on, acc[A_PX][h], px);
+					acc[A_XX][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_XX], h), wmx[h], acc[A_XX][h], on);
 					rm = _mm512_add_pd(rm, px);
 					acc[A_OCC][h] = _mm512_mask_add_pd(acc[A_OCC][h], on, acc[A_OCC][h], rm);
 					acc[A_OCCMAX][h] = _mm512_mask_max_pd(acc[A_OCCMAX][h], on, acc[A_OCCMAX][h], rm);
 					acc[A_OCCMIN][h] = _mm512_mask_min_pd(acc[A_OCCMIN][h], on, acc[A_OCCMIN][h], rm);
-					acc[A_XX][h] = _mm512_mask3_fmadd_pd(half_pd(r[R_XX], h), wmx[h], acc[A_XX][h], on);
 				}
 			}
 			if (i == 0) {  /* B, the only M cell of row 0, holds P from the backward */
@@ -442,10 +469,15 @@ AVX512 void batch_backward(const batch_t *b, __m512 *F, const __m512i *EF, __m51
 				for (k = 0; k < 16; k++) out->lnPb[k] = log((double)b0[k]) + (double)eb[k] * M_LN2;
 			}
 		}
-		{
+		if (i > 0) {  /* row i − 1's scale: its maximum's, then the shift */
 			__m512 inv;
-			EB = _mm512_add_epi32(EB, row_exponent(mx, &inv));
-			d = inv;
+			const __m512i e = row_exponent(mx, &inv),
+				      f = _mm512_sub_epi32(_mm512_add_epi32(i > 1 ? EF[i - 2] : EF[0], _mm512_add_epi32(EB, e)), L);
+			const __mmask16 may = _mm512_cmp_epi32_mask(_mm512_set1_epi32((int32_t)i), nv, _MM_CMPINT_LE);
+			const __m512i sh = _mm512_maskz_min_epi32(may, _mm512_max_epi32(f, _mm512_setzero_si512()), smax),
+				      es = _mm512_sub_epi32(e, sh);
+			EB = _mm512_add_epi32(EB, es);
+			d = _mm512_scalef_ps(_mm512_set1_ps(1), _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_setzero_si512(), es)));
 		}
 		tmp = GMn, GMn = GMc, GMc = tmp;
 		tmp = GXn, GXn = GXc, GXc = tmp;
@@ -499,7 +531,7 @@ AVX512_FN void batch_backward_sums(const batch_t *b, __m512 *F, const __m512i *E
 static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, phmm_counts_t *c, double *lnL, int *status)
 {
 	const size_t W = (size_t)b->M + 2;
-	__m512 *F = ws_get(ws, WS_F, ((size_t)b->N + 2) * 2 * W * sizeof(__m512)), *rows = ws_get(ws, WS_ROWS, 4 * W * sizeof(__m512));
+	__m512 *F = ws_get(ws, WS_F, ((size_t)b->N + 2) * 3 * W * sizeof(__m512)), *rows = ws_get(ws, WS_ROWS, 4 * W * sizeof(__m512));
 	__m512i *EF = ws_get(ws, WS_EF, ((size_t)b->N + 1) * sizeof(__m512i));
 	fb_sums_t o;
 	float end[3][16], Pend[16];
@@ -524,13 +556,17 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 		dev = fmax(tot[A_OCCMAX][k] - mu, mu - tot[A_OCCMIN][k]);
 		if (!(dev <= BATCH_OCC_TOL + 5e-9 * (double)(b->n[k] + b->m[k])) || !(fabs(mu - 1) <= BATCH_MEAN_TOL)) continue;
 		u = 1 / mu;
+		/* and y's residues m times in all, by M or Y */
+		if (!(fabs(tot[A_YEMIT][k] * u - m) <= BATCH_Y_TOL * m)) continue;
 		tr[PH_ME] = b->tr[PH_ME] * end[0][k] / Pend[k];
 		tr[PH_XE] = b->tr[PH_XE] * end[1][k] / Pend[k];
 		tr[PH_YE] = b->tr[PH_YE] * end[2][k] / Pend[k];
-		tr[PH_XX] = tot[A_XX][k] * u, tr[PH_MY] = tot[A_MY][k] * u;
-		tr[PH_MX] = tot[A_PX][k] * u - tr[PH_XX], tr[PH_YY] = m - tot[A_PM][k] * u - tr[PH_MY];  /* Y posteriors: m − M's */
+		tr[PH_XX] = tot[A_XX][k] * u, tr[PH_YY] = tot[A_YY][k] * u;
+		tr[PH_MX] = tot[A_PX][k] * u - tr[PH_XX], tr[PH_MY] = tot[A_PY][k] * u - tr[PH_YY];
 		tr[PH_XM] = tr[PH_MX] - tr[PH_XE], tr[PH_YM] = tr[PH_MY] - tr[PH_YE];
 		tr[PH_MM] = tot[A_PM][k] * u - tr[PH_XM] - tr[PH_YM];
+		for (a = 0; a < PH_NTRANS && isfinite(tr[a]); a++) continue;
+		if (a < PH_NTRANS) continue;
 		/* emissions by code of x and class of y */
 		for (i = 1; i <= b->n[k]; i++) {
 			const double *rs = o.rowsum + 5 * 16 * i + k;
@@ -569,14 +605,19 @@ static int batch_fb(const batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *
 }
 
 /* Whether the batch can run: AVX-512 chosen, criterion (a), and every pair
- * taken (keep: by phmm_batch_takes; else of a batch's shape). */
+ * of a batch's shape; keep (the forward–backward): the kept forward of the
+ * padded batch, (N+2)(M+2) cells, within PHMM_BATCH_BYTES. */
 static int batch_usable(const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, int keep)
 {
+	int64_t N = 0, M = 0;
 	int k;
 	if (np < 1 || np > PHMM_BATCH || phmm_kernel_chosen() != PHMM_KERNEL_AVX512 || !phmm_f32_tables_fit(t)) return 0;
-	for (k = 0; k < np; k++)
-		if (keep ? !phmm_batch_takes(pr[k]) : !batch_shape(pr[k])) return 0;
-	return 1;
+	for (k = 0; k < np; k++) {
+		if (!batch_shape(pr[k])) return 0;
+		if (pr[k]->n > N) N = pr[k]->n;
+		if (pr[k]->m > M) M = pr[k]->m;
+	}
+	return !keep || (double)(N + 2) * (double)(M + 2) * PHMM_BATCH_CELL_BYTES <= PHMM_BATCH_BYTES;
 }
 
 int phmm_expect_batch(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, phmm_counts_t *c,

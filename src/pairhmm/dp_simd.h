@@ -161,7 +161,7 @@ int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_
  * result does not depend on the pairs it shares a batch with. */
 #define PHMM_BATCH 16
 #define PHMM_BATCH_BYTES ((int64_t)16 << 20)  /* a batch's kept forward, at most */
-#define PHMM_BATCH_CELL_BYTES 128             /* of (n + 2)(m + 2) cells */
+#define PHMM_BATCH_CELL_BYTES 192             /* of (n + 2)(m + 2) cells */
 
 /** Whether pr can run in a batch: global, unbanded, n, m ≥ 1, ≤ 4 distinct
  *  codes in y, and (n+2)(m+2)·PHMM_BATCH_CELL_BYTES ≤ PHMM_BATCH_BYTES. */
@@ -178,7 +178,8 @@ void phmm_batch_ws_destroy(phmm_batch_ws_t *ws);
 /** Expected counts of pairs pr[0..np−1] (np ≤ PHMM_BATCH) added to c[k],
  *  and ln P to lnL[k], by the float batch kernel alone: status[k] = 0, or
  *  PHMM_REDO (c[k] unchanged) for a pair its checks refuse — and for all of
- *  them if one is not taken by phmm_batch_takes, without AVX-512, when
+ *  them if one is not taken by phmm_batch_takes, if the batch padded to its
+ *  largest n and m would keep more than PHMM_BATCH_BYTES, without AVX-512, when
  *  TESSERA_KERNEL forces another kernel, or when the tables do not suit
  *  float (criterion a).  @return 0 or TS_ENOMEM. */
 int phmm_expect_batch(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, phmm_counts_t *c,
