@@ -153,8 +153,8 @@ typedef struct {
 	int32_t smax[16];          /* the largest upward shift of a backward row (batch_backward) */
 } batch_t;
 
-/* The inputs of pairs pr[0..np−1], all taken by phmm_batch_takes, in ws:
- * 0 or TS_ENOMEM. */
+/* The inputs of pairs pr[0..np−1], all of a batch's shape, in ws: 0 or
+ * TS_ENOMEM. */
 static int batch_init(batch_t *b, phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np)
 {
 	int64_t j, N = 0, M = 0;
@@ -495,8 +495,8 @@ static void forward_log2P(const batch_t *b, const float end[3][16], const int32_
 	}
 }
 
-/* The forward alone, or (F, EF, rows non-NULL) keeping it: the end cells
- * and log2 P per lane. */
+/* The forward alone (EF NULL: F holds two rows) or kept in F and EF: the
+ * end cells and log2 P per lane. */
 AVX512_FN void batch_forward_ends(const batch_t *b, __m512 *F, __m512i *EF, float end[3][16], float Pend[16], double log2P[16])
 {
 	__m512 endv[3];
