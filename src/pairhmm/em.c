@@ -3,10 +3,11 @@
  * trusted) and sums their counts in pair order, so results do not depend on
  * threads.  Pairs a batch takes (dp_batch.c: global, unbanded, short) run
  * 16 at a time, grouped by size: sorted by n + m, a group closes at 16
- * pairs or when one more would leave under half of its padded cells in use;
- * groups of fewer than 4 pairs run one by one.  The plan depends only on
- * the pairs, and a pair's result not on its batch, so neither depends on
- * threads. */
+ * pairs, when one more would leave under half of its padded cells in use,
+ * or when its kept forward would pass PHMM_BATCH_BYTES; groups of fewer
+ * than 4 pairs run one by one.  Units run largest first.  The plan depends
+ * only on the pairs, and a pair's result not on its batch, so neither
+ * depends on threads. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
