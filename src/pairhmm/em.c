@@ -60,16 +60,14 @@ static int largest_first(const void *a, const void *b)
 static int plan_units(const phmm_pair_t *pairs, int64_t n_pairs, int64_t *order, unit_t *units, int64_t *n_units)
 {
 	size_key_t *key = malloc((n_pairs ? n_pairs : 1) * sizeof *key);
-	int64_t k, nb = 0, u = 0, first, nlen;
+	int64_t k, nb = 0, u = 0, first, rest = n_pairs;
 	if (!key) return TS_ENOMEM;
-	for (k = 0; k < n_pairs; k++)
+	for (k = n_pairs - 1; k >= 0; k--)  /* the others from the end, in pair order */
 		if (phmm_batch_takes(&pairs[k])) key[nb].diag = pairs[k].n + pairs[k].m, key[nb].n = pairs[k].n, key[nb++].k = k;
+		else order[--rest] = k;
 	qsort(key, (size_t)nb, sizeof *key, by_size);
 	for (k = 0; k < nb; k++) order[k] = key[k].k;
 	free(key);
-	nlen = nb;
-	for (k = 0; k < n_pairs; k++)
-		if (!phmm_batch_takes(&pairs[k])) order[nlen++] = k;
 	for (first = 0; first < nb;) {
 		int64_t N = 0, M = 0, cells = 0, end = first;
 		/* a batch's cells are (N+1)(M+1) per lane, N and M its largest n, m */
