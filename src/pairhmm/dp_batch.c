@@ -85,10 +85,10 @@ static int batch_shape(const phmm_pair_t *pr)
 	return __builtin_popcount(seen) <= 4;
 }
 
-int phmm_batch_takes(const phmm_pair_t *pr)
-{
-	return (double)(pr->n + 2) * (double)(pr->m + 2) * PHMM_BATCH_CELL_BYTES <= PHMM_BATCH_BYTES && batch_shape(pr);
-}
+/* a kept row is S, SX and fY (batch_row), 64 bytes each per column */
+int phmm_batch_fits(int64_t n, int64_t m) { return (double)(n + 2) * (double)(m + 2) * 3 * 64 <= PHMM_BATCH_BYTES; }
+
+int phmm_batch_takes(const phmm_pair_t *pr) { return phmm_batch_fits(pr->n, pr->m) && batch_shape(pr); }
 
 /* A batch's scratch, grown as needed and kept between batches (a fresh
  * 6 MB buffer per batch costs its page faults every time). */
@@ -617,7 +617,7 @@ static int batch_usable(const phmm_tables_t *t, const phmm_pair_t *const *pr, in
 		if (pr[k]->n > N) N = pr[k]->n;
 		if (pr[k]->m > M) M = pr[k]->m;
 	}
-	return !keep || (double)(N + 2) * (double)(M + 2) * PHMM_BATCH_CELL_BYTES <= PHMM_BATCH_BYTES;
+	return !keep || phmm_batch_fits(N, M);
 }
 
 int phmm_expect_batch(phmm_batch_ws_t *ws, const phmm_tables_t *t, const phmm_pair_t *const *pr, int np, phmm_counts_t *c,

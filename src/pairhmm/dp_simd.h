@@ -161,10 +161,13 @@ int phmm_expect_kernel(phmm_kernel_t k, const phmm_tables_t *t, const phmm_pair_
  * result does not depend on the pairs it shares a batch with. */
 #define PHMM_BATCH 16
 #define PHMM_BATCH_BYTES ((int64_t)16 << 20)  /* a batch's kept forward, at most */
-#define PHMM_BATCH_CELL_BYTES 192             /* of (n + 2)(m + 2) cells */
+
+/** Whether a batch whose largest sequences are n and m keeps its forward
+ *  within PHMM_BATCH_BYTES (192 bytes for each of (n + 2)(m + 2) cells). */
+int phmm_batch_fits(int64_t n, int64_t m);
 
 /** Whether pr can run in a batch: global, unbanded, n, m ≥ 1, ≤ 4 distinct
- *  codes in y, and (n+2)(m+2)·PHMM_BATCH_CELL_BYTES ≤ PHMM_BATCH_BYTES. */
+ *  codes in y, and phmm_batch_fits(n, m). */
 int phmm_batch_takes(const phmm_pair_t *pr);
 
 /* Scratch memory for batches, kept between them (one per thread):

@@ -74,8 +74,7 @@ static int plan_units(const phmm_pair_t *pairs, int64_t n_pairs, int64_t *order,
 		while (end < nb && end - first < PHMM_BATCH) {
 			const phmm_pair_t *pr = &pairs[order[end]];
 			const int64_t n2 = pr->n > N ? pr->n : N, m2 = pr->m > M ? pr->m : M;
-			if (2 * (cells + pair_cells(pr)) < (end - first + 1) * (n2 + 1) * (m2 + 1) ||
-			    (double)(n2 + 2) * (double)(m2 + 2) * PHMM_BATCH_CELL_BYTES > PHMM_BATCH_BYTES)
+			if (2 * (cells + pair_cells(pr)) < (end - first + 1) * (n2 + 1) * (m2 + 1) || !phmm_batch_fits(n2, m2))
 				break;
 			N = n2, M = m2, cells += pair_cells(pr), end++;
 		}
