@@ -16,6 +16,7 @@
 #include <string.h>
 #include "pairhmm/dp_impl.h"
 #include "pairhmm/dp_simd.h"
+#include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
 #ifdef TS_SANITIZE
@@ -595,6 +596,56 @@ Test(dp_simd, fb_stripes_codes_and_edges)
 	gsl_rng_free(r);
 }
 
+/* Pairs past phmm_stripe_keep_bytes run in segments of stripes (a first
+ * forward keeps the rows between them; each segment's forward is run again
+ * before its backward).  Lowered so that 16..300-residue pairs split into
+ * segments of 1 to ~8 stripes, odd and even: the counts and ln P equal the
+ * unsegmented run's bit for bit, and so double's. */
+Test(dp_simd, fb_stripes_segments)
+{
+	static const int64_t keep[] = {1, 3072 * 25, 3072 * 50, 3072 * 130};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	const int64_t keep0 = phmm_stripe_keep_bytes;
+	uint8_t x[320], y[320];
+	int rep, kept = 0, split = 0;
+	size_t k;
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 83);
+	ambiguous = 0.001;
+	for (rep = 0; rep < 120; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		phmm_counts_t c0, c1;
+		double l0, l1;
+		int64_t n = 16 + (int64_t)gsl_rng_uniform_int(r, 285);
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = n - 12 + (int64_t)gsl_rng_uniform_int(r, 25)};
+		int s0, s1;
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		pr.m = random_pair(x, pr.n, y, pr.m, rep % 4 != 0, 0.05, 0.05, r);
+		if (pr.m == 0) continue;
+		phmm_counts_zero(&c0), phmm_counts_zero(&c1);
+		phmm_stripe_keep_bytes = keep0;
+		s0 = phmm_expect_stripes(&t, &pr, &c0, &l0);
+		for (k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+			phmm_stripe_keep_bytes = keep[k];
+			phmm_counts_zero(&c1);
+			s1 = phmm_expect_stripes(&t, &pr, &c1, &l1);
+			cr_assert_eq(s1, s0, "%ld x %ld, keep %ld: status %d, unsegmented %d", (long)pr.n, (long)pr.m, (long)keep[k], s1, s0);
+			if (s0 != TS_OK) continue;
+			cr_assert_eq(memcmp(&c1, &c0, sizeof c1), 0, "%ld x %ld, keep %ld: counts differ from the unsegmented run's", (long)pr.n,
+				     (long)pr.m, (long)keep[k]);
+			cr_assert_eq(l1, l0, "%ld x %ld, keep %ld: ln P %.17g, unsegmented %.17g", (long)pr.n, (long)pr.m, (long)keep[k], l1, l0);
+			split++;
+		}
+		kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;  /* keep[] last: in segments, against double */
+	}
+	phmm_stripe_keep_bytes = keep0;
+	cr_log_info("segmented stripes: %d of 120 pairs kept, %d segmented runs equal", kept, split);
+	cr_assert_gt(kept, 90, "segmented stripes kept only %d of 120 pairs", kept);
+	gsl_rng_free(r);
+}
+
 Test(dp_simd, fb_f32c_equals_double) { fb_random_pairs(PHMM_KERNEL_F32_C, 0); }
 Test(dp_simd, fb_avx2_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX2, 0); }
 Test(dp_simd, fb_avx512_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX512, 0); }
@@ -880,6 +931,11 @@ Test(dp_simd, fb_long_and_glocal, .timeout = 300)
 		if (phmm_kernel_supported((phmm_kernel_t)k))
 			cr_assert_eq(fb_agrees((phmm_kernel_t)k, &t, &pr), 1, "%s refused a balanced related pair",
 				     phmm_kernel_label((phmm_kernel_t)k));
+	if (phmm_kernel_supported(PHMM_KERNEL_AVX512)) {  /* 2.5 kb in segments of stripes (not under sanitizers: 500), ≤ 4 codes in y */
+		ambiguous = 0;
+		pr.m = balanced_pair(x, n, y, r);
+		cr_assert_eq(fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr), 1, "the stripes refused a balanced related pair");
+	}
 	pr.n = pr.m = 200;
 	pr.glocal = 1;
 	for (k = PHMM_KERNEL_F32_C; k < PHMM_KERNEL_COUNT; k++)

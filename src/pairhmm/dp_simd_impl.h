@@ -217,7 +217,13 @@ void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_N
  *  from both ends, each residue of x emitted once, and of y as often as it
  *  is aligned) or TS_ENOMEM. */
 int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL);
+/** Whether phmm_stripe_fb takes pr: a pair whose kept forward fits
+ *  phmm_stripe_keep_bytes, or any unbanded pair with global ends (in
+ *  segments, one forward more). */
 int phmm_stripe_fb_fits(const phmm_pair_t *pr);
+/** The most forward phmm_stripe_fb keeps at once, bytes (16 MB; tests
+ *  lower it to split small pairs into segments). */
+extern int64_t phmm_stripe_keep_bytes;
 
 /** The kernels of k (NULL for PHMM_KERNEL_SCALAR), and the kernel
  *  phmm_forward_fast() and phmm_expect_fast() use. */

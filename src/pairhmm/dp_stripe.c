@@ -45,6 +45,25 @@
 
 enum { SLOOK16, SLOOK32, SGATHER };
 
+/* Segments.  A pair whose kept forward would pass phmm_stripe_keep_bytes
+ * runs in segments of `every` stripes: a first forward keeps only the rows
+ * between segments (S, SX and the exponents of every column, and the
+ * columns written), then, from the last segment up, each segment's forward
+ * is run again from its row, keeping its cells, and the backward goes
+ * through it.  That is one forward more, but the kept cells stay in cache:
+ * past the caches, reading them back bounds the backward. */
+typedef struct {
+	int64_t every;  /* stripes per segment: row 16·every·(g + 1) is row g */
+	int64_t len;    /* floats (int32s) of a row, as the pass's buffers */
+	float *S, *SX;  /* row g at [g·len] */
+	int32_t *E;
+	int64_t *lo, *hi;  /* its written columns */
+} stripe_ckpt_t;
+
+int64_t phmm_stripe_keep_bytes = (int64_t)16 << 20;
+#define STRIPE_SEG_BYTES ((int64_t)8 << 20)    /* a segment's kept forward, at most */
+#define STRIPE_CKPT_BYTES ((int64_t)16 << 20)  /* the rows kept between segments, at most */
+
 /* What every stripe of one pass shares. */
 typedef struct {
 	const phmm_f32_in_t *in;
@@ -58,6 +77,10 @@ typedef struct {
 	float *F;                  /* with keep: Ss, SXs, SY← of every step, 48 floats, by stripe */
 	int64_t *Ef;               /* with keep: E of block b of stripe s at [foff[s] + b − b0] */
 	const int64_t *foff;       /* with keep: stripe s's first block in F and Ef */
+	int64_t fbase;             /* with keep: F starts at block foff[s0] */
+	int64_t s0, s1;            /* the stripes run: s0..s1−1 */
+	int64_t in_lo, in_hi;      /* the columns of row 16·s0 that were written */
+	stripe_ckpt_t *ck;         /* without keep, or NULL: the rows it keeps */
 	const int32_t *lo, *hi;    /* the band by row (dp.h), or NULL */
 	int64_t lo0, m0;           /* the columns of row 0: 0..m, or the band's */
 	int glocal;                /* B at every (0, j) of row 0 (dp.h), not (0, 0) alone */
@@ -262,7 +285,7 @@ AVX512 void stripe_setup(const stripe_ctx_t *c, stripe_regs_t *r, stripe_lane_t 
 	L->PMY0 = _mm512_mul_ps(L->P0, MY), L->PMY1 = _mm512_mul_ps(L->P1, MY);
 	L->rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
 	L->m = c->m, L->yi = in->yi, L->ymq = c->ymq, L->yyq = c->yyq, L->bS = bS, L->bSX = bS + 32;
-	L->F = keep ? c->F + (c->foff[s] - L->b0) * 48 * 16 : NULL;
+	L->F = keep ? c->F + (c->foff[s] - c->fbase - L->b0) * 48 * 16 : NULL;
 	L->in_lo = *lo, L->in_hi = *hi, L->r0 = r0, L->te = te;
 	L->inS = inS, L->inSX = inSX, L->ein = ein, L->outS = outS, L->outSX = outSX, L->eout = eout;
 	if (band) band_lanes(c->lo, c->hi, c->n, r0, &L->blo, &L->bhi);
@@ -305,6 +328,19 @@ AVX512 void stripe_block2(const stripe_ctx_t *c, stripe_regs_t *rA, const stripe
  * writes 1, B reads 1 and writes 0).  With keep, one at a time: the
  * forward–backward's pass stores 192 bytes a step, and two interleaved
  * ran 13% slower (150×200: 40 against 35.5 kTSC). */
+/* Keep row 16·s (s stripes done) when a segment starts there. */
+static void ckpt_keep(const stripe_ctx_t *c, int64_t s, const float *S, const float *SX, const int32_t *E, int64_t lo, int64_t hi)
+{
+	stripe_ckpt_t *k = c->ck;
+	int64_t g;
+	if (!k || s % k->every || 16 * s >= c->n) return;
+	g = s / k->every - 1;
+	memcpy(k->S + g * k->len, S - 32, k->len * sizeof *S);
+	memcpy(k->SX + g * k->len, SX - 32, k->len * sizeof *SX);
+	memcpy(k->E + g * k->len, E - 32, k->len * sizeof *E);
+	k->lo[g] = lo, k->hi[g] = hi;
+}
+
 AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2], int32_t *eb[2], double end[3], int64_t *Eend,
 			 int how, int keep, int band)
 {
@@ -312,13 +348,14 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 	stripe_regs_t rA = {.E = c->T}, rB = {.E = c->T};
 	stripe_lane_t A, B;
 	int lastB = 0;  /* the last stripe ran as B */
-	int64_t s, b, lo = -16, hi = INT32_MAX;  /* row 0: every column */
-	for (s = 0; s < ns;) {
+	int64_t s, b, lo = c->in_lo, hi = c->in_hi;
+	for (s = c->s0; s < c->s1;) {
 		const int64_t teA = s == ns - 1 ? c->m + (c->n - 1 - 16 * s) : -1, teB = s + 1 == ns - 1 ? c->m + (c->n - 17 - 16 * s) : -1;
 		const int a = (int)(s & 1);  /* the buffer the row above is in */
 		stripe_setup(c, &rA, &A, s, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], c->bS, &lo, &hi, teA, keep, band);
-		if (s + 1 == ns || keep) {
+		if (s + 1 == c->s1 || keep) {
 			for (b = A.b0; b <= A.b1; b++) stripe_block(c, &rA, &A, b, how, keep, band);
+			if (!keep) ckpt_keep(c, s + 1, bufS[!a], bufSX[!a], eb[!a], lo, hi);
 			lastB = 0;
 			s += 1;
 			continue;
@@ -331,6 +368,9 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 			else if (ina) stripe_block(c, &rA, &A, b, how, keep, band);
 			else if (inb) stripe_block(c, &rB, &B, b - 2, how, keep, band);
 		}
+		/* A's row (B read it) and B's */
+		ckpt_keep(c, s + 1, bufS[!a], bufSX[!a], eb[!a], B.in_lo, B.in_hi);
+		ckpt_keep(c, s + 2, bufS[a], bufSX[a], eb[a], lo, hi);
 		s += 2;
 	}
 	{
@@ -441,10 +481,14 @@ static int gap_columns(const double *tr, const phmm_f32_in_t *in, int64_t m, flo
  * target exponent T: τ·f of the last cell's M, X, Y in end[] (scale
  * Eend); lgE (or NULL) as phmm_stripe_pass_model; with F and Ef (not NULL) the
  * inputs of every cell and the blocks' exponents kept for the backward;
- * ymq0, yyq0 gap_columns() of tr, or NULL to make them here.  0 or
- * TS_ENOMEM. */
+ * ymq0, yyq0 gap_columns() of tr, or NULL to make them here.  With ck (not
+ * NULL) only stripes s0..s1−1, from the row ck kept before s0 (row 0 when
+ * s0 = 0), F holding theirs from block foff[s0]; or, without F, every
+ * stripe, keeping the rows between segments into ck (end[] then only from
+ * that pass).  0 or TS_ENOMEM. */
 static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, const phmm_pair_t *pr, int T, double *lgE,
-		       float *F, int64_t *Ef, const int64_t *foff, const float *ymq0, const float *yyq0, double end[3], int64_t *Eend)
+		       float *F, int64_t *Ef, const int64_t *foff, const float *ymq0, const float *yyq0, stripe_ckpt_t *ck, int64_t s0,
+		       int64_t s1, double end[3], int64_t *Eend)
 {
 	const int64_t n = pr->n, m = pr->m;
 	const int64_t D = n + m, nb = m / 16 + 2, P = PHMM_PAD, row = 32 + 16 * nb, ng = (n + 15) / 16 + nb;
@@ -463,6 +507,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		memset(&c, 0, sizeof c);
 		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef, c.foff = foff;
 		c.lo = pr->lo, c.hi = pr->hi, c.lo0 = pr->glocal && pr->lo ? pr->lo[0] : 0, c.m0 = pr->hi ? pr->hi[0] : m, c.glocal = pr->glocal;
+		c.ck = ck, c.s0 = ck && F ? s0 : 0, c.s1 = ck && F ? s1 : (n + 15) / 16, c.fbase = F ? foff[c.s0] : 0;
 		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
 		c.ymq = own ? ymq : ymq0, c.yyq = own ? yyq : yyq0, c.bS = buf + 4 * row;
 		/* columns past those a stripe writes are read as 0 */
@@ -471,7 +516,16 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		for (k = 0; k < 2; k++) bufS[k] = buf + 2 * k * row + 32, bufSX[k] = bufS[k] + row, ebs[k] = eb + k * row + 32;
 		for (k = 0; lgE && k <= D; k++) lgE[k] = -INFINITY;
 		for (k = 0; gE && k < ng; k++) gE[k] = INT64_MIN;
-		row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
+		if (c.s0 == 0) {
+			row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
+			c.in_lo = -16, c.in_hi = INT32_MAX;  /* every column */
+		} else {  /* the row kept before segment s0 / every */
+			const int64_t g = c.s0 / ck->every - 1, a = c.s0 & 1;
+			memcpy(bufS[a] - 32, ck->S + g * ck->len, ck->len * sizeof *ck->S);
+			memcpy(bufSX[a] - 32, ck->SX + g * ck->len, ck->len * sizeof *ck->SX);
+			memcpy(ebs[a] - 32, ck->E + g * ck->len, ck->len * sizeof *ck->E);
+			c.in_lo = ck->lo[g], c.in_hi = ck->hi[g];
+		}
 		if (F && pr->lo && in->ntab <= 16) stripes_keep16b(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F && pr->lo) stripes_keep32b(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F && in->ntab <= 16) stripes_keep16(&c, bufS, bufSX, ebs, end, Eend);
@@ -505,7 +559,8 @@ int phmm_stripe_pass_model(const phmm_tables_t *t, const double *tr, const doubl
 	if ((ret = phmm_f32_inputs(t, pr, 0, &mem, &in)) == TS_OK) {
 		ret = PHMM_REDO;
 		gb = growth_bits(&in, tr);
-		if (gb <= 40 && (ret = forward_run(tr, start, &in, pr, 120 - 4 - gb, lgE, NULL, NULL, NULL, NULL, NULL, end, &Eend)) == TS_OK) {
+		if (gb <= 40 && (ret = forward_run(tr, start, &in, pr, 120 - 4 - gb, lgE, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, end, &Eend)) ==
+				    TS_OK) {
 			*tbound = 120 - 4 - gb + gb + 1;
 			if (lgE[0] < -*tbound) lgE[0] = -*tbound;  /* B, of value 1 */
 			e = end[0] + end[1] + end[2];
@@ -546,6 +601,9 @@ typedef struct {
 	int64_t jlo, jhi;      /* the columns of row n that go to E: m alone, or all (glocal) */
 	const int64_t *Ef;
 	const int64_t *foff;   /* stripe s's first block in F and Ef */
+	int64_t fbase;         /* F starts at block foff[s0] */
+	int64_t s0, s1;        /* the stripes run: s1−1 down to s0 */
+	int64_t E;             /* the exponent carried from stripe to stripe */
 	const int32_t *lo, *hi;  /* the band, or NULL */
 	int64_t l2i;           /* ⌊log2 P⌋ */
 	double frac;           /* 2^(⌊log2 P⌋ − log2 P) */
@@ -696,7 +754,7 @@ AVX512 void bstripe_setup(const bctx_t *c, bregs_t *r, blane_t *L, int64_t s, co
 	L->qxXM = _mm512_mul_ps(L->qx, _mm512_set1_ps(c->tr[1])), L->qxXX = _mm512_mul_ps(L->qx, _mm512_set1_ps(c->tr[4]));
 	L->rows = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1);
 	L->endk = (__mmask16)(te >= 0 ? 1u << ((c->n - 1) & 15) : 0);
-	L->F = c->F + (c->foff[s] - L->b0) * 48 * 16;
+	L->F = c->F + (c->foff[s] - c->fbase - L->b0) * 48 * 16;
 	L->m = c->m, L->yi = in->yi, L->qys = in->qys, L->ymq = c->ymq, L->yyq = c->yyq, L->bgM = bg, L->bgX = bg + 32, L->bg = bg;
 	L->in_lo = *lo, L->in_hi = *hi, L->r0 = r0;
 	L->elo = te >= 0 ? te - c->m + c->jlo : 1, L->ehi = te >= 0 ? te - c->m + c->jhi : 0;  /* te: column m */
@@ -737,22 +795,23 @@ AVX512 void bstripe_block(bctx_t *c, bregs_t *r, const blane_t *L, int64_t b, in
 #undef STEP
 
 /* Rows of g by column (column u at [u], from −16), as the forward's; the
- * columns stripe 0 wrote into *lo, *hi.  One stripe at a time: two
+ * columns the row below stripe s1−1 has written in *lo, *hi (from the last
+ * stripe: none), and then stripe s0's.  One stripe at a time: two
  * interleaved, as the forward's, hold 24 registers of sums and state and
  * spill (measured 1.5× slower). */
 AVX512 void bstripes_body(bctx_t *c, float *bufM[2], float *bufX[2], int32_t *eb[2], int64_t *lo, int64_t *hi, int how, int band)
 {
 	const int64_t ns = (c->n + 15) / 16;
-	bregs_t r = {.E = c->T};
+	bregs_t r = {.E = c->E};
 	blane_t L;
 	int64_t s, b;
-	*lo = 1, *hi = 0;  /* row n+1: nothing */
-	for (s = ns - 1; s >= 0; s--) {
+	for (s = c->s1 - 1; s >= c->s0; s--) {
 		const int64_t te = s == ns - 1 ? c->m + (c->n - 1 - 16 * s) : -1;
 		const int a = (int)((ns - 1 - s) & 1);
 		bstripe_setup(c, &r, &L, s, bufM[a], bufX[a], eb[a], bufM[!a], bufX[!a], eb[!a], c->bg, lo, hi, te, band);
 		for (b = L.b1; b >= L.b0; b--) bstripe_block(c, &r, &L, b, how, band);
 	}
+	c->E = r.E;
 }
 
 #define BSTRIPES(name, how, band)                                                                                      \
@@ -868,15 +927,43 @@ static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_
 	return top;
 }
 
+/* Stripes per segment (see stripe_ckpt_t) of a pair whose stripes' blocks
+ * start at foff[0..ns], rows of `row` floats: all ns when their kept
+ * forward fits phmm_stripe_keep_bytes; else as many as fit STRIPE_SEG_BYTES
+ * (at least one), or more where the rows kept between segments would pass
+ * STRIPE_CKPT_BYTES, but no more than √(rows' bytes / a stripe's): beyond
+ * that a segment would outgrow the rows it saves (100 kb × 100 kb: 20
+ * stripes, 0.4 GB of rows and 0.4 GB a segment); 0 for a pair segments do
+ * not take (a band, free ends: their first forward runs two stripes at a
+ * time, unbanded).
+ *
+ * The forward's inputs of every cell are kept, 3 KB a block: up to 16 MB
+ * (1 kb × 1.2 kb) they stay in cache and the heap (glibc maps blocks above
+ * 32 MB afresh, page faults each time); kept whole, 800 × 900 ran at 0.98
+ * GCUPS and 1.3 kb × 1.4 kb (22 MB) at 0.55. */
+static int64_t stripe_every(const phmm_pair_t *pr, const int64_t *foff, int64_t ns, int64_t row)
+{
+	const int64_t blk = 48 * 16 * sizeof(float), rowb = 3 * row * (int64_t)sizeof(float);
+	int64_t s, widest = 1, every;
+	if (foff[ns] * blk <= phmm_stripe_keep_bytes) return ns;
+	if (pr->lo || pr->glocal) return 0;
+	for (s = 0; s < ns; s++)
+		if (foff[s + 1] - foff[s] > widest) widest = foff[s + 1] - foff[s];
+	every = (phmm_stripe_keep_bytes < STRIPE_SEG_BYTES ? phmm_stripe_keep_bytes : STRIPE_SEG_BYTES) / (widest * blk);
+	if (every < 1) every = 1;
+	if ((ns - 1) / every * rowb > STRIPE_CKPT_BYTES) {
+		const int64_t balance = (int64_t)ceil(sqrt((double)ns * (double)rowb / (double)(widest * blk)));
+		every = ns * rowb / STRIPE_CKPT_BYTES + 1;
+		if (every > balance) every = balance;
+	}
+	return every < ns ? every : ns;
+}
+
 int phmm_stripe_fb_fits(const phmm_pair_t *pr)
 {
-	/* the forward's inputs of every cell of the stripes' blocks are kept,
-	 * 3 KB a block: up to 16 MB (1 kb × 1.2 kb without a band) they stay in
-	 * cache and the heap (glibc maps blocks above 32 MB afresh, page faults
-	 * each time); 800 × 900 ran at 0.98 GCUPS, 1.3 kb × 1.4 kb (22 MB) at
-	 * 0.55, the diagonals 0.60.  A band's edges are clamped as
-	 * clamp_band() does (an unclamped edge past m only widens the count) */
-	return stripe_offsets(pr, pr->lo, pr->hi, NULL) * 16 * 48 * 4 <= ((int64_t)16 << 20);
+	/* a band's edges are clamped as clamp_band() does (an unclamped edge
+	 * past m only widens the count) */
+	return (!pr->lo && !pr->glocal) || stripe_offsets(pr, pr->lo, pr->hi, NULL) * 48 * 16 * (int64_t)sizeof(float) <= phmm_stripe_keep_bytes;
 }
 
 int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
@@ -887,7 +974,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
 	double end[3], endsum, log2P, tr[PH_NTRANS] = {0}, post[3] = {0};
 	int32_t *blo = pr0->lo ? malloc((n + 1) * sizeof *blo) : NULL, *bhi = pr0->lo ? malloc((n + 1) * sizeof *bhi) : NULL;
-	int64_t *foff = malloc((ns + 1) * sizeof *foff), nbt, wlo, whi;
+	int64_t *foff = malloc((ns + 1) * sizeof *foff), nbt, wlo = 1, whi = 0, every, nseg, seg, sg;
 	float *F = NULL, *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf), *ymq = NULL, *yyq = NULL;
 	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
 	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
@@ -895,6 +982,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	double *wE = NULL, *wB = NULL;  /* glocal: E and B by column of y (eB: wB's exponents) */
 	phmm_pair_t pr1 = *pr0;
 	const phmm_pair_t *pr = &pr1;
+	stripe_ckpt_t ck = {0};
 	bctx_t c;
 	int ret = TS_ENOMEM, gf, gbk, st;
 	double pm = 0, qx = 0, qy = 0, g, inv, rows, yemit[16] = {0}, Pb = 0;
@@ -907,10 +995,24 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		pr1.lo = blo, pr1.hi = bhi;
 	}
 	nbt = stripe_offsets(pr, pr->lo, pr->hi, foff);
+	ret = PHMM_REDO;
+	if ((every = stripe_every(pr, foff, ns, row)) == 0) goto done;
+	nseg = (ns + every - 1) / every;
+	for (seg = 0, sg = 0; sg < nseg; sg++) {  /* the most blocks a segment keeps */
+		const int64_t s1 = (sg + 1) * every < ns ? (sg + 1) * every : ns;
+		if (foff[s1] - foff[sg * every] > seg) seg = foff[s1] - foff[sg * every];
+	}
 	ret = TS_ENOMEM;
-	F = aligned_alloc(64, (size_t)(nbt * 48 * 16) * sizeof *F);
+	F = aligned_alloc(64, (size_t)(seg * 48 * 16) * sizeof *F);
 	Ef = malloc(nbt * sizeof *Ef);
 	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0) goto done;
+	if (nseg > 1) {
+		ck.every = every, ck.len = row;
+		ck.S = malloc((size_t)((nseg - 1) * row) * sizeof *ck.S), ck.SX = malloc((size_t)((nseg - 1) * row) * sizeof *ck.SX);
+		ck.E = malloc((size_t)((nseg - 1) * row) * sizeof *ck.E);
+		ck.lo = malloc((nseg - 1) * sizeof *ck.lo), ck.hi = malloc((nseg - 1) * sizeof *ck.hi);
+		if (!ck.S || !ck.SX || !ck.E || !ck.lo || !ck.hi) goto done;
+	}
 	ret = PHMM_REDO;
 	/* the growth bits of the forward, and of the backward's sums */
 	gf = growth_bits(in, t->t);
@@ -924,7 +1026,10 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	if (qy * (t->t[PH_YM] + t->t[PH_YY]) > g) g = qy * (t->t[PH_YM] + t->t[PH_YY]);
 	gbk = g <= 1 ? 0 : (int)ceil(16 * log2(g));
 	if (gf > 20 || gbk > 20) goto done;
-	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, end, &Eend)) != TS_OK) goto done;
+	/* one segment: the forward keeps every cell; more: the rows between them */
+	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, nseg > 1 ? NULL : F, nseg > 1 ? NULL : Ef, foff, ymq, yyq, nseg > 1 ? &ck : NULL, 0,
+			       ns, end, &Eend)) != TS_OK)
+		goto done;
 	/* the cells of row n that go to E: (n, m), or the band's when glocal */
 	c.jlo = c.jhi = m;
 	if (pr->glocal) {
@@ -941,7 +1046,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	if (!pr->glocal && (double)(n + m + 2) * ldexp(1, -23) > 1e-6 * fabs(*lnL)) goto done;  /* (d); glocal below */
 	tr[PH_ME] = end[0] / endsum, tr[PH_XE] = end[1] / endsum, tr[PH_YE] = end[2] / endsum;
 	/* the backward */
-	c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = 56 - gbk, c.F = F, c.Ef = Ef, c.bg = buf + 4 * row;
+	c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = c.E = 56 - gbk, c.F = F, c.Ef = Ef, c.bg = buf + 4 * row;
 	c.foff = foff, c.lo = pr->lo, c.hi = pr->hi, c.ymq = ymq, c.yyq = yyq;
 	for (k = 0; k < 7; k++) c.tr[k] = (float)t->t[order[k]];
 	c.tend[0] = (float)t->t[PH_ME], c.tend[1] = (float)t->t[PH_XE], c.tend[2] = (float)t->t[PH_YE];
@@ -949,10 +1054,18 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
 	memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
 	for (k = 0; k < 2; k++) bufM[k] = buf + 2 * k * row + 32, bufX[k] = bufM[k] + row, ebs[k] = eb + k * row + 32;
-	if (pr->lo && in->ntab <= 16) bstripes_look16b(&c, bufM, bufX, ebs, &wlo, &whi);
-	else if (pr->lo) bstripes_look32b(&c, bufM, bufX, ebs, &wlo, &whi);
-	else if (in->ntab <= 16) bstripes_look16(&c, bufM, bufX, ebs, &wlo, &whi);
-	else bstripes_look32(&c, bufM, bufX, ebs, &wlo, &whi);
+	for (sg = nseg - 1; sg >= 0; sg--) {  /* from the last segment up: its forward again, then its backward */
+		double e2[3];
+		int64_t E2;
+		c.s0 = sg * every, c.s1 = c.s0 + every < ns ? c.s0 + every : ns, c.fbase = foff[c.s0];
+		if (nseg > 1 && (ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, &ck, c.s0, c.s1, e2, &E2)) != TS_OK)
+			goto done;
+		if (pr->lo && in->ntab <= 16) bstripes_look16b(&c, bufM, bufX, ebs, &wlo, &whi);
+		else if (pr->lo) bstripes_look32b(&c, bufM, bufX, ebs, &wlo, &whi);
+		else if (in->ntab <= 16) bstripes_look16(&c, bufM, bufX, ebs, &wlo, &whi);
+		else bstripes_look32(&c, bufM, bufX, ebs, &wlo, &whi);
+	}
+	ret = PHMM_REDO;
 	{	/* row 0 (B — at (0, 0), or at every (0, j) when glocal — and the
 		 * cells (0, j), all Y) from row 1, in double with running
 		 * power-of-2 exponents (a long y leaves double's range) */
@@ -1079,6 +1192,7 @@ done:
 	free(Ef);
 	if (ymq) free(ymq - PHMM_PAD), free(yyq - PHMM_PAD);
 	free(wE), free(wB), free(eB);
+	free(ck.S), free(ck.SX), free(ck.E), free(ck.lo), free(ck.hi);
 	free(c.rowM);
 	free(c.rowX);
 	return ret;
