@@ -46,12 +46,13 @@
 enum { SLOOK16, SLOOK32, SGATHER };
 
 /* Segments.  A pair whose kept forward would pass phmm_stripe_keep_bytes
- * runs in segments of `every` stripes: a first forward keeps only the rows
- * between segments (S, SX and the exponents of every column, and the
- * columns written), then, from the last segment up, each segment's forward
- * is run again from its row, keeping its cells, and the backward goes
- * through it.  That is one forward more, but the kept cells stay in cache:
- * past the caches, reading them back bounds the backward. */
+ * runs in segments of `every` stripes: a first forward down to the last
+ * segment keeps only the rows between segments (S, SX and the exponents of
+ * every column, and the columns written), the last segment's keeps its
+ * cells; then, from the last segment up, the backward goes through each
+ * segment, whose forward is run again from its row first (but the last's).
+ * That is up to one forward more, but the kept cells stay in cache: past
+ * the caches, reading them back bounds the backward. */
 typedef struct {
 	int64_t every;  /* stripes per segment: row 16·every·(g + 1) is row g */
 	int64_t len;    /* floats (int32s) of a row, as the pass's buffers */
@@ -483,9 +484,9 @@ static int gap_columns(const double *tr, const phmm_f32_in_t *in, int64_t m, flo
  * inputs of every cell and the blocks' exponents kept for the backward;
  * ymq0, yyq0 gap_columns() of tr, or NULL to make them here.  With ck (not
  * NULL) only stripes s0..s1−1, from the row ck kept before s0 (row 0 when
- * s0 = 0), F holding theirs from block foff[s0]; or, without F, every
- * stripe, keeping the rows between segments into ck (end[] then only from
- * that pass).  0 or TS_ENOMEM. */
+ * s0 = 0), F holding theirs from block foff[s0]; without F, keeping the
+ * rows between segments into ck.  end[] is set when s1 is the last stripe.
+ * 0 or TS_ENOMEM. */
 static int forward_run(const double *tr, const double start[3], const phmm_f32_in_t *in, const phmm_pair_t *pr, int T, double *lgE,
 		       float *F, int64_t *Ef, const int64_t *foff, const float *ymq0, const float *yyq0, stripe_ckpt_t *ck, int64_t s0,
 		       int64_t s1, double end[3], int64_t *Eend)
@@ -507,7 +508,7 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		memset(&c, 0, sizeof c);
 		c.in = in, c.n = n, c.m = m, c.nb = nb, c.T = T, c.lgE = lgE, c.gE = gE, c.F = F, c.Ef = Ef, c.foff = foff;
 		c.lo = pr->lo, c.hi = pr->hi, c.lo0 = pr->glocal && pr->lo ? pr->lo[0] : 0, c.m0 = pr->hi ? pr->hi[0] : m, c.glocal = pr->glocal;
-		c.ck = ck, c.s0 = ck && F ? s0 : 0, c.s1 = ck && F ? s1 : (n + 15) / 16, c.fbase = F ? foff[c.s0] : 0;
+		c.ck = ck, c.s0 = ck ? s0 : 0, c.s1 = ck ? s1 : (n + 15) / 16, c.fbase = F ? foff[c.s0] : 0;
 		for (k = 0; k < 7; k++) c.tr[k] = (float)tr[order[k]];
 		c.ymq = own ? ymq : ymq0, c.yyq = own ? yyq : yyq0, c.bS = buf + 4 * row;
 		/* columns past those a stripe writes are read as 0 */
@@ -1026,9 +1027,13 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	if (qy * (t->t[PH_YM] + t->t[PH_YY]) > g) g = qy * (t->t[PH_YM] + t->t[PH_YY]);
 	gbk = g <= 1 ? 0 : (int)ceil(16 * log2(g));
 	if (gf > 20 || gbk > 20) goto done;
-	/* one segment: the forward keeps every cell; more: the rows between them */
-	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, nseg > 1 ? NULL : F, nseg > 1 ? NULL : Ef, foff, ymq, yyq, nseg > 1 ? &ck : NULL, 0,
-			       ns, end, &Eend)) != TS_OK)
+	/* more than one segment: the forward down to the last, keeping the rows
+	 * between them; then the last's, keeping its cells (all of them for one) */
+	if (nseg > 1 && (ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, NULL, NULL, foff, ymq, yyq, &ck, 0, (nseg - 1) * every, end,
+					   &Eend)) != TS_OK)
+		goto done;
+	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, nseg > 1 ? &ck : NULL, (nseg - 1) * every, ns, end,
+			       &Eend)) != TS_OK)
 		goto done;
 	/* the cells of row n that go to E: (n, m), or the band's when glocal */
 	c.jlo = c.jhi = m;
@@ -1054,11 +1059,11 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	memset(buf, 0, (size_t)(4 * row) * sizeof *buf);
 	memset(eb, 0, (size_t)(2 * row) * sizeof *eb);
 	for (k = 0; k < 2; k++) bufM[k] = buf + 2 * k * row + 32, bufX[k] = bufM[k] + row, ebs[k] = eb + k * row + 32;
-	for (sg = nseg - 1; sg >= 0; sg--) {  /* from the last segment up: its forward again, then its backward */
+	for (sg = nseg - 1; sg >= 0; sg--) {  /* from the last segment up: its forward again (but the last's), then its backward */
 		double e2[3];
 		int64_t E2;
 		c.s0 = sg * every, c.s1 = c.s0 + every < ns ? c.s0 + every : ns, c.fbase = foff[c.s0];
-		if (nseg > 1 && (ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, &ck, c.s0, c.s1, e2, &E2)) != TS_OK)
+		if (sg < nseg - 1 && (ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, &ck, c.s0, c.s1, e2, &E2)) != TS_OK)
 			goto done;
 		if (pr->lo && in->ntab <= 16) bstripes_look16b(&c, bufM, bufX, ebs, &wlo, &whi);
 		else if (pr->lo) bstripes_look32b(&c, bufM, bufX, ebs, &wlo, &whi);
