@@ -54,7 +54,8 @@ enum { SLOOK16, SLOOK32, SGATHER };
  * That is up to one forward more, but the kept cells stay in cache: past
  * the caches, reading them back bounds the backward. */
 typedef struct {
-	int64_t every;  /* stripes per segment: row 16·every·(g + 1) is row g */
+	int64_t every;  /* stripes per segment, from the last up (the first may be shorter): */
+	int64_t off;    /* segment g is stripes off + every·g.., from 0; row g is row 16·(off + every·(g + 1)) */
 	int64_t len;    /* floats (int32s) of a row, as the pass's buffers */
 	float *S, *SX;  /* row g at [g·len] */
 	int32_t *E;
@@ -334,8 +335,8 @@ static void ckpt_keep(const stripe_ctx_t *c, int64_t s, const float *S, const fl
 {
 	stripe_ckpt_t *k = c->ck;
 	int64_t g;
-	if (!k || s % k->every || 16 * s >= c->n) return;
-	g = s / k->every - 1;
+	if (!k || (s - k->off) % k->every || 16 * s >= c->n) return;
+	g = (s - k->off) / k->every - 1;
 	memcpy(k->S + g * k->len, S - 32, k->len * sizeof *S);
 	memcpy(k->SX + g * k->len, SX - 32, k->len * sizeof *SX);
 	memcpy(k->E + g * k->len, E - 32, k->len * sizeof *E);
@@ -520,8 +521,8 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		if (c.s0 == 0) {
 			row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
 			c.in_lo = -16, c.in_hi = INT32_MAX;  /* every column */
-		} else {  /* the row kept before segment s0 / every */
-			const int64_t g = c.s0 / ck->every - 1, a = c.s0 & 1;
+		} else {  /* the row kept before this segment */
+			const int64_t g = (c.s0 - ck->off) / ck->every - 1, a = c.s0 & 1;
 			memcpy(bufS[a] - 32, ck->S + g * ck->len, ck->len * sizeof *ck->S);
 			memcpy(bufSX[a] - 32, ck->SX + g * ck->len, ck->len * sizeof *ck->SX);
 			memcpy(ebs[a] - 32, ck->E + g * ck->len, ck->len * sizeof *ck->E);
@@ -998,17 +999,17 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	nbt = stripe_offsets(pr, pr->lo, pr->hi, foff);
 	ret = PHMM_REDO;
 	if ((every = stripe_every(pr, foff, ns, row)) == 0) goto done;
-	nseg = (ns + every - 1) / every;
+	nseg = (ns + every - 1) / every, ck.every = every, ck.off = ns - nseg * every;
 	for (seg = 0, sg = 0; sg < nseg; sg++) {  /* the most blocks a segment keeps */
-		const int64_t s1 = (sg + 1) * every < ns ? (sg + 1) * every : ns;
-		if (foff[s1] - foff[sg * every] > seg) seg = foff[s1] - foff[sg * every];
+		const int64_t s0 = ck.off + sg * every > 0 ? ck.off + sg * every : 0, s1 = ck.off + (sg + 1) * every;
+		if (foff[s1] - foff[s0] > seg) seg = foff[s1] - foff[s0];
 	}
 	ret = TS_ENOMEM;
 	F = aligned_alloc(64, (size_t)(seg * 48 * 16) * sizeof *F);
 	Ef = malloc(nbt * sizeof *Ef);
 	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0) goto done;
 	if (nseg > 1) {
-		ck.every = every, ck.len = row;
+		ck.len = row;
 		ck.S = malloc((size_t)((nseg - 1) * row) * sizeof *ck.S), ck.SX = malloc((size_t)((nseg - 1) * row) * sizeof *ck.SX);
 		ck.E = malloc((size_t)((nseg - 1) * row) * sizeof *ck.E);
 		ck.lo = malloc((nseg - 1) * sizeof *ck.lo), ck.hi = malloc((nseg - 1) * sizeof *ck.hi);
@@ -1029,11 +1030,11 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	if (gf > 20 || gbk > 20) goto done;
 	/* more than one segment: the forward down to the last, keeping the rows
 	 * between them; then the last's, keeping its cells (all of them for one) */
-	if (nseg > 1 && (ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, NULL, NULL, foff, ymq, yyq, &ck, 0, (nseg - 1) * every, end,
-					   &Eend)) != TS_OK)
+	if (nseg > 1 && (ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, NULL, NULL, foff, ymq, yyq, &ck, 0, ns - every, end, &Eend)) !=
+			    TS_OK)
 		goto done;
-	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, nseg > 1 ? &ck : NULL, (nseg - 1) * every, ns, end,
-			       &Eend)) != TS_OK)
+	if ((ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, nseg > 1 ? &ck : NULL, ns - every, ns, end, &Eend)) !=
+	    TS_OK)
 		goto done;
 	/* the cells of row n that go to E: (n, m), or the band's when glocal */
 	c.jlo = c.jhi = m;
@@ -1062,7 +1063,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	for (sg = nseg - 1; sg >= 0; sg--) {  /* from the last segment up: its forward again (but the last's), then its backward */
 		double e2[3];
 		int64_t E2;
-		c.s0 = sg * every, c.s1 = c.s0 + every < ns ? c.s0 + every : ns, c.fbase = foff[c.s0];
+		c.s0 = ck.off + sg * every > 0 ? ck.off + sg * every : 0, c.s1 = ck.off + (sg + 1) * every, c.fbase = foff[c.s0];
 		if (sg < nseg - 1 && (ret = forward_run(t->t, start, in, pr, 56 - gf, NULL, F, Ef, foff, ymq, yyq, &ck, c.s0, c.s1, e2, &E2)) != TS_OK)
 			goto done;
 		if (pr->lo && in->ntab <= 16) bstripes_look16b(&c, bufM, bufX, ebs, &wlo, &whi);
