@@ -7,7 +7,7 @@
  *                         dp_simd_fb.c with that kernel, alone (no redo)
  *   expect stripes        the AVX-512 stripe forward–backward of
  *                         dp_stripe.c alone (past 16 MB of kept forward,
- *                         unbanded pairs in segments of stripes)
+ *                         in segments of stripes)
  *   expect_fast           as the EM runs it (float, or the double redo)
  *   forward_fast          phmm_forward_fast (two float passes, or double)
  *   forward_fast64        phmm_forward_fast64 (two double passes, or double):
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 			}
 			g = run(row, &j, secs, &st, &lnL);
 			if (row == EXPECT_DOUBLE) ref = lnL, ref_ok = st == TS_OK;
-			if (st == PHMM_REDO && row == EXPECT_STRIPES) note = "not taken (banded, kept forward > 16 MB) or refused: the diagonals run it";
+			if (st == PHMM_REDO && row == EXPECT_STRIPES) note = "refused: the diagonals run it";
 			else if (st == PHMM_REDO && (row == EXPECT_BATCH || row == PASS_BATCH))
 				note = "not taken (a band, or kept forward > 16 MB) or refused: the EM runs it alone";
 			else if (st == PHMM_REDO && row == PASS_STRIPES) note = "not taken (stripes run the forward alone without a band)";

@@ -596,56 +596,6 @@ Test(dp_simd, fb_stripes_codes_and_edges)
 	gsl_rng_free(r);
 }
 
-/* Pairs past phmm_stripe_keep_bytes run in segments of stripes (a first
- * forward keeps the rows between them; each segment's forward is run again
- * before its backward).  Lowered so that 16..300-residue pairs split into
- * segments of 1 to ~8 stripes, odd and even: the counts and ln P equal the
- * unsegmented run's bit for bit, and so double's. */
-Test(dp_simd, fb_stripes_segments)
-{
-	static const int64_t keep[] = {1, 3072 * 25, 3072 * 50, 3072 * 130};
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	const int64_t keep0 = phmm_stripe_keep_bytes;
-	uint8_t x[320], y[320];
-	int rep, kept = 0, split = 0;
-	size_t k;
-	require(PHMM_KERNEL_AVX512);
-	gsl_rng_set(r, 83);
-	ambiguous = 0.001;
-	for (rep = 0; rep < 120; rep++) {
-		phmm_params_t p;
-		phmm_tables_t t;
-		phmm_counts_t c0, c1;
-		double l0, l1;
-		int64_t n = 16 + (int64_t)gsl_rng_uniform_int(r, 285);
-		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = n - 12 + (int64_t)gsl_rng_uniform_int(r, 25)};
-		int s0, s1;
-		random_params(&p, r);
-		phmm_tables(&p, &t);
-		pr.m = random_pair(x, pr.n, y, pr.m, rep % 4 != 0, 0.05, 0.05, r);
-		if (pr.m == 0) continue;
-		phmm_counts_zero(&c0), phmm_counts_zero(&c1);
-		phmm_stripe_keep_bytes = keep0;
-		s0 = phmm_expect_stripes(&t, &pr, &c0, &l0);
-		for (k = 0; k < sizeof keep / sizeof keep[0]; k++) {
-			phmm_stripe_keep_bytes = keep[k];
-			phmm_counts_zero(&c1);
-			s1 = phmm_expect_stripes(&t, &pr, &c1, &l1);
-			cr_assert_eq(s1, s0, "%ld x %ld, keep %ld: status %d, unsegmented %d", (long)pr.n, (long)pr.m, (long)keep[k], s1, s0);
-			if (s0 != TS_OK) continue;
-			cr_assert_eq(memcmp(&c1, &c0, sizeof c1), 0, "%ld x %ld, keep %ld: counts differ from the unsegmented run's", (long)pr.n,
-				     (long)pr.m, (long)keep[k]);
-			cr_assert_eq(l1, l0, "%ld x %ld, keep %ld: ln P %.17g, unsegmented %.17g", (long)pr.n, (long)pr.m, (long)keep[k], l1, l0);
-			split++;
-		}
-		kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;  /* keep[] last: in segments, against double */
-	}
-	phmm_stripe_keep_bytes = keep0;
-	cr_log_info("segmented stripes: %d of 120 pairs kept, %d segmented runs equal", kept, split);
-	cr_assert_gt(kept, 90, "segmented stripes kept only %d of 120 pairs", kept);
-	gsl_rng_free(r);
-}
-
 Test(dp_simd, fb_f32c_equals_double) { fb_random_pairs(PHMM_KERNEL_F32_C, 0); }
 Test(dp_simd, fb_avx2_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX2, 0); }
 Test(dp_simd, fb_avx512_equals_double) { fb_random_pairs(PHMM_KERNEL_AVX512, 0); }
@@ -788,6 +738,85 @@ Test(dp_simd, fb_stripes_glocal_short_in_long)
 		kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;
 	}
 	cr_assert_geq(kept, 36, "stripes kept only %d of 40 short reads in long windows", kept);
+	gsl_rng_free(r);
+}
+
+/* Pairs past phmm_stripe_keep_bytes run in segments of stripes (a first
+ * forward keeps the rows between them; each segment's forward is run again
+ * before its backward).  Lowered so that pairs of 16..400 residues split
+ * into segments of 1 to ~8 stripes, odd and even: the counts and ln P equal
+ * the unsegmented run's bit for bit (then fb_agrees_how: double's).
+ * Returns the segmented runs kept. */
+static int segments_agree(const phmm_tables_t *t, const phmm_pair_t *pr)
+{
+	static const int64_t keep[] = {1, 3072 * 25, 3072 * 50, 3072 * 130};
+	const int64_t keep0 = phmm_stripe_keep_bytes;
+	phmm_counts_t c0, c1;
+	double l0, l1;
+	int s0, s1, equal = 0;
+	size_t k;
+	phmm_counts_zero(&c0);
+	s0 = phmm_expect_stripes(t, pr, &c0, &l0);
+	for (k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+		phmm_stripe_keep_bytes = keep[k];
+		phmm_counts_zero(&c1);
+		s1 = phmm_expect_stripes(t, pr, &c1, &l1);
+		phmm_stripe_keep_bytes = keep0;
+		cr_assert_eq(s1, s0, "%ld x %ld%s%s, keep %ld: status %d, unsegmented %d", (long)pr->n, (long)pr->m, pr->lo ? " banded" : "",
+			     pr->glocal ? " glocal" : "", (long)keep[k], s1, s0);
+		if (s0 != TS_OK) continue;
+		cr_assert_eq(memcmp(&c1, &c0, sizeof c1), 0, "%ld x %ld%s%s, keep %ld: counts differ from the unsegmented run's", (long)pr->n,
+			     (long)pr->m, pr->lo ? " banded" : "", pr->glocal ? " glocal" : "", (long)keep[k]);
+		cr_assert_eq(l1, l0, "%ld x %ld, keep %ld: ln P %.17g, unsegmented %.17g", (long)pr->n, (long)pr->m, (long)keep[k], l1, l0);
+		equal++;
+	}
+	return equal;
+}
+
+/* Unbanded, banded and glocal pairs (banded or not) in segments. */
+Test(dp_simd, fb_stripes_segments)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint8_t x[420], y[420], core[420];
+	int32_t lo[421], hi[421];
+	int rep, kept = 0, equal = 0, tried = 0;
+	require(PHMM_KERNEL_AVX512);
+	gsl_rng_set(r, 83);
+	ambiguous = 0.001;
+	for (rep = 0; rep < 300; rep++) {
+		phmm_params_t p;
+		phmm_tables_t t;
+		int64_t n = 16 + (int64_t)gsl_rng_uniform_int(r, 285), left, right, w, c, i;
+		phmm_pair_t pr = {.x = x, .n = n, .y = y, .m = n - 12 + (int64_t)gsl_rng_uniform_int(r, 25)};
+		random_params(&p, r);
+		phmm_tables(&p, &t);
+		if (rep % 3 == 0) {  /* global, unbanded */
+			pr.m = random_pair(x, pr.n, y, pr.m, rep % 4 != 0, 0.05, 0.05, r);
+		} else if (rep % 3 == 1) {  /* global, banded */
+			if (!banded_pair(r, x, y, lo, hi, &t, &pr) || pr.n < PHMM_STRIPE_MIN_N) continue;
+		} else {  /* glocal, half of them banded */
+			left = (int64_t)gsl_rng_uniform_int(r, 41), right = (int64_t)gsl_rng_uniform_int(r, 41), w = 3 + (int64_t)gsl_rng_uniform_int(r, 38);
+			pr.glocal = 1;
+			if ((pr.m = window_pair(x, n, y, core, left, right, r)) == 0) continue;
+			c = pr.m - left - right;
+			for (i = 0; rep % 4 == 1 && i <= n; i++) {
+				const int64_t at = left + i * c / n;
+				lo[i] = (int32_t)(at - w < 0 ? 0 : at - w), hi[i] = (int32_t)(at + w > pr.m ? pr.m : at + w);
+				pr.lo = lo, pr.hi = hi;
+			}
+		}
+		if (pr.m == 0) continue;
+		tried++;
+		equal += segments_agree(&t, &pr);
+		{  /* in segments of 1 stripe, against double */
+			const int64_t keep0 = phmm_stripe_keep_bytes;
+			phmm_stripe_keep_bytes = 1;
+			kept += fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &pr) == 1;
+			phmm_stripe_keep_bytes = keep0;
+		}
+	}
+	cr_log_info("segmented stripes: %d of %d pairs kept, %d segmented runs equal", kept, tried, equal);
+	cr_assert_gt(kept, tried * 3 / 4, "segmented stripes kept only %d of %d pairs", kept, tried);
 	gsl_rng_free(r);
 }
 

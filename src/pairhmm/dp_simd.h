@@ -66,8 +66,8 @@
  *
  * Stripes.  On AVX-512, pairs run first by stripes of 16 rows held in
  * registers (dp_stripe.c): the forward–backward with counts, banded or
- * not, when its kept forward fits 16 MB, and past that unbanded with global
- * ends in segments of stripes (x ≥ 16, ≤ 4 codes in y); the
+ * not, global or glocal, in segments of stripes past 16 MB of kept forward
+ * (x ≥ 16, ≤ 4 codes in y); the
  * forward alone without a band and below ~500 × 600, two stripes at a
  * time.  That is where the diagonals' per-diagonal work costs most (a read's band: ~33 cells a
  * diagonal); what the stripes refuse, the diagonals try before double.
@@ -141,9 +141,8 @@ int phmm_forward_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, double *
  *  phmm_expect_kernel(), banded and glocal pairs too (the only float
  *  forward–backward that takes glocal ones): 0, PHMM_REDO (c unchanged;
  *  also for a pair it does not take: n < PHMM_STRIPE_MIN_N, more than 4
- *  distinct codes in y or 32 table entries, a band or free ends with more
- *  than 16 MB of kept forward (a read of ~16 kb), a band whose edges move
- *  left, no AVX-512) or TS_ENOMEM.  phmm_expect_fast() runs it first on
+ *  distinct codes in y or 32 table entries, a band whose edges move left,
+ *  no AVX-512) or TS_ENOMEM.  phmm_expect_fast() runs it first on
  *  AVX-512. */
 int phmm_expect_stripes(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_counts_t *c, double *lnL);
 

@@ -462,7 +462,7 @@ static int expect_f32(const phmm_tables_t *t, const phmm_pair_t *pr, phmm_sdiag_
 	if (r == TS_OK) {
 		r = PHMM_REDO;
 		if (stripes && phmm_kernel_supported(PHMM_KERNEL_AVX512) && pr->n >= PHMM_STRIPE_MIN_N && in.ky <= 4 &&
-		    in.ntab <= 32 && phmm_stripe_fb_fits(pr))
+		    in.ntab <= 32)
 			r = phmm_stripe_fb(t, pr, &in, &cc, lnL);
 		if (r == PHMM_REDO && stripes < 2 && !pr->glocal) {
 			memset(&cc, 0, sizeof cc);

@@ -212,15 +212,11 @@ void phmm_fb_codes(const phmm_f32_in_t *in, int64_t n, int64_t m, double tr[PH_N
 
 /** The forward–backward with expected counts by stripes (dp_stripe.c):
  *  pr banded or not, global or glocal, n, m ≥ 1, in->ky ≤ 4, in->ntab ≤
- *  32, and phmm_stripe_fb_fits(pr).  Counts by renumbered code into cc
+ *  32 (past phmm_stripe_keep_bytes of kept forward, in segments).  Counts by renumbered code into cc
  *  (zeroed by the caller).  0, PHMM_REDO (the checks of dp_simd_fb.c: P
  *  from both ends, each residue of x emitted once, and of y as often as it
  *  is aligned) or TS_ENOMEM. */
 int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL);
-/** Whether phmm_stripe_fb takes pr: a pair whose kept forward fits
- *  phmm_stripe_keep_bytes, or any unbanded pair with global ends (in
- *  segments, one forward more). */
-int phmm_stripe_fb_fits(const phmm_pair_t *pr);
 /** The most forward phmm_stripe_fb keeps at once, bytes (16 MB; tests
  *  lower it to split small pairs into segments). */
 extern int64_t phmm_stripe_keep_bytes;

@@ -38,6 +38,8 @@
 #include "pairhmm/dp_simd_impl.h"
 #include "util/log.h"
 
+int64_t phmm_stripe_keep_bytes = (int64_t)16 << 20;
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
@@ -46,13 +48,14 @@
 enum { SLOOK16, SLOOK32, SGATHER };
 
 /* Segments.  A pair whose kept forward would pass phmm_stripe_keep_bytes
- * runs in segments of `every` stripes: a first forward down to the last
- * segment keeps only the rows between segments (S, SX and the exponents of
- * every column, and the columns written), the last segment's keeps its
- * cells; then, from the last segment up, the backward goes through each
- * segment, whose forward is run again from its row first (but the last's).
- * That is up to one forward more, but the kept cells stay in cache: past
- * the caches, reading them back bounds the backward. */
+ * runs in segments of `every` stripes: a first forward (two stripes at a
+ * time without a band) down to the last segment keeps only the rows
+ * between segments (S, SX and the exponents of every column, and the
+ * columns written), the last segment's keeps its cells; then, from the
+ * last segment up, the backward goes through each segment, whose forward
+ * is run again from its row first (but the last's).  That is up to one
+ * forward more, but the kept cells stay in cache: past the caches, reading
+ * them back bounds the backward. */
 typedef struct {
 	int64_t every;  /* stripes per segment, from the last up (the first may be shorter): */
 	int64_t off;    /* segment g is stripes off + every·g.., from 0; row g is row 16·(off + every·(g + 1)) */
@@ -60,9 +63,9 @@ typedef struct {
 	float *S, *SX;  /* row g at [g·len] */
 	int32_t *E;
 	int64_t *lo, *hi;  /* its written columns */
+	int64_t *Er;       /* the exponent the stripe above it ended with (the next stripe's start) */
 } stripe_ckpt_t;
 
-int64_t phmm_stripe_keep_bytes = (int64_t)16 << 20;
 #define STRIPE_SEG_BYTES ((int64_t)8 << 20)    /* a segment's kept forward, at most */
 #define STRIPE_CKPT_BYTES ((int64_t)16 << 20)  /* the rows kept between segments, at most */
 
@@ -82,6 +85,7 @@ typedef struct {
 	int64_t fbase;             /* with keep: F starts at block foff[s0] */
 	int64_t s0, s1;            /* the stripes run: s0..s1−1 */
 	int64_t in_lo, in_hi;      /* the columns of row 16·s0 that were written */
+	int64_t E0;                /* the exponent stripe s0 starts from */
 	stripe_ckpt_t *ck;         /* without keep, or NULL: the rows it keeps */
 	const int32_t *lo, *hi;    /* the band by row (dp.h), or NULL */
 	int64_t lo0, m0;           /* the columns of row 0: 0..m, or the band's */
@@ -330,8 +334,10 @@ AVX512 void stripe_block2(const stripe_ctx_t *c, stripe_regs_t *rA, const stripe
  * writes 1, B reads 1 and writes 0).  With keep, one at a time: the
  * forward–backward's pass stores 192 bytes a step, and two interleaved
  * ran 13% slower (150×200: 40 against 35.5 kTSC). */
-/* Keep row 16·s (s stripes done) when a segment starts there. */
-static void ckpt_keep(const stripe_ctx_t *c, int64_t s, const float *S, const float *SX, const int32_t *E, int64_t lo, int64_t hi)
+/* Keep row 16·s (s stripes done) when a segment starts there, and Er, the
+ * exponent stripe s − 1 ended with: a stripe whose first block is all 0
+ * keeps the exponent it starts with, which its backward's factor reads. */
+static void ckpt_keep(const stripe_ctx_t *c, int64_t s, const float *S, const float *SX, const int32_t *E, int64_t lo, int64_t hi, int64_t Er)
 {
 	stripe_ckpt_t *k = c->ck;
 	int64_t g;
@@ -340,14 +346,14 @@ static void ckpt_keep(const stripe_ctx_t *c, int64_t s, const float *S, const fl
 	memcpy(k->S + g * k->len, S - 32, k->len * sizeof *S);
 	memcpy(k->SX + g * k->len, SX - 32, k->len * sizeof *SX);
 	memcpy(k->E + g * k->len, E - 32, k->len * sizeof *E);
-	k->lo[g] = lo, k->hi[g] = hi;
+	k->lo[g] = lo, k->hi[g] = hi, k->Er[g] = Er;
 }
 
 AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2], int32_t *eb[2], double end[3], int64_t *Eend,
 			 int how, int keep, int band)
 {
 	const int64_t ns = (c->n + 15) / 16;
-	stripe_regs_t rA = {.E = c->T}, rB = {.E = c->T};
+	stripe_regs_t rA = {.E = c->E0}, rB = {.E = c->E0};
 	stripe_lane_t A, B;
 	int lastB = 0;  /* the last stripe ran as B */
 	int64_t s, b, lo = c->in_lo, hi = c->in_hi;
@@ -355,9 +361,9 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 		const int64_t teA = s == ns - 1 ? c->m + (c->n - 1 - 16 * s) : -1, teB = s + 1 == ns - 1 ? c->m + (c->n - 17 - 16 * s) : -1;
 		const int a = (int)(s & 1);  /* the buffer the row above is in */
 		stripe_setup(c, &rA, &A, s, bufS[a], bufSX[a], eb[a], bufS[!a], bufSX[!a], eb[!a], c->bS, &lo, &hi, teA, keep, band);
-		if (s + 1 == c->s1 || keep) {
+		if (s + 1 == c->s1 || keep || band) {
 			for (b = A.b0; b <= A.b1; b++) stripe_block(c, &rA, &A, b, how, keep, band);
-			if (!keep) ckpt_keep(c, s + 1, bufS[!a], bufSX[!a], eb[!a], lo, hi);
+			if (!keep) ckpt_keep(c, s + 1, bufS[!a], bufSX[!a], eb[!a], lo, hi, rA.E);
 			lastB = 0;
 			s += 1;
 			continue;
@@ -371,8 +377,8 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 			else if (inb) stripe_block(c, &rB, &B, b - 2, how, keep, band);
 		}
 		/* A's row (B read it) and B's */
-		ckpt_keep(c, s + 1, bufS[!a], bufSX[!a], eb[!a], B.in_lo, B.in_hi);
-		ckpt_keep(c, s + 2, bufS[a], bufSX[a], eb[a], lo, hi);
+		ckpt_keep(c, s + 1, bufS[!a], bufSX[!a], eb[!a], B.in_lo, B.in_hi, rA.E);
+		ckpt_keep(c, s + 2, bufS[a], bufSX[a], eb[a], lo, hi, rB.E);
 		s += 2;
 	}
 	{
@@ -395,6 +401,8 @@ AVX512 void stripes_body(const stripe_ctx_t *c, float *bufS[2], float *bufSX[2],
 STRIPES(stripes_look16, SLOOK16, 0, 0)
 STRIPES(stripes_look32, SLOOK32, 0, 0)
 STRIPES(stripes_gather, SGATHER, 0, 0)
+STRIPES(stripes_look16b, SLOOK16, 0, 1)
+STRIPES(stripes_look32b, SLOOK32, 0, 1)
 STRIPES(stripes_keep16, SLOOK16, 1, 0)
 STRIPES(stripes_keep32, SLOOK32, 1, 0)
 STRIPES(stripes_keep16b, SLOOK16, 1, 1)
@@ -520,18 +528,20 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 		for (k = 0; gE && k < ng; k++) gE[k] = INT64_MIN;
 		if (c.s0 == 0) {
 			row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
-			c.in_lo = -16, c.in_hi = INT32_MAX;  /* every column */
+			c.in_lo = -16, c.in_hi = INT32_MAX, c.E0 = T;  /* every column */
 		} else {  /* the row kept before this segment */
 			const int64_t g = (c.s0 - ck->off) / ck->every - 1, a = c.s0 & 1;
 			memcpy(bufS[a] - 32, ck->S + g * ck->len, ck->len * sizeof *ck->S);
 			memcpy(bufSX[a] - 32, ck->SX + g * ck->len, ck->len * sizeof *ck->SX);
 			memcpy(ebs[a] - 32, ck->E + g * ck->len, ck->len * sizeof *ck->E);
-			c.in_lo = ck->lo[g], c.in_hi = ck->hi[g];
+			c.in_lo = ck->lo[g], c.in_hi = ck->hi[g], c.E0 = ck->Er[g];
 		}
 		if (F && pr->lo && in->ntab <= 16) stripes_keep16b(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F && pr->lo) stripes_keep32b(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F && in->ntab <= 16) stripes_keep16(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F) stripes_keep32(&c, bufS, bufSX, ebs, end, Eend);
+		else if (pr->lo && in->ntab <= 16) stripes_look16b(&c, bufS, bufSX, ebs, end, Eend);
+		else if (pr->lo) stripes_look32b(&c, bufS, bufSX, ebs, end, Eend);
 		else if (in->ntab <= 16) stripes_look16(&c, bufS, bufSX, ebs, end, Eend);
 		else if (in->ntab <= 32) stripes_look32(&c, bufS, bufSX, ebs, end, Eend);
 		else stripes_gather(&c, bufS, bufSX, ebs, end, Eend);
@@ -907,13 +917,13 @@ static double start_back(const double *tr, const float *gM1, const float *gX1, c
  * forward (the last stripe's lane of row n): ME·fM + XE·fX + YE·fY into w[j]
  * and its parts by state into end[], in the scale 2^−top, top returned. */
 static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_pair_t *pr, const float *F, const int64_t *Ef,
-			  const int64_t *foff, int64_t jlo, int64_t jhi, double *w, double end[3])
+			  const int64_t *foff, int64_t fbase, int64_t jlo, int64_t jhi, double *w, double end[3])
 {
 	const int64_t n = pr->n, m = pr->m, s = (n - 1) / 16, kn = n - 1 - 16 * s;
 	int64_t b0, b1, j, top = INT64_MIN;
 	const float *Fs;
 	stripe_window(n, m, pr->lo, pr->hi, s, &b0, &b1);
-	Fs = F + (foff[s] - b0) * 48 * 16;
+	Fs = F + (foff[s] - fbase - b0) * 48 * 16;
 	for (j = jlo; j <= jhi; j++)
 		if (-Ef[foff[s] + (j + kn) / 16 - b0] > top) top = -Ef[foff[s] + (j + kn) / 16 - b0];
 	end[0] = end[1] = end[2] = 0;
@@ -935,20 +945,17 @@ static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_
  * (at least one), or more where the rows kept between segments would pass
  * STRIPE_CKPT_BYTES, but no more than √(rows' bytes / a stripe's): beyond
  * that a segment would outgrow the rows it saves (100 kb × 100 kb: 20
- * stripes, 0.4 GB of rows and 0.4 GB a segment); 0 for a pair segments do
- * not take (a band, free ends: their first forward runs two stripes at a
- * time, unbanded).
+ * stripes, 0.4 GB of rows and 0.4 GB a segment).
  *
  * The forward's inputs of every cell are kept, 3 KB a block: up to 16 MB
  * (1 kb × 1.2 kb) they stay in cache and the heap (glibc maps blocks above
  * 32 MB afresh, page faults each time); kept whole, 800 × 900 ran at 0.98
  * GCUPS and 1.3 kb × 1.4 kb (22 MB) at 0.55. */
-static int64_t stripe_every(const phmm_pair_t *pr, const int64_t *foff, int64_t ns, int64_t row)
+static int64_t stripe_every(const int64_t *foff, int64_t ns, int64_t row)
 {
 	const int64_t blk = 48 * 16 * sizeof(float), rowb = 3 * row * (int64_t)sizeof(float);
 	int64_t s, widest = 1, every;
 	if (foff[ns] * blk <= phmm_stripe_keep_bytes) return ns;
-	if (pr->lo || pr->glocal) return 0;
 	for (s = 0; s < ns; s++)
 		if (foff[s + 1] - foff[s] > widest) widest = foff[s + 1] - foff[s];
 	every = (phmm_stripe_keep_bytes < STRIPE_SEG_BYTES ? phmm_stripe_keep_bytes : STRIPE_SEG_BYTES) / (widest * blk);
@@ -959,13 +966,6 @@ static int64_t stripe_every(const phmm_pair_t *pr, const int64_t *foff, int64_t 
 		if (every > balance) every = balance;
 	}
 	return every < ns ? every : ns;
-}
-
-int phmm_stripe_fb_fits(const phmm_pair_t *pr)
-{
-	/* a band's edges are clamped as clamp_band() does (an unclamped edge
-	 * past m only widens the count) */
-	return (!pr->lo && !pr->glocal) || stripe_offsets(pr, pr->lo, pr->hi, NULL) * 48 * 16 * (int64_t)sizeof(float) <= phmm_stripe_keep_bytes;
 }
 
 int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f32_in_t *in, phmm_code_counts_t *cc, double *lnL)
@@ -998,7 +998,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	}
 	nbt = stripe_offsets(pr, pr->lo, pr->hi, foff);
 	ret = PHMM_REDO;
-	if ((every = stripe_every(pr, foff, ns, row)) == 0) goto done;
+	every = stripe_every(foff, ns, row);
 	nseg = (ns + every - 1) / every, ck.every = every, ck.off = ns - nseg * every;
 	for (seg = 0, sg = 0; sg < nseg; sg++) {  /* the most blocks a segment keeps */
 		const int64_t s0 = ck.off + sg * every > 0 ? ck.off + sg * every : 0, s1 = ck.off + (sg + 1) * every;
@@ -1012,8 +1012,8 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		ck.len = row;
 		ck.S = malloc((size_t)((nseg - 1) * row) * sizeof *ck.S), ck.SX = malloc((size_t)((nseg - 1) * row) * sizeof *ck.SX);
 		ck.E = malloc((size_t)((nseg - 1) * row) * sizeof *ck.E);
-		ck.lo = malloc((nseg - 1) * sizeof *ck.lo), ck.hi = malloc((nseg - 1) * sizeof *ck.hi);
-		if (!ck.S || !ck.SX || !ck.E || !ck.lo || !ck.hi) goto done;
+		ck.lo = malloc((nseg - 1) * sizeof *ck.lo), ck.hi = malloc((nseg - 1) * sizeof *ck.hi), ck.Er = malloc((nseg - 1) * sizeof *ck.Er);
+		if (!ck.S || !ck.SX || !ck.E || !ck.lo || !ck.hi || !ck.Er) goto done;
 	}
 	ret = PHMM_REDO;
 	/* the growth bits of the forward, and of the backward's sums */
@@ -1042,7 +1042,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		c.jlo = pr->lo && pr->lo[n] > 0 ? pr->lo[n] : 0, c.jhi = pr->hi ? pr->hi[n] : m;
 		ret = TS_ENOMEM;
 		if (!(wE = calloc(m + 1, sizeof *wE)) || !(wB = calloc(m + 1, sizeof *wB)) || !(eB = calloc(m + 1, sizeof *eB))) goto done;
-		Eend = -glocal_end(t->t, in, pr, F, Ef, foff, c.jlo, c.jhi, wE, end);
+		Eend = -glocal_end(t->t, in, pr, F, Ef, foff, foff[ns - every], c.jlo, c.jhi, wE, end);
 	}
 	ret = PHMM_REDO;
 	endsum = end[0] + end[1] + end[2];
@@ -1198,7 +1198,7 @@ done:
 	free(Ef);
 	if (ymq) free(ymq - PHMM_PAD), free(yyq - PHMM_PAD);
 	free(wE), free(wB), free(eB);
-	free(ck.S), free(ck.SX), free(ck.E), free(ck.lo), free(ck.hi);
+	free(ck.S), free(ck.SX), free(ck.E), free(ck.lo), free(ck.hi), free(ck.Er);
 	free(c.rowM);
 	free(c.rowX);
 	return ret;
@@ -1215,11 +1215,5 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr, const phmm_f32
 {
 	(void)t, (void)pr, (void)in, (void)cc, (void)lnL;
 	return PHMM_REDO;
-}
-
-int phmm_stripe_fb_fits(const phmm_pair_t *pr)
-{
-	(void)pr;
-	return 0;
 }
 #endif
