@@ -799,9 +799,11 @@ Test(dp_simd, fb_stripes_segments)
 			pr.glocal = 1;
 			if ((pr.m = window_pair(x, n, y, core, left, right, r)) == 0) continue;
 			c = pr.m - left - right;
-			for (i = 0; rep % 4 == 1 && i <= n; i++) {
-				const int64_t at = left + i * c / n;
-				lo[i] = (int32_t)(at - w < 0 ? 0 : at - w), hi[i] = (int32_t)(at + w > pr.m ? pr.m : at + w);
+			if (rep % 4 == 1) {
+				for (i = 0; i <= n; i++) {
+					const int64_t at = left + i * c / n;
+					lo[i] = (int32_t)(at - w < 0 ? 0 : at - w), hi[i] = (int32_t)(at + w > pr.m ? pr.m : at + w);
+				}
 				pr.lo = lo, pr.hi = hi;
 			}
 		}
