@@ -80,9 +80,9 @@ typedef struct {
 	int64_t *gE;               /* the same per group g of diagonals 16g+1..16g+16 */
 	float *bS;                 /* 64 floats: the row above of a block (stripe_lane_t) */
 	float *F;                  /* with keep: Ss, SXs, SY← of every step, 48 floats, by stripe */
-	int64_t *Ef;               /* with keep: E of block b of stripe s at [foff[s] + b − b0] */
+	int64_t *Ef;               /* with keep: E of block b of stripe s at [foff[s] − fbase + b − b0] */
 	const int64_t *foff;       /* with keep: stripe s's first block in F and Ef */
-	int64_t fbase;             /* with keep: F starts at block foff[s0] */
+	int64_t fbase;             /* with keep: F and Ef start at block foff[s0] */
 	int64_t s0, s1;            /* the stripes run: s0..s1−1 */
 	int64_t in_lo, in_hi;      /* the columns of row 16·s0 that were written */
 	int64_t E0;                /* the exponent stripe s0 starts from */
@@ -266,7 +266,7 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 	r->E = En;
 	/* the block crosses diagonals r0+1+16b .. r0+16+16b: group s + b */
 	if (c->gE && -En > c->gE[r0 / 16 + b]) c->gE[r0 / 16 + b] = -En;
-	if (c->Ef) c->Ef[c->foff[r0 / 16] + b - L->b0] = En;
+	if (c->Ef) c->Ef[c->foff[r0 / 16] - c->fbase + b - L->b0] = En;
 }
 
 /* Stripe s's lanes: rows r0+1..r0+16 from the row above (inS, inSX, ein
@@ -613,7 +613,7 @@ typedef struct {
 	int64_t jlo, jhi;      /* the columns of row n that go to E: m alone, or all (glocal) */
 	const int64_t *Ef;
 	const int64_t *foff;   /* stripe s's first block in F and Ef */
-	int64_t fbase;         /* F starts at block foff[s0] */
+	int64_t fbase;         /* F and Ef start at block foff[s0] */
 	int64_t s0, s1;        /* the stripes run: s1−1 down to s0 */
 	int64_t E;             /* the exponent carried from stripe to stripe */
 	const int32_t *lo, *hi;  /* the band, or NULL */
@@ -731,7 +731,7 @@ AVX512 void bblock_start(const bctx_t *c, bregs_t *r, const blane_t *L, int64_t 
 AVX512 void bblock_end(bctx_t *c, bregs_t *r, const blane_t *L, int64_t b)
 {
 	const int64_t r0 = L->r0;
-	const int64_t ex = -(c->Ef[c->foff[r0 / 16] + b - L->b0] + r->E) - c->l2i, ms = c->n + 1 + 2 * PHMM_PAD;
+	const int64_t ex = -(c->Ef[c->foff[r0 / 16] - c->fbase + b - L->b0] + r->E) - c->l2i, ms = c->n + 1 + 2 * PHMM_PAD;
 	const double fac = ex < -1022 ? 0 : ex > 1023 ? INFINITY : phmm_pow2(ex) * c->frac;
 	const __m512d F = _mm512_set1_pd(fac);
 	double *row;
@@ -914,8 +914,9 @@ static double start_back(const double *tr, const float *gM1, const float *gX1, c
 }
 
 /* Glocal ends: E from every cell (n, j), j = jlo..jhi, read from the kept
- * forward (the last stripe's lane of row n): ME·fM + XE·fX + YE·fY into w[j]
- * and its parts by state into end[], in the scale 2^−top, top returned. */
+ * forward (the last stripe's lane of row n; F and Ef from block fbase):
+ * ME·fM + XE·fX + YE·fY into w[j] and its parts by state into end[], in
+ * the scale 2^−top, top returned. */
 static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_pair_t *pr, const float *F, const int64_t *Ef,
 			  const int64_t *foff, int64_t fbase, int64_t jlo, int64_t jhi, double *w, double end[3])
 {
@@ -925,12 +926,12 @@ static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_
 	stripe_window(n, m, pr->lo, pr->hi, s, &b0, &b1);
 	Fs = F + (foff[s] - fbase - b0) * 48 * 16;
 	for (j = jlo; j <= jhi; j++)
-		if (-Ef[foff[s] + (j + kn) / 16 - b0] > top) top = -Ef[foff[s] + (j + kn) / 16 - b0];
+		if (-Ef[foff[s] - fbase + (j + kn) / 16 - b0] > top) top = -Ef[foff[s] - fbase + (j + kn) / 16 - b0];
 	end[0] = end[1] = end[2] = 0;
 	for (j = jlo; j <= jhi; j++) {
 		const int64_t u = j + kn;  /* the step of cell (n, j) */
 		const float *f = Fs + 48 * u;
-		const double sc = scaled(1, -Ef[foff[s] + u / 16 - b0] - top);
+		const double sc = scaled(1, -Ef[foff[s] - fbase + u / 16 - b0] - top);
 		const double eM = j > 0 ? tr[PH_ME] * in->pmf[in->xi[n] + in->yi[m - j]] * f[kn] * sc : 0;
 		const double eX = tr[PH_XE] * in->qxs[n] * f[16 + kn] * sc, eY = tr[PH_YE] * in->qys[m - j] * f[32 + kn] * sc;
 		end[0] += eM, end[1] += eX, end[2] += eY;
@@ -976,7 +977,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	static const int order[7] = {PH_MM, PH_XM, PH_YM, PH_MX, PH_XX, PH_MY, PH_YY};
 	double end[3], endsum, log2P, tr[PH_NTRANS] = {0}, post[3] = {0};
 	int32_t *blo = pr0->lo ? malloc((n + 1) * sizeof *blo) : NULL, *bhi = pr0->lo ? malloc((n + 1) * sizeof *bhi) : NULL;
-	int64_t *foff = malloc((ns + 1) * sizeof *foff), nbt, wlo = 1, whi = 0, every, nseg, seg, sg;
+	int64_t *foff = malloc((ns + 1) * sizeof *foff), wlo = 1, whi = 0, every, nseg, seg, sg;
 	float *F = NULL, *buf = aligned_alloc(64, (size_t)(4 * row + 64) * sizeof *buf), *ymq = NULL, *yyq = NULL;
 	float *accM = calloc((size_t)in->ky * ms, sizeof *accM), *bufM[2], *bufX[2];
 	int32_t *eb = aligned_alloc(64, (size_t)(2 * row) * sizeof *eb), *ebs[2];
@@ -996,7 +997,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		if ((ret = clamp_band(pr0, blo, bhi)) != TS_OK) goto done;
 		pr1.lo = blo, pr1.hi = bhi;
 	}
-	nbt = stripe_offsets(pr, pr->lo, pr->hi, foff);
+	stripe_offsets(pr, pr->lo, pr->hi, foff);
 	ret = PHMM_REDO;
 	every = stripe_every(foff, ns, row);
 	nseg = (ns + every - 1) / every, ck.every = every, ck.off = ns - nseg * every;
@@ -1006,7 +1007,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	}
 	ret = TS_ENOMEM;
 	F = aligned_alloc(64, (size_t)(seg * 48 * 16) * sizeof *F);
-	Ef = malloc(nbt * sizeof *Ef);
+	Ef = malloc(seg * sizeof *Ef);
 	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0) goto done;
 	if (nseg > 1) {
 		ck.len = row;
