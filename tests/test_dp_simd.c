@@ -14,9 +14,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "io/pairs.h"
 #include "pairhmm/dp_impl.h"
 #include "pairhmm/dp_simd.h"
 #include "pairhmm/dp_simd_impl.h"
+#include "pairhmm/json.h"
+#include "pairhmm/pairset.h"
 #include "util/log.h"
 
 #ifdef TS_SANITIZE
@@ -823,6 +826,33 @@ Test(dp_simd, fb_stripes_segments)
 }
 
 /* nt16 codes from hex digits */
+/* A pair a review's differential stress found (data/fixtures/pairhmm/
+ * stripe_first_block_zero.*, 2965 × 2933): a stripe whose first blocks are
+ * all 0 keeps the exponent it starts with, and a later block's shift from
+ * it passed phmm_pow2's range, so the pair was refused (a NaN) — by the
+ * segments, whose first pass starts stripes from other exponents, and on
+ * other pairs without them.  It is kept, in segments or not, as double. */
+Test(dp_simd, fb_stripes_first_block_zero)
+{
+	const int64_t keep0 = phmm_stripe_keep_bytes;
+	char err[TS_ERRLEN];
+	pair_set_t *s = NULL;
+	phmm_pair_t *v;
+	phmm_params_t p;
+	phmm_tables_t t;
+	require(PHMM_KERNEL_AVX512);
+	cr_assert_eq(pairs_read("data/fixtures/pairhmm/stripe_first_block_zero.fa", NULL, &s, err), TS_OK, "%s", err);
+	cr_assert_eq(phmm_params_read("data/fixtures/pairhmm/stripe_first_block_zero.json", &p, err), TS_OK, "%s", err);
+	phmm_tables(&p, &t);
+	cr_assert_not_null(v = phmm_pairs_view(s, 0));
+	cr_assert_eq(fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &v[0]), 1, "the stripes refused the pair (in segments past 16 MB)");
+	phmm_stripe_keep_bytes = (int64_t)1 << 40;
+	cr_assert_eq(fb_agrees_how(PHMM_KERNEL_AVX512, 1, &t, &v[0]), 1, "the stripes refused the pair kept whole");
+	phmm_stripe_keep_bytes = keep0;
+	free(v);
+	pairs_free(s);
+}
+
 static int64_t hex_codes(const char *s, uint8_t *out)
 {
 	int64_t i;

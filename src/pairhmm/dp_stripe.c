@@ -260,7 +260,13 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 		r->SX1 = _mm512_scalef_ps(r->SX1, f), r->SY1 = _mm512_scalef_ps(r->SY1, f);
 	}
 	if (first) L->bS[0] = in_u ? (float)ldexp(inS[u], (int)(En - ein[u])) : 0;
-	else L->bS[0] = (float)(L->bS[16] * phmm_pow2(En - r->E));
+	else {
+		/* a stripe whose first blocks were all 0 kept the exponent it
+		 * started with, which can be far from En, and phmm_pow2 wraps
+		 * outside −1022..1023 (0·inf made a NaN that refused the pair) */
+		const int64_t d = En - r->E;
+		L->bS[0] = L->bS[16] > 0 && d >= -1022 ? (float)(L->bS[16] * (d <= 1023 ? phmm_pow2(d) : INFINITY)) : 0;
+	}
 	_mm512_storeu_ps(L->bS + 1, _mm512_scalef_ps(nS, _mm512_sub_ps(_mm512_set1_ps((float)En), ne)));
 	_mm512_storeu_ps(L->bSX, _mm512_scalef_ps(nSX, _mm512_sub_ps(_mm512_set1_ps((float)En), ne)));
 	r->E = En;
