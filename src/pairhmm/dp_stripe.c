@@ -50,8 +50,9 @@ enum { SLOOK16, SLOOK32, SGATHER };
 /* Segments.  A pair whose kept forward would pass phmm_stripe_keep_bytes
  * runs in segments of `every` stripes: a first forward (two stripes at a
  * time without a band) down to the last segment keeps only the rows
- * between segments (S, SX and the exponents of every column, and the
- * columns written), the last segment's keeps its cells; then, from the
+ * between segments (S, SX and the exponents of the columns written, 16 per
+ * block of the stripe above: a read's band, not the reference's width),
+ * the last segment's keeps its cells; then, from the
  * last segment up, the backward goes through each segment, whose forward
  * is run again from its row first (but the last's).  That is up to one
  * forward more, but the kept cells stay in cache: past the caches, reading
@@ -59,10 +60,10 @@ enum { SLOOK16, SLOOK32, SGATHER };
 typedef struct {
 	int64_t every;  /* stripes per segment, from the last up (the first may be shorter): */
 	int64_t off;    /* segment g is stripes off + every·g.., from 0; row g is row 16·(off + every·(g + 1)) */
-	int64_t len;    /* floats (int32s) of a row, as the pass's buffers */
-	float *S, *SX;  /* row g at [g·len] */
+	int64_t *at;    /* row g's columns lo[g]..hi[g] (written by the stripe above) at [at[g]] of: */
+	float *S, *SX;
 	int32_t *E;
-	int64_t *lo, *hi;  /* its written columns */
+	int64_t *lo, *hi;
 	int64_t *Er;       /* the exponent the stripe above it ended with (the next stripe's start) */
 } stripe_ckpt_t;
 
@@ -349,9 +350,9 @@ static void ckpt_keep(const stripe_ctx_t *c, int64_t s, const float *S, const fl
 	int64_t g;
 	if (!k || (s - k->off) % k->every || 16 * s >= c->n) return;
 	g = (s - k->off) / k->every - 1;
-	memcpy(k->S + g * k->len, S - 32, k->len * sizeof *S);
-	memcpy(k->SX + g * k->len, SX - 32, k->len * sizeof *SX);
-	memcpy(k->E + g * k->len, E - 32, k->len * sizeof *E);
+	memcpy(k->S + k->at[g], S + lo, (hi - lo + 1) * sizeof *S);
+	memcpy(k->SX + k->at[g], SX + lo, (hi - lo + 1) * sizeof *SX);
+	memcpy(k->E + k->at[g], E + lo, (hi - lo + 1) * sizeof *E);
 	k->lo[g] = lo, k->hi[g] = hi, k->Er[g] = Er;
 }
 
@@ -536,11 +537,11 @@ static int forward_run(const double *tr, const double start[3], const phmm_f32_i
 			row0(&c, tr, start, bufS[0], bufSX[0], ebs[0]);
 			c.in_lo = -16, c.in_hi = INT32_MAX, c.E0 = T;  /* every column */
 		} else {  /* the row kept before this segment */
-			const int64_t g = (c.s0 - ck->off) / ck->every - 1, a = c.s0 & 1;
-			memcpy(bufS[a] - 32, ck->S + g * ck->len, ck->len * sizeof *ck->S);
-			memcpy(bufSX[a] - 32, ck->SX + g * ck->len, ck->len * sizeof *ck->SX);
-			memcpy(ebs[a] - 32, ck->E + g * ck->len, ck->len * sizeof *ck->E);
-			c.in_lo = ck->lo[g], c.in_hi = ck->hi[g], c.E0 = ck->Er[g];
+			const int64_t g = (c.s0 - ck->off) / ck->every - 1, a = c.s0 & 1, lo = ck->lo[g], w = ck->hi[g] - lo + 1;
+			memcpy(bufS[a] + lo, ck->S + ck->at[g], w * sizeof *ck->S);
+			memcpy(bufSX[a] + lo, ck->SX + ck->at[g], w * sizeof *ck->SX);
+			memcpy(ebs[a] + lo, ck->E + ck->at[g], w * sizeof *ck->E);
+			c.in_lo = lo, c.in_hi = ck->hi[g], c.E0 = ck->Er[g];
 		}
 		if (F && pr->lo && in->ntab <= 16) stripes_keep16b(&c, bufS, bufSX, ebs, end, Eend);
 		else if (F && pr->lo) stripes_keep32b(&c, bufS, bufSX, ebs, end, Eend);
@@ -947,7 +948,7 @@ static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_
 }
 
 /* Stripes per segment (see stripe_ckpt_t) of a pair whose stripes' blocks
- * start at foff[0..ns], rows of `row` floats: all ns when their kept
+ * start at foff[0..ns]: all ns when their kept
  * forward fits phmm_stripe_keep_bytes; else as many as fit STRIPE_SEG_BYTES
  * (at least one), or more where the rows kept between segments would pass
  * STRIPE_CKPT_BYTES, but no more than √(rows' bytes / a stripe's): beyond
@@ -958,13 +959,14 @@ static int64_t glocal_end(const double *tr, const phmm_f32_in_t *in, const phmm_
  * (1 kb × 1.2 kb) they stay in cache and the heap (glibc maps blocks above
  * 32 MB afresh, page faults each time); kept whole, 800 × 900 ran at 0.98
  * GCUPS and 1.3 kb × 1.4 kb (22 MB) at 0.55. */
-static int64_t stripe_every(const int64_t *foff, int64_t ns, int64_t row)
+static int64_t stripe_every(const int64_t *foff, int64_t ns)
 {
-	const int64_t blk = 48 * 16 * sizeof(float), rowb = 3 * row * (int64_t)sizeof(float);
-	int64_t s, widest = 1, every;
+	const int64_t blk = 48 * 16 * sizeof(float);
+	int64_t s, widest = 1, every, rowb;
 	if (foff[ns] * blk <= phmm_stripe_keep_bytes) return ns;
 	for (s = 0; s < ns; s++)
 		if (foff[s + 1] - foff[s] > widest) widest = foff[s + 1] - foff[s];
+	rowb = 3 * 16 * widest * (int64_t)sizeof(float);  /* a kept row, at most */
 	every = (phmm_stripe_keep_bytes < STRIPE_SEG_BYTES ? phmm_stripe_keep_bytes : STRIPE_SEG_BYTES) / (widest * blk);
 	if (every < 1) every = 1;
 	if ((ns - 1) / every * rowb > STRIPE_CKPT_BYTES) {
@@ -1005,7 +1007,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	}
 	stripe_offsets(pr, pr->lo, pr->hi, foff);
 	ret = PHMM_REDO;
-	every = stripe_every(foff, ns, row);
+	every = stripe_every(foff, ns);
 	nseg = (ns + every - 1) / every, ck.every = every, ck.off = ns - nseg * every;
 	for (seg = 0, sg = 0; sg < nseg; sg++) {  /* the most blocks a segment keeps */
 		const int64_t s0 = ck.off + sg * every > 0 ? ck.off + sg * every : 0, s1 = ck.off + (sg + 1) * every;
@@ -1016,11 +1018,16 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	Ef = malloc(seg * sizeof *Ef);
 	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0) goto done;
 	if (nseg > 1) {
-		ck.len = row;
-		ck.S = malloc((size_t)((nseg - 1) * row) * sizeof *ck.S), ck.SX = malloc((size_t)((nseg - 1) * row) * sizeof *ck.SX);
-		ck.E = malloc((size_t)((nseg - 1) * row) * sizeof *ck.E);
+		int64_t tot = 0;
+		ck.at = malloc(nseg * sizeof *ck.at);
 		ck.lo = malloc((nseg - 1) * sizeof *ck.lo), ck.hi = malloc((nseg - 1) * sizeof *ck.hi), ck.Er = malloc((nseg - 1) * sizeof *ck.Er);
-		if (!ck.S || !ck.SX || !ck.E || !ck.lo || !ck.hi || !ck.Er) goto done;
+		if (!ck.at || !ck.lo || !ck.hi || !ck.Er) goto done;
+		for (sg = 0; sg < nseg - 1; sg++) {  /* row sg below stripe s: columns 16·b0 − 15 .. 16·b1, 16 per block */
+			const int64_t s = ck.off + every * (sg + 1) - 1;
+			ck.at[sg] = tot, tot += 16 * (foff[s + 1] - foff[s]);
+		}
+		ck.S = malloc((size_t)tot * sizeof *ck.S), ck.SX = malloc((size_t)tot * sizeof *ck.SX), ck.E = malloc((size_t)tot * sizeof *ck.E);
+		if (!ck.S || !ck.SX || !ck.E) goto done;
 	}
 	ret = PHMM_REDO;
 	/* the growth bits of the forward, and of the backward's sums */
@@ -1205,7 +1212,7 @@ done:
 	free(Ef);
 	if (ymq) free(ymq - PHMM_PAD), free(yyq - PHMM_PAD);
 	free(wE), free(wB), free(eB);
-	free(ck.S), free(ck.SX), free(ck.E), free(ck.lo), free(ck.hi), free(ck.Er);
+	free(ck.S), free(ck.SX), free(ck.E), free(ck.at), free(ck.lo), free(ck.hi), free(ck.Er);
 	free(c.rowM);
 	free(c.rowX);
 	return ret;
