@@ -52,11 +52,11 @@ enum { SLOOK16, SLOOK32, SGATHER };
  * time without a band) down to the last segment keeps only the rows
  * between segments (S, SX and the exponents of the columns written, 16 per
  * block of the stripe above: a read's band, not the reference's width),
- * the last segment's keeps its cells; then, from the
- * last segment up, the backward goes through each segment, whose forward
- * is run again from its row first (but the last's).  That is up to one
- * forward more, but the kept cells stay in cache: past the caches, reading
- * them back bounds the backward. */
+ * the last segment's keeps its cells; then, from the last segment up, the
+ * backward goes through each segment, whose forward is run again from its
+ * row first (but the last's).  That is up to one forward more, but the
+ * kept cells stay in cache: past the caches, reading them back bounds the
+ * backward. */
 typedef struct {
 	int64_t every;  /* stripes per segment, from the last up (the first may be shorter): */
 	int64_t off;    /* segment g is stripes off + every·g.., from 0; row g is row 16·(off + every·(g + 1)) */
@@ -1006,7 +1006,6 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 		pr1.lo = blo, pr1.hi = bhi;
 	}
 	stripe_offsets(pr, pr->lo, pr->hi, foff);
-	ret = PHMM_REDO;
 	every = stripe_every(foff, ns);
 	nseg = (ns + every - 1) / every, ck.every = every, ck.off = ns - nseg * every;
 	for (seg = 0, sg = 0; sg < nseg; sg++) {  /* the most blocks a segment keeps */
@@ -1019,7 +1018,7 @@ int phmm_stripe_fb(const phmm_tables_t *t, const phmm_pair_t *pr0, const phmm_f3
 	if (!F || !Ef || gap_columns(t->t, in, m, &ymq, &yyq) < 0) goto done;
 	if (nseg > 1) {
 		int64_t tot = 0;
-		ck.at = malloc(nseg * sizeof *ck.at);
+		ck.at = malloc((nseg - 1) * sizeof *ck.at);
 		ck.lo = malloc((nseg - 1) * sizeof *ck.lo), ck.hi = malloc((nseg - 1) * sizeof *ck.hi), ck.Er = malloc((nseg - 1) * sizeof *ck.Er);
 		if (!ck.at || !ck.lo || !ck.hi || !ck.Er) goto done;
 		for (sg = 0; sg < nseg - 1; sg++) {  /* row sg below stripe s: columns 16·b0 − 15 .. 16·b1, 16 per block */
