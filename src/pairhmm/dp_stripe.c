@@ -70,6 +70,14 @@ typedef struct {
 #define STRIPE_SEG_BYTES ((int64_t)8 << 20)    /* a segment's kept forward, at most */
 #define STRIPE_CKPT_BYTES ((int64_t)16 << 20)  /* the rows kept between segments, at most */
 
+/* v·2^e for any e: an exact power of 2 where one exists (most calls),
+ * else libm's ldexp */
+static inline double scaled(double v, int64_t e)
+{
+	if (e >= -1022 && e <= 1023) return v * phmm_pow2(e);
+	return e < -1100 ? 0 : ldexp(v, (int)(e > 2000 ? 2000 : e));
+}
+
 /* What every stripe of one pass shares. */
 typedef struct {
 	const phmm_f32_in_t *in;
@@ -261,13 +269,11 @@ AVX512 void block_start(const stripe_ctx_t *c, stripe_regs_t *r, const stripe_la
 		r->SX1 = _mm512_scalef_ps(r->SX1, f), r->SY1 = _mm512_scalef_ps(r->SY1, f);
 	}
 	if (first) L->bS[0] = in_u ? (float)ldexp(inS[u], (int)(En - ein[u])) : 0;
-	else {
-		/* a stripe whose first blocks were all 0 kept the exponent it
-		 * started with, which can be far from En, and phmm_pow2 wraps
-		 * outside −1022..1023 (0·inf made a NaN that refused the pair) */
-		const int64_t d = En - r->E;
-		L->bS[0] = L->bS[16] > 0 && d >= -1022 ? (float)(L->bS[16] * (d <= 1023 ? phmm_pow2(d) : INFINITY)) : 0;
-	}
+	/* scaled, not phmm_pow2: a stripe whose first blocks were all 0 kept
+	 * the exponent it started with, which can be far from En, and
+	 * phmm_pow2 wraps outside −1022..1023 (0·inf made a NaN that refused
+	 * the pair) */
+	else L->bS[0] = (float)scaled(L->bS[16], En - r->E);
 	_mm512_storeu_ps(L->bS + 1, _mm512_scalef_ps(nS, _mm512_sub_ps(_mm512_set1_ps((float)En), ne)));
 	_mm512_storeu_ps(L->bSX, _mm512_scalef_ps(nSX, _mm512_sub_ps(_mm512_set1_ps((float)En), ne)));
 	r->E = En;
@@ -871,14 +877,6 @@ static int clamp_band(const phmm_pair_t *pr, int32_t *lo, int32_t *hi)
 		if (lo[i] > hi[i] || (i > 0 && (lo[i] < lo[i - 1] || hi[i] < hi[i - 1]))) return PHMM_REDO;
 	}
 	return pr->glocal || (lo[0] == 0 && hi[pr->n] == pr->m) ? TS_OK : PHMM_REDO;
-}
-
-/* v·2^e for any e: an exact power of 2 where one exists (most calls),
- * else libm's ldexp */
-static inline double scaled(double v, int64_t e)
-{
-	if (e >= -1022 && e <= 1023) return v * phmm_pow2(e);
-	return e < -1100 ? 0 : ldexp(v, (int)(e > 2000 ? 2000 : e));
 }
 
 /* a·b·2^e for positive normal or zero a, b and any e, without a product
